@@ -1,0 +1,42 @@
+"""prepmodel: deliverable-perspective (PReP) business-process models.
+
+The public API takes text and returns data; nothing here reads argv or prints::
+
+    import prepmodel
+    result = prepmodel.check(open("samples/restaurant.prep").read(), "restaurant.prep")
+    for d in result: print(d.code, d.message)
+
+Heavy modules load on first use, so ``import prepmodel`` is cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from prepmodel.analysis import Analysis
+    from prepmodel.diagnostics import Diagnostic
+
+__all__ = ["__version__", "check", "checkpoints", "load"]
+
+
+def load(text: str, path: str = "<stdin>") -> Analysis:
+    """Parse and check ``text``: the model, its graph, journey and diagnostics."""
+    from prepmodel.analysis import analyse_text
+
+    return analyse_text(text, path)
+
+
+def check(text: str, path: str = "<stdin>") -> list[Diagnostic]:
+    """The diagnostics of ``text``, sorted by file, line, column and code."""
+    return load(text, path).diagnostics
+
+
+def checkpoints(text: str, path: str = "<stdin>", goal: str | None = None) -> dict[str, Any]:
+    """The contract's checkpoint JSON object for ``text``."""
+    from prepmodel.tables import journey_json
+
+    analysis = load(text, path)
+    return journey_json(analysis.journey, goal)

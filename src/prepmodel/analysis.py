@@ -1,0 +1,85 @@
+"""Parse, build, check: the pipeline every command starts with, run once per file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from prepmodel.config import Config
+from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.graph import ModelGraph
+from prepmodel.journey import Journey
+from prepmodel.model import Model, build
+from prepmodel.rules import RuleContext, run_rules
+from prepmodel.syntax import SourceFile, decode, parse
+
+_IGNORE = re.compile(r"#\s*prep:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
+
+
+@dataclass
+class Analysis:
+    """One file, parsed and modelled, with its diagnostics after ignores and config."""
+
+    source: SourceFile
+    model: Model
+    diagnostics: list[Diagnostic]
+    graph: ModelGraph
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def syntax_ok(self) -> bool:
+        return self.source.ok
+
+    @cached_property
+    def journey(self) -> Journey:
+        return Journey.of(self.model, self.graph)
+
+
+def ignored_codes(source: SourceFile) -> dict[int, set[str] | None]:
+    """Line -> codes suppressed there by ``# prep: ignore[...]`` (None: all codes)."""
+    out: dict[int, set[str] | None] = {}
+    for c in source.comments:
+        m = _IGNORE.search(c.text)
+        if not m:
+            continue
+        if m.group(1) is None:
+            out[c.line] = None
+        else:
+            codes = {x.strip().upper() for x in m.group(1).split(",") if x.strip()}
+            prev = out.get(c.line, set())
+            out[c.line] = None if prev is None else prev | codes
+    return out
+
+
+def analyse_text(text: str, path: str = "<stdin>", config: Config | None = None) -> Analysis:
+    """Run the whole check pipeline on source text."""
+    source = parse(text, path)
+    model = build(source)
+    ctx = RuleContext(source, model)
+    found = run_rules(ctx)
+    ignores = ignored_codes(source)
+    kept: list[Diagnostic] = []
+    for d in found:
+        codes = ignores.get(d.span.line, set())
+        if codes is None or d.code in codes:
+            continue
+        kept.append(d.with_file(path))
+    if config is not None:
+        kept = config.apply(kept)
+    kept.sort(key=lambda d: d.sort_key)
+    return Analysis(source, model, kept, ctx.graph)
+
+
+def analyse_bytes(data: bytes, path: str, config: Config | None = None) -> Analysis:
+    """Like :func:`analyse_text`, for raw bytes (invalid UTF-8 is a PS01)."""
+    text, problem = decode(data, path)
+    if text is None:
+        assert problem is not None
+        empty = parse("", path)
+        model = build(empty)
+        return Analysis(empty, model, [problem], ModelGraph(model))
+    return analyse_text(text, path, config)

@@ -1,0 +1,294 @@
+"""The `prep` command: parse arguments, call the library, print, choose the exit code.
+
+Only this module touches argv, files, colours and exit codes. Heavy modules are imported
+inside the commands that need them, so `prep --version` starts fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from prepmodel import __version__
+
+if TYPE_CHECKING:
+    from prepmodel.analysis import Analysis
+    from prepmodel.config import Config
+    from prepmodel.diagnostics import Diagnostic
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="prep: deliverable-perspective (PReP) process models — check, list checkpoints, "
+    "render assembly-instruction diagrams, format and diff .prep files.",
+)
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class TableFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``prep: message`` on stderr and exit (2 by default: usage or I/O)."""
+    typer.echo(f"prep: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``; I/O problems exit 2."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if p.is_dir():
+        fail(f"{path}: is a folder, not a .prep file")
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except OSError as err:
+        fail(f"{path}: cannot read: {err.strerror or err}")
+
+
+def load_config(path: str) -> Config:
+    from prepmodel.config import ConfigError, find_config
+
+    folder = Path.cwd() if path == "-" else Path(path).parent
+    try:
+        return find_config(folder)
+    except ConfigError as err:
+        fail(str(err))
+
+
+def analyse(path: str) -> Analysis:
+    """Read, parse and check one file with the settings that apply to it."""
+    from prepmodel.analysis import analyse_bytes
+
+    data = read_input(path)
+    shown = "<stdin>" if path == "-" else path
+    return analyse_bytes(data, shown, load_config(path))
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
+    """Text diagnostics with the source line and a caret, then a one-line summary."""
+    from prepmodel.diagnostics import summary
+    from prepmodel.report import format_text
+
+    stream = sys.stderr if err else sys.stdout
+    color = _use_color(stream)
+    every: list[Diagnostic] = []
+    for a in analyses:
+        for d in a.diagnostics:
+            typer.echo(format_text(d, a.source.line_text(d.span.line), color), err=err)
+            every.append(d)
+    counts = summary(every)
+    if every or not err:
+        parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+        if counts["infos"]:
+            parts.append(f"{counts['infos']} info")
+        files = f"{len(analyses)} file" + ("s" if len(analyses) != 1 else "")
+        typer.echo(f"{files} checked: " + ", ".join(parts), err=err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"prep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        Optional[bool],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """prep: deliverable-perspective process models."""
+
+
+@app.command()
+def check(
+    files: Annotated[list[str], typer.Argument(help="The .prep files ('-' for stdin).")],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    strict: Annotated[bool, typer.Option(help="Warnings fail the check too.")] = False,
+) -> None:
+    """Report every problem: syntax, gaps, cycles, orphans, naming, phases.
+
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O.
+    """
+    analyses = [analyse(f) for f in files]
+    every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
+    if format is CheckFormat.text:
+        print_diagnostics(analyses)
+    elif format is CheckFormat.json:
+        from prepmodel.report import format_json
+
+        typer.echo(format_json(every))
+    elif format is CheckFormat.sarif:
+        import json
+
+        from prepmodel.report import sarif_log
+
+        typer.echo(json.dumps(sarif_log(every, __version__), ensure_ascii=False, indent=2))
+    else:
+        from prepmodel.report import format_github
+
+        for d in every:
+            typer.echo(format_github(d))
+    failing = [d for d in every if d.severity.value == "error" or
+               (strict and d.severity.value == "warning")]
+    raise typer.Exit(EXIT_FAILED if failing else EXIT_OK)
+
+
+@app.command()
+def rules(
+    code: Annotated[Optional[str], typer.Argument(help="Show one rule.")] = None,  # noqa: UP045
+) -> None:
+    """List every rule: code, name, default severity, what it catches, examples."""
+    from prepmodel.rules import RULES
+
+    chosen = list(RULES.values())
+    if code is not None:
+        chosen = [r for r in chosen if r.code == code.upper()]
+        if not chosen:
+            fail(f"no rule {code!r}; `prep rules` lists them")
+    for i, rule in enumerate(chosen):
+        info = rule.info
+        if i:
+            typer.echo("")
+        typer.echo(f"{rule.code}  {info.name}  [{info.severity.value}]")
+        typer.echo(f"    {rule.description}")
+        for title in ("Bad", "Good"):
+            body = rule.section(title)
+            if body:
+                typer.echo(f"  {title.lower()}:")
+                for line in body.splitlines():
+                    typer.echo(f"    {line}")
+
+
+def _excel_ok(fmt: TableFormat, excel: bool) -> None:
+    if excel and fmt is not TableFormat.csv:
+        fail("--excel goes with --format csv")
+
+
+@app.command()
+def checkpoints(
+    file: Annotated[str, typer.Argument(help="The .prep file ('-' for stdin).")],
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
+    goal: Annotated[Optional[str], typer.Option(help="Only this goal.")] = None,  # noqa: UP045
+    excel: Annotated[
+        bool, typer.Option(help="CSV for Excel: UTF-8 with a BOM, CRLF line ends.")
+    ] = False,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to a file.")  # noqa: UP045
+    ] = None,
+) -> None:
+    """The journey: numbered steps, checkpoints per goal and phase, the critical path.
+
+    Diagnostics go to stderr; a model with errors still prints what can be computed and
+    exits 1.
+    """
+    from prepmodel import tables
+
+    _excel_ok(format, excel)
+    a = analyse(file)
+    if not a.syntax_ok:
+        print_diagnostics([a], err=True)
+        raise typer.Exit(EXIT_FAILED)
+    goal_key = resolve_goal(a, goal)
+    text = tables.render_table(a.journey, format.value, goal_key)
+    if a.diagnostics:
+        print_diagnostics([a], err=True)
+    if excel:
+        data = ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
+    else:
+        data = text.encode("utf-8")
+    if output is not None:
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+
+
+def resolve_goal(a: Analysis, goal: str | None) -> str | None:
+    """The key of the goal the user named; exit 2 with a suggestion when there is none."""
+    if goal is None:
+        return None
+    from prepmodel.model import identity
+    from prepmodel.rules.gaps import did_you_mean
+
+    key = identity(goal)
+    if key in a.model.goals:
+        return key
+    names = [a.model.name(k) for k in a.model.goals]
+    close = did_you_mean(goal, names)
+    hint = f"; did you mean '{close}'?" if close else (
+        f"; the goals are: {', '.join(names)}" if names else "; the model has no goal")
+    fail(f"no goal named '{goal}'{hint}")
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, then rename over ``path``."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        fail(f"{path}: cannot write: {err.strerror or err}")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"{path}: cannot write: {err.strerror or err}")
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("prep: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_FAILED)

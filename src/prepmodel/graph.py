@@ -1,0 +1,186 @@
+"""The requirement graph of a model and the queries every later stage shares.
+
+Nodes are deliverable keys. An edge runs from each input of a route to its output, and
+from each member of a group to the group. Built once per model (``ModelGraph.of``).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterable
+from functools import cached_property
+from typing import Any
+
+import networkx as nx
+
+from prepmodel.model import Model, Route
+
+
+class ModelGraph:
+    """A model with its NetworkX graph and cached structural queries."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        g: Any = nx.DiGraph()
+        g.add_nodes_from(model.deliverables)
+        for r in model.routes:
+            g.add_edges_from((i, r.output) for i in r.inputs)
+        for grp in model.groups.values():
+            g.add_edges_from((m, grp.key) for m in grp.members)
+        self.g = g
+        self.routes_by_output: dict[str, list[Route]] = {}
+        for r in model.routes:
+            self.routes_by_output.setdefault(r.output, []).append(r)
+
+    # --- kinds -------------------------------------------------------------------------
+    @cached_property
+    def produced(self) -> frozenset[str]:
+        """Deliverables with at least one route, and groups."""
+        return frozenset(self.routes_by_output) | frozenset(self.model.groups)
+
+    def is_group(self, key: str) -> bool:
+        return key in self.model.groups and key not in self.routes_by_output
+
+    def requirements(self, key: str) -> list[tuple[str, ...]]:
+        """The alternatives that make ``key``: one tuple of inputs per route, or the members."""
+        if self.is_group(key):
+            return [self.model.groups[key].members]
+        return [r.inputs for r in self.routes_by_output.get(key, [])]
+
+    def inputs(self, key: str) -> list[str]:
+        """Everything ``key`` may need directly (inputs of all routes, or members)."""
+        return list(self.g.predecessors(key))
+
+    # --- reachability ------------------------------------------------------------------
+    def needed_by(self, goal: str) -> set[str]:
+        """The goal and everything it may need, on any route."""
+        if goal not in self.g:
+            return set()
+        found: set[str] = nx.ancestors(self.g, goal)
+        found.add(goal)
+        return found
+
+    @cached_property
+    def needed(self) -> frozenset[str]:
+        """Everything some goal may need (goals included)."""
+        seen: set[str] = set()
+        stack = [k for k in self.model.goals if k in self.g]
+        while stack:
+            k = stack.pop()
+            if k in seen:
+                continue
+            seen.add(k)
+            stack.extend(p for p in self.g.predecessors(k) if p not in seen)
+        return frozenset(seen)
+
+    def users(self, key: str) -> list[str]:
+        """Deliverables that use ``key`` directly (as an input or a member)."""
+        return list(self.g.successors(key))
+
+    # --- cycles ------------------------------------------------------------------------
+    @cached_property
+    def cycles(self) -> list[list[str]]:
+        """One loop per strongly connected knot, as a closed path ``[A, B, ..., A]``.
+
+        The loop starts at the member whose first route is earliest in the file, and each
+        step goes to the input that comes first, so the same file gives the same loop.
+        """
+        loops: list[list[str]] = []
+        position = self.position
+        for comp in nx.strongly_connected_components(self.g):
+            if len(comp) == 1:
+                (only,) = comp
+                if not self.g.has_edge(only, only):
+                    continue
+                loops.append([only, only])
+                continue
+            start = min(comp, key=position)
+            path = [start]
+            seen = {start}
+            cur = start
+            while True:
+                nxt = min((p for p in self.g.predecessors(cur) if p in comp), key=position)
+                path.append(nxt)
+                if nxt in seen:
+                    path = path[path.index(nxt):]
+                    break
+                seen.add(nxt)
+                cur = nxt
+            loops.append(path)
+        loops.sort(key=lambda loop: position(loop[0]))
+        return loops
+
+    @cached_property
+    def in_cycle(self) -> frozenset[str]:
+        out: set[str] = set()
+        for comp in nx.strongly_connected_components(self.g):
+            if len(comp) > 1 or any(self.g.has_edge(k, k) for k in comp):
+                out |= comp
+        return frozenset(out)
+
+    # --- order -------------------------------------------------------------------------
+    def position(self, key: str) -> tuple[int, int, int]:
+        """Where ``key`` is first made (first route or group statement), else first seen."""
+        routes = self.routes_by_output.get(key)
+        if routes:
+            s = routes[0].span
+            return (0, s.line, s.column)
+        grp = self.model.groups.get(key)
+        if grp is not None:
+            return (0, grp.span.line, grp.span.column)
+        d = self.model.deliverables.get(key)
+        if d is not None:
+            return (1, d.span.line, d.span.column)
+        return (2, 0, 0)
+
+    def ordered(self, nodes: Iterable[str]) -> list[str]:
+        """``nodes`` in topological order (inputs first); ties by :meth:`position`.
+
+        Nodes on a cycle never become ready; when nothing is ready the earliest remaining
+        node is taken anyway, so every node gets a place and nothing loops forever.
+        """
+        return topological(nodes, self.g.predecessors, self.g.successors, self.position)
+
+    @cached_property
+    def depth(self) -> dict[str, int]:
+        """0 for a deliverable with no inputs; else 1 + the deepest input of any route."""
+        depth: dict[str, int] = {}
+        for k in self.ordered(self.g.nodes):
+            preds = [depth[p] for p in self.g.predecessors(k) if p in depth]
+            depth[k] = 1 + max(preds) if preds else (1 if self.inputs(k) else 0)
+        return depth
+
+
+def topological(
+    nodes: Iterable[str],
+    preds: Callable[[str], Iterable[str]],
+    succs: Callable[[str], Iterable[str]],
+    key: Callable[[str], tuple[int, int, int]],
+) -> list[str]:
+    """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback."""
+    todo = set(nodes)
+    missing = {n: sum(1 for p in set(preds(n)) if p in todo and p != n) for n in todo}
+    ready = [(key(n), n) for n, c in missing.items() if c == 0]
+    heapq.heapify(ready)
+    out: list[str] = []
+    done: set[str] = set()
+    remaining = sorted(todo, key=lambda n: (key(n), n))
+    cursor = 0
+    while len(out) < len(todo):
+        if not ready:
+            while remaining[cursor] in done:
+                cursor += 1
+            forced = remaining[cursor]
+            heapq.heappush(ready, (key(forced), forced))
+            missing[forced] = 0
+        _, n = heapq.heappop(ready)
+        if n in done:
+            continue
+        done.add(n)
+        out.append(n)
+        for s in set(succs(n)):
+            if s in todo and s not in done and s != n:
+                missing[s] -= 1
+                if missing[s] == 0:
+                    heapq.heappush(ready, (key(s), s))
+    return out

@@ -1,0 +1,189 @@
+"""Steps, route ids, mandatory sets, checkpoints, phases and the critical path.
+
+Computed once per model (``Journey.of``); the checkpoint tables, the renderer and the diff
+all read step numbers from here, so a step number means the same everywhere.
+
+Mandatory sets are bitsets (Python ints) over the topological order of what the goals
+need, so a 10,000-deliverable model does not materialise 10,000 Python sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from prepmodel.graph import ModelGraph
+from prepmodel.model import Model, Route
+
+
+def route_letter(i: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: route suffixes as spreadsheet-style letters."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+@dataclass(frozen=True)
+class Step:
+    """A produced deliverable some goal needs, with its number and its routes."""
+
+    number: int
+    key: str
+    routes: tuple[Route, ...]
+    group_members: tuple[str, ...] | None
+
+    def route_ids(self) -> list[tuple[str, Route]]:
+        """``n.a, n.b, ...`` in file order (just ``n`` when there is one route)."""
+        if len(self.routes) == 1:
+            return [(str(self.number), self.routes[0])]
+        return [(f"{self.number}.{route_letter(i)}", r) for i, r in enumerate(self.routes)]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    step: int
+    key: str
+    phase: str | None
+    exit: bool
+
+
+@dataclass(frozen=True)
+class GoalJourney:
+    key: str
+    checkpoints: tuple[Checkpoint, ...]
+    route_dependent: tuple[str, ...]
+    critical_path: tuple[str, ...]
+
+
+@dataclass
+class Journey:
+    """Everything section 4 of the contract derives from a model."""
+
+    graph: ModelGraph
+    steps: list[Step] = field(default_factory=list)
+    step_of: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: Model, graph: ModelGraph | None = None) -> Journey:
+        graph = graph or ModelGraph(model)
+        j = cls(graph)
+        produced = graph.produced
+        needed_produced = [k for k in graph.needed if k in produced]
+        for n, key in enumerate(graph.ordered(needed_produced), start=1):
+            members = model.groups[key].members if graph.is_group(key) else None
+            j.steps.append(Step(n, key, tuple(graph.routes_by_output.get(key, [])), members))
+            j.step_of[key] = n
+        return j
+
+    @property
+    def model(self) -> Model:
+        return self.graph.model
+
+    def name(self, key: str) -> str:
+        return self.model.name(key)
+
+    # --- mandatory sets ----------------------------------------------------------------
+    @cached_property
+    def _order(self) -> list[str]:
+        return self.graph.ordered(self.graph.needed)
+
+    @cached_property
+    def _bit(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self._order)}
+
+    @cached_property
+    def _mandatory(self) -> dict[str, int]:
+        """M(D) as a bitset for every deliverable some goal needs."""
+        graph = self.graph
+        bit = self._bit
+        produced = graph.produced
+        m: dict[str, int] = {}
+        for k in self._order:
+            own = 1 << bit[k]
+            if k not in produced:
+                m[k] = own
+                continue
+            common: int | None = None
+            for inputs in graph.requirements(k):
+                union = 0
+                for x in inputs:
+                    # An input not computed yet sits on a cycle: count only itself.
+                    union |= m.get(x, 1 << bit[x]) if x in bit else 0
+                common = union if common is None else common & union
+                if common == 0 and not graph.is_group(k):
+                    break
+            m[k] = own | (common or 0)
+        return m
+
+    def mandatory(self, key: str) -> set[str]:
+        """The mandatory set M(key) as keys (computed for what some goal needs)."""
+        bits = self._mandatory.get(key, 0)
+        return {k for k, i in self._bit.items() if bits >> i & 1}
+
+    # --- phases ------------------------------------------------------------------------
+    @cached_property
+    def phase_of(self) -> dict[str, str]:
+        """Deliverable key -> display name of its (first) phase."""
+        out: dict[str, str] = {}
+        for ph in self.model.phases:
+            for k in ph.members:
+                out.setdefault(k, ph.name)
+        return out
+
+    def is_exit(self, key: str) -> bool:
+        """An exit checkpoint of its phase: a goal, or needed by something outside it."""
+        phase = self.phase_of.get(key)
+        if phase is None:
+            return False
+        d = self.model.deliverables.get(key)
+        if d is not None and d.goal:
+            return True
+        return any(self.phase_of.get(u) != phase for u in self.graph.users(key))
+
+    # --- per goal ----------------------------------------------------------------------
+    def goal(self, key: str) -> GoalJourney:
+        bits = self._mandatory.get(key, 0)
+        order_bits = self._bit
+        checkpoints: list[Checkpoint] = []
+        dependent: list[str] = []
+        needed = self.graph.needed_by(key)
+        for step in self.steps:
+            k = step.key
+            if k not in needed:
+                continue
+            if bits >> order_bits[k] & 1:
+                checkpoints.append(Checkpoint(step.number, k, self.phase_of.get(k),
+                                              self.is_exit(k)))
+            else:
+                dependent.append(k)
+        return GoalJourney(key, tuple(checkpoints), tuple(dependent), self.critical_path(key))
+
+    def goals(self) -> list[GoalJourney]:
+        return [self.goal(k) for k in self.model.goals]
+
+    def critical_path(self, goal: str) -> tuple[str, ...]:
+        """From an external to the goal, each step back to the deepest input.
+
+        Ties go to the route listed first, then to the input listed first in it.
+        """
+        depth = self.graph.depth
+        path = [goal]
+        seen = {goal}
+        cur = goal
+        while True:
+            best: str | None = None
+            for inputs in self.graph.requirements(cur):
+                for x in inputs:
+                    if x in seen:
+                        continue
+                    if best is None or depth.get(x, 0) > depth.get(best, 0):
+                        best = x
+            if best is None:
+                break
+            path.append(best)
+            seen.add(best)
+            cur = best
+        return tuple(reversed(path))

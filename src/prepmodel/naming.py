@@ -1,0 +1,547 @@
+"""Tell deliverable names that read like actions from names that read like nouns (lint NM01).
+
+In the deliverable perspective (PReP) a deliverable is a *thing that must exist*, named by a
+noun phrase ("Order slip", "導入計画書"); the activity that produces it is a verb ("Take
+order", "計画策定").  :func:`action_like` returns a :class:`NamingFinding` when a name reads as
+an action, with a short reason and, where one can be built, a noun form to suggest.
+
+English is analysed with small hand-written lexicons (base verbs and their past participles,
+words that are both noun and verb, activity nominals, gerunds that are ordinary nouns).
+Japanese is analysed with SudachiPy and ``sudachidict_small``; both are imported lazily, and
+only when a name contains kana or kanji, so importing this module stays cheap.
+
+Decisions for ambiguous words (see also ``tests/data/naming_labelled.tsv``):
+
+* A single word that is primarily a noun is fine: "Plan", "Report", "Order", "Invoice", "Bill".
+  "Review" and "Check" alone are treated as activities (their deliverables are "review notes",
+  "reviewed X").  Event nouns ("Meeting", "Kickoff", "Workshop", 会議, キックオフ) are nouns.
+* A bare gerund ("Cooking", "Onboarding") or a compound headed by one ("Customer onboarding")
+  is an activity; a gerund modifying a result noun ("Onboarding checklist") is not.
+* Japanese: a name whose last word is a verb (作成する, 作る, 送付しました), ends in 〜こと
+  after a verb, or ends in an activity noun (サ変可能 such as 作成, 設計, 確認; 〜化; katakana
+  gerunds such as ヒアリング) is an activity.  サ変 nouns that usually denote a result (計画,
+  契約, 注文, 提案, レポート, リスト …) and event nouns (会議, 面談) are exempt, and a relative
+  clause in front ("合意された成功定義") makes the phrase a noun.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["NamingFinding", "action_like"]
+
+
+@dataclass(frozen=True)
+class NamingFinding:
+    """Why a name reads as an action, and a noun form to use instead (if one can be made)."""
+
+    reason: str
+    suggestion: str | None
+
+
+def action_like(name: str) -> NamingFinding | None:
+    """Return a finding when ``name`` reads as an action (a verb phrase), else ``None``.
+
+    The name is NFKC-normalised and white space is collapsed first, so spellings with the
+    same identity get the same answer.  Results are cached per name.
+    """
+    text = " ".join(unicodedata.normalize("NFKC", name).split())
+    if not text:
+        return None
+    return _classify(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify(text: str) -> NamingFinding | None:
+    if _JAPANESE_RE.search(text):
+        return _japanese(text)
+    return _english(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# English
+# ---------------------------------------------------------------------------------------------
+
+_IRREGULAR: dict[str, str] = {
+    "begin": "begun", "break": "broken", "bring": "brought", "build": "built", "buy": "bought",
+    "choose": "chosen", "cut": "cut", "do": "done", "draw": "drawn", "feed": "fed",
+    "find": "found", "get": "got", "give": "given", "hold": "held", "keep": "kept",
+    "lay": "laid", "lead": "led", "leave": "left", "let": "let", "make": "made", "meet": "met",
+    "pay": "paid", "put": "put", "read": "read", "rebuild": "rebuilt", "resend": "resent",
+    "rewrite": "rewritten", "run": "run", "see": "seen", "sell": "sold", "send": "sent",
+    "set": "set", "show": "shown", "sit": "sat", "speak": "spoken", "spend": "spent",
+    "split": "split", "take": "taken", "teach": "taught", "tell": "told", "think": "thought",
+    "undertake": "undertaken", "win": "won", "write": "written",
+}
+
+# Verbs whose base form opens an imperative ("Send invoice").  Regular participles are derived.
+_REGULAR_VERBS = """
+accept add adjust align allocate analyse analyze answer apply approve archive arrange ask
+assess assign attach audit authorise authorize automate back bake bill book brief calculate
+call cancel capture change charge chase check clarify classify clean cleanse clear close
+coach collect compare compile complete compute confirm configure connect consolidate contact
+convert cook coordinate copy correct create customise customize deactivate debug decide
+decommission define delete deliver demo deploy describe design detect determine develop
+discuss dispatch distribute document download draft edit email enable encode enrich ensure
+enter escalate establish estimate evaluate examine execute explain export extract fax file
+fill finalise finalize finish fix follow forecast format gather generate greet grill hand
+handle help hire identify implement import improve inform initialise initialize input inspect
+install integrate interview introduce investigate invite invoice issue justify label launch
+list load lock log mail maintain manage map mark measure merge migrate model monitor negotiate
+notify obtain offer onboard open optimise optimize order organise organize outline pack
+perform phone pick pitch place plan plate polish post prepare present price print prioritise
+prioritize process procure produce promote propose provide provision publish purchase qualify
+quote rank rate receive reconcile record recruit register reject release remind remove renew
+reorder repair replace reply report request reschedule research reserve reset resolve respond
+restock retrieve return review revise roll sample save scan schedule score screen seat select
+serve service share ship shortlist sign simplify sketch slice sort source specify standardise
+standardize start stock stop store streamline submit summarise summarize supply support survey
+tag test track train transfer translate triage update upgrade upload use validate verify visit
+walk wash welcome wipe wrap
+"""
+
+_DOUBLING = frozenset(
+    "plan ship stop submit log tag scan map drop chat pin prep commit admit permit slim trim".split()
+)
+
+
+def _participle(base: str) -> str:
+    if base in _IRREGULAR:
+        return _IRREGULAR[base]
+    if base in _DOUBLING:
+        return base + base[-1] + "ed"
+    if base.endswith("e"):
+        return base + "d"
+    if base.endswith("y") and len(base) > 2 and base[-2] not in "aeiou":
+        return base[:-1] + "ied"
+    return base + "ed"
+
+
+_VERBS: dict[str, str] = {v: _participle(v) for v in _REGULAR_VERBS.split()}
+_VERBS.update(_IRREGULAR)
+_PARTICIPLES = frozenset(_VERBS.values())
+
+# Fixed compounds that start with a verb-like word but are plain nouns.
+_FIXED_NOUNS = frozenset({"purchase order", "set menu", "work order", "change order"})
+
+# Words that are verbs but, standing as the first word of a deliverable name, usually are nouns
+# ("Order slip", "Plan", "Report template").  They only count as verbs in verb context.
+_NOUN_VERBS = frozenset(
+    """
+answer back backup bill book budget call change check contract copy cost deal demo design
+document draft email estimate export fax feature file fix forecast form hire import input
+interview invoice issue label launch list lock log mail map mark model offer order pitch plan
+post price print process purchase quote rank rate record release reply report request return
+review sample scan schedule score screen service share sketch sort source stock store support
+survey tag test track transfer use visit welcome
+""".split()
+)
+# ...except "print", which is primarily a verb in business names ("Print bill").
+_NOUN_VERBS = _NOUN_VERBS - {"print"}
+
+# Noun/verb words that, standing alone, name an activity rather than a thing.
+_SINGLE_ACTIONS = frozenset({"review", "check"})
+
+# Nouns that head activities: "Data migration", "Invoice creation", "Tenant setup".
+# Value: the verb (with particle) whose past participle builds the suggestion.
+_ACTIVITY_NOMINALS: dict[str, str] = {
+    "creation": "create", "preparation": "prepare", "migration": "migrate", "setup": "set up",
+    "set-up": "set up", "review": "review", "implementation": "implement",
+    "execution": "execute", "installation": "install", "verification": "verify",
+    "validation": "validate", "cleanup": "clean up", "clean-up": "clean up",
+    "follow-up": "follow up", "followup": "follow up", "handover": "hand over",
+    "hand-over": "hand over", "walkthrough": "walk through", "rollout": "roll out",
+    "calculation": "calculate", "deployment": "deploy", "inspection": "inspect",
+    "check": "check", "submission": "submit",
+}
+
+# -ing words that are ordinary nouns, not activities ("Building permit", "Booking").
+_NOUN_INGS = frozenset(
+    """
+building meeting booking setting wedding ceiling clothing housing painting drawing listing
+posting offering recording warning reading opening heading landing filling dressing funding
+rating ranking saving earning finding belonging briefing proceeding seating lining
+""".split()
+)
+
+# Nouns that a preceding noun/verb word or gerund modifies rather than takes as an object:
+# "Order slip", "Review notes", "Onboarding checklist", "Washing machine".
+_RESULT_HEADS = frozenset(
+    """
+slip notes note form list template sheet checklist minutes log summary report record records
+number status history details date id type comments feedback results result request requests
+permit policy guide manual plan schedule meeting session board deck table items item line
+amount total queue tracker workflow procedure approval draft version file folder data
+instructions material materials document documents doc docs address account criteria
+certificate letter email memo agenda calendar card ticket receipt reference code key balance
+label page portal tool tools kit machine room area station lot space equipment system app
+dashboard template reminder alert notice message proposal
+""".split()
+)
+_RESULT_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ness", "ity", "ship", "ure")
+
+_DETERMINERS = frozenset(
+    "the a an all each every our your their its his her my this that these those some any "
+    "new no".split()
+)
+_PARTICLES = frozenset("up out off in down over back through away".split())
+_PREPOSITIONS = frozenset("to for with from into onto at by on about per via".split())
+
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
+_CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+
+
+def _gerund_base(word: str, *, verb_context: bool = False) -> str | None:
+    """The base verb of a gerund ("setting" -> "set"), or ``None`` if it is not one.
+
+    -ing words that are ordinary nouns ("building") count only in ``verb_context``, that is
+    before a particle or a determiner ("Setting up tenant").
+    """
+    if not word.endswith("ing") or len(word) < 5 or (word in _NOUN_INGS and not verb_context):
+        return None
+    stem = word[:-3]
+    candidates = [stem, stem + "e"]
+    if len(stem) > 2 and stem[-1] == stem[-2]:
+        candidates.append(stem[:-1])
+    for cand in candidates:
+        if cand in _VERBS:
+            return cand
+    return None
+
+
+def _is_participle(word: str) -> bool:
+    if word in _PARTICIPLES:
+        return True
+    if not word.endswith("ed"):
+        return False
+    return any(stem in _VERBS for stem in (word[:-2], word[:-1], word[:-3], word[:-3] + "y"))
+
+
+def _is_result_head(word: str) -> bool:
+    return word in _RESULT_HEADS or (
+        word not in _ACTIVITY_NOMINALS and word.endswith(_RESULT_SUFFIXES)
+    )
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _uncap(word: str) -> str:
+    """Lower-case a word capitalised only as the first of a name ("Data"), keep "CRM"."""
+    return word.lower() if word[:1].isupper() and word[1:].islower() else word
+
+
+def _en_suggestion(verb: str, rest: Sequence[str]) -> str | None:
+    """Build a noun phrase from an action: "take" + ["the", "order"] -> "Taken order"."""
+    base, _, particle = verb.partition(" ")
+    words = list(rest)
+    if not particle and words and words[0].lower() in _PARTICLES:
+        particle = words.pop(0).lower()
+    obj: list[str] = []
+    tail: list[str] = []
+    for i, w in enumerate(words):
+        if w.lower() in _PREPOSITIONS:
+            tail = words[i:]
+            break
+        if w.lower() not in _DETERMINERS:
+            obj.append(w)
+    if not obj:
+        return None
+    participle = _VERBS.get(base, _participle(base))
+    obj = [_uncap(w) for w in obj]
+    if particle:
+        parts = [*obj, participle, particle, *tail]
+    elif tail:
+        parts = [*obj, participle, *tail]
+    else:
+        parts = [participle, *obj]
+    return _cap(" ".join(parts))
+
+
+def _english(text: str) -> NamingFinding | None:
+    if " " not in text:
+        text = _CAMEL_RE.sub(" ", text.replace("_", " "))
+    words = _WORD_RE.findall(text.replace("_", " "))
+    if not words:
+        return None
+    low = [w.lower() for w in words]
+    first = low[0]
+
+    if first == "to" and len(low) > 1 and low[1] in _VERBS:
+        return NamingFinding(
+            f"starts with the infinitive 'to {low[1]}'", _en_suggestion(low[1], words[2:])
+        )
+    if first in _DETERMINERS:
+        return _english_head(words[1:], low[1:])
+
+    nxt = low[1] if len(low) > 1 else None
+    if " ".join(low[:2]) in _FIXED_NOUNS:
+        return _english_head(words, low)
+    base = _gerund_base(first, verb_context=nxt in _PARTICLES or nxt in _DETERMINERS)
+    if base is not None:
+        if nxt is None:
+            return NamingFinding(f"is the gerund '{first}'", None)
+        if nxt in _PARTICLES or nxt in _DETERMINERS or not _is_result_head(low[-1]):
+            return NamingFinding(
+                f"starts with the gerund '{first}'", _en_suggestion(base, words[1:])
+            )
+        return _english_head(words, low)
+
+    if first in _VERBS:
+        if first not in _NOUN_VERBS:
+            return NamingFinding(f"starts with the verb '{first}'", _en_suggestion(first, words[1:]))
+        if len(low) == 1:
+            if first in _SINGLE_ACTIONS:
+                return NamingFinding(f"is the activity word '{first}'", None)
+            return None
+        nxt = low[1]
+        if _is_participle(low[-1]):
+            return None  # postpositive participle: "Invoice sent", "Order taken"
+        verb_context = nxt in _DETERMINERS or nxt in _PARTICLES or nxt.isdigit()
+        if not verb_context and nxt not in _PREPOSITIONS:
+            verb_context = not _is_result_head(low[-1]) and low[-1] not in _ACTIVITY_NOMINALS
+        if verb_context:
+            return NamingFinding(f"starts with the verb '{first}'", _en_suggestion(first, words[1:]))
+
+    # A finite verb inside a clause: "Chef cooks the meal".
+    for i in range(1, len(low) - 1):
+        w = low[i]
+        if w.endswith("s") and low[i + 1] in _DETERMINERS:
+            stem = w[:-2] if w.endswith("es") and w[:-2] in _VERBS else w[:-1]
+            if stem in _VERBS:
+                return NamingFinding(
+                    f"contains the verb '{w}'", _en_suggestion(stem, words[i + 1 :])
+                )
+    return _english_head(words, low)
+
+
+def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | None:
+    """Judge a phrase by its head noun: "Data migration", "Creation of the invoice"."""
+    if not low:
+        return None
+    if "of" in low[1:]:
+        k = low.index("of", 1)
+        head, modifiers = low[k - 1], [*words[:k - 1], *words[k + 1 :]]
+    else:
+        head, modifiers = low[-1], list(words[:-1])
+    whole = len(low) == 1
+    verb = _ACTIVITY_NOMINALS.get(head)
+    if verb is not None:
+        what = "is" if whole else "ends in"
+        if "of" in low[1:]:
+            what = "starts with"
+        return NamingFinding(f"{what} the activity noun '{head}'", _en_suggestion(verb, modifiers))
+    base = _gerund_base(head)
+    if base is not None and not whole:
+        return NamingFinding(f"ends in the gerund '{head}'", _en_suggestion(base, modifiers))
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Japanese
+# ---------------------------------------------------------------------------------------------
+
+_JAPANESE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶ]")
+
+# サ変可能 nouns that usually denote a result, a document or an event rather than the doing.
+_JA_RESULT_NOUNS = frozenset(
+    """
+計画 契約 注文 予約 記録 要約 回答 質問 依頼 申込 申込み 申し込み 問い合わせ 問合せ 成功 許可
+認可 予測 指示 提案 要望 通知 案内 見積 見積もり 見積り 予定 会議 打ち合わせ 打合せ 面談
+商談 デモ 体験 経験 在庫 合計 結論 予算 売上 利益 損失 レポート リスト メモ コメント プラン
+デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
+一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
+プレゼンテーション フィードバック パッケージ 進捗 影響 料理
+""".split()
+)
+# Activity nouns that the dictionary does not mark サ変可能.
+_JA_ACTIVITY_NOUNS = frozenset(
+    "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り".split()
+)
+# Katakana -ング words that are things or events, not activities.
+_JA_NOUN_INGS = frozenset(
+    "ミーティング ビルディング ウェディング ランキング ダイニング リビング ストリング スプリング".split()
+)
+# Activity noun -> the result noun to suggest ("KPI設計" -> "KPI設計書").
+_JA_RESULT_OF: dict[str, str] = {
+    "設計": "設計書", "定義": "定義書", "企画": "企画書", "報告": "報告書", "請求": "請求書",
+    "申請": "申請書", "調査": "調査結果", "分析": "分析レポート", "測定": "測定結果",
+    "評価": "評価結果", "検証": "検証結果", "診断": "診断結果", "テスト": "テスト結果",
+    "レビュー": "レビュー記録", "ヒアリング": "ヒアリング記録", "説明": "説明資料",
+    "集計": "集計結果", "議論": "議事録", "防止": "防止策", "改善": "改善案", "対策": "対策案",
+}
+# Activities for which "〜済みの<object>" does not make sense (導入支援 is not a 支援済みの導入).
+_JA_NO_DONE_FORM = frozenset({"支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"})
+_JA_OTHER_PARTICLES = ("に", "へ", "と", "で", "から", "より", "まで", "が", "は", "も")
+_COPULAS = frozenset({"だ", "です", "である"})
+
+
+@dataclass(frozen=True)
+class _Morph:
+    surface: str
+    pos: tuple[str, ...]
+    base: str
+
+
+@functools.cache
+def _tokenizer() -> Any:
+    """The SudachiPy tokenizer (split mode C, small dictionary), created once on first use."""
+    from sudachipy import Dictionary, SplitMode
+
+    dictionary = Dictionary(dict="small")
+    make = getattr(dictionary, "tokenizer", None) or dictionary.create
+    return make(mode=SplitMode.C, fields={"pos", "dictionary_form"})
+
+
+def _morphs(text: str) -> list[_Morph]:
+    out: list[_Morph] = []
+    for m in _tokenizer().tokenize(text):
+        out.append(_Morph(m.surface(), tuple(m.part_of_speech()), m.dictionary_form()))
+    return out
+
+
+def _is_activity_noun(m: _Morph) -> bool:
+    if m.pos[0] not in ("名詞", "接尾辞"):
+        return False
+    if m.surface in _JA_RESULT_NOUNS or m.base in _JA_RESULT_NOUNS:
+        return False
+    if m.surface in _JA_ACTIVITY_NOUNS:
+        return True
+    if m.pos[2] == "サ変可能":
+        return True
+    return (
+        m.surface.endswith("ング")
+        and m.surface not in _JA_NOUN_INGS
+        and all("\u30a0" <= c <= "\u30ff" for c in m.surface)
+    )
+
+
+def _ta_form(verb: _Morph) -> str | None:
+    """Past (た) form of a plain verb from its dictionary form: 作る -> 作った."""
+    base, ctype = verb.base, verb.pos[4]
+    if ctype.startswith(("上一段", "下一段")):
+        return base[:-1] + "た"
+    if ctype.startswith("カ行変格"):
+        return base[:-2] + ("来た" if base.endswith("来る") else "きた")
+    if ctype.startswith("サ行変格"):
+        return base[:-2] + "した"
+    if not ctype.startswith("五段"):
+        return None
+    last = base[-1:]
+    if ctype.startswith("五段-カ行"):
+        return base[:-1] + ("った" if base.endswith(("行く", "いく")) else "いた")
+    table = {"ぐ": "いだ", "す": "した", "つ": "った", "る": "った", "う": "った",
+             "ぬ": "んだ", "ぶ": "んだ", "む": "んだ"}
+    return base[:-1] + table[last] if last in table else None
+
+
+def _object_before(morphs: Sequence[_Morph], end: int) -> str | None:
+    """The noun phrase a verb or activity noun at ``morphs[end]`` acts on, if there is one.
+
+    Direct compounds ("資料作成"), を and の objects count; other particles (に, へ, と) do not.
+    """
+    i = end - 1
+    if i >= 0 and morphs[i].pos[0] == "助詞":
+        if morphs[i].surface not in ("を", "の"):
+            return None
+        i -= 1
+    j = i
+    while j >= 0 and morphs[j].pos[0] in ("名詞", "接尾辞", "接頭辞"):
+        j -= 1
+    obj = "".join(m.surface for m in morphs[j + 1 : i + 1])
+    return obj or None
+
+
+def _ja_suggestion(act: str, obj: str | None, prefix: str) -> str | None:
+    """A noun form for activity ``act`` on ``obj``; ``prefix`` is the text before ``act``.
+
+    Known activities get their result noun ("KPI設計" -> "KPI設計書"); otherwise the object
+    is marked done ("資料作成" -> "作成済みの資料").  Without an object there is no suggestion.
+    """
+    if act in _JA_RESULT_OF:
+        if prefix.endswith("を"):
+            prefix = prefix[:-1]
+        elif prefix.endswith(_JA_OTHER_PARTICLES):
+            prefix = ""
+        return prefix + _JA_RESULT_OF[act]
+    if obj and act not in _JA_NO_DONE_FORM:
+        return f"{act}済みの{obj}"
+    return None
+
+
+def _japanese(text: str) -> NamingFinding | None:
+    morphs = _morphs(text)
+    # Drop trailing punctuation, spaces, conjunctive and sentence-final particles.
+    while morphs and (
+        morphs[-1].pos[0] in ("補助記号", "空白")
+        or morphs[-1].pos[:2] in (("助詞", "接続助詞"), ("助詞", "終助詞"))
+    ):
+        morphs.pop()
+    if not morphs:
+        return None
+    last = morphs[-1]
+
+    # 〜すること / 〜する事: a verb nominalised with こと.
+    if last.surface in ("こと", "事") and len(morphs) > 1 and morphs[-2].pos[0] in ("動詞", "助動詞"):
+        found = _ja_verb_ending(morphs[:-1])
+        if found is not None:
+            phrase, suggestion = found
+            return NamingFinding(f"ends in the nominalised verb {phrase}こと", suggestion)
+
+    if last.pos[0] in ("動詞", "助動詞") and not (
+        last.pos[0] == "助動詞" and last.base in _COPULAS
+    ):
+        found = _ja_verb_ending(morphs)
+        if found is not None:
+            phrase, suggestion = found
+            return NamingFinding(f"ends in the verb {phrase}", suggestion)
+        return None
+
+    if not _is_activity_noun(last):
+        return None
+    end = len(morphs) - 1
+    act = last.surface
+    if last.pos[0] == "接尾辞":  # 〜化: 標準化, 見える化
+        if end == 0:
+            return None
+        end -= 1
+        act = morphs[end].surface + act
+    # Start of the noun compound the activity noun ends.
+    k = end
+    while k > 0 and morphs[k - 1].pos[0] in ("名詞", "接尾辞", "接頭辞"):
+        k -= 1
+    if k > 0 and morphs[k - 1].pos[0] in ("動詞", "助動詞") and morphs[k - 1].pos[5].startswith(
+        "連体形"
+    ):
+        return None  # a relative clause in front: 合意された成功定義
+    obj = _object_before(morphs, end)
+    prefix = "".join(m.surface for m in morphs[:end])
+    return NamingFinding(f"ends in the activity noun {act}", _ja_suggestion(act, obj, prefix))
+
+
+def _ja_verb_ending(morphs: Sequence[_Morph]) -> tuple[str, str | None] | None:
+    """For morphemes ending in a verb chain, the verb phrase and a suggestion."""
+    i = len(morphs) - 1
+    while i > 0 and morphs[i].pos[0] == "助動詞":
+        i -= 1
+    head = morphs[i]
+    if head.pos[0] != "動詞":
+        return None
+    chain = "".join(m.surface for m in morphs[i:])
+    if head.base == "する" and i > 0 and morphs[i - 1].pos[0] in ("名詞", "接尾辞"):
+        j = i - 1
+        act = morphs[j].surface
+        if morphs[j].pos[0] == "接尾辞" and j > 0:  # 可視化する
+            j -= 1
+            act = morphs[j].surface + act
+        obj = _object_before(morphs, j)
+        return act + chain, _ja_suggestion(act, obj, "".join(m.surface for m in morphs[:j]))
+    obj = _object_before(morphs, i)
+    ta = _ta_form(head)
+    return chain, (f"{ta}{obj}" if ta and obj else None)

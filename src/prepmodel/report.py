@@ -1,0 +1,122 @@
+"""Diagnostics printed for people (text) and machines (json, sarif, github)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+from prepmodel.diagnostics import CODES, Diagnostic, summary
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def display_width(text: str) -> int:
+    """Terminal columns of ``text``: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def caret_line(source_line: str, column: int, width: int) -> str:
+    """Spaces (tabs kept) up to ``column``, then carets under ``width`` characters."""
+    prefix = source_line[: column - 1]
+    pad = "".join(c if c == "\t" else " " * display_width(c) for c in prefix)
+    marked = source_line[column - 1 : column - 1 + max(width, 1)]
+    return pad + "^" * max(1, display_width(marked))
+
+
+def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> str:
+    """``path:line:col: CODE severity: message``, the line, a caret, and the hint."""
+    sev = d.severity.value
+    head = f"{d.file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {d.message}"
+    if color:
+        tint = {"error": "31", "warning": "33", "info": "36"}[sev]
+        head = (f"\x1b[1m{d.file}:{d.span.line}:{d.span.column}:\x1b[0m "
+                f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {d.message}")
+    lines = [head]
+    if source_line is not None and source_line.strip():
+        width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
+        lines.append(f"  {source_line}")
+        lines.append("  " + caret_line(source_line, d.span.column, width))
+    if d.hint:
+        lines.append(f"  hint: {d.hint}")
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: list[Diagnostic]) -> str:
+    return json.dumps(
+        {"diagnostics": [d.to_dict() for d in diagnostics], "summary": summary(diagnostics)},
+        ensure_ascii=False, indent=2,
+    )
+
+
+def format_github(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the line in a pull request."""
+
+    def prop(v: str) -> str:
+        return (v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                .replace(":", "%3A").replace(",", "%2C"))
+
+    def data(v: str) -> str:
+        return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    s = d.span
+    text = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    return (f"::{_GITHUB_LEVEL[d.severity.value]} file={prop(d.file)},line={s.line},"
+            f"col={s.column},endLine={s.end_line},endColumn={s.end_column},"
+            f"title={prop(d.code)}::{data(text)}")
+
+
+def sarif_log(diagnostics: list[Diagnostic], version: str) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one run, every rule described, one result per diagnostic."""
+    from prepmodel.rules import RULES
+
+    codes = list(RULES)
+    rules = []
+    for code in codes:
+        rule = RULES[code]
+        info = CODES[code]
+        rules.append({
+            "id": code,
+            "name": info.name,
+            "shortDescription": {"text": info.summary},
+            "fullDescription": {"text": rule.description},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity.value]},
+            "help": {"text": rule.doc},
+        })
+    results = []
+    for d in diagnostics:
+        text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": codes.index(d.code),
+            "level": _SARIF_LEVEL[d.severity.value],
+            "message": {"text": text},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": d.file.replace("\\", "/")},
+                    "region": {
+                        "startLine": d.span.line,
+                        "startColumn": d.span.column,
+                        "endLine": d.span.end_line,
+                        "endColumn": max(d.span.end_column, d.span.column + 1)
+                        if d.span.end_line == d.span.line else d.span.end_column,
+                    },
+                }
+            }],
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "prep",
+                "informationUri": "https://pypi.org/project/prepmodel/",
+                "version": version,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }

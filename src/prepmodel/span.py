@@ -1,0 +1,31 @@
+"""Source positions shared by every layer (1-based lines, columns in Unicode characters)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a source file; ``end_column`` is exclusive, as in SARIF and LSP."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int, width: int = 1) -> Span:
+        """A span of ``width`` characters on one line."""
+        return cls(line, column, line, column + width)
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+        }
+
+
+FILE_START = Span(1, 1, 1, 1)

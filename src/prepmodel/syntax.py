@@ -1,0 +1,299 @@
+"""Text -> syntax objects with spans. Lark lives here and nowhere else.
+
+The parser is LALR(1). A syntax error becomes a PS01 diagnostic; the statement that holds
+it is blanked out (newlines kept, so positions stay true) and the file is parsed again, so
+one typo does not hide the problems in the rest of the file.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedInput
+
+from prepmodel.diagnostics import Diagnostic
+from prepmodel.span import Span
+
+MAX_SYNTAX_ERRORS = 25
+
+DeclKind = Literal["goal", "external", "deliverable", "role"]
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """A bare or quoted name (or attribute value) as written; ``text`` is unescaped."""
+
+    text: str
+    quoted: bool
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Attr:
+    key: Name
+    values: tuple[Name, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    attrs: tuple[Attr, ...]
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class ModelStmt:
+    title: Name | None
+    block: Block | None
+    span: Span
+    kind: Literal["model"] = "model"
+
+
+@dataclass(frozen=True, slots=True)
+class DeclStmt:
+    keyword: DeclKind
+    names: tuple[Name, ...]
+    block: Block | None
+    span: Span
+
+    @property
+    def kind(self) -> str:
+        return self.keyword
+
+
+@dataclass(frozen=True, slots=True)
+class AssemblyStmt:
+    output: Name
+    inputs: tuple[Name, ...]
+    block: Block | None
+    span: Span
+    kind: Literal["assembly"] = "assembly"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupStmt:
+    name: Name
+    members: tuple[Name, ...]
+    block: Block | None
+    span: Span
+    kind: Literal["group"] = "group"
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseStmt:
+    name: Name
+    members: tuple[Name, ...]
+    block: Block | None
+    span: Span
+    kind: Literal["phase"] = "phase"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportStmt:
+    path: Name
+    span: Span
+    block: None = None
+    kind: Literal["import"] = "import"
+
+
+Statement = ModelStmt | DeclStmt | AssemblyStmt | GroupStmt | PhaseStmt | ImportStmt
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A ``#`` comment; ``text`` includes the ``#``."""
+
+    text: str
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """The result of parsing one file: statements, comments and syntax diagnostics."""
+
+    path: str
+    text: str
+    statements: tuple[Statement, ...]
+    comments: tuple[Comment, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+    def line_text(self, line: int) -> str:
+        lines = self.text.split("\n")
+        return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+
+
+def grammar_text() -> str:
+    """The grammar: shipped in the wheel, or read from the source tree in a checkout."""
+    packaged = resources.files("prepmodel").joinpath("grammar/prep.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[2] / "grammar" / "prep.lark").read_text("utf-8")
+
+
+def _tok_span(tok: Token) -> Span:
+    assert tok.line is not None and tok.column is not None
+    assert tok.end_line is not None and tok.end_column is not None
+    return Span(tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+def unescape(raw: str) -> str:
+    """The text of a quoted name: drop the quotes, resolve ``\\"`` and ``\\\\``."""
+    body = raw[1:-1]
+    if "\\" not in body:
+        return body
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body) and body[i + 1] in '"\\':
+            out.append(body[i + 1])
+            i += 2
+        else:
+            out.append(ch)
+            i += 1
+    return "".join(out)
+
+
+def _join(first: Span, last: Span) -> Span:
+    return Span(first.line, first.column, last.end_line, last.end_column)
+
+
+def _end_of(children: list[Any]) -> Span:
+    last = children[-1]
+    if isinstance(last, Block | Name):
+        return last.span
+    if isinstance(last, tuple):
+        return last[-1].span  # type: ignore[no-any-return]
+    return _tok_span(last)
+
+
+class _Build(Transformer[Token, Any]):
+    """Lark tree -> syntax objects. Runs inside the LALR parser (no tree is kept)."""
+
+    def name(self, children: list[Token]) -> Name:
+        tok = children[0]
+        if tok.type == "STRING":
+            return Name(unescape(str(tok)), True, _tok_span(tok))
+        return Name(str(tok), False, _tok_span(tok))
+
+    value = name
+
+    def name_list(self, children: list[Name]) -> tuple[Name, ...]:
+        return tuple(children)
+
+    def attr(self, children: list[Name]) -> Attr:
+        return Attr(children[0], tuple(children[1:]), _join(children[0].span, children[-1].span))
+
+    def block(self, children: list[Any]) -> Block:
+        attrs = tuple(c for c in children if isinstance(c, Attr))
+        return Block(attrs, _join(_tok_span(children[0]), _tok_span(children[-1])))
+
+    def model_stmt(self, children: list[Any]) -> ModelStmt:
+        title = next((c for c in children if isinstance(c, Name)), None)
+        span = _join(_tok_span(children[0]), _end_of(children))
+        return ModelStmt(title, _block_of(children), span)
+
+    def decl_stmt(self, children: list[Any]) -> DeclStmt:
+        keyword: DeclKind = str(children[0])  # type: ignore[assignment]
+        span = _join(_tok_span(children[0]), _end_of(children))
+        return DeclStmt(keyword, children[1], _block_of(children), span)
+
+    def assembly(self, children: list[Any]) -> AssemblyStmt:
+        span = _join(children[0].span, _end_of(children))
+        return AssemblyStmt(children[0], children[2], _block_of(children), span)
+
+    def group_stmt(self, children: list[Any]) -> GroupStmt:
+        span = _join(_tok_span(children[0]), _end_of(children))
+        return GroupStmt(children[1], children[2], _block_of(children), span)
+
+    def phase_stmt(self, children: list[Any]) -> PhaseStmt:
+        span = _join(_tok_span(children[0]), _end_of(children))
+        return PhaseStmt(children[1], children[2], _block_of(children), span)
+
+    def import_stmt(self, children: list[Any]) -> ImportStmt:
+        tok = children[1]
+        path = Name(unescape(str(tok)), True, _tok_span(tok))
+        return ImportStmt(path, _join(_tok_span(children[0]), path.span))
+
+    def start(self, children: list[Any]) -> list[Statement]:
+        return [c for c in children if not isinstance(c, Token)]
+
+
+def _block_of(children: list[Any]) -> Block | None:
+    last = children[-1] if children else None
+    return last if isinstance(last, Block) else None
+
+
+@functools.cache
+def _parser() -> tuple[Lark, list[Comment]]:
+    comments: list[Comment] = []
+
+    def keep_comment(tok: Token) -> Token:
+        assert tok.line is not None and tok.column is not None
+        comments.append(Comment(str(tok).rstrip("\r"), tok.line, tok.column))
+        return tok
+
+    lark = Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        maybe_placeholders=False,
+        transformer=_Build(),
+        lexer_callbacks={"COMMENT": keep_comment},
+        cache=False,
+    )
+    return lark, comments
+
+
+def parse(text: str, path: str = "<stdin>") -> SourceFile:
+    """Parse ``.prep`` source text. Never raises on bad input: errors are PS01."""
+    from prepmodel.syntax_errors import blank_statement_at, describe
+
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lark, comments = _parser()
+    work = text
+    diagnostics: list[Diagnostic] = []
+    while True:
+        comments.clear()
+        try:
+            statements: list[Statement] = lark.parse(work)
+            break
+        except UnexpectedInput as err:
+            diagnostic, offset = describe(err, work, lark)
+            diagnostics.append(diagnostic.with_file(path))
+            if len(diagnostics) >= MAX_SYNTAX_ERRORS:
+                statements = []
+                break
+            new_work = blank_statement_at(work, offset)
+            if new_work == work:  # nothing left to blank: stop trying
+                statements = []
+                break
+            work = new_work
+    return SourceFile(path, text, tuple(statements), tuple(comments), tuple(diagnostics))
+
+
+def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic | None]:
+    """Bytes -> text; invalid UTF-8 becomes a PS01 at the first bad byte."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as err:
+        good = data[: err.start].decode("utf-8")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, Diagnostic.make(
+            "PS01",
+            Span.point(line, column),
+            f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
+            "save the file as UTF-8",
+        ).with_file(path)

@@ -1,0 +1,318 @@
+"""Syntax errors in words: Lark exceptions -> PS01 diagnostics, and error recovery."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from lark import Lark
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from prepmodel.diagnostics import Diagnostic
+from prepmodel.span import Span
+
+# Known mistakes, recognised by the parser state they leave behind (lark's match_examples).
+_EXAMPLES: dict[str, tuple[list[str], str]] = {
+    "assembly-without-inputs": (
+        ["A <-\n", "A <- \n", "A <-;", "A <- {"],
+        "list the inputs after '<-', e.g. `Bill <- \"Order slip\"`",
+    ),
+    "two-outputs": (
+        ["A, B <- C\n"],
+        "one output per route: write `A <- C` and `B <- C` on separate lines",
+    ),
+    "missing-arrow": (
+        ["A B\n", "A B, C\n", "A\n", "A;"],
+        "an assembly route is `OUTPUT <- INPUT, ...`; quote names that contain spaces",
+    ),
+    "keyword-without-name": (
+        ["goal\n", "external\n", "deliverable\n", "role\n", "goal;", "external {"],
+        "name at least one deliverable after the keyword",
+    ),
+    "dangling-comma": (
+        ["A <- B,\n\n", "goal A,\n\n", "A <- B, {"],
+        "a list ends with a name, not a comma",
+    ),
+    "attribute-without-colon": (
+        ["A <- B { work x }", "goal A { title\n", "goal A { title x"],
+        "write attributes as `key: value`, separated by newlines or ';'",
+    ),
+    "attribute-without-value": (
+        ["A <- B { work: }", "A <- B { work:\n", "A <- B { work: ;"],
+        "give the attribute a value after ':'",
+    ),
+    "phase-without-colon": (
+        ["phase Land A\n", "phase Land\n", "phase Land A, B\n"],
+        "a phase lists its deliverables after a colon: `phase Land: A, B`",
+    ),
+    "group-without-equals": (
+        ["group G A\n", "group G\n", "group G A, B\n"],
+        "a group lists its members after '=': `group G = A, B`",
+    ),
+    "unclosed-block": (
+        ["goal A { title: x\n", "A <- B { work: x\n"],
+        "close the block with '}'",
+    ),
+}
+
+_TOKEN_WORDS = {
+    "NAME": "a name",
+    "STRING": "a quoted name",
+    "ARROW": "'<-'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "EQUAL": "'='",
+    "SEMICOLON": "';'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "_NL": "the end of the line",
+    "$END": "the end of the file",
+    "MODEL": "'model'",
+    "GOAL": "'goal'",
+    "EXTERNAL": "'external'",
+    "DELIVERABLE": "'deliverable'",
+    "GROUP": "'group'",
+    "PHASE": "'phase'",
+    "ROLE": "'role'",
+    "IMPORT": "'import'",
+}
+
+_STATEMENT_START = {"MODEL", "GOAL", "EXTERNAL", "DELIVERABLE", "GROUP", "PHASE", "ROLE", "IMPORT"}
+
+
+def _expected_words(expected: set[str]) -> str:
+    names = set(expected)
+    words: list[str] = []
+    if {"NAME", "STRING"} & names:
+        words.append("a name")
+        names -= {"NAME", "STRING"}
+    if names & _STATEMENT_START and len(names & _STATEMENT_START) > 2:
+        words.append("a statement")
+        names -= _STATEMENT_START
+    if {"_NL", "SEMICOLON"} & names:
+        words.append("the end of the statement")
+        names -= {"_NL", "SEMICOLON"}
+    words += sorted(_TOKEN_WORDS.get(n, n) for n in names)
+    if len(words) <= 1:
+        return words[0] if words else "something else"
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@functools.cache
+def _examples() -> dict[str, list[str]]:
+    """Each example alone and after one statement: lark compares parser stack depths."""
+    return {label: ex + ["X <- Y\n" + e for e in ex] for label, (ex, _h) in _EXAMPLES.items()}
+
+
+def _found_words(err: UnexpectedInput, text: str) -> str:
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        return f"character {ch!r}" if ch.strip() else "white space"
+    if isinstance(err, UnexpectedToken):
+        if err.token.type == "$END":
+            return "the end of the file"
+        if err.token.type == "_NL":
+            return "the end of the line"
+        if err.token.type in ("NAME", "STRING"):
+            return f"name {str(err.token)!r}"
+        return _TOKEN_WORDS.get(err.token.type, repr(str(err.token)))
+    return "the end of the file"
+
+
+def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, int]:
+    """A PS01 diagnostic in words, and the offset of the statement to skip for recovery."""
+    offset = error_offset(err, text)
+    brace = _open_brace_before(text, offset)
+    if brace is not None and _starts_statement_line(text, offset):
+        line, column = _line_col(text, brace)
+        here = _line_col(text, offset)[0]
+        return (
+            Diagnostic.make(
+                "PS01",
+                Span.point(line, column),
+                "'{' is never closed",
+                f"close the block with '}}' before line {here}",
+            ),
+            brace,
+        )
+    return _describe(err, text, lark), offset
+
+
+def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
+    line = err.line if err.line and err.line > 0 else text.count("\n") + 1
+    column = err.column if err.column and err.column > 0 else 1
+    hint: str | None = None
+    message: str
+
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        rest = text[err.pos_in_stream : err.pos_in_stream + 2]
+        if ch == '"':
+            message = "unclosed quoted name"
+            hint = 'close the name with " on the same line; write \\" for a quote inside it'
+        elif rest == "->":
+            message = "unexpected '->'"
+            hint = "routes point from the output to its inputs: write `OUTPUT <- INPUT, ...`"
+        elif ch == "-":
+            message = "a bare name cannot start with '-'"
+            hint = 'quote the name: "-name"'
+        else:
+            found = _found_words(err, text)
+            allowed = {a for a in (err.allowed or set())}
+            message = f"unexpected {found}; expected {_expected_words(allowed)}"
+            if ch in "()[]<>|=:;,{}":
+                hint = f"{ch!r} is reserved punctuation: quote names that contain it"
+    else:
+        expected: set[str] = set()
+        if isinstance(err, (UnexpectedToken, UnexpectedEOF)):
+            expected = set(err.expected)
+        message = f"unexpected {_found_words(err, text)}; expected {_expected_words(expected)}"
+        label = _match_example(err, lark)
+        if label is not None:
+            hint = _EXAMPLES[label][1]
+        if isinstance(err, UnexpectedToken) and err.token.type == "$END":
+            opened = _open_brace_before(text, len(text))
+            if opened is not None:
+                line, column = _line_col(text, opened)
+                message = "'{' is never closed"
+                hint = "close the block with '}'"
+    width = 1
+    if isinstance(err, UnexpectedToken) and err.token.type not in ("$END", "_NL"):
+        width = max(1, len(str(err.token).split("\n")[0]))
+    return Diagnostic.make("PS01", Span.point(line, column, width), message, hint)
+
+
+def _match_example(err: UnexpectedInput, lark: Lark) -> str | None:
+    try:
+        label = err.match_examples(lark.parse, _examples(), use_accepts=True)
+    except Exception:  # match_examples re-parses examples; never let it mask the error
+        return None
+    return label if isinstance(label, str) else None
+
+
+def error_offset(err: UnexpectedInput, text: str) -> int:
+    """Where in ``text`` the parser stopped."""
+    if isinstance(err, UnexpectedCharacters):
+        return err.pos_in_stream
+    if isinstance(err, UnexpectedToken) and err.token.type != "$END":
+        if err.token.start_pos is not None:
+            return err.token.start_pos
+    return len(text)
+
+
+def _line_col(text: str, pos: int) -> tuple[int, int]:
+    return text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _open_brace_before(text: str, offset: int) -> int | None:
+    """Offset of the innermost '{' still open at ``offset`` (outside strings/comments)."""
+    stack: list[int] = []
+    for pos in _code_positions(text[:offset], "{}"):
+        if text[pos] == "{":
+            stack.append(pos)
+        elif stack:
+            stack.pop()
+    return stack[-1] if stack else None
+
+
+def _starts_statement_line(text: str, offset: int) -> bool:
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    return bool(_STATEMENT_LINE.match(text[line_start : line_end if line_end >= 0 else None]))
+
+
+def _code_positions(text: str, chars: str, report_comments: bool = False) -> list[int]:
+    """Offsets of ``chars`` that are code: not inside a quoted name or comment.
+
+    With ``report_comments`` the '#' that starts each comment is reported too, and a
+    newline that ends a comment is still reported when ``chars`` has it.
+    """
+    out: list[int] = []
+    in_string = False
+    in_comment = False
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if in_comment:
+            if ch == "\n":
+                in_comment = False
+                if report_comments and ch in chars:
+                    out.append(i)
+        elif in_string:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_string = False
+            elif ch == "\n":
+                in_string = False
+                if ch in chars:
+                    out.append(i)
+        elif ch == "#":
+            in_comment = True
+            if report_comments:
+                out.append(i)
+        elif ch == '"':
+            in_string = True
+        elif ch in chars:
+            out.append(i)
+        i += 1
+    return out
+
+
+_STATEMENT_LINE = re.compile(
+    r"^[ \t]*(?:(?:model|goal|external|deliverable|group|phase|role|import)\s|[^#{}\n]*<-)"
+)
+
+
+def statement_bounds(text: str, offset: int) -> tuple[int, int]:
+    """Start and end offsets of the top-level statement around ``offset``.
+
+    A statement ends at ';' or a newline at brace depth 0, unless the line ends with a comma
+    (a list continues). An unclosed '{' ends at the next line that starts a statement.
+    """
+    start = 0
+    depth = 0
+    line_start = 0
+    comment_at: int | None = None
+    for pos in _code_positions(text, "{};\n#", report_comments=True):
+        ch = text[pos]
+        if ch == "#":
+            comment_at = pos
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth = max(0, depth - 1)
+        elif ch == ";" and depth == 0:
+            if start <= offset <= pos:
+                return start, pos
+            start = pos + 1
+        elif ch == "\n":
+            code = text[line_start : comment_at if comment_at is not None else pos].rstrip()
+            line_start, comment_at = pos + 1, None
+            nxt_end = text.find("\n", pos + 1)
+            nxt = text[pos + 1 : nxt_end if nxt_end >= 0 else len(text)]
+            if depth > 0 and _STATEMENT_LINE.match(nxt):
+                depth = 0  # an unclosed block: the next statement starts here
+            if depth == 0 and not code.endswith(","):
+                if start <= offset <= pos:
+                    return start, pos
+                start = pos + 1
+    return start, len(text)
+
+
+def blank_statement_at(text: str, offset: int) -> str:
+    """The text with the statement around ``offset`` replaced by spaces (newlines kept)."""
+    start, end = statement_bounds(text, min(offset, len(text)))
+    if offset >= len(text.rstrip()) and start >= len(text.rstrip()):
+        # The error is at the end of the file: blank the last statement with content.
+        stripped = text.rstrip()
+        if not stripped:
+            return text
+        start, end = statement_bounds(text, len(stripped) - 1)
+    chunk = text[start:end]
+    blank = "".join(c if c in "\r\n" else " " for c in chunk)
+    if blank == chunk:
+        return text
+    return text[:start] + blank + text[end:]
