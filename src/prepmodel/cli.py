@@ -238,6 +238,82 @@ def checkpoints(
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 
+class Engine(enum.StrEnum):
+    auto = "auto"
+    wasm = "wasm"
+    system = "system"
+
+
+class Direction(enum.StrEnum):
+    LR = "LR"
+    RL = "RL"
+    TB = "TB"
+    BT = "BT"
+
+
+@app.command()
+def render(
+    file: Annotated[str, typer.Argument(help="The .prep file ('-' for stdin).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="OUT.svg, .png, .pdf, .dot or .html")
+    ],
+    engine: Annotated[Engine, typer.Option(help="Graphviz: embedded wasm (default) or "
+                                                "the system `dot`.")] = Engine.auto,
+    direction: Annotated[
+        Optional[Direction], typer.Option(help="Layout direction (default: the model's "  # noqa: UP045
+                                               "`direction`, else LR).")
+    ] = None,
+    goal: Annotated[Optional[str], typer.Option(help="Only what this goal needs.")] = None,  # noqa: UP045
+    focus: Annotated[
+        Optional[str], typer.Option(help="Only the neighbourhood of this deliverable.")  # noqa: UP045
+    ] = None,
+    depth: Annotated[int, typer.Option(help="With --focus: how many links away.", min=0)] = 1,
+    font: Annotated[
+        Optional[Path], typer.Option(help="Font file for PNG/PDF text (e.g. a Noto CJK .ttc).")  # noqa: UP045
+    ] = None,
+) -> None:
+    """Draw the assembly-instruction diagram with the numbered step list beside it.
+
+    A model with semantic errors still renders (diagnostics on stderr, exit 1); a syntax
+    error stops with PS01 and writes nothing.
+    """
+    from prepmodel.render import FORMATS
+    from prepmodel.render import render as render_model
+    from prepmodel.render.dot import DiagramOptions
+    from prepmodel.render.engine import EngineError
+    from prepmodel.render.raster import RasterError
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        fail(f"{output}: cannot tell the format; use .svg, .png, .pdf, .dot or .html")
+    a = analyse(file)
+    if not a.syntax_ok:
+        print_diagnostics([a], err=True)
+        raise typer.Exit(EXIT_FAILED)
+    goal_key = resolve_goal(a, goal)
+    focus_key = None
+    if focus is not None:
+        from prepmodel.model import identity
+        from prepmodel.rules.gaps import did_you_mean
+
+        focus_key = identity(focus)
+        if focus_key not in a.model.deliverables:
+            close = did_you_mean(focus, [d.name for d in a.model.deliverables.values()])
+            fail(f"no deliverable named '{focus}'" + (f"; did you mean '{close}'?" if close else ""))
+    options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
+                             focus=focus_key, depth=depth)
+    try:
+        result = render_model(a, fmt, options, engine.value, font)
+    except (EngineError, RasterError) as err:
+        fail(str(err))
+    if a.diagnostics:
+        print_diagnostics([a], err=True)
+    for warning in result.warnings:
+        typer.echo(f"prep: warning: {warning}", err=True)
+    write_atomic(output, result.data)
+    raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+
+
 def resolve_goal(a: Analysis, goal: str | None) -> str | None:
     """The key of the goal the user named; exit 2 with a suggestion when there is none."""
     if goal is None:

@@ -67,21 +67,63 @@ def _classify(text: str) -> NamingFinding | None:
 # English
 # ---------------------------------------------------------------------------------------------
 
+
+def _words(text: str) -> frozenset[str]:
+    """A lexicon written as white-space separated words."""
+    return frozenset(text.split())
+
+
 _IRREGULAR: dict[str, str] = {
-    "begin": "begun", "break": "broken", "bring": "brought", "build": "built", "buy": "bought",
-    "choose": "chosen", "cut": "cut", "do": "done", "draw": "drawn", "feed": "fed",
-    "find": "found", "get": "got", "give": "given", "hold": "held", "keep": "kept",
-    "lay": "laid", "lead": "led", "leave": "left", "let": "let", "make": "made", "meet": "met",
-    "pay": "paid", "put": "put", "read": "read", "rebuild": "rebuilt", "resend": "resent",
-    "rewrite": "rewritten", "run": "run", "see": "seen", "sell": "sold", "send": "sent",
-    "set": "set", "show": "shown", "sit": "sat", "speak": "spoken", "spend": "spent",
-    "split": "split", "take": "taken", "teach": "taught", "tell": "told", "think": "thought",
-    "undertake": "undertaken", "win": "won", "write": "written",
+    "begin": "begun",
+    "break": "broken",
+    "bring": "brought",
+    "build": "built",
+    "buy": "bought",
+    "choose": "chosen",
+    "cut": "cut",
+    "do": "done",
+    "draw": "drawn",
+    "feed": "fed",
+    "find": "found",
+    "get": "got",
+    "give": "given",
+    "go": "gone",
+    "hold": "held",
+    "keep": "kept",
+    "lay": "laid",
+    "lead": "led",
+    "leave": "left",
+    "let": "let",
+    "make": "made",
+    "meet": "met",
+    "pay": "paid",
+    "put": "put",
+    "read": "read",
+    "rebuild": "rebuilt",
+    "resend": "resent",
+    "rewrite": "rewritten",
+    "run": "run",
+    "see": "seen",
+    "sell": "sold",
+    "send": "sent",
+    "set": "set",
+    "show": "shown",
+    "sit": "sat",
+    "speak": "spoken",
+    "spend": "spent",
+    "split": "split",
+    "take": "taken",
+    "teach": "taught",
+    "tell": "told",
+    "think": "thought",
+    "undertake": "undertaken",
+    "win": "won",
+    "write": "written",
 }
 
 # Verbs whose base form opens an imperative ("Send invoice").  Regular participles are derived.
 _REGULAR_VERBS = """
-accept add adjust align allocate analyse analyze answer apply approve archive arrange ask
+accept add adjust agree align allocate analyse analyze answer apply approve archive arrange ask
 assess assign attach audit authorise authorize automate back bake bill book brief calculate
 call cancel capture change charge chase check clarify classify clean cleanse clear close
 coach collect compare compile complete compute confirm configure connect consolidate contact
@@ -91,12 +133,12 @@ discuss dispatch distribute document download draft edit email enable encode enr
 enter escalate establish estimate evaluate examine execute explain export extract fax file
 fill finalise finalize finish fix follow forecast format gather generate greet grill hand
 handle help hire identify implement import improve inform initialise initialize input inspect
-install integrate interview introduce investigate invite invoice issue justify label launch
+install integrate interview introduce investigate invite invoice issue justify kick label launch
 list load lock log mail maintain manage map mark measure merge migrate model monitor negotiate
 notify obtain offer onboard open optimise optimize order organise organize outline pack
 perform phone pick pitch place plan plate polish post prepare present price print prioritise
 prioritize process procure produce promote propose provide provision publish purchase qualify
-quote rank rate receive reconcile record recruit register reject release remind remove renew
+quote rank rate receive reconcile record recruit refund register reject release remind remove renew
 reorder repair replace reply report request reschedule research reserve reset resolve respond
 restock retrieve return review revise roll sample save scan schedule score screen seat select
 serve service share ship shortlist sign simplify sketch slice sort source specify standardise
@@ -105,8 +147,8 @@ tag test track train transfer translate triage update upgrade upload use validat
 walk wash welcome wipe wrap
 """
 
-_DOUBLING = frozenset(
-    "plan ship stop submit log tag scan map drop chat pin prep commit admit permit slim trim".split()
+_DOUBLING = _words(
+    "plan ship stop submit log tag scan map drop chat pin prep commit admit permit slim trim"
 )
 
 
@@ -122,7 +164,7 @@ def _participle(base: str) -> str:
     return base + "ed"
 
 
-_VERBS: dict[str, str] = {v: _participle(v) for v in _REGULAR_VERBS.split()}
+_VERBS: dict[str, str] = {v: _participle(v) for v in _words(_REGULAR_VERBS)}
 _VERBS.update(_IRREGULAR)
 _PARTICIPLES = frozenset(_VERBS.values())
 
@@ -131,18 +173,22 @@ _FIXED_NOUNS = frozenset({"purchase order", "set menu", "work order", "change or
 
 # Words that are verbs but, standing as the first word of a deliverable name, usually are nouns
 # ("Order slip", "Plan", "Report template").  They only count as verbs in verb context.
-_NOUN_VERBS = frozenset(
+_NOUN_VERBS = _words(
     """
-answer back backup bill book budget call change check contract copy cost deal demo design
+answer back backup bill book budget call refund change check contract copy cost deal demo design
 document draft email estimate export fax feature file fix forecast form hire import input
 interview invoice issue label launch list lock log mail map mark model offer order pitch plan
 post price print process purchase quote rank rate record release reply report request return
 review sample scan schedule score screen service share sketch sort source stock store support
 survey tag test track transfer use visit welcome
-""".split()
+"""
 )
 # ...except "print", which is primarily a verb in business names ("Print bill").
 _NOUN_VERBS = _NOUN_VERBS - {"print"}
+
+# Noun/verb words that before a bare noun are modifiers ("Welcome email"), verbs only before a
+# determiner ("Welcome the customer").
+_MODIFIER_VERBS = frozenset({"welcome", "sample"})
 
 # Noun/verb words that, standing alone, name an activity rather than a thing.
 _SINGLE_ACTIONS = frozenset({"review", "check"})
@@ -150,28 +196,59 @@ _SINGLE_ACTIONS = frozenset({"review", "check"})
 # Nouns that head activities: "Data migration", "Invoice creation", "Tenant setup".
 # Value: the verb (with particle) whose past participle builds the suggestion.
 _ACTIVITY_NOMINALS: dict[str, str] = {
-    "creation": "create", "preparation": "prepare", "migration": "migrate", "setup": "set up",
-    "set-up": "set up", "review": "review", "implementation": "implement",
-    "execution": "execute", "installation": "install", "verification": "verify",
-    "validation": "validate", "cleanup": "clean up", "clean-up": "clean up",
-    "follow-up": "follow up", "followup": "follow up", "handover": "hand over",
-    "hand-over": "hand over", "walkthrough": "walk through", "rollout": "roll out",
-    "calculation": "calculate", "deployment": "deploy", "inspection": "inspect",
-    "check": "check", "submission": "submit",
+    "creation": "create",
+    "preparation": "prepare",
+    "migration": "migrate",
+    "setup": "set up",
+    "set-up": "set up",
+    "review": "review",
+    "implementation": "implement",
+    "execution": "execute",
+    "installation": "install",
+    "verification": "verify",
+    "validation": "validate",
+    "cleanup": "clean up",
+    "clean-up": "clean up",
+    "follow-up": "follow up",
+    "followup": "follow up",
+    "handover": "hand over",
+    "hand-over": "hand over",
+    "walkthrough": "walk through",
+    "rollout": "roll out",
+    "calculation": "calculate",
+    "deployment": "deploy",
+    "inspection": "inspect",
+    "check": "check",
+    "submission": "submit",
+    "negotiation": "negotiate",
+    "reconciliation": "reconcile",
 }
 
 # -ing words that are ordinary nouns, not activities ("Building permit", "Booking").
-_NOUN_INGS = frozenset(
+_NOUN_INGS = _words(
     """
 building meeting booking setting wedding ceiling clothing housing painting drawing listing
 posting offering recording warning reading opening heading landing filling dressing funding
 rating ranking saving earning finding belonging briefing proceeding seating lining
-""".split()
+"""
+)
+
+# Gerunds that are lexicalised process names and so can modify a result noun ("Onboarding
+# checklist", "Billing address").  Other gerunds followed by a noun take it as their object
+# ("Collecting feedback", "Importing data").
+_MODIFIER_GERUNDS = _words(
+    """
+onboarding billing training planning shipping cooking washing mailing marketing parking waiting
+dining shopping accounting invoicing reporting testing tracking pricing packaging staffing
+hiring learning teaching messaging routing scoring printing cleaning filing processing ordering
+recruiting coaching consulting sorting operating engineering banking catering checking working
+serving baking cutting rating
+"""
 )
 
 # Nouns that a preceding noun/verb word or gerund modifies rather than takes as an object:
 # "Order slip", "Review notes", "Onboarding checklist", "Washing machine".
-_RESULT_HEADS = frozenset(
+_RESULT_HEADS = _words(
     """
 slip notes note form list template sheet checklist minutes log summary report record records
 number status history details date id type comments feedback results result request requests
@@ -180,17 +257,17 @@ amount total queue tracker workflow procedure approval draft version file folder
 instructions material materials document documents doc docs address account criteria
 certificate letter email memo agenda calendar card ticket receipt reference code key balance
 label page portal tool tools kit machine room area station lot space equipment system app
-dashboard template reminder alert notice message proposal
-""".split()
+dashboard template reminder alert notice message proposal package packages bundle pack suite
+spec specs diagram diagrams model map brief backlog baseline
+"""
 )
 _RESULT_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ness", "ity", "ship", "ure")
 
-_DETERMINERS = frozenset(
-    "the a an all each every our your their its his her my this that these those some any "
-    "new no".split()
+_DETERMINERS = _words(
+    "the a an all each every our your their its his her my this that these those some any new no"
 )
-_PARTICLES = frozenset("up out off in down over back through away".split())
-_PREPOSITIONS = frozenset("to for with from into onto at by on about per via".split())
+_PARTICLES = _words("up out off in down over back through away")
+_PREPOSITIONS = _words("to for with from into onto at by on about per via")
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -287,7 +364,12 @@ def _english(text: str) -> NamingFinding | None:
     if base is not None:
         if nxt is None:
             return NamingFinding(f"is the gerund '{first}'", None)
-        if nxt in _PARTICLES or nxt in _DETERMINERS or not _is_result_head(low[-1]):
+        if (
+            nxt in _PARTICLES
+            or nxt in _DETERMINERS
+            or first not in _MODIFIER_GERUNDS
+            or not _is_result_head(low[-1])
+        ):
             return NamingFinding(
                 f"starts with the gerund '{first}'", _en_suggestion(base, words[1:])
             )
@@ -295,7 +377,9 @@ def _english(text: str) -> NamingFinding | None:
 
     if first in _VERBS:
         if first not in _NOUN_VERBS:
-            return NamingFinding(f"starts with the verb '{first}'", _en_suggestion(first, words[1:]))
+            return NamingFinding(
+                f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
+            )
         if len(low) == 1:
             if first in _SINGLE_ACTIONS:
                 return NamingFinding(f"is the activity word '{first}'", None)
@@ -304,10 +388,12 @@ def _english(text: str) -> NamingFinding | None:
         if _is_participle(low[-1]):
             return None  # postpositive participle: "Invoice sent", "Order taken"
         verb_context = nxt in _DETERMINERS or nxt in _PARTICLES or nxt.isdigit()
-        if not verb_context and nxt not in _PREPOSITIONS:
+        if not verb_context and nxt not in _PREPOSITIONS and first not in _MODIFIER_VERBS:
             verb_context = not _is_result_head(low[-1]) and low[-1] not in _ACTIVITY_NOMINALS
         if verb_context:
-            return NamingFinding(f"starts with the verb '{first}'", _en_suggestion(first, words[1:]))
+            return NamingFinding(
+                f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
+            )
 
     # A finite verb inside a clause: "Chef cooks the meal".
     for i in range(1, len(low) - 1):
@@ -327,7 +413,7 @@ def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | N
         return None
     if "of" in low[1:]:
         k = low.index("of", 1)
-        head, modifiers = low[k - 1], [*words[:k - 1], *words[k + 1 :]]
+        head, modifiers = low[k - 1], [*words[: k - 1], *words[k + 1 :]]
     else:
         head, modifiers = low[-1], list(words[:-1])
     whole = len(low) == 1
@@ -347,34 +433,52 @@ def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | N
 # Japanese
 # ---------------------------------------------------------------------------------------------
 
-_JAPANESE_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶ]")
+_JAPANESE_RE = re.compile(
+    r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶ]"
+)
 
 # サ変可能 nouns that usually denote a result, a document or an event rather than the doing.
-_JA_RESULT_NOUNS = frozenset(
+_JA_RESULT_NOUNS = _words(
     """
 計画 契約 注文 予約 記録 要約 回答 質問 依頼 申込 申込み 申し込み 問い合わせ 問合せ 成功 許可
 認可 予測 指示 提案 要望 通知 案内 見積 見積もり 見積り 予定 会議 打ち合わせ 打合せ 面談
 商談 デモ 体験 経験 在庫 合計 結論 予算 売上 利益 損失 レポート リスト メモ コメント プラン
 デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
 一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
-プレゼンテーション フィードバック パッケージ 進捗 影響 料理
-""".split()
+プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金
+"""
 )
 # Activity nouns that the dictionary does not mark サ変可能.
-_JA_ACTIVITY_NOUNS = frozenset(
-    "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り".split()
+_JA_ACTIVITY_NOUNS = _words(
+    "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り"
 )
 # Katakana -ング words that are things or events, not activities.
-_JA_NOUN_INGS = frozenset(
-    "ミーティング ビルディング ウェディング ランキング ダイニング リビング ストリング スプリング".split()
+_JA_NOUN_INGS = _words(
+    "ミーティング ビルディング ウェディング ランキング ダイニング リビング ストリング スプリング"
 )
 # Activity noun -> the result noun to suggest ("KPI設計" -> "KPI設計書").
 _JA_RESULT_OF: dict[str, str] = {
-    "設計": "設計書", "定義": "定義書", "企画": "企画書", "報告": "報告書", "請求": "請求書",
-    "申請": "申請書", "調査": "調査結果", "分析": "分析レポート", "測定": "測定結果",
-    "評価": "評価結果", "検証": "検証結果", "診断": "診断結果", "テスト": "テスト結果",
-    "レビュー": "レビュー記録", "ヒアリング": "ヒアリング記録", "説明": "説明資料",
-    "集計": "集計結果", "議論": "議事録", "防止": "防止策", "改善": "改善案", "対策": "対策案",
+    "設計": "設計書",
+    "定義": "定義書",
+    "企画": "企画書",
+    "報告": "報告書",
+    "請求": "請求書",
+    "申請": "申請書",
+    "調査": "調査結果",
+    "分析": "分析レポート",
+    "測定": "測定結果",
+    "評価": "評価結果",
+    "検証": "検証結果",
+    "診断": "診断結果",
+    "テスト": "テスト結果",
+    "レビュー": "レビュー記録",
+    "ヒアリング": "ヒアリング記録",
+    "説明": "説明資料",
+    "集計": "集計結果",
+    "議論": "議事録",
+    "防止": "防止策",
+    "改善": "改善案",
+    "対策": "対策案",
 }
 # Activities for which "〜済みの<object>" does not make sense (導入支援 is not a 支援済みの導入).
 _JA_NO_DONE_FORM = frozenset({"支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"})
@@ -436,8 +540,16 @@ def _ta_form(verb: _Morph) -> str | None:
     last = base[-1:]
     if ctype.startswith("五段-カ行"):
         return base[:-1] + ("った" if base.endswith(("行く", "いく")) else "いた")
-    table = {"ぐ": "いだ", "す": "した", "つ": "った", "る": "った", "う": "った",
-             "ぬ": "んだ", "ぶ": "んだ", "む": "んだ"}
+    table = {
+        "ぐ": "いだ",
+        "す": "した",
+        "つ": "った",
+        "る": "った",
+        "う": "った",
+        "ぬ": "んだ",
+        "ぶ": "んだ",
+        "む": "んだ",
+    }
     return base[:-1] + table[last] if last in table else None
 
 
@@ -488,7 +600,11 @@ def _japanese(text: str) -> NamingFinding | None:
     last = morphs[-1]
 
     # 〜すること / 〜する事: a verb nominalised with こと.
-    if last.surface in ("こと", "事") and len(morphs) > 1 and morphs[-2].pos[0] in ("動詞", "助動詞"):
+    if (
+        last.surface in ("こと", "事")
+        and len(morphs) > 1
+        and morphs[-2].pos[0] in ("動詞", "助動詞")
+    ):
         found = _ja_verb_ending(morphs[:-1])
         if found is not None:
             phrase, suggestion = found
@@ -516,8 +632,10 @@ def _japanese(text: str) -> NamingFinding | None:
     k = end
     while k > 0 and morphs[k - 1].pos[0] in ("名詞", "接尾辞", "接頭辞"):
         k -= 1
-    if k > 0 and morphs[k - 1].pos[0] in ("動詞", "助動詞") and morphs[k - 1].pos[5].startswith(
-        "連体形"
+    if (
+        k > 0
+        and morphs[k - 1].pos[0] in ("動詞", "助動詞")
+        and morphs[k - 1].pos[5].startswith("連体形")
     ):
         return None  # a relative clause in front: 合意された成功定義
     obj = _object_before(morphs, end)

@@ -122,6 +122,8 @@ def has_cjk(text: str) -> bool:
 @functools.lru_cache(maxsize=8192)
 def _char_em(ch: str) -> float:
     """Width of one character in em (1 em = the font size)."""
+    if unicodedata.category(ch) in ("Mn", "Me", "Cf", "Cc"):
+        return 0.0
     eaw = unicodedata.east_asian_width(ch)
     if eaw in ("F", "W", "A"):
         return 1.0
@@ -132,9 +134,6 @@ def _char_em(ch: str) -> float:
         return _ASCII_WIDTHS[cp - 0x20] / 1000.0
     if 0xA0 <= cp <= 0x24F:
         return _LATIN_WIDTHS[cp - 0xA0] / 1000.0
-    category = unicodedata.category(ch)
-    if category in ("Mn", "Me", "Cf", "Cc"):
-        return 0.0
     return _DEFAULT_EM
 
 

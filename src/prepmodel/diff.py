@@ -1,0 +1,626 @@
+"""Semantic diff of two models: what a reviewer needs to know, not which lines moved.
+
+Deliverables are matched by identity first. What is left over on each side (removed and
+added) is paired into **renames** by where the deliverables sit in the structure; see
+:func:`rename_score`. Matched deliverables are then compared aspect by aspect (routes,
+attributes, phase, kind), routes as *sets of inputs* under the rename mapping, so comments,
+spacing, statement order and input order never show up. Step numbers depend on statement
+order, so they are reported only in the journey section (:class:`GoalImpact`).
+
+Text, markdown and JSON views of a :class:`ModelDiff` live in ``diff_report``; the union
+diagram data is :func:`union_view` (drawn by ``render.diff_dot``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from prepmodel.analysis import Analysis
+from prepmodel.journey import Journey, route_letter
+from prepmodel.model import Route, identity
+
+__all__ = [
+    "ASPECTS",
+    "RENAME_EVIDENCE",
+    "RENAME_NAME_FLOOR",
+    "RENAME_THRESHOLD",
+    "RENAME_WEIGHTS",
+    "Changed",
+    "Detail",
+    "GoalImpact",
+    "JourneyEvent",
+    "ModelDiff",
+    "Renamed",
+    "kind_of",
+    "rename_score",
+    "semantic_diff",
+]
+
+#: The aspects of a changed deliverable, in the order they are listed (contract §7).
+ASPECTS = ("routes", "attributes", "phase", "kind")
+
+#: Weights of the rename score; they add up to 1. Structure decides, the name breaks ties.
+RENAME_WEIGHTS: dict[str, float] = {
+    "inputs": 0.30,   # Jaccard of input deliverables (all routes, group members)
+    "outputs": 0.30,  # Jaccard of the deliverables that use it
+    "kind": 0.10,     # same goal/external/produced/group/declared
+    "work": 0.10,     # Jaccard of its routes' `work` values
+    "phase": 0.05,    # same phase (or both in none)
+    "name": 0.15,     # rapidfuzz ratio of the two identities, 0..1
+}
+#: A pair scoring below this is an addition plus a removal, not a rename.
+RENAME_THRESHOLD = 0.60
+#: A rename also needs this many neighbours in common (after mapping) ...
+RENAME_EVIDENCE = 2
+#: ... or names at least this similar: one shared neighbour and an unrelated name is a
+#: replacement (``Fax`` swapped for ``Tablet``), not a rename.
+RENAME_NAME_FLOOR = 0.50
+#: Above this many candidate pairs, only pairs sharing a neighbour are scored.
+_NAME_PAIR_LIMIT = 1_000_000
+
+
+@dataclass(frozen=True)
+class Detail:
+    """One thing that changed about one deliverable.
+
+    ``change`` is a short code (``input_added``, ``input_removed``, ``route_added``,
+    ``route_removed``, ``member_added``, ``member_removed``, ``attribute_changed``,
+    ``phase_changed``, ``kind_changed``); ``route`` the route id (new numbering, old
+    numbering for a removed route); ``key`` the input or attribute it is about.
+    """
+
+    aspect: str
+    change: str
+    text: str
+    route: str | None = None
+    key: str | None = None
+    old: str | list[str] | None = None
+    new: str | list[str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"aspect": self.aspect, "change": self.change, "route": self.route,
+                "key": self.key, "old": self.old, "new": self.new, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Renamed:
+    old_key: str
+    new_key: str
+    old_name: str
+    new_name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A deliverable on both sides (maybe renamed) that differs in some aspect."""
+
+    key: str
+    name: str
+    old_name: str
+    details: tuple[Detail, ...]
+
+    @property
+    def what(self) -> list[str]:
+        present = {d.aspect for d in self.details}
+        return [a for a in ASPECTS if a in present]
+
+
+@dataclass(frozen=True)
+class JourneyEvent:
+    """A change in one goal's checkpoint list.
+
+    ``change``: ``checkpoint_added``, ``checkpoint_removed``, ``became_route_dependent``,
+    ``route_dependent_added``, ``route_dependent_removed`` or ``renumbered``.
+    """
+
+    change: str
+    name: str
+    old_step: int | None
+    new_step: int | None
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"change": self.change, "name": self.name, "old_step": self.old_step,
+                "new_step": self.new_step, "text": self.text}
+
+
+@dataclass(frozen=True)
+class GoalImpact:
+    """How the journey to one goal changed; ``change`` is ``goal_added``, ``goal_removed``
+    or ``checkpoints``."""
+
+    goal: str
+    change: str
+    events: tuple[JourneyEvent, ...]
+
+
+@dataclass
+class ModelDiff:
+    """The semantic difference between two analysed files. Lists are sorted."""
+
+    old: Analysis
+    new: Analysis
+    mapping: dict[str, str]          # old key -> new key, for every matched deliverable
+    renamed: list[Renamed]
+    added: list[str]                 # new keys
+    removed: list[str]               # old keys
+    changed: list[Changed]
+    journey: list[GoalImpact] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        """No differences at all, step renumbering included."""
+        return not (self.added or self.removed or self.renamed or self.changed
+                    or self.journey)
+
+    def new_name(self, key: str) -> str:
+        return self.new.model.name(key)
+
+    def old_name(self, key: str) -> str:
+        return self.old.model.name(key)
+
+
+def name_key(name: str) -> tuple[str, str]:
+    """How display names are sorted everywhere in the diff."""
+    return (name.casefold(), name)
+
+
+def kind_of(a: Analysis, key: str) -> str:
+    """``goal``, ``external``, ``group``, ``produced`` or ``declared`` (attributes only)."""
+    d = a.model.deliverables[key]
+    if d.goal:
+        return "goal"
+    if d.external:
+        return "external"
+    if a.graph.is_group(key):
+        return "group"
+    if key in a.graph.produced:
+        return "produced"
+    return "declared"
+
+
+class _Side:
+    """Per-deliverable facts of one side that the rename score compares."""
+
+    def __init__(self, a: Analysis) -> None:
+        self.a = a
+        g = a.graph
+        self.inputs = {k: frozenset(g.inputs(k)) for k in a.model.deliverables}
+        self.outputs = {k: frozenset(g.users(k)) for k in a.model.deliverables}
+        self.kind = {k: kind_of(a, k) for k in a.model.deliverables}
+        self.work = {
+            k: frozenset(r.work for r in g.routes_by_output.get(k, []) if r.work)
+            for k in a.model.deliverables
+        }
+        self.phase = {k: identity(p) for k, p in a.journey.phase_of.items()}
+
+
+def _jaccard(x: frozenset[str], y: frozenset[str]) -> float:
+    if not x and not y:
+        return 1.0
+    return len(x & y) / len(x | y)
+
+
+def _name_similarity(old_key: str, new_key: str) -> float:
+    return fuzz.ratio(old_key.casefold(), new_key.casefold()) / 100.0
+
+
+def _mapped(keys: Iterable[str], mapping: dict[str, str]) -> frozenset[str]:
+    # An old neighbour with no match yet can equal nothing on the new side.
+    return frozenset(mapping.get(k, "\0old:" + k) for k in keys)
+
+
+def _neighbour_overlap(old: frozenset[str], new: frozenset[str],
+                       pending_new: set[str]) -> float:
+    """Jaccard of two neighbour sets, where a neighbour still unmatched on *both* sides
+    counts half (it may be a rename found in a later round): with ``p`` such possible
+    pairs, ``(common + p/2) / (union - p)``; 1 when both sets are empty."""
+    if not old and not new:
+        return 1.0
+    p = min(sum(1 for k in old if k.startswith("\0old:")),
+            sum(1 for k in new if k in pending_new))
+    common = len(old & new)
+    rest = len(old | new) - p
+    return (common + p / 2) / rest if rest else 1.0
+
+
+def rename_score(old: _Side, new: _Side, o: str, n: str, mapping: dict[str, str],
+                 pending_new: set[str], name_sim: float | None = None) -> tuple[float, int]:
+    """The score of old ``o`` being renamed to new ``n``, and the evidence for it (the
+    number of neighbours in common once old names are mapped to new ones).
+
+    score = Σ weight × part, with the weights of :data:`RENAME_WEIGHTS` and the parts:
+    overlap of inputs and of outputs (:func:`_neighbour_overlap`), same kind (0/1),
+    Jaccard of the routes' work values, same phase (0/1), rapidfuzz name ratio (0..1).
+    ``pending_new`` holds the new deliverables not matched yet.
+    """
+    ins_o, outs_o = _mapped(old.inputs[o], mapping), _mapped(old.outputs[o], mapping)
+    ins_n, outs_n = new.inputs[n], new.outputs[n]
+    if name_sim is None:
+        name_sim = _name_similarity(o, n)
+    w = RENAME_WEIGHTS
+    score = (w["inputs"] * _neighbour_overlap(ins_o, ins_n, pending_new)
+             + w["outputs"] * _neighbour_overlap(outs_o, outs_n, pending_new)
+             + w["kind"] * (old.kind[o] == new.kind[n])
+             + w["work"] * _jaccard(old.work[o], new.work[n])
+             + w["phase"] * (old.phase.get(o) == new.phase.get(n))
+             + w["name"] * name_sim)
+    evidence = len(ins_o & ins_n) + len(outs_o & outs_n)
+    return round(score, 6), evidence
+
+
+def _acceptable(score: float, evidence: int, name_sim: float) -> bool:
+    if score < RENAME_THRESHOLD:
+        return False
+    return evidence >= RENAME_EVIDENCE or name_sim >= RENAME_NAME_FLOOR
+
+
+def match_renames(old: _Side, new: _Side, mapping: dict[str, str],
+                  removed: set[str], added: set[str]) -> list[Renamed]:
+    """Pair removed with added deliverables, best first, until nothing more qualifies.
+
+    Each round scores the candidate pairs under the current mapping and accepts every
+    pair that is the other's best choice (the overall best always is), then maps them,
+    which can lift their neighbours above the threshold in the next round: several
+    neighbouring renames resolve from the unchanged part of the model inwards.
+    """
+    found: list[Renamed] = []
+    names: dict[tuple[str, str], float] = {}
+    if len(removed) * len(added) <= _NAME_PAIR_LIMIT:
+        for o in removed:
+            for n in added:
+                sim = _name_similarity(o, n)
+                if sim >= RENAME_NAME_FLOOR:
+                    names[(o, n)] = sim
+    while removed and added:
+        by_neighbour: dict[str, set[str]] = {}
+        for n in added:
+            for x in new.inputs[n] | new.outputs[n]:
+                by_neighbour.setdefault(x, set()).add(n)
+        pairs: set[tuple[str, str]] = {p for p in names if p[0] in removed and p[1] in added}
+        for o in removed:
+            for x in _mapped(old.inputs[o] | old.outputs[o], mapping):
+                pairs.update((o, n) for n in by_neighbour.get(x, ()))
+        scored: list[tuple[tuple[float, float, str, str], str, str, float]] = []
+        for o, n in pairs:
+            sim = names.get((o, n))
+            if sim is None:
+                sim = _name_similarity(o, n)
+            score, evidence = rename_score(old, new, o, n, mapping, added, sim)
+            if _acceptable(score, evidence, sim):
+                scored.append(((-score, -sim, o, n), o, n, score))
+        if not scored:
+            break
+        scored.sort()
+        best_old: dict[str, str] = {}
+        best_new: dict[str, str] = {}
+        for _, o, n, _s in scored:
+            best_old.setdefault(o, n)
+            best_new.setdefault(n, o)
+        for _, o, n, score in scored:
+            if best_old.get(o) == n and best_new.get(n) == o:
+                mapping[o] = n
+                removed.discard(o)
+                added.discard(n)
+                found.append(Renamed(o, n, old.a.model.name(o), new.a.model.name(n),
+                                     round(score, 3)))
+    return found
+
+
+def semantic_diff(old: Analysis, new: Analysis) -> ModelDiff:
+    """The semantic difference from ``old`` to ``new`` (both may have semantic errors)."""
+    old_side, new_side = _Side(old), _Side(new)
+    old_keys, new_keys = set(old.model.deliverables), set(new.model.deliverables)
+    mapping = {k: k for k in old_keys & new_keys}
+    removed, added = old_keys - new_keys, new_keys - old_keys
+    renamed = match_renames(old_side, new_side, mapping, removed, added)
+    renamed.sort(key=lambda r: (name_key(r.old_name), name_key(r.new_name)))
+    cmp = _Compare(old, new, mapping)
+    changed = []
+    for o, n in mapping.items():
+        details = cmp.deliverable(o, n)
+        if details:
+            changed.append(Changed(n, new.model.name(n), old.model.name(o), tuple(details)))
+    changed.sort(key=lambda c: name_key(c.name))
+    return ModelDiff(
+        old=old, new=new, mapping=mapping, renamed=renamed,
+        added=sorted(added, key=lambda k: name_key(new.model.name(k))),
+        removed=sorted(removed, key=lambda k: name_key(old.model.name(k))),
+        changed=changed, journey=journey_impact(old.journey, new.journey, mapping),
+    )
+
+
+def route_ids(j: Journey) -> dict[int, str]:
+    """Route index -> id: ``n.a`` for steps; ``route a`` for routes of unnumbered outputs."""
+    ids: dict[int, str] = {}
+    for step in j.steps:
+        for rid, r in step.route_ids():
+            ids[r.index] = rid
+    for output, routes in j.graph.routes_by_output.items():
+        if output in j.step_of:
+            continue
+        for i, r in enumerate(routes):
+            ids[r.index] = "route" if len(routes) == 1 else f"route {route_letter(i)}"
+    return ids
+
+
+def _value(values: tuple[str, ...] | None, key: str) -> str | None:
+    if not values:
+        return None
+    if key == "by":
+        values = tuple(sorted(set(values)))
+    return ", ".join(values)
+
+
+def _show(value: str | None) -> str:
+    return "(none)" if value is None else f'"{value}"'
+
+
+class _Compare:
+    """Aspect-by-aspect comparison of matched deliverables."""
+
+    def __init__(self, old: Analysis, new: Analysis, mapping: dict[str, str]) -> None:
+        self.old, self.new, self.mapping = old, new, mapping
+
+    @cached_property
+    def old_ids(self) -> dict[int, str]:
+        return route_ids(self.old.journey)
+
+    @cached_property
+    def new_ids(self) -> dict[int, str]:
+        return route_ids(self.new.journey)
+
+    def old_input(self, k: str) -> str:
+        """An old input key under the mapping (unmatched keys stay distinct)."""
+        return self.mapping.get(k, "\0old:" + k)
+
+    def input_name(self, k: str) -> str:
+        if k.startswith("\0old:"):
+            return self.old.model.name(k[5:])
+        return self.new.model.name(k)
+
+    def deliverable(self, o: str, n: str) -> list[Detail]:
+        out = self.routes(o, n) + self.members(o, n)
+        out += self.attributes(None, self.old.model.deliverables[o].attrs,
+                               self.new.model.deliverables[n].attrs)
+        old_phase = self.old.journey.phase_of.get(o)
+        new_phase = self.new.journey.phase_of.get(n)
+        if (identity(old_phase) if old_phase else None) != (
+                identity(new_phase) if new_phase else None):
+            out.append(Detail("phase", "phase_changed",
+                              f"{old_phase or '(none)'} → {new_phase or '(none)'}",
+                              old=old_phase, new=new_phase))
+        old_kind, new_kind = kind_of(self.old, o), kind_of(self.new, n)
+        if old_kind != new_kind:
+            out.append(Detail("kind", "kind_changed", f"{old_kind} → {new_kind}",
+                              old=old_kind, new=new_kind))
+        return out
+
+    def routes(self, o: str, n: str) -> list[Detail]:
+        old_routes = self.old.graph.routes_by_output.get(o, [])
+        new_routes = self.new.graph.routes_by_output.get(n, [])
+        old_sets = [frozenset(self.old_input(x) for x in r.inputs) for r in old_routes]
+        new_sets = [frozenset(r.inputs) for r in new_routes]
+        pairs = _pair_routes(old_sets, new_sets, old_routes, new_routes)
+        out: list[Detail] = []
+        paired_old = {i for i, _ in pairs}
+        paired_new = {j for _, j in pairs}
+        for i, j in sorted(pairs, key=lambda p: p[1]):
+            rid = self.new_ids.get(new_routes[j].index, "route")
+            for x in new_routes[j].inputs:
+                if x not in old_sets[i]:
+                    name = self.input_name(x)
+                    out.append(Detail("routes", "input_added", f"{rid} gained input {name}",
+                                      route=rid, key=name))
+            for x in old_routes[i].inputs:
+                if self.old_input(x) not in new_sets[j]:
+                    name = self.input_name(self.old_input(x))
+                    out.append(Detail("routes", "input_removed", f"{rid} lost input {name}",
+                                      route=rid, key=name))
+            out += self.attributes(rid, old_routes[i].attrs, new_routes[j].attrs)
+        alternative = "alternative route" if len(new_routes) > 1 else "route"
+        for j, r in enumerate(new_routes):
+            if j not in paired_new:
+                rid = self.new_ids.get(r.index, "route")
+                names = [self.new.model.name(x) for x in r.inputs]
+                out.append(Detail("routes", "route_added",
+                                  f"{alternative} {rid} added: {_route_text(names, r)}",
+                                  route=rid, new=names))
+        alternative = "alternative route" if len(old_routes) > 1 else "route"
+        for i, r in enumerate(old_routes):
+            if i not in paired_old:
+                rid = self.old_ids.get(r.index, "route")
+                names = [self.input_name(self.old_input(x)) for x in r.inputs]
+                out.append(Detail("routes", "route_removed",
+                                  f"{alternative} removed: {_route_text(names, r)}",
+                                  route=rid, old=names))
+        return out
+
+    def members(self, o: str, n: str) -> list[Detail]:
+        old_g, new_g = self.old.model.groups.get(o), self.new.model.groups.get(n)
+        if old_g is None or new_g is None:
+            return []
+        old_members = [self.old_input(x) for x in old_g.members]
+        out = [Detail("routes", "member_added", f"group gained member {self.input_name(x)}",
+                      key=self.input_name(x))
+               for x in new_g.members if x not in old_members]
+        out += [Detail("routes", "member_removed", f"group lost member {self.input_name(x)}",
+                       key=self.input_name(x))
+                for x in old_members if x not in new_g.members]
+        return out
+
+    def attributes(self, rid: str | None, old: dict[str, tuple[str, ...]],
+                   new: dict[str, tuple[str, ...]]) -> list[Detail]:
+        out = []
+        prefix = f"{rid} " if rid else ""
+        for key in sorted(set(old) | set(new)):
+            a, b = _value(old.get(key), key), _value(new.get(key), key)
+            if a != b:
+                out.append(Detail("attributes", "attribute_changed",
+                                  f"{prefix}{key} {_show(a)} → {_show(b)}",
+                                  route=rid, key=key, old=a, new=b))
+        return out
+
+
+def _route_text(names: list[str], r: Route) -> str:
+    text = " + ".join(names) if names else "(no inputs)"
+    return f"{text} ({r.work})" if r.work else text
+
+
+def _pair_routes(old_sets: list[frozenset[str]], new_sets: list[frozenset[str]],
+                 old_routes: list[Route], new_routes: list[Route]) -> list[tuple[int, int]]:
+    """Pair old and new routes of one deliverable: equal input sets, then the largest
+    overlap, then the same work, then a lone route on each side."""
+    pairs: list[tuple[int, int]] = []
+    free_old, free_new = list(range(len(old_sets))), list(range(len(new_sets)))
+
+    def take(i: int, j: int) -> None:
+        pairs.append((i, j))
+        free_old.remove(i)
+        free_new.remove(j)
+
+    for i in list(free_old):
+        j = next((j for j in free_new if new_sets[j] == old_sets[i]), None)
+        if j is not None:
+            take(i, j)
+    overlaps = sorted(
+        (-_jaccard(old_sets[i], new_sets[j]), i, j)
+        for i in free_old for j in free_new if old_sets[i] & new_sets[j]
+    )
+    for _, i, j in overlaps:
+        if i in free_old and j in free_new:
+            take(i, j)
+    for i in list(free_old):
+        work = old_routes[i].work
+        j = next((j for j in free_new if work and new_routes[j].work == work), None)
+        if j is not None:
+            take(i, j)
+    if len(free_old) == 1 and len(free_new) == 1:
+        take(free_old[0], free_new[0])
+    return pairs
+
+
+def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[GoalImpact]:
+    """Per goal, how its checkpoint list changed (matching deliverables by ``mapping``)."""
+    impacts: list[GoalImpact] = []
+    back = {n: o for o, n in mapping.items()}
+    old_goals = set(old.model.goals)
+    new_goals = set(new.model.goals)
+    for g in new.model.goals:
+        o = back.get(g)
+        gj = new.goal(g)
+        if o is None or o not in old_goals:
+            events = tuple(
+                JourneyEvent("checkpoint_added", new.name(c.key), None, c.step,
+                             f"checkpoint {new.name(c.key)} (step {c.step})")
+                for c in gj.checkpoints)
+            impacts.append(GoalImpact(new.name(g), "goal_added", events))
+            continue
+        events = _goal_events(old, new, mapping, o, g)
+        if events:
+            impacts.append(GoalImpact(new.name(g), "checkpoints", events))
+    for o in old.model.goals:
+        if mapping.get(o) not in new_goals:
+            impacts.append(GoalImpact(old.name(o), "goal_removed", ()))
+    impacts.sort(key=lambda i: (name_key(i.goal), i.change))
+    return impacts
+
+
+def _goal_events(old: Journey, new: Journey, mapping: dict[str, str],
+                 o: str, n: str) -> tuple[JourneyEvent, ...]:
+    before, after = old.goal(o), new.goal(n)
+
+    def m(k: str) -> str:
+        return mapping.get(k, "\0old:" + k)
+
+    def name(k: str) -> str:
+        return old.name(k[5:]) if k.startswith("\0old:") else new.name(k)
+
+    old_cp = {m(c.key): c.step for c in before.checkpoints}
+    new_cp = {c.key: c.step for c in after.checkpoints}
+    old_rd = {m(k) for k in before.route_dependent}
+    new_rd = set(after.route_dependent)
+    new_step = new.step_of
+    old_step = {m(k): s for k, s in old.step_of.items()}
+    events: list[JourneyEvent] = []
+    for k, step in new_cp.items():
+        if k not in old_cp:
+            was = " (was route-dependent)" if k in old_rd else ""
+            events.append(JourneyEvent("checkpoint_added", name(k), old_step.get(k), step,
+                                       f"new checkpoint {name(k)} (step {step}){was}"))
+        elif old_cp[k] != step:
+            events.append(JourneyEvent("renumbered", name(k), old_cp[k], step,
+                                       f"{name(k)} step {old_cp[k]} → {step}"))
+    for k, step in old_cp.items():
+        if k in new_cp:
+            continue
+        if k in new_rd:
+            events.append(JourneyEvent("became_route_dependent", name(k), step,
+                                       new_step.get(k),
+                                       f"{name(k)} became route-dependent (was step {step})"))
+        else:
+            events.append(JourneyEvent("checkpoint_removed", name(k), step, None,
+                                       f"checkpoint {name(k)} removed (was step {step})"))
+    for k in sorted(new_rd - old_rd - set(old_cp), key=lambda k: new_step.get(k, 0)):
+        events.append(JourneyEvent("route_dependent_added", name(k), old_step.get(k),
+                                   new_step.get(k), f"{name(k)} is now route-dependent"))
+    for k in sorted(old_rd - new_rd - set(new_cp), key=lambda k: old_step.get(k, 0)):
+        events.append(JourneyEvent("route_dependent_removed", name(k), old_step.get(k),
+                                   new_step.get(k),
+                                   f"{name(k)} is no longer route-dependent"))
+    order = {c: i for i, c in enumerate((
+        "checkpoint_added", "checkpoint_removed", "became_route_dependent",
+        "route_dependent_added", "route_dependent_removed", "renumbered"))}
+    events.sort(key=lambda e: (order[e.change], e.new_step or e.old_step or 0,
+                               name_key(e.name)))
+    return tuple(events)
+
+
+# --- git sources --------------------------------------------------------------------------
+class GitSourceError(Exception):
+    """A ``REV:path`` that git cannot show; ``str()`` is a sentence for the user."""
+
+
+def looks_like_revision(spec: str) -> bool:
+    """``REV:path`` (or ``:path`` for the index); not a Windows drive such as ``C:\\x``."""
+    if ":" not in spec or spec == "-":
+        return False
+    return not (len(spec) > 2 and spec[1] == ":" and spec[0].isalpha() and spec[2] in "\\/")
+
+
+def read_git_blob(spec: str, cwd: str | None = None) -> bytes:
+    """The bytes of ``REV:path`` as ``git show`` gives them, run in ``cwd``.
+
+    As in git, ``path`` is relative to the top of the repository, and ``REV:./path`` is
+    relative to the current directory. No textconv filter is applied.
+    """
+    import subprocess
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, cwd=cwd, check=False)
+        except FileNotFoundError as err:
+            raise GitSourceError(f"{spec}: git is not installed (needed for REV:path)") from err
+
+    def reason(done: subprocess.CompletedProcess[bytes]) -> str:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        text = "; ".join(line.removeprefix("fatal: ").strip() for line in lines if line.strip())
+        return text or "unknown revision or path"
+
+    kind = git("cat-file", "-t", spec)
+    if kind.returncode != 0:
+        # `git show` explains better ("did you mean 'HEAD:sub/x.prep'?").
+        raise GitSourceError(f"{spec}: {reason(git('show', '--no-textconv', spec))}")
+    found = kind.stdout.decode().strip()
+    if found != "blob":
+        raise GitSourceError(f"{spec}: is a {found} in git, not a file")
+    shown = git("show", "--no-textconv", spec)
+    if shown.returncode != 0:
+        raise GitSourceError(f"{spec}: {reason(shown)}")
+    return shown.stdout

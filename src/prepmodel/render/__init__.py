@@ -1,0 +1,53 @@
+"""Rendering: DOT text -> Graphviz layout (embedded wasm or system dot) -> SVG, PNG, PDF,
+HTML. ``render`` is the one entry point the CLI uses."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from prepmodel.analysis import Analysis
+    from prepmodel.render.dot import DiagramOptions
+
+FORMATS = ("svg", "png", "pdf", "dot", "html")
+
+
+@dataclass
+class Rendered:
+    data: bytes
+    warnings: list[str] = field(default_factory=list)
+
+
+def render(
+    analysis: Analysis,
+    fmt: str,
+    options: DiagramOptions | None = None,
+    engine: str = "auto",
+    font: Path | None = None,
+) -> Rendered:
+    """The diagram of ``analysis`` in ``fmt``. Raises EngineError / RasterError on failure."""
+    from prepmodel.render.dot import build_dot
+    from prepmodel.render.engine import layout
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    source = build_dot(analysis.journey, options)
+    if fmt == "dot":
+        return Rendered(source.encode("utf-8"))
+    svg = layout(source, "svg", engine)  # type: ignore[arg-type]
+    if fmt == "svg":
+        return Rendered(svg)
+    if fmt == "html":
+        from prepmodel.render.html import html_page
+
+        return Rendered(html_page(analysis.journey, svg, analysis.diagnostics))
+    from prepmodel.render import raster
+
+    chosen = raster.find_japanese_font(font)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = raster.svg_to_png(svg, chosen) if fmt == "png" else raster.svg_to_pdf(svg, chosen)
+    return Rendered(data, [str(w.message) for w in caught])

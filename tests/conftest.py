@@ -1,0 +1,29 @@
+"""Shared fixtures: paths to the samples and a way to run the real `prep` command."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "samples"
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def run_prep(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
+             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    """Run `python -m prepmodel ARGS` with the interpreter running the tests."""
+    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "prepmodel", *args],
+        input=stdin, capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=300,
+    )
+
+
+@pytest.fixture
+def prep() -> object:
+    return run_prep

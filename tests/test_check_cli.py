@@ -1,0 +1,169 @@
+"""`prep check` end to end: the real CLI on real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from .conftest import ROOT, SAMPLES, run_prep
+
+CLEAN = ["restaurant.prep", "onboarding.prep", "software-design.prep"]
+SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+@pytest.mark.parametrize("name", CLEAN)
+def test_samples_check_clean(name: str) -> None:
+    r = run_prep("check", f"samples/{name}", "--strict")
+    assert r.returncode == 0, r.stdout.decode()
+    assert b"0 error(s), 0 warning(s)" in r.stdout
+
+
+def test_broken_sample_shows_every_family() -> None:
+    r = run_prep("check", "samples/broken.prep", "--format", "json")
+    assert r.returncode == 1
+    data = json.loads(r.stdout)
+    codes = {d["code"] for d in data["diagnostics"]}
+    families = {c[:2] for c in codes}
+    assert families >= {"PS", "GL", "GP", "CY", "RC", "RT", "NM", "PH", "GR", "AT"} - {"GL"}
+    keys = [(d["file"], d["line"], d["column"], d["code"]) for d in data["diagnostics"]]
+    assert keys == sorted(keys)
+    assert data["summary"]["errors"] == sum(d["severity"] == "error" for d in data["diagnostics"])
+
+
+def test_text_format_has_caret_and_hint(tmp_path: Path) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text('goal 請求書\nexternal 受注データ\n請求書 <- 受注データー\n', "utf-8")
+    r = run_prep("check", str(f))
+    out = r.stdout.decode()
+    assert r.returncode == 1
+    assert f"{f}:3:8: GP01 error:" in out
+    lines = out.splitlines()
+    i = next(n for n, line in enumerate(lines) if "GP01" in line)
+    assert lines[i + 1] == "  請求書 <- 受注データー"
+    # 請求書 is 3 wide characters (6 columns) + ' <- ' (4): the caret starts at column 11
+    assert lines[i + 2] == "  " + " " * 10 + "^" * 12
+    assert "hint: did you mean '受注データ'?" in out
+
+
+def test_json_shape(tmp_path: Path) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text("goal A\nA <- B\n", "utf-8")
+    data = json.loads(run_prep("check", str(f), "--format", "json").stdout)
+    (d,) = data["diagnostics"]
+    assert set(d) == {"code", "severity", "file", "line", "column", "end_line", "end_column",
+                      "message", "hint"}
+    assert (d["code"], d["line"], d["column"], d["end_column"]) == ("GP01", 2, 6, 7)
+    assert data["summary"] == {"errors": 1, "warnings": 0, "infos": 0}
+
+
+def test_sarif_validates_against_official_schema() -> None:
+    if not SARIF_SCHEMA.exists():
+        pytest.skip(f"SARIF schema not found at {SARIF_SCHEMA}")
+    r = run_prep("check", "samples/broken.prep", "samples/restaurant.prep", "--format", "sarif")
+    assert r.returncode == 1
+    log = json.loads(r.stdout)
+    schema = json.loads(SARIF_SCHEMA.read_text("utf-8"))
+    jsonschema.validate(log, schema)
+    results = log["runs"][0]["results"]
+    assert results and all(res["ruleId"] == log["runs"][0]["tool"]["driver"]["rules"]
+                           [res["ruleIndex"]]["id"] for res in results)
+    assert {res["level"] for res in results} <= {"error", "warning", "note"}
+
+
+def test_github_annotations() -> None:
+    r = run_prep("check", "samples/broken.prep", "--format", "github")
+    lines = r.stdout.decode().splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any("title=GP01::" in line for line in lines)
+
+
+def test_strict_turns_warnings_into_failure(tmp_path: Path) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text("goal A\nexternal B, C\nA <- B\n", "utf-8")
+    assert run_prep("check", str(f)).returncode == 0
+    assert run_prep("check", str(f), "--strict").returncode == 1
+
+
+def test_inline_ignore(tmp_path: Path) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text("goal A\nexternal B, C  # prep: ignore[GP02]\nA <- B\n", "utf-8")
+    r = run_prep("check", str(f), "--strict")
+    assert r.returncode == 0, r.stdout
+
+
+@pytest.mark.parametrize("where", ["prep.toml", "pyproject.toml"])
+def test_project_severities(tmp_path: Path, where: str) -> None:
+    (tmp_path / "models").mkdir()
+    f = tmp_path / "models" / "m.prep"
+    f.write_text("goal A\nexternal B, C\nA <- B\n", "utf-8")
+    table = '[severity]\nGP02 = "error"\n'
+    if where == "pyproject.toml":
+        table = '[project]\nname = "x"\n[tool.prep.severity]\nGP02 = "error"\n'
+    (tmp_path / where).write_text(table, "utf-8")
+    r = run_prep("check", str(f), "--format", "json")
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["diagnostics"][0]["severity"] == "error"
+    (tmp_path / where).write_text(table.replace('"error"', '"off"'), "utf-8")
+    assert json.loads(run_prep("check", str(f), "--format", "json").stdout)["diagnostics"] == []
+
+
+def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "prep.toml").write_text('[severity]\nXX99 = "error"\n', "utf-8")
+    f = tmp_path / "m.prep"
+    f.write_text("goal A\nexternal B\nA <- B\n", "utf-8")
+    r = run_prep("check", str(f))
+    assert r.returncode == 2
+    assert b"unknown diagnostic code 'XX99'" in r.stderr
+
+
+def test_io_errors_exit_2(tmp_path: Path) -> None:
+    r = run_prep("check", str(tmp_path / "missing.prep"))
+    assert r.returncode == 2 and b"no such file" in r.stderr
+    r = run_prep("check", str(tmp_path))
+    assert r.returncode == 2 and b"is a folder" in r.stderr
+    assert run_prep("check", "--format", "xml", "samples/restaurant.prep").returncode == 2
+
+
+def test_stdin_and_binary_input() -> None:
+    r = run_prep("check", "-", stdin=(SAMPLES / "restaurant.prep").read_bytes())
+    assert r.returncode == 0
+    r = run_prep("check", "-", stdin=b"goal A\n\xff\xfe\x00 <- B\n")
+    assert r.returncode == 1
+    assert b"PS01" in r.stdout and b"not valid UTF-8" in r.stdout
+    assert b"Traceback" not in r.stderr
+
+
+def test_bom_and_crlf_accepted(tmp_path: Path) -> None:
+    f = tmp_path / "m.prep"
+    f.write_bytes(b"\xef\xbb\xbfgoal A\r\nexternal B\r\nA <- B { work: x }\r\n")
+    r = run_prep("check", str(f), "--format", "json")
+    assert r.returncode == 0
+    assert json.loads(r.stdout)["diagnostics"] == []
+
+
+def test_one_typo_does_not_hide_the_rest(tmp_path: Path) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text("goal A\nA <- B C\nexternal D\nA <- -x\nE <- F\n", "utf-8")
+    data = json.loads(run_prep("check", str(f), "--format", "json").stdout)
+    got = [(d["code"], d["line"]) for d in data["diagnostics"]]
+    assert ("PS01", 2) in got and ("PS01", 4) in got
+    assert ("RC01", 5) in got  # the statement after the errors was still read
+
+
+def test_rules_command_lists_every_code() -> None:
+    r = run_prep("rules")
+    out = r.stdout.decode()
+    assert r.returncode == 0
+    for code in ["PS01", "PS02", "GL01", "GL02", "GP01", "GP02", "CY01", "RC01", "RT01",
+                 "RT02", "NM01", "NM02", "PH01", "PH02", "PH03", "GR01", "AT01"]:
+        assert f"\n{code}  " in "\n" + out
+    assert "bad:" in out and "good:" in out
+    assert run_prep("rules", "GP01").stdout.decode().startswith("GP01  gap  [error]")
+
+
+def test_version_and_module_entry() -> None:
+    r = run_prep("--version")
+    assert r.returncode == 0 and r.stdout.decode().startswith("prep ")

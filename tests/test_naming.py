@@ -1,0 +1,162 @@
+"""Tests for the NM01 naming analysis (prepmodel.naming)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prepmodel.naming import NamingFinding, action_like
+
+DATA = Path(__file__).parent / "data" / "naming_labelled.tsv"
+
+
+def _rows() -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    lines = DATA.read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t")[:2] == ["name", "label"]
+    for line in lines[1:]:
+        if not line.strip():
+            continue
+        name, label = line.split("\t")[:2]
+        assert label in ("action", "noun"), line
+        rows.append((name, label))
+    return rows
+
+
+def test_labelled_list_is_big_and_balanced() -> None:
+    rows = _rows()
+    assert len(rows) >= 160
+    japanese = sum(1 for name, _ in rows if any(ord(c) > 0x3000 for c in name))
+    assert 0.35 <= japanese / len(rows) <= 0.65
+    assert len({name for name, _ in rows}) == len(rows), "duplicate names"
+
+
+def test_precision_and_recall_on_labelled_list() -> None:
+    tp = fp = fn = 0
+    wrong: list[str] = []
+    for name, label in _rows():
+        flagged = action_like(name) is not None
+        tp += flagged and label == "action"
+        fp += flagged and label == "noun"
+        fn += (not flagged) and label == "action"
+        if flagged != (label == "action"):
+            wrong.append(f"{name} ({label})")
+    precision = tp / (tp + fp)
+    recall = tp / (tp + fn)
+    print(f"\nNM01 action class: precision={precision:.3f} recall={recall:.3f}")
+    print("misclassified:", ", ".join(wrong) or "none")
+    assert precision >= 0.9
+    assert recall >= 0.9
+
+
+ACTIONS = [
+    "Take the order",
+    "Cooking",
+    "Print the bill",
+    "Review",
+    "Setting up tenant",
+    "Configure tenant",
+    "請求書を作成する",
+    "ヒアリングする",
+    "資料作成",
+    "計画策定",
+    "確認",
+    "KPI設計",
+    "キックオフを実施すること",
+]
+NOUNS = [
+    "Order confirmation",
+    "Onboarding checklist",
+    "Paid meal",
+    "Served meal",
+    "Cooked dish",
+    "Building permit",
+    "Meeting minutes",
+    "Order slip",
+    "Plan",
+    "Report",
+    "Contract",
+    "Review notes",
+    "Invoice",
+    "Bill",
+    "Menu",
+    "Tablet",
+    "Ingredients",
+    "定着した顧客業務",
+    "受付票",
+    "見積もり",
+    "稼働中の業務フロー",
+    "教育済みユーザー",
+    "設定済みテナント",
+    "成功定義書",
+    "トレーニング資料",
+    "効果測定レポート",
+    "ヘルススコア定義書",
+    "業務設計ワークショップ",
+    "KPI設計書",
+    "設計書",
+]
+
+
+@pytest.mark.parametrize("name", ACTIONS)
+def test_brief_actions_are_flagged(name: str) -> None:
+    finding = action_like(name)
+    assert isinstance(finding, NamingFinding)
+    assert finding.reason
+
+
+@pytest.mark.parametrize("name", NOUNS)
+def test_brief_nouns_are_not_flagged(name: str) -> None:
+    assert action_like(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "reason", "suggestion"),
+    [
+        ("Take the order", "starts with the verb 'take'", "Taken order"),
+        ("Print bill", "starts with the verb 'print'", "Printed bill"),
+        ("Configure tenant", "starts with the verb 'configure'", "Configured tenant"),
+        ("Data migration", "ends in the activity noun 'migration'", "Migrated data"),
+        ("Cooking", "is the gerund 'cooking'", None),
+        ("請求書を作成する", "ends in the verb 作成する", "作成済みの請求書"),
+        ("資料作成", "ends in the activity noun 作成", "作成済みの資料"),
+        ("KPI設計", "ends in the activity noun 設計", "KPI設計書"),
+        ("見積もりを作る", "ends in the verb 作る", "作った見積もり"),
+        (
+            "キックオフを実施すること",
+            "ends in the nominalised verb 実施すること",
+            "実施済みのキックオフ",
+        ),
+    ],
+)
+def test_reason_and_suggestion(name: str, reason: str, suggestion: str | None) -> None:
+    assert action_like(name) == NamingFinding(reason, suggestion)
+
+
+def test_same_identity_same_answer() -> None:
+    assert action_like("ＫＰＩ設計") == action_like("KPI設計")
+    assert action_like("  Take   the order ") == action_like("Take the order")
+    assert action_like("") is None
+    assert action_like("   ") is None
+
+
+def test_import_does_not_load_sudachi() -> None:
+    code = (
+        "import sys, prepmodel.naming as n\n"
+        "assert 'sudachipy' not in sys.modules, 'imported at module import'\n"
+        "n.action_like('Take the order')\n"
+        "assert 'sudachipy' not in sys.modules, 'imported for an English name'\n"
+        "n.action_like('資料作成')\n"
+        "assert 'sudachipy' in sys.modules\n"
+    )
+    env = dict(os.environ)
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
