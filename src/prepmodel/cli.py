@@ -299,7 +299,8 @@ def render(
         focus_key = identity(focus)
         if focus_key not in a.model.deliverables:
             close = did_you_mean(focus, [d.name for d in a.model.deliverables.values()])
-            fail(f"no deliverable named '{focus}'" + (f"; did you mean '{close}'?" if close else ""))
+            extra = f"; did you mean '{close}'?" if close else ""
+            fail(f"no deliverable named '{focus}'{extra}")
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
                              focus=focus_key, depth=depth)
     try:
@@ -312,6 +313,192 @@ def render(
         typer.echo(f"prep: warning: {warning}", err=True)
     write_atomic(output, result.data)
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def read_revision(spec: str) -> bytes:
+    """``REV:path`` via ``git show`` in the current folder (path from the repository top,
+    or ``REV:./path`` from here, as git has it); problems exit 2."""
+    import subprocess
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, check=False)
+        except FileNotFoundError:
+            fail(f"{spec}: git is not installed (needed for REV:path)")
+
+    def reason(done: subprocess.CompletedProcess[bytes]) -> str:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return "; ".join(x.removeprefix("fatal: ").strip() for x in lines if x.strip()) or (
+            "unknown revision or path")
+
+    kind = git("cat-file", "-t", spec)
+    if kind.returncode != 0:  # `git show` explains better ("did you mean ...?")
+        fail(f"{spec}: {reason(git('show', '--no-textconv', spec))}")
+    if kind.stdout.strip() != b"blob":
+        fail(f"{spec}: is a {kind.stdout.decode().strip()} in git, not a file")
+    shown = git("show", "--no-textconv", spec)
+    if shown.returncode != 0:
+        fail(f"{spec}: {reason(shown)}")
+    return shown.stdout
+
+
+def _diff_side(spec: str) -> Analysis:
+    """OLD or NEW of `prep diff`: a file, '-', or ``REV:path`` when no such file exists."""
+    import re
+
+    from prepmodel.analysis import analyse_bytes
+
+    revision = (spec != "-" and ":" in spec and not Path(spec).exists()
+                and not re.match(r"[A-Za-z]:[\\/]", spec))
+    data = read_revision(spec) if revision else read_input(spec)
+    return analyse_bytes(data, "<stdin>" if spec == "-" else spec)
+
+
+def _syntax_only(a: Analysis) -> Analysis:
+    import dataclasses
+
+    return dataclasses.replace(a, diagnostics=[d for d in a.diagnostics if d.code == "PS01"])
+
+
+@app.command()
+def diff(
+    old: Annotated[str, typer.Argument(help="Old version: a file, '-', or REV:path.")],
+    new: Annotated[str, typer.Argument(help="New version: a file, '-', or REV:path.")],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.text,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Union diagram: OUT.svg or .dot")  # noqa: UP045
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Graphviz for -o.")] = Engine.auto,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when the models differ.")
+    ] = False,
+) -> None:
+    """Semantic diff: deliverables added, removed, renamed and changed, journey impact.
+
+    REV:path is read with `git show` (path from the repository top; REV:./path from here).
+    Exit status: 0 whether or not the models differ (like `git diff`), 1 with --exit-code
+    when they differ (step renumbering included); 1 when either side has a syntax error
+    (PS01 on stderr); 2 usage or I/O.
+    """
+    from prepmodel.diff import semantic_diff
+    from prepmodel.diff_report import format_diff
+
+    if output is not None and output.suffix.lower() not in (".svg", ".dot"):
+        fail(f"{output}: the union diagram is written as .svg or .dot")
+    sides = [_diff_side(old), _diff_side(new)]
+    broken = [_syntax_only(a) for a in sides if not a.syntax_ok]
+    if broken:
+        print_diagnostics(broken, err=True)
+        raise typer.Exit(EXIT_FAILED)
+    d = semantic_diff(sides[0], sides[1])
+    color = format is DiffFormat.text and _use_color(sys.stdout)
+    typer.echo(format_diff(d, format.value, color, old, new), nl=False)
+    if output is not None:
+        from prepmodel.render.diff_dot import diff_dot
+
+        source = diff_dot(d)
+        if output.suffix.lower() == ".dot":
+            write_atomic(output, source.encode("utf-8"))
+        else:
+            from prepmodel.render.engine import EngineError, layout
+
+            try:
+                write_atomic(output, layout(source, "svg", engine.value))
+            except EngineError as err:
+                fail(str(err))
+    raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
+
+
+@app.command("git-diff-driver", hidden=True,
+             context_settings={"ignore_unknown_options": True})
+def git_diff_driver(
+    args: Annotated[list[str], typer.Argument(help="The 7 (or 9) arguments git passes.")],
+) -> None:
+    """Git external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
+    [NEW-PATH RENAME-INFO]. Prints the semantic diff; always exits 0 so git goes on.
+    Set up with `git config diff.prep.command "prep git-diff-driver"` (docs/git.md)."""
+    from prepmodel.analysis import analyse_bytes
+    from prepmodel.diff import semantic_diff
+    from prepmodel.diff_report import format_diff, line_diff
+    from prepmodel.report import format_text
+
+    if len(args) not in (7, 9):
+        fail("git-diff-driver takes the 7 (or 9) arguments git gives an external diff")
+    path, new_path = args[0], args[7] if len(args) == 9 else args[0]
+    data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
+    labels = [f"a/{path}", f"b/{new_path}"]
+    sides = [analyse_bytes(data[0], labels[0]), analyse_bytes(data[1], labels[1])]
+    color = _use_color(sys.stdout)
+    head = f"prep diff {labels[0]} {labels[1]}"
+    typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)
+    broken = [a for a in sides if not a.syntax_ok]
+    if broken:
+        for a in broken:
+            for dg in a.diagnostics:
+                if dg.code == "PS01":
+                    typer.echo(format_text(dg, a.source.line_text(dg.span.line)))
+        typer.echo("(syntax errors: showing the line diff)")
+        typer.echo(line_diff(data[0], data[1], labels[0], labels[1]), nl=False)
+    else:
+        typer.echo(format_diff(semantic_diff(sides[0], sides[1]), "text", color), nl=False)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("fmt")
+def fmt_command(
+    files: Annotated[list[str], typer.Argument(help="The .prep files ('-': stdin to stdout).")],
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff instead of writing.")
+    ] = False,
+) -> None:
+    """Rewrite files in the canonical layout (docs/formatting.md); the model stays the same.
+
+    Files are replaced atomically and only when they change. A file with a syntax error is
+    left untouched (PS01 on stderr). Exit status: 0 done, 1 syntax errors or (with --check)
+    files that would change, 2 usage or I/O.
+    """
+    from prepmodel.analysis import analyse_bytes
+    from prepmodel.fmt import format_source, unified_diff
+    from prepmodel.syntax import decode
+
+    status = EXIT_OK
+    for path in files:
+        shown = "<stdin>" if path == "-" else path
+        try:
+            data = read_input(path)
+        except typer.Exit as err:  # reported already; go on with the other files
+            status = max(status, err.exit_code)
+            continue
+        text, _ = decode(data, shown)
+        result = format_source(text, shown) if text is not None else None
+        if result is None or not result.ok:
+            print_diagnostics([_syntax_only(analyse_bytes(data, shown))], err=True)
+            status = max(status, EXIT_FAILED)
+            continue
+        new = result.text.encode("utf-8")
+        changed = new != data
+        if show_diff and changed:
+            typer.echo(unified_diff(result.original, result.text, shown), nl=False)
+        if check and changed:
+            typer.echo(f"would reformat {shown}")
+            status = max(status, EXIT_FAILED)
+        if check or show_diff:
+            continue
+        if path == "-":
+            sys.stdout.buffer.write(new)
+            sys.stdout.flush()
+        elif changed:
+            write_atomic(Path(path), new)
+    raise typer.Exit(status)
 
 
 def resolve_goal(a: Analysis, goal: str | None) -> str | None:

@@ -289,9 +289,7 @@ def match_renames(old: _Side, new: _Side, mapping: dict[str, str],
                 pairs.update((o, n) for n in by_neighbour.get(x, ()))
         scored: list[tuple[tuple[float, float, str, str], str, str, float]] = []
         for o, n in pairs:
-            sim = names.get((o, n))
-            if sim is None:
-                sim = _name_similarity(o, n)
+            sim = names[(o, n)] if (o, n) in names else _name_similarity(o, n)
             score, evidence = rename_score(old, new, o, n, mapping, added, sim)
             if _acceptable(score, evidence, sim):
                 scored.append(((-score, -sim, o, n), o, n, score))
@@ -581,46 +579,3 @@ def _goal_events(old: Journey, new: Journey, mapping: dict[str, str],
                                name_key(e.name)))
     return tuple(events)
 
-
-# --- git sources --------------------------------------------------------------------------
-class GitSourceError(Exception):
-    """A ``REV:path`` that git cannot show; ``str()`` is a sentence for the user."""
-
-
-def looks_like_revision(spec: str) -> bool:
-    """``REV:path`` (or ``:path`` for the index); not a Windows drive such as ``C:\\x``."""
-    if ":" not in spec or spec == "-":
-        return False
-    return not (len(spec) > 2 and spec[1] == ":" and spec[0].isalpha() and spec[2] in "\\/")
-
-
-def read_git_blob(spec: str, cwd: str | None = None) -> bytes:
-    """The bytes of ``REV:path`` as ``git show`` gives them, run in ``cwd``.
-
-    As in git, ``path`` is relative to the top of the repository, and ``REV:./path`` is
-    relative to the current directory. No textconv filter is applied.
-    """
-    import subprocess
-
-    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
-        try:
-            return subprocess.run(["git", *args], capture_output=True, cwd=cwd, check=False)
-        except FileNotFoundError as err:
-            raise GitSourceError(f"{spec}: git is not installed (needed for REV:path)") from err
-
-    def reason(done: subprocess.CompletedProcess[bytes]) -> str:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        text = "; ".join(line.removeprefix("fatal: ").strip() for line in lines if line.strip())
-        return text or "unknown revision or path"
-
-    kind = git("cat-file", "-t", spec)
-    if kind.returncode != 0:
-        # `git show` explains better ("did you mean 'HEAD:sub/x.prep'?").
-        raise GitSourceError(f"{spec}: {reason(git('show', '--no-textconv', spec))}")
-    found = kind.stdout.decode().strip()
-    if found != "blob":
-        raise GitSourceError(f"{spec}: is a {found} in git, not a file")
-    shown = git("show", "--no-textconv", spec)
-    if shown.returncode != 0:
-        raise GitSourceError(f"{spec}: {reason(shown)}")
-    return shown.stdout

@@ -6,6 +6,7 @@ Everything is sorted, so the same pair of files gives the same bytes.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,8 +18,10 @@ __all__ = [
     "UnionNode",
     "UnionView",
     "diff_json",
+    "format_diff",
     "format_markdown",
     "format_text",
+    "line_diff",
     "union_view",
 ]
 
@@ -138,7 +141,7 @@ def format_markdown(d: ModelDiff, old_label: str | None = None,
             out.append(f"- **{_md(head)}**: {_md(first)}")
             out += [f"  - {_md(line.partition(': ')[2])}" for line in lines[1:]]
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 # --- union diagram data -------------------------------------------------------------------
@@ -212,3 +215,29 @@ def union_view(d: ModelDiff) -> UnionView:
     order = {n.id: i for i, n in enumerate(nodes)}
     edges.sort(key=lambda e: (order[e.source], order[e.target]))
     return UnionView(tuple(nodes), tuple(edges))
+
+
+# --- entry points -------------------------------------------------------------------------
+FORMATS = ("text", "markdown", "json")
+
+
+def format_diff(d: ModelDiff, fmt: str = "text", color: bool = False,
+                old_label: str | None = None, new_label: str | None = None) -> str:
+    """``d`` as ``text``, ``markdown`` or ``json``, ending with a newline."""
+    if fmt == "json":
+        return json.dumps(diff_json(d), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "markdown":
+        return format_markdown(d, old_label, new_label)
+    if fmt == "text":
+        return format_text(d, color)
+    raise ValueError(f"unknown diff format {fmt!r}")
+
+
+def line_diff(old: bytes, new: bytes, old_label: str, new_label: str) -> str:
+    """A plain unified diff of the lines, for files the semantic diff cannot read."""
+    import difflib
+
+    a = old.decode("utf-8", "replace").splitlines(keepends=True)
+    b = new.decode("utf-8", "replace").splitlines(keepends=True)
+    lines = difflib.unified_diff(a, b, old_label, new_label)
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)

@@ -268,20 +268,29 @@ class _Writer:
         return bounds
 
     def _decide(self, first: int, last: int) -> None:
+        """Inline block or one attribute per line; then join, break or fill every gap.
+
+        A block stays inline when it has few attributes and no comments, and fits at the
+        end of the head without making the head wrap more than it would anyway.
+        """
         inner = range(first + 1, last + 1)
         block = [i for i in inner if self.gaps[i].kind in _BLOCK_KINDS]
         attrs = sum(1 for i in block if self.gaps[i].kind in (BOPEN, ATTR))
-        forced_list = [i for i in inner if self.gaps[i].kind == LIST and self.gaps[i].forced]
         if any(self.gaps[i].forced for i in block) or attrs > MAX_INLINE_ATTRS:
             inline = False
-        elif not block or attrs == 0:
+        elif attrs == 0:
             inline = True
-        elif not forced_list:
-            inline = self._joined_width(first, last) <= WIDTH
         else:
-            inline = _INDENT[LIST] + self._joined_width(forced_list[-1], last) <= WIDTH
-        self.gaps[first].decision = "break"
-        for i in inner:
+            self._set(first, last, inline=False)
+            multi, _ = self._simulate(first, last)
+            self._set(first, last, inline=True)
+            breaks, end = self._simulate(first, last)
+            inline = end <= WIDTH and breaks == {i for i in multi if self.gaps[i].kind == LIST}
+        self._set(first, last, inline)
+
+    def _set(self, first: int, last: int, inline: bool) -> None:
+        self.gaps[first].decision = "join" if self.gaps[first].pinned else "break"
+        for i in range(first + 1, last + 1):
             gap = self.gaps[i]
             if gap.forced:
                 gap.decision = "break"
@@ -291,14 +300,22 @@ class _Writer:
                 gap.decision = "break"
             else:
                 gap.decision = "fill"
-        if self.gaps[first].pinned:
-            self.gaps[first].decision = "join"
 
-    def _joined_width(self, first: int, last: int) -> int:
-        text = self.atoms[first].text
+    def _simulate(self, first: int, last: int) -> tuple[set[int], int]:
+        """The gaps a statement breaks at, and the width of its last line."""
+        broken: set[int] = set()
+        line = width(self.atoms[first].text)
         for i in range(first + 1, last + 1):
-            text += self.gaps[i].join + self.atoms[i].text
-        return width(text)
+            if self._joins(i, line):
+                line += width(self.gaps[i].join + self.atoms[i].text)
+            else:
+                broken.add(i)
+                line = _INDENT[self.gaps[i].kind] + width(self.atoms[i].text)
+        return broken, line
+
+    def _joins(self, i: int, line: int) -> bool:
+        gap = self.gaps[i]
+        return gap.decision == "join" or (gap.decision == "fill" and line + self._segment(i) <= WIDTH)
 
     def _segment(self, i: int) -> int:
         """Width added by joining atom ``i`` and the atoms that must follow it on its line."""
@@ -316,9 +333,7 @@ class _Writer:
         line = ""
         for i, atom in enumerate(self.atoms):
             gap = self.gaps[i]
-            join = gap.decision == "join" or (
-                gap.decision == "fill" and width(line) + self._segment(i) <= WIDTH)
-            if join:
+            if i > 0 and self._joins(i, width(line)):
                 line += gap.join + atom.text
                 continue
             if i > 0:

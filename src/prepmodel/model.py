@@ -227,8 +227,8 @@ def build(source: syn.SourceFile) -> Model:
         for k, v in b.info.items()
     }
     groups: dict[str, Group] = {}
-    for g in group_stmts:
-        groups.setdefault(g.key, g)
+    for grp in group_stmts:
+        groups.setdefault(grp.key, grp)
     return Model(
         path=source.path, title=title, attrs=model_attrs, deliverables=deliverables,
         routes=tuple(routes), groups=groups, group_statements=tuple(group_stmts),

@@ -250,9 +250,32 @@ def _parser() -> tuple[Lark, list[Comment]]:
         maybe_placeholders=False,
         transformer=_Build(),
         lexer_callbacks={"COMMENT": keep_comment},
-        cache=False,
+        cache=_cache_file(),
     )
     return lark, comments
+
+
+def _cache_file() -> str | bool:
+    """Where Lark keeps its analysed parse tables between runs (saves ~0.1 s a start).
+
+    A private folder in the user's cache directory, not a shared temporary folder: the
+    cache is a pickle. ``PREP_NO_CACHE=1`` or an unwritable folder turns caching off.
+    """
+    import hashlib
+    import os
+
+    if os.environ.get("PREP_NO_CACHE"):
+        return False
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "prepmodel"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK) or folder.stat().st_uid != os.getuid():
+            return False
+    except (OSError, AttributeError):
+        return False
+    digest = hashlib.sha256(grammar_text().encode("utf-8")).hexdigest()[:16]
+    return str(folder / f"lark-{digest}.pickle")
 
 
 def parse(text: str, path: str = "<stdin>") -> SourceFile:
@@ -267,7 +290,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
     while True:
         comments.clear()
         try:
-            statements: list[Statement] = lark.parse(work)
+            statements: list[Statement] = lark.parse(work)  # type: ignore[assignment]
             break
         except UnexpectedInput as err:
             diagnostic, offset = describe(err, work, lark)

@@ -104,9 +104,13 @@ def _examples() -> dict[str, list[str]]:
     return {label: ex + ["X <- Y\n" + e for e in ex] for label, (ex, _h) in _EXAMPLES.items()}
 
 
+def _pos(err: UnexpectedCharacters) -> int:
+    return int(err.pos_in_stream or 0)
+
+
 def _found_words(err: UnexpectedInput, text: str) -> str:
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
+        ch = text[_pos(err)] if _pos(err) < len(text) else ""
         return f"character {ch!r}" if ch.strip() else "white space"
     if isinstance(err, UnexpectedToken):
         if err.token.type == "$END":
@@ -145,8 +149,8 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
     message: str
 
     if isinstance(err, UnexpectedCharacters):
-        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else ""
-        rest = text[err.pos_in_stream : err.pos_in_stream + 2]
+        ch = text[_pos(err)] if _pos(err) < len(text) else ""
+        rest = text[_pos(err) : _pos(err) + 2]
         if ch == '"':
             message = "unclosed quoted name"
             hint = 'close the name with " on the same line; write \\" for a quote inside it'
@@ -193,10 +197,10 @@ def _match_example(err: UnexpectedInput, lark: Lark) -> str | None:
 def error_offset(err: UnexpectedInput, text: str) -> int:
     """Where in ``text`` the parser stopped."""
     if isinstance(err, UnexpectedCharacters):
-        return err.pos_in_stream
-    if isinstance(err, UnexpectedToken) and err.token.type != "$END":
-        if err.token.start_pos is not None:
-            return err.token.start_pos
+        return _pos(err)
+    if (isinstance(err, UnexpectedToken) and err.token.type != "$END"
+            and err.token.start_pos is not None):
+        return int(err.token.start_pos)
     return len(text)
 
 

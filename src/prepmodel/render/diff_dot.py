@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import graphviz
 
-from prepmodel.diff_report import UnionNode, UnionView
+from prepmodel.diff import ModelDiff
+from prepmodel.diff_report import UnionNode, UnionView, union_view
 from prepmodel.render.measure import label_box, wrap_label
 
 FONT = "Noto Sans CJK JP,Noto Sans JP,Hiragino Sans,Yu Gothic,Meiryo,DejaVu Sans,sans-serif"
@@ -86,7 +87,7 @@ def union_dot(view: UnionView, direction: str = "LR", title: str | None = None) 
         dot.node(ids[n.id], **attrs)
     for e in view.edges:
         dot.edge(ids[e.source], ids[e.target], **_EDGE_STYLE[e.status])
-    return dot.source
+    return str(dot.source)
 
 
 def _tooltip(n: UnionNode) -> str:
@@ -96,3 +97,12 @@ def _tooltip(n: UnionNode) -> str:
     if n.status == "changed":
         return f"changed: {', '.join(n.what)}"
     return n.status
+
+
+def diff_dot(d: ModelDiff, direction: str | None = None) -> str:
+    """The union diagram of ``d``; direction defaults to the new model's, else LR."""
+    if direction is None:
+        given = d.new.model.attrs.get("direction")
+        direction = given[0].upper() if given else "LR"
+    title = d.new.model.title or d.old.model.title
+    return union_dot(union_view(d), direction, f"prep diff: {title}" if title else "prep diff")
