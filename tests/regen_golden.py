@@ -1,6 +1,8 @@
 """Regenerate golden files. Tests never do this; run it by hand and review the diff.
 
     PYTHONPATH=src python tests/regen_golden.py --fmt      # tests/cases/fmt/*.out.prep
+    PYTHONPATH=src python tests/regen_golden.py --diff     # tests/cases/diff/*/expected.*
+    PYTHONPATH=src python tests/regen_golden.py --render   # tests/cases/render/*.dot
 
 Each flag names one family of golden files; add a new family by writing a function that
 returns the files it rewrote and registering it in ``FAMILIES``.
@@ -33,8 +35,78 @@ def regen_fmt() -> list[Path]:
     return written
 
 
+def diff_outputs(case: Path) -> dict[str, bytes]:
+    """The golden files of one ``tests/cases/diff/CASE`` (old.prep -> new.prep)."""
+    from prepmodel.analysis import analyse_text
+    from prepmodel.diff import semantic_diff
+    from prepmodel.diff_report import format_diff
+
+    sides = [analyse_text((case / f).read_bytes().decode("utf-8"), f)
+             for f in ("old.prep", "new.prep")]
+    d = semantic_diff(sides[0], sides[1])
+    return {f"expected.{ext}": format_diff(d, fmt, False, "old.prep", "new.prep").encode()
+            for ext, fmt in (("txt", "text"), ("md", "markdown"), ("json", "json"))}
+
+
+def regen_diff() -> list[Path]:
+    """``CASE/old.prep`` + ``CASE/new.prep`` -> ``CASE/expected.{txt,md,json}``."""
+    written: list[Path] = []
+    for case in sorted(p for p in (CASES / "diff").iterdir() if p.is_dir()):
+        for name, data in diff_outputs(case).items():
+            out = case / name
+            if not out.exists() or out.read_bytes() != data:
+                out.write_bytes(data)
+                written.append(out)
+    return written
+
+
+ROOT = CASES.parent.parent
+
+#: Golden diagrams: name -> (.prep file relative to the repository, DiagramOptions fields).
+RENDER_CASES: dict[str, tuple[str, dict[str, object]]] = {
+    "restaurant": ("samples/restaurant.prep", {}),
+    "onboarding": ("samples/onboarding.prep", {}),
+    "software-design": ("samples/software-design.prep", {}),
+    "onboarding-TB": ("samples/onboarding.prep", {"direction": "TB"}),
+    "onboarding-goal": ("samples/onboarding.prep", {"goal": "定着した顧客業務"}),
+    "onboarding-focus": ("samples/onboarding.prep", {"focus": "設定済みテナント", "depth": 1}),
+    "semantic-errors": ("tests/cases/render/semantic-errors.prep", {}),
+}
+
+
+def render_case_dot(name: str) -> bytes:
+    """The DOT text of one golden diagram case, as ``prep render -o X.dot`` writes it."""
+    from prepmodel.analysis import analyse_text
+    from prepmodel.model import identity
+    from prepmodel.render import render
+    from prepmodel.render.dot import DiagramOptions
+
+    path, opts = RENDER_CASES[name]
+    source = (ROOT / path).read_bytes().decode("utf-8")
+    a = analyse_text(source, path)
+    fields = dict(opts)
+    for key in ("goal", "focus"):
+        if key in fields:
+            fields[key] = identity(str(fields[key]))
+    return render(a, "dot", DiagramOptions(**fields)).data  # type: ignore[arg-type]
+
+
+def regen_render() -> list[Path]:
+    """Each of ``RENDER_CASES`` -> ``tests/cases/render/NAME.dot``."""
+    written: list[Path] = []
+    for name in RENDER_CASES:
+        out = CASES / "render" / f"{name}.dot"
+        data = render_case_dot(name)
+        if not out.exists() or out.read_bytes() != data:
+            out.write_bytes(data)
+            written.append(out)
+    return written
+
+
 FAMILIES: dict[str, tuple[str, Callable[[], list[Path]]]] = {
     "fmt": ("formatter cases: tests/cases/fmt/*.out.prep", regen_fmt),
+    "diff": ("semantic diff cases: tests/cases/diff/*/expected.*", regen_diff),
+    "render": ("diagram DOT cases: tests/cases/render/*.dot", regen_render),
 }
 
 

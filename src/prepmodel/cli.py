@@ -271,6 +271,10 @@ def render(
     font: Annotated[
         Optional[Path], typer.Option(help="Font file for PNG/PDF text (e.g. a Noto CJK .ttc).")  # noqa: UP045
     ] = None,
+    scale: Annotated[
+        float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
+                            min=0.1, max=8.0)
+    ] = 2.0,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -304,7 +308,7 @@ def render(
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
                              focus=focus_key, depth=depth)
     try:
-        result = render_model(a, fmt, options, engine.value, font)
+        result = render_model(a, fmt, options, engine.value, font, scale)
     except (EngineError, RasterError) as err:
         fail(str(err))
     if a.diagnostics:
@@ -389,6 +393,8 @@ def diff(
     from prepmodel.diff import semantic_diff
     from prepmodel.diff_report import format_diff
 
+    if old == "-" and new == "-":
+        fail("only one of OLD and NEW can be '-' (standard input)")
     if output is not None and output.suffix.lower() not in (".svg", ".dot"):
         fail(f"{output}: the union diagram is written as .svg or .dot")
     sides = [_diff_side(old), _diff_side(new)]
@@ -467,7 +473,7 @@ def fmt_command(
     files that would change, 2 usage or I/O.
     """
     from prepmodel.analysis import analyse_bytes
-    from prepmodel.fmt import format_source, unified_diff
+    from prepmodel.fmt import FormatterError, format_source, unified_diff
     from prepmodel.syntax import decode
 
     status = EXIT_OK
@@ -479,7 +485,12 @@ def fmt_command(
             status = max(status, err.exit_code)
             continue
         text, _ = decode(data, shown)
-        result = format_source(text, shown) if text is not None else None
+        try:
+            result = format_source(text, shown) if text is not None else None
+        except FormatterError as err:  # a formatter bug: never write a changed model
+            typer.echo(f"prep: {err}; the file is left as it is (please report this)", err=True)
+            status = max(status, EXIT_FAILED)
+            continue
         if result is None or not result.ok:
             print_diagnostics([_syntax_only(analyse_bytes(data, shown))], err=True)
             status = max(status, EXIT_FAILED)

@@ -7,8 +7,9 @@ attributes, phase, kind), routes as *sets of inputs* under the rename mapping, s
 spacing, statement order and input order never show up. Step numbers depend on statement
 order, so they are reported only in the journey section (:class:`GoalImpact`).
 
-Text, markdown and JSON views of a :class:`ModelDiff` live in ``diff_report``; the union
-diagram data is :func:`union_view` (drawn by ``render.diff_dot``).
+Text, markdown and JSON views of a :class:`ModelDiff`, and the union-diagram data
+(``union_view``, drawn by ``render.diff_dot``), live in ``diff_report``. The rename scoring
+is documented for users in ``docs/git.md``.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ ASPECTS = ("routes", "attributes", "phase", "kind")
 
 #: Weights of the rename score; they add up to 1. Structure decides, the name breaks ties.
 RENAME_WEIGHTS: dict[str, float] = {
-    "inputs": 0.30,   # Jaccard of input deliverables (all routes, group members)
-    "outputs": 0.30,  # Jaccard of the deliverables that use it
+    "inputs": 0.30,   # overlap of input deliverables (all routes, group members)
+    "outputs": 0.30,  # overlap of the deliverables that use it
     "kind": 0.10,     # same goal/external/produced/group/declared
     "work": 0.10,     # Jaccard of its routes' `work` values
     "phase": 0.05,    # same phase (or both in none)
@@ -559,9 +560,10 @@ def _goal_events(old: Journey, new: Journey, mapping: dict[str, str],
         if k in new_cp:
             continue
         if k in new_rd:
-            events.append(JourneyEvent("became_route_dependent", name(k), step,
-                                       new_step.get(k),
-                                       f"{name(k)} became route-dependent (was step {step})"))
+            now = new_step.get(k)
+            where = f"step {step}" if now == step else f"step {step} → {now}"
+            events.append(JourneyEvent("became_route_dependent", name(k), step, now,
+                                       f"{name(k)} became route-dependent ({where})"))
         else:
             events.append(JourneyEvent("checkpoint_removed", name(k), step, None,
                                        f"checkpoint {name(k)} removed (was step {step})"))

@@ -136,10 +136,12 @@ def format_markdown(d: ModelDiff, old_label: str | None = None,
     if d.journey:
         out += ["#### Journey impact", ""]
         for g in d.journey:
-            lines = _impact_lines(g)
-            head, _, first = lines[0].partition(": ")
-            out.append(f"- **{_md(head)}**: {_md(first)}")
-            out += [f"  - {_md(line.partition(': ')[2])}" for line in lines[1:]]
+            texts = [line.removeprefix(f"{g.goal}: ") for line in _impact_lines(g)]
+            if len(texts) == 1:
+                out.append(f"- **{_md(g.goal)}**: {_md(texts[0])}")
+            else:
+                out.append(f"- **{_md(g.goal)}**")
+                out += [f"  - {_md(t)}" for t in texts]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -62,7 +62,6 @@ class _Atom:
     column: int
     end_line: int
     end_column: int
-    stmt: int
 
 
 @dataclass(slots=True)
@@ -150,11 +149,10 @@ class _Flatten:
     def __init__(self) -> None:
         self.atoms: list[_Atom] = []
         self.gaps: list[_Gap] = []
-        self.stmt = 0
 
     def add(self, kind: str, text: str, start: tuple[int, int], end: tuple[int, int]) -> None:
         self.gaps.append(_Gap(kind, _JOIN[kind]))
-        self.atoms.append(_Atom(text, *start, *end, self.stmt))
+        self.atoms.append(_Atom(text, *start, *end))
 
     def names(self, head: str, start: tuple[int, int], names: tuple[syn.Name, ...]) -> None:
         first = names[0]
@@ -180,7 +178,6 @@ class _Flatten:
             self.names(f"phase {render_name(st.name.text)}: ", start, st.members)
         if st.block is not None:
             self.block(st.block)
-        self.stmt += 1
 
     def block(self, block: syn.Block) -> None:
         last = self.atoms[-1]
@@ -260,11 +257,10 @@ class _Writer:
 
     def _statements(self) -> list[tuple[int, int]]:
         bounds: list[tuple[int, int]] = []
-        for i, a in enumerate(self.atoms):
+        for i in range(len(self.atoms)):
             if self.gaps[i].kind == STMT:
                 bounds.append((i, i))
             bounds[-1] = (bounds[-1][0], i)
-            assert a.stmt == len(bounds) - 1
         return bounds
 
     def _decide(self, first: int, last: int) -> None:
@@ -315,7 +311,9 @@ class _Writer:
 
     def _joins(self, i: int, line: int) -> bool:
         gap = self.gaps[i]
-        return gap.decision == "join" or (gap.decision == "fill" and line + self._segment(i) <= WIDTH)
+        if gap.decision == "fill":
+            return line + self._segment(i) <= WIDTH
+        return gap.decision == "join"
 
     def _segment(self, i: int) -> int:
         """Width added by joining atom ``i`` and the atoms that must follow it on its line."""

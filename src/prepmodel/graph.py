@@ -157,30 +157,97 @@ def topological(
     succs: Callable[[str], Iterable[str]],
     key: Callable[[str], tuple[int, int, int]],
 ) -> list[str]:
-    """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback."""
+    """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback.
+
+    When nothing is ready, the loop (strongly connected component) that waits for nothing
+    outside itself is opened at its earliest node and finished before anything else, so a
+    deliverable that merely depends on a loop still comes after the whole loop.
+    """
     todo = set(nodes)
+    prio = {n: key(n) for n in todo}
     missing = {n: sum(1 for p in set(preds(n)) if p in todo and p != n) for n in todo}
-    ready = [(key(n), n) for n, c in missing.items() if c == 0]
+    ready = [(prio[n], n) for n, c in missing.items() if c == 0]
     heapq.heapify(ready)
     out: list[str] = []
     done: set[str] = set()
-    remaining = sorted(todo, key=lambda n: (key(n), n))
-    cursor = 0
-    while len(out) < len(todo):
-        if not ready:
-            while remaining[cursor] in done:
-                cursor += 1
-            forced = remaining[cursor]
-            heapq.heappush(ready, (key(forced), forced))
-            missing[forced] = 0
-        _, n = heapq.heappop(ready)
-        if n in done:
-            continue
+    loops: _Loops | None = None  # found when first stuck (never, for a model without loops)
+    active: int | None = None  # the loop being finished
+    local: list[tuple[tuple[int, int, int], str]] = []  # ready members of the active loop
+
+    def finish(n: str) -> None:
         done.add(n)
         out.append(n)
         for s in set(succs(n)):
             if s in todo and s not in done and s != n:
                 missing[s] -= 1
+                if loops is not None:
+                    loops.input_done(n, s, done, prio)
                 if missing[s] == 0:
-                    heapq.heappush(ready, (key(s), s))
+                    in_loop = loops is not None and loops.comp.get(s) == active
+                    heapq.heappush(local if in_loop else ready, (prio[s], s))
+
+    while len(out) < len(todo):
+        if ready:
+            _, n = heapq.heappop(ready)
+            if n not in done:
+                finish(n)
+            continue
+        if loops is None:
+            loops = _Loops(todo - done, preds, prio)
+        forced = loops.next_source(done)
+        active = loops.comp[forced]
+        members = sorted((prio[m], m) for m in loops.members[active] if m not in done)
+        left = len(members)
+        cursor = 0
+        local = [(prio[forced], forced)]
+        while left:  # only members of the active loop become ready in `local`
+            if not local:  # stuck inside the loop: open it again at its earliest node
+                while members[cursor][1] in done:
+                    cursor += 1
+                local.append(members[cursor])
+            _, n = heapq.heappop(local)
+            if n not in done:
+                finish(n)
+                left -= 1
+        active = None
     return out
+
+
+class _Loops:
+    """The strongly connected components of what was left when Kahn's algorithm got stuck,
+    with the count of pending inputs each gets from outside itself."""
+
+    def __init__(self, left: set[str], preds: Callable[[str], Iterable[str]],
+                 prio: dict[str, tuple[int, int, int]]) -> None:
+        sub: Any = nx.DiGraph()
+        sub.add_nodes_from(left)
+        sub.add_edges_from((p, n) for n in left for p in set(preds(n)) if p in left and p != n)
+        self.comp: dict[str, int] = {}
+        self.members: list[list[str]] = []
+        for i, group in enumerate(nx.strongly_connected_components(sub)):
+            self.members.append(sorted(group))
+            for m in group:
+                self.comp[m] = i
+        self.outside = [0] * len(self.members)
+        for p, n in sub.edges:
+            if self.comp[p] != self.comp[n]:
+                self.outside[self.comp[n]] += 1
+        self.sources = [(prio[n], n) for n in left if self.outside[self.comp[n]] == 0]
+        heapq.heapify(self.sources)
+
+    def input_done(self, n: str, s: str, done: set[str],
+                   prio: dict[str, tuple[int, int, int]]) -> None:
+        c = self.comp.get(s)
+        if c is None or n not in self.comp or self.comp[n] == c:
+            return
+        self.outside[c] -= 1
+        if self.outside[c] == 0:
+            for m in self.members[c]:
+                if m not in done:
+                    heapq.heappush(self.sources, (prio[m], m))
+
+    def next_source(self, done: set[str]) -> str:
+        """The earliest node not done of a component that waits for nothing outside."""
+        while self.sources[0][1] in done:
+            heapq.heappop(self.sources)
+        return heapq.heappop(self.sources)[1]

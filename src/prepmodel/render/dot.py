@@ -1,36 +1,45 @@
 """The assembly-instruction diagram as Graphviz DOT.
 
-Parts (externals) are muted boxes, produced deliverables are parts, goals stand out.
-Every route is a small numbered junction (``3`` or ``3.a``/``3.b``) where its input arrows
-meet; the work and performers are a small label on the arrow to the output: verbs at the
-junction, nouns in the boxes. Checkpoints have a solid bold border, route-dependent
-deliverables a dashed one; groups are dashed boxes; phases are labelled bands. Gaps,
-cycles and orphans are drawn in warning colours. The numbered step list stands beside
-the diagram in the same picture.
+Parts (externals) are muted boxes, produced deliverables are parts, goals stand out (gold,
+double border). Every route is a small numbered junction (``3`` or ``3.a``/``3.b``) where its
+input arrows meet; the work and performers are a small text node on the way from the
+junction to the output: verbs at the junction, nouns in the boxes. Checkpoints have a solid
+bold border, deliverables needed on some routes only a dashed one; groups are dashed boxes;
+phases are labelled bands, placed one after the other in journey order. Gaps, cycles and
+orphans are drawn in warning colours. The numbered step list stands beside the diagram in
+the same picture, with the same numbers.
 
-Node sizes come from our own label measure (``measure.py``), so Japanese text fits.
-Ids are stable (file order), attributes are written in a fixed order: same input, same DOT.
+Every text box is sized by our own label measure (``measure.py``), so Japanese text fits:
+deliverable names, junction numbers, the work texts (a fixed-size node, not an edge label,
+because Graphviz would measure an edge label itself) and the step list. Ids are stable (file
+order) and attributes are written in a fixed order: same input, same DOT.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-import graphviz
-
 from prepmodel.journey import Journey
+from prepmodel.model import Route
 from prepmodel.render.measure import label_box, text_width, wrap_label
 
 FONT = "Noto Sans CJK JP,Noto Sans JP,Hiragino Sans,Yu Gothic,Meiryo,DejaVu Sans,sans-serif"
+TITLE_SIZE = 18.0
+PHASE_SIZE = 13.0
 NAME_SIZE = 13.0
 LIST_SIZE = 11.0
-SMALL_SIZE = 9.0
+WORK_SIZE = 10.0
+STEP_SIZE = 10.0
 NAME_WIDTH = 150.0  # points before a name wraps
-WORK_WIDTH = 110.0
+WORK_WIDTH = 120.0
+LIST_WIDTH = 220.0
 
 INK = "#1f2933"
 MUTED = "#7b8794"
+WORK_INK = "#3e4c59"
 PART_FILL = "#f5f7fa"
+PART_INK = "#52606d"
 CHECKPOINT_FILL = "#e3f0ff"
 CHECKPOINT_LINE = "#1f5fbf"
 GOAL_FILL = "#ffe8a3"
@@ -39,7 +48,17 @@ GAP = "#d64545"
 GAP_FILL = "#fde8e8"
 ORPHAN = "#c77700"
 ORPHAN_FILL = "#fff4e0"
-PHASE_FILLS = ("#f2f8f3", "#f3f2fb", "#fbf5ee", "#eef6fa", "#f9f0f5", "#f4f6ea")
+PHASE_LINE = "#bcccdc"
+PHASE_INK = "#334e68"
+PHASE_FILLS = ("#eef6f0", "#f0eff9", "#fbf3ea", "#eaf3f8", "#f8eef4", "#f2f5e6")
+
+LEGEND = ("● checkpoint (every route needs it)", "▶ checkpoint, exit of its phase",
+          "○ needed on some routes only")
+LIST_TITLE = "Assembly steps · 組立手順"
+LEGEND_GAP = "red dashed box: missing (a gap)"
+LEGEND_CYCLE = "red box and lines: a cycle"
+LEGEND_ORPHAN = "orange box: no goal needs it"
+FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned
 
 
 @dataclass(frozen=True)
@@ -51,19 +70,59 @@ class DiagramOptions:
     checkpoint_list: bool = True
 
 
+# --------------------------------------------------------------------------- DOT writing
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string: ``"`` escaped; backslashes kept (DOT escapes like \\n)."""
+    return '"' + text.replace('"', '\\"') + '"'
+
+
 def _esc(text: str) -> str:
-    """Text for a DOT record of lines: backslashes doubled (DOT escapes), quotes by graphviz."""
+    """User text inside a DOT label: backslashes doubled so they show as written."""
     return text.replace("\\", "\\\\")
 
 
-def _label(text: str, width: float, size: float) -> tuple[str, float, float]:
-    lines = wrap_label(text, width, size) if text else [""]
-    w, h = label_box(lines, size)
-    return graphviz.nohtml("\\n".join(_esc(line) for line in lines)), w, h
+def _lines(lines: Iterable[str]) -> str:
+    return "\\n".join(_esc(line) for line in lines)
 
 
 def _fmt(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def _attrs(attrs: dict[str, str]) -> str:
+    return " [" + " ".join(f"{k}={quote(v)}" for k, v in attrs.items()) + "]" if attrs else ""
+
+
+class _Graph:
+    """A tiny DOT writer: statements kept in insertion order (the graphviz package's quoting
+    is general-purpose and slow; we only ever write quoted ids and quoted values)."""
+
+    def __init__(self, head: str) -> None:
+        self.head = head
+        self.body: list[str] = []
+
+    def attr(self, kind: str | None = None, **attrs: str) -> None:
+        if kind is None:
+            self.body.extend(f"\t{k}={quote(v)}" for k, v in attrs.items())
+        else:
+            self.body.append(f"\t{kind}{_attrs(attrs)}")
+
+    def node(self, name: str, **attrs: str) -> None:
+        self.body.append(f"\t{quote(name)}{_attrs(attrs)}")
+
+    def edge(self, tail: str, head: str, **attrs: str) -> None:
+        self.body.append(f"\t{quote(tail)} -> {quote(head)}{_attrs(attrs)}")
+
+    def subgraph(self, other: _Graph) -> None:
+        self.body.append("\t" + other.source().rstrip("\n").replace("\n", "\n\t"))
+
+    def source(self) -> str:
+        return self.head + " {\n" + "\n".join(self.body) + "\n}\n"
+
+
+# --------------------------------------------------------------------------- what to draw
 
 
 def visible_keys(j: Journey, options: DiagramOptions) -> list[str]:
@@ -87,6 +146,64 @@ def visible_keys(j: Journey, options: DiagramOptions) -> list[str]:
     return keys
 
 
+@dataclass(frozen=True)
+class _Roles:
+    """Checkpoint roles for the goals in view (one goal with ``--goal``, else all)."""
+
+    checkpoints: frozenset[str]
+    exits: frozenset[str]
+    mandatory: frozenset[str]  # members of some goal's mandatory set (externals too)
+
+
+def _roles(j: Journey, goal: str | None) -> _Roles:
+    goals = [goal] if goal is not None else list(j.model.goals)
+    checkpoints: set[str] = set()
+    exits: set[str] = set()
+    mandatory: set[str] = set()
+    for k in goals:
+        gj = j.goal(k)
+        checkpoints.update(c.key for c in gj.checkpoints)
+        exits.update(c.key for c in gj.checkpoints if c.exit)
+        mandatory |= j.mandatory(k)
+    return _Roles(frozenset(checkpoints), frozenset(exits), frozenset(mandatory))
+
+
+def node_class(j: Journey, key: str, roles: _Roles | None = None) -> str:
+    """The SVG class of a deliverable node: kind, then role and warnings."""
+    d = j.model.deliverables[key]
+    g = j.graph
+    if d.goal and key in g.produced:
+        kind = "goal"
+    elif d.goal:
+        kind = "goal gap"
+    elif g.is_group(key):
+        kind = "group"
+    elif key in g.produced:
+        kind = "produced"
+    elif d.external:
+        kind = "external"
+    elif key in g.needed:
+        kind = "gap"
+    else:
+        kind = "declared"
+    out = ["deliverable", kind]
+    if roles is not None and key in g.needed and not d.goal:
+        if key in roles.checkpoints:
+            out.append("checkpoint")
+        elif key in g.produced:
+            out.append("route-dependent")
+        elif key not in roles.mandatory and key in g.needed:
+            out.append("some-routes")
+    if key in g.in_cycle:
+        out.append("cycle")
+    if key not in g.needed and j.model.goals:
+        out.append("orphan")
+    return " ".join(out)
+
+
+# --------------------------------------------------------------------------- the diagram
+
+
 def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     """The diagram of a model as DOT source text."""
     options = options or DiagramOptions()
@@ -98,124 +215,206 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     keys = visible_keys(j, options)
     shown = set(keys)
     ids = {k: f"d{i}" for i, k in enumerate(model.deliverables)}
-    checkpoint_of_some_goal = set()
-    for gj in j.goals():
-        checkpoint_of_some_goal.update(c.key for c in gj.checkpoints)
+    roles = _roles(j, options.goal)
 
-    dot = graphviz.Digraph("prep", strict=False)
-    dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.45",
-             fontname=FONT, fontsize="11", fontcolor=INK, bgcolor="white", pad="0.2",
-             labelloc="t", label=graphviz.nohtml(_esc(model.title or "")), compound="true")
+    dot = _Graph("digraph prep")
+    dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.4",
+             fontname=FONT, fontsize=_fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
+             pad="0.25", labelloc="t", label=_esc(model.title or ""), outputorder="edgesfirst")
     dot.attr("node", fontname=FONT, fontsize=_fmt(NAME_SIZE), fontcolor=INK, color=INK,
              shape="box", style="rounded,filled", fillcolor=PART_FILL, fixedsize="true",
              penwidth="1.2")
-    dot.attr("edge", color=MUTED, arrowsize="0.7", fontname=FONT, fontsize=_fmt(SMALL_SIZE),
-             fontcolor=MUTED, penwidth="1.1")
+    dot.attr("edge", color=MUTED, arrowsize="0.7", penwidth="1.1")
 
-    phase_index = {p.name: p.index for p in model.phases}
-    clusters: dict[int, graphviz.Digraph] = {
-        p.index: graphviz.Digraph(f"cluster_phase{p.index}") for p in model.phases
-    }
-    for p in model.phases:
-        c = clusters[p.index]
-        c.attr(label=graphviz.nohtml(_esc(p.name)), style="rounded,filled",
-               fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)], color="#d9e2ec",
-               fontsize="12", fontcolor="#52606d", labeljust="l", penwidth="1")
+    phases = [p for p in model.phases if any(k in shown for k in p.members)]
+    clusters = {p.index: _Graph(f"subgraph {quote(f'cluster_phase{p.index}')}") for p in phases}
+    for n, p in enumerate(phases):
+        title = _first(p.attrs.get("title"))
+        label = f"{n + 1}. {p.name}" + (f" · {title}" if title else "")
+        clusters[p.index].attr(
+            label=_esc(label), style="rounded,filled",
+            fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)], color=PHASE_LINE,
+            fontsize=_fmt(PHASE_SIZE), fontcolor=PHASE_INK, labeljust="l", labelloc="t",
+            penwidth="1", margin="12", **{"class": "phase"})
+    phase_index = {p.name: p.index for p in phases}
 
-    def home(key: str) -> graphviz.Digraph:
+    def home(key: str) -> _Graph:
         phase = j.phase_of.get(key)
-        return clusters[phase_index[phase]] if phase is not None else dot
+        index = phase_index.get(phase) if phase is not None else None
+        return clusters[index] if index is not None else dot
 
     for key in keys:
-        d = model.deliverables[key]
-        text, w, h = _label(d.name, NAME_WIDTH, NAME_SIZE)
-        attrs: dict[str, str] = {"label": text, "width": _fmt(w), "height": _fmt(h),
-                                 "tooltip": _esc(d.name), "class": _node_class(j, key)}
-        produced = key in g.produced
-        if d.goal:
-            attrs.update(fillcolor=GOAL_FILL, color=GOAL_LINE, penwidth="2.4",
-                         peripheries="2", style="rounded,filled,bold")
-        elif g.is_group(key):
-            attrs.update(style="dashed,filled", fillcolor="white", color=INK, penwidth="1.4")
-        elif produced and key in checkpoint_of_some_goal:
-            attrs.update(fillcolor=CHECKPOINT_FILL, color=CHECKPOINT_LINE, penwidth="2",
-                         style="rounded,filled,bold")
-        elif produced:
-            attrs.update(fillcolor="white", color=CHECKPOINT_LINE, style="rounded,filled,dashed")
-        else:
-            attrs.update(color=MUTED, fontcolor="#52606d")
-        if key in g.in_cycle:
-            attrs.update(color=GAP, penwidth="2.4")
-        elif not produced and not d.external and key in g.needed:
-            attrs.update(fillcolor=GAP_FILL, color=GAP, style="rounded,filled,dashed",
-                         penwidth="2")
-        elif produced and key not in g.needed and model.goals:
-            attrs.update(fillcolor=ORPHAN_FILL, color=ORPHAN, penwidth="2")
-        home(key).node(ids[key], **attrs)
+        home(key).node(ids[key], **_deliverable_attrs(j, key, roles, options.focus))
 
+    # Where each deliverable "starts": its junctions (so phase order can pin it).
+    entry: dict[str, list[str]] = {}
+    loops = _loops(j)
     for key in keys:
         step = j.step_of.get(key)
-        if g.is_group(key):
-            alternatives = [(str(step) if step else "", model.groups[key].members, None)]
-        else:
-            routes = g.routes_by_output.get(key, [])
-            if step is not None:
-                named = [(rid, r) for rid, r in _route_ids(j, key)]
-            else:
-                named = [("", r) for r in routes]
-            alternatives = [(rid, r.inputs, r) for rid, r in named]
-        for n, (rid, inputs, route) in enumerate(alternatives):
+        for n, (rid, inputs, route) in enumerate(_alternatives(j, key, step)):
             jid = f"{ids[key]}_r{n}"
-            jw = max(0.3, (text_width(rid, SMALL_SIZE) + 8) / 72)
-            target = home(key)
-            group_step = route is None
-            target.node(jid, label=graphviz.nohtml(_esc(rid)), shape="circle" if len(rid) < 3 else "box",
-                        style="filled,rounded", fillcolor=INK if not group_step else "white",
-                        fontcolor="white" if not group_step else INK, color=INK,
-                        fontsize=_fmt(SMALL_SIZE), width=_fmt(jw), height="0.3",
-                        penwidth="1", tooltip=_esc(f"step {rid}" if rid else "route"),
-                        **{"class": "junction"})
-            for x in inputs:
-                if x in shown:
-                    dot.edge(ids[x], jid, arrowhead="none",
-                             style="dashed" if group_step else "solid")
-            edge_attrs: dict[str, str] = {"color": INK, "penwidth": "1.4"}
-            if route is not None:
-                work = ", ".join(p for p in (route.work, " / ".join(route.by)) if p)
-                if work:
-                    lines = wrap_label(work, WORK_WIDTH, SMALL_SIZE)
-                    edge_attrs["label"] = graphviz.nohtml(
-                        "\\n".join(_esc(line) for line in lines))
-            else:
-                edge_attrs["style"] = "dashed"
-            dot.edge(jid, ids[key], **edge_attrs)
+            entry.setdefault(key, []).append(jid)
+            _route(dot, home(key), j, key, jid, rid, inputs, route, ids, shown, loops)
 
-    for p in model.phases:
+    _phase_order(dot, phases, shown, ids, entry)
+    for p in phases:
         dot.subgraph(clusters[p.index])
     if options.checkpoint_list and j.steps:
-        _checkpoint_list(dot, j, shown, ids, checkpoint_of_some_goal, direction)
-    return dot.source
+        _checkpoint_list(dot, j, shown, ids, roles, direction)
+    return dot.source()
 
 
-def _route_ids(j: Journey, key: str) -> list[tuple[str, object]]:
-    step = j.steps[j.step_of[key] - 1]
-    return list(step.route_ids())
+def _deliverable_attrs(j: Journey, key: str, roles: _Roles, focus: str | None) -> dict[str, str]:
+    model = j.model
+    g = j.graph
+    d = model.deliverables[key]
+    lines = wrap_label(d.name, NAME_WIDTH, NAME_SIZE) if d.name else [""]
+    w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
+    attrs: dict[str, str] = {"label": _lines(lines), "width": _fmt(w),
+                             "height": _fmt(h), "tooltip": _esc(d.name)}
+    produced = key in g.produced
+    needed = key in g.needed
+    if d.goal:
+        attrs.update(fillcolor=GOAL_FILL, color=GOAL_LINE, penwidth="2.4", peripheries="2",
+                     style="rounded,filled,bold", fontsize=_fmt(NAME_SIZE))
+    elif g.is_group(key):
+        attrs.update(style="dashed,filled", fillcolor="white", color=INK, penwidth="1.4")
+    elif produced and (key in roles.checkpoints or not needed):
+        attrs.update(fillcolor=CHECKPOINT_FILL, color=CHECKPOINT_LINE, penwidth="2",
+                     style="rounded,filled,bold")
+    elif produced:  # needed on some routes only
+        attrs.update(fillcolor="white", color=CHECKPOINT_LINE, penwidth="1.6",
+                     style="rounded,filled,dashed")
+    else:
+        attrs.update(color=MUTED, fontcolor=PART_INK)
+        if needed and key not in roles.mandatory:
+            attrs.update(style="rounded,filled,dashed")
+    if key in g.in_cycle:
+        attrs.update(color=GAP, penwidth="2.4", style="rounded,filled,bold")
+    elif not produced and not d.external and needed:
+        attrs.update(fillcolor=GAP_FILL, color=GAP, fontcolor=INK, style="rounded,filled,dashed",
+                     penwidth="2")
+    elif not needed and model.goals:
+        attrs.update(fillcolor=ORPHAN_FILL, color=ORPHAN, penwidth="2")
+    if key == focus:
+        attrs["penwidth"] = "3.2"
+    attrs["class"] = node_class(j, key, roles) + (" focus" if key == focus else "")
+    return attrs
+
+
+def _alternatives(
+    j: Journey, key: str, step: int | None
+) -> list[tuple[str, tuple[str, ...], Route | None]]:
+    """(route id, inputs, route) per way to make ``key``; a group has one, with route None."""
+    g = j.graph
+    if g.is_group(key):
+        return [(str(step) if step else "", j.model.groups[key].members, None)]
+    if step is not None:
+        return [(rid, r.inputs, r) for rid, r in j.steps[step - 1].route_ids()]
+    return [("", r.inputs, r) for r in g.routes_by_output.get(key, [])]
+
+
+def _loops(j: Journey) -> dict[str, int]:
+    """Deliverable -> number of the cycle (strongly connected knot) it is on."""
+    if not j.graph.in_cycle:
+        return {}
+    import networkx as nx
+
+    out: dict[str, int] = {}
+    for n, comp in enumerate(nx.strongly_connected_components(j.graph.g)):
+        for k in comp:
+            if k in j.graph.in_cycle:
+                out[k] = n
+    return out
+
+
+def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str,
+           inputs: tuple[str, ...], route: Route | None, ids: dict[str, str],
+           shown: set[str], loops: dict[str, int]) -> None:
+    """One junction: input arrows meet at the numbered dot, then work text, then the output."""
+    g = j.graph
+    group_step = route is None
+    orphan = not rid and key not in g.needed
+    width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
+    fill = "white" if group_step else (ORPHAN if orphan else INK)
+    target.node(jid, label=_esc(rid), shape="circle" if len(rid) < 3 else "box",
+                style="filled,rounded", fillcolor=fill, fontcolor=INK if group_step else "white",
+                color=INK if not orphan else ORPHAN, fontsize=_fmt(STEP_SIZE), width=_fmt(width),
+                height="0.3", penwidth="1",
+                tooltip=_esc(f"step {rid}" if rid else "route (no goal needs it)"),
+                **{"class": "junction group-junction" if group_step else "junction"})
+    loop = loops.get(key)
+    for x in inputs:
+        if x not in shown:
+            continue
+        attrs = {"arrowhead": "none", "style": "dashed" if group_step else "solid",
+                 "class": "input"}
+        if loop is not None and loops.get(x) == loop:
+            attrs.update(color=GAP, penwidth="1.8", **{"class": "input cycle"})
+        dot.edge(ids[x], jid, **attrs)
+    hidden = sum(1 for x in inputs if x not in shown)
+    if hidden:  # --goal/--focus left some inputs out: say so at the junction
+        more = f"+{hidden}"
+        names = ", ".join(j.name(x) for x in inputs if x not in shown)
+        w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
+        target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
+                    color=MUTED, fontcolor=MUTED, fontsize=_fmt(WORK_SIZE), width=_fmt(w),
+                    height=_fmt(h), penwidth="0.8", tooltip=_esc(f"not shown: {names}"),
+                    **{"class": "more"})
+        dot.edge(f"{jid}_more", jid, arrowhead="none", style="dotted", **{"class": "input"})
+    out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output"}
+    if group_step:
+        out["style"] = "dashed"
+    work = _work_lines(route) if route is not None else []
+    if work:
+        wid = f"{jid}_w"
+        w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
+        target.node(wid, label=_lines(work), shape="box", style="filled", fillcolor="transparent",
+                    color="transparent", fontsize=_fmt(WORK_SIZE), fontcolor=WORK_INK,
+                    width=_fmt(w), height=_fmt(h), penwidth="0",
+                    tooltip=_esc(" / ".join(work)), **{"class": "work"})
+        dot.edge(jid, wid, arrowhead="none", color=INK, penwidth="1.5", **{"class": "output"})
+        dot.edge(wid, ids[key], **out)
+    else:
+        dot.edge(jid, ids[key], **out)
+
+
+def _work_lines(route: Route) -> list[str]:
+    """The work (verbs) and, on their own line, the performers in parentheses."""
+    lines: list[str] = []
+    if route.work:
+        lines += wrap_label(route.work, WORK_WIDTH, WORK_SIZE)
+    if route.by:
+        lines += wrap_label("(" + ", ".join(route.by) + ")", WORK_WIDTH, WORK_SIZE)
+    return lines
+
+
+def _phase_order(dot: _Graph, phases: list, shown: set[str], ids: dict[str, str],
+                 entry: dict[str, list[str]]) -> None:
+    """Lay phases out one after the other in journey (declaration) order.
+
+    An invisible, weightless anchor sits after each phase: every member of the phase comes
+    before it, and every junction of the next phase after it. So a phase's band starts
+    where the previous one ends, even when a member only needs early deliverables. (A model
+    whose journey runs backwards, PH02, makes this a cycle; Graphviz then breaks it.)
+    """
+    members = [[k for k in p.members if k in shown] for p in phases]
+    for n in range(len(members) - 1):
+        anchor = f"phase{phases[n].index}_end"
+        dot.node(anchor, shape="point", style="invis", width="0", height="0",
+                 fixedsize="true", label="")
+        for k in members[n]:
+            dot.edge(ids[k], anchor, style="invis", weight="0")
+        for k in members[n + 1]:
+            for target in entry.get(k, [ids[k]]):
+                dot.edge(anchor, target, style="invis", weight="0")
 
 
 def _first(values: tuple[str, ...] | None) -> str | None:
     return values[0] if values else None
 
 
-def _node_class(j: Journey, key: str) -> str:
-    d = j.model.deliverables[key]
-    g = j.graph
-    if d.goal:
-        return "deliverable goal"
-    if g.is_group(key):
-        return "deliverable group"
-    if key in g.produced:
-        return "deliverable produced"
-    return "deliverable external" if d.external else "deliverable gap"
+# --------------------------------------------------------------------------- step list
 
 
 def _rec(text: str) -> str:
@@ -223,45 +422,59 @@ def _rec(text: str) -> str:
     out = text.replace("\\", "\\\\")
     for ch in "{}|<>":
         out = out.replace(ch, "\\" + ch)
-    return out
+    return out.replace(" ", "\\ ")  # keep runs of spaces (a record trims them otherwise)
 
 
-def _checkpoint_list(dot: graphviz.Digraph, j: Journey, shown: set[str],
-                     ids: dict[str, str], checkpoints: set[str], direction: str) -> None:
-    """The numbered steps as a record node beside the diagram (same numbers as junctions).
-
-    A record, not an HTML table, because the embedded Graphviz has no HTML labels.
-    """
+def checkpoint_list_lines(j: Journey, shown: set[str], roles: _Roles) -> list[list[str]]:
+    """The step list as fields of lines: title, one field per shown step, legend."""
     size = LIST_SIZE
-    exits = {c.key for gj in j.goals() for c in gj.checkpoints if c.exit}
-    fields: list[str] = []
-    all_lines: list[str] = []
-    title = "Assembly steps · 組立手順"
-    fields.append(_rec(title) + "\\l")
-    all_lines.append(title)
+    digits = len(str(len(j.steps)))
+    fields: list[list[str]] = [[LIST_TITLE]]
     for s in j.steps:
         if s.key not in shown:
             continue
-        mark = "▶" if s.key in exits else ("●" if s.key in checkpoints else "○")
-        lines = wrap_label(j.name(s.key), 200.0, size)
-        head = f"{s.number:>2} {mark} "
-        pad = " " * (len(head) + 1)
-        text_lines = [head + lines[0]] + [pad + line for line in lines[1:]]
-        all_lines += text_lines
-        fields.append("".join(_rec(t) + "\\l" for t in text_lines))
-    legend = "● checkpoint  ▶ exit  ○ some routes only"
-    fields.append(_rec(legend) + "\\l")
-    all_lines.append(legend)
+        mark = "▶" if s.key in roles.exits else ("●" if s.key in roles.checkpoints else "○")
+        number = str(s.number).rjust(digits, FIGURE_SPACE)
+        head = f"{number} {mark} "
+        lines = wrap_label(j.name(s.key), LIST_WIDTH, size)
+        pad = FIGURE_SPACE * digits + "    "
+        fields.append([head + lines[0]] + [pad + line for line in lines[1:]])
+    legend = list(LEGEND)
+    g = j.graph
+    if any(k not in g.produced and k in g.needed and not j.model.deliverables[k].external
+           for k in shown):
+        legend.append(LEGEND_GAP)
+    if any(k in g.in_cycle for k in shown):
+        legend.append(LEGEND_CYCLE)
+    if j.model.goals and any(k not in g.needed for k in shown):
+        legend.append(LEGEND_ORPHAN)
+    fields.append(legend)
+    return fields
+
+
+def _checkpoint_list(dot: _Graph, j: Journey, shown: set[str], ids: dict[str, str],
+                     roles: _Roles, direction: str) -> None:
+    """The numbered steps as a record node beside the diagram (same numbers as junctions).
+
+    A record, not an HTML table, because the embedded Graphviz has no HTML labels. Each
+    field is sized from our own measure; the node is fixed-size.
+    """
+    fields = checkpoint_list_lines(j, shown, roles)
     if len(fields) <= 2:
         return
-    w, _h = label_box(all_lines, size)
-    w += 0.25
-    h = (len(all_lines) * size * 1.2 + len(fields) * 8) / 72
-    body = "|".join(fields)
+    size = LIST_SIZE
+    widest = max(text_width(line, size) for field in fields for line in field)
+    w = (widest + 2 * 10) / 72
+    line_h = size * 1.2
+    count = sum(len(f) for f in fields)
+    h = (count * line_h + len(fields) * 6) / 72
+    body = "|".join("".join(_rec(t) + "\\l" for t in field) for field in fields)
     label = body if direction in ("LR", "RL") else "{" + body + "}"
-    dot.node("checkpoint_list", label=graphviz.nohtml(label), shape="record",
-             style="filled", fillcolor="white", color="#9aa5b1", fontsize=_fmt(size),
+    dot.node("checkpoint_list", label=label, shape="record", style="filled",
+             fillcolor="white", color="#9aa5b1", fontsize=_fmt(size), fontcolor=INK,
              width=_fmt(w), height=_fmt(h), fixedsize="true", **{"class": "checkpoint-list"})
-    for k in j.model.goals:
-        if k in shown:
-            dot.edge(ids[k], "checkpoint_list", style="invis")
+    # After everything: from each shown deliverable that nothing shown uses (goals, ...).
+    g = j.graph
+    for k in j.model.deliverables:
+        if k in shown and not any(u in shown for u in g.g.successors(k)):
+            dot.edge(ids[k], "checkpoint_list", style="invis", weight="0")

@@ -18,6 +18,8 @@ table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #d9e2ec;pad
 text-align:left;vertical-align:top}th{background:#f5f7fa}td.n{text-align:right}
 .some{color:#7b8794}.error{color:#d64545}.warning{color:#c77700}.info{color:#1f5fbf}
 code{font-size:12px}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin:8px 0 0;padding:0;list-style:none;
+font-size:13px}.legend li{display:flex;align-items:center;gap:6px}.legend svg{flex:none}
 """
 
 
@@ -62,6 +64,50 @@ def checkpoint_table(j: Journey) -> str:
     return "<table class=\"checkpoints\">" + "".join(rows) + "</table>"
 
 
+def _swatch(shape: str, fill: str, stroke: str, width: float = 1.5, dash: bool = False,
+            double: bool = False, text: str = "") -> str:
+    """A small inline SVG sample of one diagram element (no external resources)."""
+    d = ' stroke-dasharray="4,2"' if dash else ""
+    if shape == "box":
+        inner = (f'<rect x="3" y="3" width="34" height="16" rx="4" fill="{fill}" '
+                 f'stroke="{stroke}" stroke-width="{width}"{d}/>')
+        if double:
+            inner = (f'<rect x="1" y="1" width="38" height="20" rx="5" fill="none" '
+                     f'stroke="{stroke}" stroke-width="{width}"/>') + inner
+        w, h = 40, 22
+    elif shape == "dot":
+        inner = (f'<circle cx="11" cy="11" r="9" fill="{fill}" stroke="{stroke}"/>'
+                 f'<text x="11" y="15" font-size="10" text-anchor="middle" fill="white">'
+                 f"{_e(text)}</text>")
+        w, h = 22, 22
+    else:  # band
+        inner = f'<rect x="1" y="3" width="38" height="16" rx="3" fill="{fill}" stroke="{stroke}"/>'
+        w, h = 40, 22
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+            f'viewBox="0 0 {w} {h}" aria-hidden="true">{inner}</svg>')
+
+
+def legend() -> str:
+    """What each shape, colour and line of the diagram means (same colours as dot.py)."""
+    from prepmodel.render import dot as d
+
+    items = [
+        (_swatch("box", d.PART_FILL, d.MUTED, 1.2), "external part (given from outside)"),
+        (_swatch("box", d.CHECKPOINT_FILL, d.CHECKPOINT_LINE, 2), "checkpoint: every route needs it"),
+        (_swatch("box", "white", d.CHECKPOINT_LINE, 1.6, dash=True), "needed on some routes only"),
+        (_swatch("box", d.GOAL_FILL, d.GOAL_LINE, 2, double=True), "goal"),
+        (_swatch("box", "white", d.INK, 1.4, dash=True), "group (exists when all its parts do)"),
+        (_swatch("dot", d.INK, d.INK, text="3"), "assembly step 3 (3.a, 3.b: alternative routes); "
+                                                 "work and (performers) follow it"),
+        (_swatch("band", d.PHASE_FILLS[0], d.PHASE_LINE), "phase, in journey order"),
+        (_swatch("box", d.GAP_FILL, d.GAP, 2, dash=True), "gap: needed but never made"),
+        (_swatch("box", d.PART_FILL, d.GAP, 2.4), "on a cycle"),
+        (_swatch("box", d.ORPHAN_FILL, d.ORPHAN, 2), "no goal needs it"),
+    ]
+    return '<ul class="legend">' + "".join(
+        f"<li>{svg}<span>{_e(text)}</span></li>" for svg, text in items) + "</ul>"
+
+
 def diagnostics_list(diagnostics: list[Diagnostic]) -> str:
     if not diagnostics:
         return "<p>No problems found.</p>"
@@ -85,6 +131,7 @@ def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic]) -> bytes:
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f'<div class="diagram">{_inline_svg(svg)}</div>',
+        legend(),
         "<h2>Checkpoints</h2>",
         checkpoint_table(j),
         "<h2>Diagnostics</h2>",
