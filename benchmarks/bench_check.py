@@ -104,7 +104,7 @@ def phases(text: str, path: str, repeat: int) -> dict[str, float]:
         run_rules(ctx)
         return ctx
 
-    out["rules"], ctx = time_call(rules, repeat)
+    out["rules"], _ = time_call(rules, repeat)
 
     def journey() -> Journey:  # with a fresh graph: its cached queries are part of the cost
         j = Journey.of(model, ModelGraph(model))

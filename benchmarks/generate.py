@@ -276,10 +276,7 @@ def generate(n_deliverables: int, seed: int = 1, lang: str = "ja") -> str:
         tries = 0
         while len(chosen) < k and tries < 10 * k:
             tries += 1
-            if rng.random() < 0.6:
-                x = rng.choice(layers[li - 1])
-            else:
-                x = rng.choice(below[li])
+            x = rng.choice(layers[li - 1] if rng.random() < 0.6 else below[li])
             if x not in seen:
                 seen.add(x)
                 chosen.append(x)
@@ -398,7 +395,18 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
     # phases over contiguous layer ranges (goals in the last phase)
     mids = list(range(1, top + 1))
     n_phases = min(rng.randint(4, 6), len(mids))
-    cuts = sorted(rng.sample(range(1, len(mids)), n_phases - 1)) if n_phases > 1 else []
+    # cut the layers where about 1/n_phases of the deliverables (give or take) lie below
+    sizes = [len(layers[li]) for li in mids]
+    total = sum(sizes)
+    cuts: list[int] = []
+    seen = 0
+    for pos, size in enumerate(sizes[:-1], start=1):
+        seen += size
+        want = (len(cuts) + 1) * total / n_phases * rng.uniform(0.85, 1.1)
+        left_layers = len(mids) - pos
+        need = n_phases - 1 - len(cuts)
+        if need and (seen >= want or left_layers <= need):
+            cuts.append(pos)
     bounds = [0, *cuts, len(mids)]
     phase_layers = [mids[bounds[i]:bounds[i + 1]] for i in range(n_phases)]
     phase_names = JA_PHASES if ja else EN_PHASES
@@ -441,7 +449,8 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
             nd = nodes[nid]
             kpi = rng.choice(JA_KPI if nd.lang == "ja" else EN_KPI)
             owner = rng.choice(JA_ROLES if nd.lang == "ja" else EN_ROLES)
-            out.append(f"deliverable {name[nid]} {{ kpi: {_render(kpi)}; owner: {_render(owner)} }}")
+            out.append(f"deliverable {name[nid]} "
+                       f"{{ kpi: {_render(kpi)}; owner: {_render(owner)} }}")
         out.append("")
 
     # phases

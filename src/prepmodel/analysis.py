@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -55,8 +58,27 @@ def ignored_codes(source: SourceFile) -> dict[int, set[str] | None]:
     return out
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector: the pipeline builds many small objects and no
+    cycles worth collecting; on a 10,000-deliverable model collection took a third of the
+    time. Restores the previous state."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def analyse_text(text: str, path: str = "<stdin>", config: Config | None = None) -> Analysis:
     """Run the whole check pipeline on source text."""
+    with _no_gc():
+        return _analyse(text, path, config)
+
+
+def _analyse(text: str, path: str, config: Config | None) -> Analysis:
     source = parse(text, path)
     model = build(source)
     ctx = RuleContext(source, model)

@@ -505,7 +505,9 @@ def _tokenizer() -> Any:
 
 def _morphs(text: str) -> list[_Morph]:
     out: list[_Morph] = []
-    for m in _tokenizer().tokenize(text):
+    # SudachiPy refuses input over 49,149 bytes; the verdict depends on the end of the name,
+    # so a huge name is analysed by its last 4,096 characters (at most 16,384 bytes).
+    for m in _tokenizer().tokenize(text[-4096:]):
         out.append(_Morph(m.surface(), tuple(m.part_of_speech()), m.dictionary_form()))
     return out
 

@@ -26,6 +26,20 @@ def caret_line(source_line: str, column: int, width: int) -> str:
     return pad + "^" * max(1, display_width(marked))
 
 
+MAX_SHOWN = 160
+
+
+def clip_line(line: str, column: int, width: int) -> tuple[str, int]:
+    """A window of a very long source line around ``column``, and the column in it."""
+    if len(line) <= MAX_SHOWN:
+        return line, column
+    start = max(0, column - 1 - 60)
+    end = min(len(line), column - 1 + min(width, 60) + 60)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(line) else ""
+    return prefix + line[start:end] + suffix, column - start + len(prefix)
+
+
 def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> str:
     """``path:line:col: CODE severity: message``, the line, a caret, and the hint."""
     sev = d.severity.value
@@ -37,8 +51,9 @@ def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> 
     lines = [head]
     if source_line is not None and source_line.strip():
         width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
-        lines.append(f"  {source_line}")
-        lines.append("  " + caret_line(source_line, d.span.column, width))
+        shown, column = clip_line(source_line, d.span.column, width)
+        lines.append(f"  {shown}")
+        lines.append("  " + caret_line(shown, column, min(width, len(shown) - column + 1)))
     if d.hint:
         lines.append(f"  hint: {d.hint}")
     return "\n".join(lines)

@@ -128,8 +128,14 @@ class SourceFile:
         return not self.diagnostics
 
     def line_text(self, line: int) -> str:
-        lines = self.text.split("\n")
+        """Line ``line`` of the source (1-based), without its line end."""
+        lines = _lines(self.text)
         return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
+
+
+@functools.lru_cache(maxsize=4)
+def _lines(text: str) -> list[str]:
+    return text.split("\n")
 
 
 def grammar_text() -> str:
@@ -235,24 +241,18 @@ def _block_of(children: list[Any]) -> Block | None:
 
 
 @functools.cache
-def _parser() -> tuple[Lark, list[Comment]]:
-    comments: list[Comment] = []
-
-    def keep_comment(tok: Token) -> Token:
-        assert tok.line is not None and tok.column is not None
-        comments.append(Comment(str(tok).rstrip("\r"), tok.line, tok.column))
-        return tok
+def _parser() -> tuple[Lark, list[tuple[str, int, int]]]:
+    from prepmodel.lexer import PrepLexer
 
     lark = Lark(
         grammar_text(),
         parser="lalr",
-        lexer="contextual",
+        lexer=PrepLexer,
         maybe_placeholders=False,
         transformer=_Build(),
-        lexer_callbacks={"COMMENT": keep_comment},
         cache=_cache_file(),
     )
-    return lark, comments
+    return lark, PrepLexer.comments
 
 
 def _cache_file() -> str | bool:
@@ -303,7 +303,8 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
                 statements = []
                 break
             work = new_work
-    return SourceFile(path, text, tuple(statements), tuple(comments), tuple(diagnostics))
+    kept = tuple(Comment(t, line, col) for t, line, col in comments)
+    return SourceFile(path, text, tuple(statements), kept, tuple(diagnostics))
 
 
 def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic | None]:

@@ -21,8 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from prepmodel.journey import Journey
-from prepmodel.model import Route
-from prepmodel.render.measure import label_box, text_width, wrap_label
+from prepmodel.model import Phase, Route
+from prepmodel.render.measure import has_cjk, label_box, text_width, wrap_label
 
 FONT = "Noto Sans CJK JP,Noto Sans JP,Hiragino Sans,Yu Gothic,Meiryo,DejaVu Sans,sans-serif"
 TITLE_SIZE = 18.0
@@ -32,7 +32,12 @@ LIST_SIZE = 11.0
 WORK_SIZE = 10.0
 STEP_SIZE = 10.0
 NAME_WIDTH = 150.0  # points before a name wraps
-WORK_WIDTH = 120.0
+WORK_WIDTH = 90.0
+#: A diagram with more deliverables in view than this is "big": its phases are not pinned in
+#: journey order (the invisible anchors roughly double Graphviz's layout time there) and
+#: Graphviz's optimisation passes are capped (``nslimit``, ``mclimit``: 3x faster on 500
+#: deliverables, with about as many crossings). See benchmarks/bench_render.py.
+BIG_DIAGRAM = 200
 LIST_WIDTH = 220.0
 
 INK = "#1f2933"
@@ -52,12 +57,28 @@ PHASE_LINE = "#bcccdc"
 PHASE_INK = "#334e68"
 PHASE_FILLS = ("#eef6f0", "#f0eff9", "#fbf3ea", "#eaf3f8", "#f8eef4", "#f2f5e6")
 
-LEGEND = ("● checkpoint (every route needs it)", "▶ checkpoint, exit of its phase",
-          "○ needed on some routes only")
-LIST_TITLE = "Assembly steps · 組立手順"
-LEGEND_GAP = "red dashed box: missing (a gap)"
-LEGEND_CYCLE = "red box and lines: a cycle"
-LEGEND_ORPHAN = "orange box: no goal needs it"
+#: Texts of the step list, in the model's language (``lang: ja``, or Japanese names) so that
+#: an English diagram needs no Japanese font and a Japanese workshop reads its own language.
+LIST_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Assembly steps",
+        "checkpoint": "● checkpoint: every route needs it",
+        "exit": "▶ exit checkpoint of its phase",
+        "some": "○ or dashed box: needed on some routes only",
+        "gap": "red dashed box: missing (a gap)",
+        "cycle": "red box and lines: a cycle",
+        "orphan": "orange box: no goal needs it",
+    },
+    "ja": {
+        "title": "組立手順",
+        "checkpoint": "● チェックポイント：どのルートでも必要",
+        "exit": "▶ フェーズの出口となるチェックポイント",
+        "some": "○・点線の枠：一部のルートでだけ必要",
+        "gap": "赤い点線の枠：どこからも来ない（ギャップ）",
+        "cycle": "赤い枠と線：循環している",
+        "orphan": "オレンジの枠：どのゴールにも不要",
+    },
+}
 FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned
 
 
@@ -218,7 +239,7 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     roles = _roles(j, options.goal)
 
     dot = _Graph("digraph prep")
-    dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.4",
+    dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.32",
              fontname=FONT, fontsize=_fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
              pad="0.25", labelloc="t", label=_esc(model.title or ""), outputorder="edgesfirst")
     dot.attr("node", fontname=FONT, fontsize=_fmt(NAME_SIZE), fontcolor=INK, color=INK,
@@ -247,16 +268,19 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
         home(key).node(ids[key], **_deliverable_attrs(j, key, roles, options.focus))
 
     # Where each deliverable "starts": its junctions (so phase order can pin it).
-    entry: dict[str, list[str]] = {}
+    entry: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
     loops = _loops(j)
     for key in keys:
         step = j.step_of.get(key)
         for n, (rid, inputs, route) in enumerate(_alternatives(j, key, step)):
             jid = f"{ids[key]}_r{n}"
-            entry.setdefault(key, []).append(jid)
+            entry.setdefault(key, []).append((jid, inputs))
             _route(dot, home(key), j, key, jid, rid, inputs, route, ids, shown, loops)
 
-    _phase_order(dot, phases, shown, ids, entry)
+    if len(keys) <= BIG_DIAGRAM:
+        _phase_order(dot, j, phases, shown, ids, entry)
+    else:
+        dot.attr(nslimit="0.2", mclimit="0.5")
     for p in phases:
         dot.subgraph(clusters[p.index])
     if options.checkpoint_list and j.steps:
@@ -389,25 +413,38 @@ def _work_lines(route: Route) -> list[str]:
     return lines
 
 
-def _phase_order(dot: _Graph, phases: list, shown: set[str], ids: dict[str, str],
-                 entry: dict[str, list[str]]) -> None:
+def _phase_order(dot: _Graph, j: Journey, phases: list[Phase], shown: set[str],
+                 ids: dict[str, str],
+                 entry: dict[str, list[tuple[str, tuple[str, ...]]]]) -> None:
     """Lay phases out one after the other in journey (declaration) order.
 
-    An invisible, weightless anchor sits after each phase: every member of the phase comes
-    before it, and every junction of the next phase after it. So a phase's band starts
-    where the previous one ends, even when a member only needs early deliverables. (A model
-    whose journey runs backwards, PH02, makes this a cycle; Graphviz then breaks it.)
+    An invisible, weightless anchor sits after each phase: the phase's last members (those
+    no member of the same phase uses) come before it, and the next phase's first junctions
+    (those with no input from their own phase) after it; the other members follow by their
+    own arrows. So a phase's band starts where the previous one ends, even when a member
+    only needs early deliverables. Only these few edges are added, because every invisible
+    edge that spans ranks costs Graphviz crossing-minimisation time. (A journey that runs
+    backwards, PH02, makes this a cycle; Graphviz then breaks it.)
     """
+    users = j.graph.g.successors
     members = [[k for k in p.members if k in shown] for p in phases]
     for n in range(len(members) - 1):
         anchor = f"phase{phases[n].index}_end"
         dot.node(anchor, shape="point", style="invis", width="0", height="0",
                  fixedsize="true", label="")
+        here = set(members[n])
         for k in members[n]:
-            dot.edge(ids[k], anchor, style="invis", weight="0")
+            if not any(u in here for u in users(k)):
+                dot.edge(ids[k], anchor, style="invis", weight="0")
+        nxt = set(members[n + 1])
         for k in members[n + 1]:
-            for target in entry.get(k, [ids[k]]):
-                dot.edge(anchor, target, style="invis", weight="0")
+            routes = entry.get(k)
+            if not routes:
+                dot.edge(anchor, ids[k], style="invis", weight="0")
+                continue
+            for jid, inputs in routes:
+                if not any(x in nxt and x in shown for x in inputs):
+                    dot.edge(anchor, jid, style="invis", weight="0")
 
 
 def _first(values: tuple[str, ...] | None) -> str | None:
@@ -425,11 +462,21 @@ def _rec(text: str) -> str:
     return out.replace(" ", "\\ ")  # keep runs of spaces (a record trims them otherwise)
 
 
+def diagram_language(j: Journey) -> str:
+    """``ja`` for a Japanese model (``lang: ja``, or a title or name in CJK), else ``en``."""
+    lang = _first(j.model.attrs.get("lang"))
+    if lang is not None:
+        return "ja" if lang.lower().startswith("ja") else "en"
+    names = [j.model.title or "", *(d.name for d in j.model.deliverables.values())]
+    return "ja" if any(has_cjk(n) for n in names) else "en"
+
+
 def checkpoint_list_lines(j: Journey, shown: set[str], roles: _Roles) -> list[list[str]]:
     """The step list as fields of lines: title, one field per shown step, legend."""
     size = LIST_SIZE
     digits = len(str(len(j.steps)))
-    fields: list[list[str]] = [[LIST_TITLE]]
+    texts = LIST_TEXTS[diagram_language(j)]
+    fields: list[list[str]] = [[texts["title"]]]
     for s in j.steps:
         if s.key not in shown:
             continue
@@ -439,15 +486,20 @@ def checkpoint_list_lines(j: Journey, shown: set[str], roles: _Roles) -> list[li
         lines = wrap_label(j.name(s.key), LIST_WIDTH, size)
         pad = FIGURE_SPACE * digits + "    "
         fields.append([head + lines[0]] + [pad + line for line in lines[1:]])
-    legend = list(LEGEND)
     g = j.graph
+    legend = [texts["checkpoint"]]
+    if any(k in roles.exits for k in shown):
+        legend.append(texts["exit"])
+    if any(k in g.needed and k not in roles.mandatory and k not in roles.checkpoints
+           for k in shown):
+        legend.append(texts["some"])
     if any(k not in g.produced and k in g.needed and not j.model.deliverables[k].external
            for k in shown):
-        legend.append(LEGEND_GAP)
+        legend.append(texts["gap"])
     if any(k in g.in_cycle for k in shown):
-        legend.append(LEGEND_CYCLE)
+        legend.append(texts["cycle"])
     if j.model.goals and any(k not in g.needed for k in shown):
-        legend.append(LEGEND_ORPHAN)
+        legend.append(texts["orphan"])
     fields.append(legend)
     return fields
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from prepmodel.diagnostics import CODES, CodeInfo, Diagnostic
 from prepmodel.graph import ModelGraph
@@ -19,6 +20,7 @@ class RuleContext:
 
     source: SourceFile
     model: Model
+    memo: dict[str, Any] = field(default_factory=dict)  # results rules share
 
     @cached_property
     def graph(self) -> ModelGraph:

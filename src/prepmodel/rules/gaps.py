@@ -24,7 +24,11 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
 
 def _uses(ctx: RuleContext) -> dict[str, list[Span]]:
     """Where each deliverable is used as an input or a group member, in file order."""
+    cached = ctx.memo.get("uses")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     uses: dict[str, list[Span]] = {}
+    ctx.memo["uses"] = uses
     for r in ctx.model.routes:
         for key, span in zip(r.inputs, r.input_spans, strict=True):
             uses.setdefault(key, []).append(span)

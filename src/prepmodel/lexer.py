@@ -1,0 +1,100 @@
+"""A fast lexer for Lark's LALR parser (lexing was most of the parse time on big models).
+
+It produces exactly the terminals of ``grammar/prep.lark`` with one compiled regular
+expression, and decides the one context-dependent thing itself: a keyword (`goal`,
+`phase`, ...) is a keyword only where a statement starts, i.e. at brace depth 0 after the
+start of the file, a `;`, or a line end that does not follow a comma. Comments are kept
+in ``PrepLexer.comments`` for the formatter and for ``# prep: ignore``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any, ClassVar
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters
+from lark.lexer import Lexer, LexerState
+
+KEYWORDS = {
+    "model": "MODEL", "goal": "GOAL", "external": "EXTERNAL", "deliverable": "DELIVERABLE",
+    "group": "GROUP", "phase": "PHASE", "role": "ROLE", "import": "IMPORT",
+}
+_PUNCT = {",": "COMMA", ":": "COLON", ";": "SEMICOLON", "=": "EQUAL", "{": "LBRACE",
+          "}": "RBRACE", "<-": "ARROW"}
+
+_TOKENS = re.compile(
+    r"""(?P<WS>[^\S\n]+)
+      | (?P<NL>(?:\r?\n)+)
+      | (?P<COMMENT>\#[^\n]*)
+      | (?P<STRING>"(?:[^"\\\n]|\\.)*")
+      | (?P<PUNCT><-|[,:;={}])
+      | (?P<NAME>[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*)
+      | (?P<ERROR>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
+class PrepLexer(Lexer):
+    """Lark custom lexer (interface 2): ``lex(lexer_state, parser_state)``."""
+
+    __future_interface__ = 2
+    comments: ClassVar[list[tuple[str, int, int]]] = []
+
+    def __init__(self, lexer_conf: Any) -> None:
+        self.lexer_conf = lexer_conf
+
+    def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
+        text: str = lexer_state.text.text  # type: ignore[assignment]
+        comments = PrepLexer.comments
+        line = 1
+        line_start = 0
+        depth = 0
+        last = ""  # type of the last token sent, "" at the start of the file
+        newline = True
+        for m in _TOKENS.finditer(text):
+            kind = m.lastgroup
+            start = m.start()
+            if kind == "WS":
+                continue
+            if kind == "NL":
+                value = m.group()
+                tok = Token("_NL", value, start, line, start - line_start + 1, line,
+                            start - line_start + 2, m.end())
+                line += value.count("\n")
+                line_start = m.end()
+                newline = True
+                yield tok
+                continue
+            column = start - line_start + 1
+            value = m.group()
+            if kind == "COMMENT":
+                comments.append((value.rstrip("\r"), line, column))
+                continue
+            if kind == "ERROR":
+                raise self._error(text, start, line, column, parser_state)
+            end_col = column + len(value)
+            if kind == "PUNCT":
+                kind = _PUNCT[value]
+                if kind == "LBRACE":
+                    depth += 1
+                elif kind == "RBRACE" and depth:
+                    depth -= 1
+            elif kind == "NAME" and value in KEYWORDS and depth == 0 and (
+                last in ("", "SEMICOLON") or (newline and last != "COMMA")
+            ):
+                kind = KEYWORDS[value]
+            assert kind is not None
+            last = kind
+            newline = False
+            yield Token(kind, value, start, line, column, line, end_col, m.end())
+
+    @staticmethod
+    def _error(text: str, pos: int, line: int, column: int, parser_state: Any) -> Exception:
+        allowed: set[str] = set()
+        try:
+            allowed = set(parser_state.parse_conf.parse_table.states[parser_state.position])
+        except (AttributeError, KeyError, IndexError):
+            pass
+        return UnexpectedCharacters(text, pos, line, column, allowed=allowed, state=parser_state)
