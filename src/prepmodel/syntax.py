@@ -183,29 +183,29 @@ def _end_of(children: list[Any]) -> Span:
     return _tok_span(last)
 
 
+def _name(tok: Token) -> Name:
+    span = Span(tok.line, tok.column, tok.end_line, tok.end_column)  # type: ignore[arg-type]
+    if tok.type == "STRING":
+        return Name(unescape(str(tok)), True, span)
+    return Name(str(tok), False, span)
+
+
 class _Build(Transformer[Token, Any]):
     """Lark tree -> syntax objects. Runs inside the LALR parser (no tree is kept)."""
 
-    def name(self, children: list[Token]) -> Name:
-        tok = children[0]
-        if tok.type == "STRING":
-            return Name(unescape(str(tok)), True, _tok_span(tok))
-        return Name(str(tok), False, _tok_span(tok))
+    def name_list(self, children: list[Token]) -> tuple[Name, ...]:
+        return tuple(map(_name, children))
 
-    value = name
-
-    def name_list(self, children: list[Name]) -> tuple[Name, ...]:
-        return tuple(children)
-
-    def attr(self, children: list[Name]) -> Attr:
-        return Attr(children[0], tuple(children[1:]), _join(children[0].span, children[-1].span))
+    def attr(self, children: list[Token]) -> Attr:
+        names = tuple(map(_name, children))
+        return Attr(names[0], names[1:], _join(names[0].span, names[-1].span))
 
     def block(self, children: list[Any]) -> Block:
         attrs = tuple(c for c in children if isinstance(c, Attr))
         return Block(attrs, _join(_tok_span(children[0]), _tok_span(children[-1])))
 
     def model_stmt(self, children: list[Any]) -> ModelStmt:
-        title = next((c for c in children if isinstance(c, Name)), None)
+        title = next((_name(c) for c in children[1:] if isinstance(c, Token)), None)
         span = _join(_tok_span(children[0]), _end_of(children))
         return ModelStmt(title, _block_of(children), span)
 
@@ -215,20 +215,20 @@ class _Build(Transformer[Token, Any]):
         return DeclStmt(keyword, children[1], _block_of(children), span)
 
     def assembly(self, children: list[Any]) -> AssemblyStmt:
-        span = _join(children[0].span, _end_of(children))
-        return AssemblyStmt(children[0], children[2], _block_of(children), span)
+        output = _name(children[0])
+        span = _join(output.span, _end_of(children))
+        return AssemblyStmt(output, children[2], _block_of(children), span)
 
     def group_stmt(self, children: list[Any]) -> GroupStmt:
         span = _join(_tok_span(children[0]), _end_of(children))
-        return GroupStmt(children[1], children[2], _block_of(children), span)
+        return GroupStmt(_name(children[1]), children[2], _block_of(children), span)
 
     def phase_stmt(self, children: list[Any]) -> PhaseStmt:
         span = _join(_tok_span(children[0]), _end_of(children))
-        return PhaseStmt(children[1], children[2], _block_of(children), span)
+        return PhaseStmt(_name(children[1]), children[2], _block_of(children), span)
 
     def import_stmt(self, children: list[Any]) -> ImportStmt:
-        tok = children[1]
-        path = Name(unescape(str(tok)), True, _tok_span(tok))
+        path = _name(children[1])
         return ImportStmt(path, _join(_tok_span(children[0]), path.span))
 
     def start(self, children: list[Any]) -> list[Statement]:
