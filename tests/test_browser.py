@@ -52,7 +52,10 @@ MEASURE_JS = """
       const b = t.getBBox();
       return {text: t.textContent, x: b.x, y: b.y, w: b.width, h: b.height};
     });
-    const boxes = shapes.map(s => { const b = s.getBBox(); return {x: b.x, y: b.y, w: b.width, h: b.height}; });
+    const boxes = shapes.map(s => {
+      const b = s.getBBox();
+      return {x: b.x, y: b.y, w: b.width, h: b.height};
+    });
     out.push({id: g.id, cls: g.getAttribute('class'), title: g.querySelector('title').textContent,
               boxes, texts, lines: lines.map(b => ({x: b.x, y: b.y, w: b.width, h: b.height}))});
   }

@@ -49,8 +49,8 @@ def test_precision_and_recall_on_labelled_list() -> None:
     recall = tp / (tp + fn)
     print(f"\nNM01 action class: precision={precision:.3f} recall={recall:.3f}")
     print("misclassified:", ", ".join(wrong) or "none")
-    assert precision >= 0.9
-    assert recall >= 0.9
+    assert precision >= 0.95
+    assert recall >= 0.95
 
 
 ACTIONS = [
@@ -135,6 +135,56 @@ def test_brief_nouns_are_not_flagged(name: str) -> None:
 )
 def test_reason_and_suggestion(name: str, reason: str, suggestion: str | None) -> None:
     assert action_like(name) == NamingFinding(reason, suggestion)
+
+
+# Names from benchmarks/generate.py that were flagged before fp-batch-2 (all nouns).
+GENERATED_NOUNS = [
+    "Release notes 2",
+    "Training deck 3",
+    "Service contract",
+    "Call centre budget",
+    "Store status report 2",
+    "Draft budget",
+    "Store regulations",
+    "Store customer's current process",
+    "Invoice 2",
+    "Pricing proposal 2",
+    "Design package",
+    "関東支社議事録セット",
+    "見積書02",
+]
+# Counterweights: noun/verb words still read as verbs before a determiner, as a two-word
+# telegraphic imperative or with a plural object; numbering does not hide an action.
+STILL_ACTIONS = [
+    "Draft the budget",
+    "Store the backups",
+    "Order ingredients",
+    "Book meeting rooms",
+    "Package the release",
+    "Budget migration 2",
+    "資料作成02",
+    "リリースノート作成",
+    "資料セットを準備する",
+]
+
+
+@pytest.mark.parametrize("name", GENERATED_NOUNS)
+def test_generated_document_names_are_nouns(name: str) -> None:
+    assert action_like(name) is None
+
+
+@pytest.mark.parametrize("name", STILL_ACTIONS)
+def test_noun_verb_actions_still_flagged(name: str) -> None:
+    assert action_like(name) is not None
+
+
+def test_numbering_is_kept_in_the_suggestion() -> None:
+    assert action_like("Budget migration 2") == NamingFinding(
+        "ends in the activity noun 'migration'", "Migrated budget 2"
+    )
+    assert action_like("資料作成02") == NamingFinding(
+        "ends in the activity noun 作成", "作成済みの資料02"
+    )
 
 
 def test_same_identity_same_answer() -> None:

@@ -7,6 +7,7 @@ Golden files are only rewritten by hand: ``PYTHONPATH=src python tests/regen_gol
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -213,7 +214,7 @@ def test_phase_bands_follow_the_journey(direction: str) -> None:
     assert labels == ["1. Land", "2. Adopt", "3. Expand", "4. Renew"]
     axis = {"LR": (0, 2, 1), "RL": (2, 0, -1), "TB": (1, 3, 1), "BT": (3, 1, -1)}[direction]
     start, end, sign = axis
-    for before, after in zip(boxes, boxes[1:], strict=False):
+    for before, after in itertools.pairwise(boxes):
         # the next band starts where the previous one ends (no overlap along the journey)
         if sign > 0:
             assert after[start] >= before[end] - 0.5, (before, after)

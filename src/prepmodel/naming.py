@@ -17,11 +17,19 @@ Decisions for ambiguous words (see also ``tests/data/naming_labelled.tsv``):
   "reviewed X").  Event nouns ("Meeting", "Kickoff", "Workshop", 会議, キックオフ) are nouns.
 * A bare gerund ("Cooking", "Onboarding") or a compound headed by one ("Customer onboarding")
   is an activity; a gerund modifying a result noun ("Onboarding checklist") is not.
+* A word that is both noun and verb, with no determiner after it, is a modifier when the name
+  ends in a document, artefact or budget noun ("Service contract", "Draft budget", "Call
+  centre budget") or, in three words or more, in a singular plain noun ("Store customer's
+  current process").  Two words ("Book table") or a plural plain object ("Order ingredients")
+  keep the imperative reading.  "Estimate project budget" is therefore read as a noun.
+* A trailing number that tells same-named deliverables apart ("Invoice 2", "見積書02") is
+  ignored.
 * Japanese: a name whose last word is a verb (作成する, 作る, 送付しました), ends in 〜こと
   after a verb, or ends in an activity noun (サ変可能 such as 作成, 設計, 確認; 〜化; katakana
   gerunds such as ヒアリング) is an activity.  サ変 nouns that usually denote a result (計画,
-  契約, 注文, 提案, レポート, リスト …) and event nouns (会議, 面談) are exempt, and a relative
-  clause in front ("合意された成功定義") makes the phrase a noun.
+  契約, 注文, 提案, レポート, リスト …), event nouns (会議, 面談) and loanwords for containers,
+  media and copies (セット, パック, ノート, ファイル, コピー) are exempt, and a relative clause in
+  front ("合意された成功定義") makes the phrase a noun.
 """
 
 from __future__ import annotations
@@ -56,11 +64,25 @@ def action_like(name: str) -> NamingFinding | None:
     return _classify(text)
 
 
+# A number that only tells same-named deliverables apart ("Invoice 2", "Test plan v3",
+# "見積書02", "Budget (2)"), not a digit ending a word ("Q3", "Win32").
+_NUMBERING_RE = re.compile(
+    r"(?:[\s_#-]+|(?<![A-Za-z\s_#-]))\(?(?:v|no\.?\s*)?\d+(?:\.\d+)*\)?"
+    r"(?:[\s_#-]*\(?\d+(?:\.\d+)*\)?)*\Z",
+    re.IGNORECASE,
+)
+
+
 @functools.lru_cache(maxsize=65536)
 def _classify(text: str) -> NamingFinding | None:
-    if _JAPANESE_RE.search(text):
-        return _japanese(text)
-    return _english(text)
+    # A trailing number does not change what the name is: judge "Invoice 2" as "Invoice", and
+    # give it back to the suggestion ("Budget migration 2" -> "Migrated budget 2").
+    core = _NUMBERING_RE.sub("", text) or text
+    number = text[len(core) :]
+    finding = _japanese(core) if _JAPANESE_RE.search(core) else _english(core)
+    if finding is not None and number and finding.suggestion:
+        return NamingFinding(finding.reason, finding.suggestion + number)
+    return finding
 
 
 # ---------------------------------------------------------------------------------------------
@@ -124,24 +146,24 @@ _IRREGULAR: dict[str, str] = {
 # Verbs whose base form opens an imperative ("Send invoice").  Regular participles are derived.
 _REGULAR_VERBS = """
 accept add adjust agree align allocate analyse analyze answer apply approve archive arrange ask
-assess assign attach audit authorise authorize automate back bake bill book brief calculate
-call cancel capture change charge chase check clarify classify clean cleanse clear close
-coach collect compare compile complete compute confirm configure connect consolidate contact
-convert cook coordinate copy correct create customise customize deactivate debug decide
-decommission define delete deliver demo deploy describe design detect determine develop
-discuss dispatch distribute document download draft edit email enable encode enrich ensure
-enter escalate establish estimate evaluate examine execute explain export extract fax file
-fill finalise finalize finish fix follow forecast format gather generate greet grill hand
-handle help hire identify implement import improve inform initialise initialize input inspect
-install integrate interview introduce investigate invite invoice issue justify kick label launch
-list load lock log mail maintain manage map mark measure merge migrate model monitor negotiate
-notify obtain offer onboard open optimise optimize order organise organize outline pack
-perform phone pick pitch place plan plate polish post prepare present price print prioritise
-prioritize process procure produce promote propose provide provision publish purchase qualify
-quote rank rate receive reconcile record recruit refund register reject release remind remove renew
-reorder repair replace reply report request reschedule research reserve reset resolve respond
-restock retrieve return review revise roll sample save scan schedule score screen seat select
-serve service share ship shortlist sign simplify sketch slice sort source specify standardise
+assess assign attach audit authorise authorize automate back bake bill book brief calculate call
+cancel capture change charge chase check clarify classify clean cleanse clear close coach
+collect compare compile complete compute confirm configure connect consolidate contact convert
+cook coordinate copy correct create customise customize deactivate debug decide decommission
+define delete deliver demo deploy describe design detect determine develop discuss dispatch
+distribute document download draft edit email enable encode enrich ensure enter escalate
+establish estimate evaluate examine execute explain export extract fax file fill finalise
+finalize finish fix follow forecast format gather generate greet grill hand handle help hire
+identify implement import improve inform initialise initialize input inspect install integrate
+interview introduce investigate invite invoice issue justify kick label launch list load lock
+log mail maintain manage map mark measure merge migrate model monitor negotiate notify obtain
+offer onboard open optimise optimize order organise organize outline pack package perform phone
+pick pitch place plan plate polish post prepare present price print prioritise prioritize
+process procure produce promote propose provide provision publish purchase qualify quote rank
+rate receive reconcile record recruit refund register reject release remind remove renew reorder
+repair replace reply report request reschedule research reserve reset resolve respond restock
+retrieve return review revise roll sample save scan schedule score screen seat select serve
+service share ship shortlist sign simplify sketch slice sort source specify standardise
 standardize start stock stop store streamline submit summarise summarize supply support survey
 tag test track train transfer translate triage update upgrade upload use validate verify visit
 walk wash welcome wipe wrap
@@ -177,9 +199,9 @@ _NOUN_VERBS = _words(
     """
 answer back backup bill book budget call refund change check contract copy cost deal demo design
 document draft email estimate export fax feature file fix forecast form hire import input
-interview invoice issue label launch list lock log mail map mark model offer order pitch plan
-post price print process purchase quote rank rate record release reply report request return
-review sample scan schedule score screen service share sketch sort source stock store support
+interview invoice issue label launch list lock log mail map mark model offer order package
+pitch plan post price print process purchase quote rank rate record release reply report request
+return review sample scan schedule score screen service share sketch sort source stock store support
 survey tag test track transfer use visit welcome
 """
 )
@@ -242,7 +264,8 @@ onboarding billing training planning shipping cooking washing mailing marketing 
 dining shopping accounting invoicing reporting testing tracking pricing packaging staffing
 hiring learning teaching messaging routing scoring printing cleaning filing processing ordering
 recruiting coaching consulting sorting operating engineering banking catering checking working
-serving baking cutting rating
+serving baking cutting rating packing picking closing purchasing forecasting scheduling
+sourcing handling loading
 """
 )
 
@@ -261,6 +284,26 @@ dashboard template reminder alert notice message proposal package packages bundl
 spec specs diagram diagrams model map brief backlog baseline
 """
 )
+# Documents, artefacts and budgets: heads of noun compounds in singular and plural ("Service
+# contract", "Store budget", "Draft risk register", "Store regulations").  A noun/verb word in
+# front of one is a modifier, not an imperative ("Release notes", not "release the notes").
+_DOCUMENT_HEADS = _words(
+    """
+agenda agreement annex appendix artefact artifact backlog baseline bid blueprint book brief
+brochure budget bundle calendar card case catalog catalogue certificate charter chart checklist
+collection contract criteria dashboard database deck deliverable design diagram dictionary
+directory document draft edition email envelope environment estimate evidence fee file flyer
+folder forecast form framework glossary guide guideline handbook index inventory invoice journal
+kit leaflet ledger letter library licence license list log manual map matrix memo minutes model
+newsletter note notice pack package page plan platform playbook policy portal poster procedure
+proposal prototype questionnaire quote receipt record register report repository roadmap roster
+rota rule runbook scenario schedule scorecard script sheet shortlist slide slip spec standard
+statement strategy study summary tariff template terms ticket timeline timetable toolkit
+transcript video voucher warranty wireframe workbook workspace
+"""
+)
+# Endings of closed compounds that name documents: "runbook", "timesheet", "scorecard".
+_DOCUMENT_ENDINGS = ("book", "sheet", "card", "list", "chart", "map", "board", "kit", "log")
 _RESULT_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ness", "ity", "ship", "ure")
 
 _DETERMINERS = _words(
@@ -299,9 +342,32 @@ def _is_participle(word: str) -> bool:
     return any(stem in _VERBS for stem in (word[:-2], word[:-1], word[:-3], word[:-3] + "y"))
 
 
+def _singular(word: str) -> str:
+    """A plain English singular for a regular plural ("registers" -> "register"), else the word."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _is_plural(word: str) -> bool:
+    return _singular(word) != word
+
+
 def _is_result_head(word: str) -> bool:
-    return word in _RESULT_HEADS or (
-        word not in _ACTIVITY_NOMINALS and word.endswith(_RESULT_SUFFIXES)
+    """A noun that a preceding noun/verb word or gerund modifies: "Order slip", "Price lists"."""
+    if word in _RESULT_HEADS:
+        return True
+    one = _singular(word)
+    if one in _ACTIVITY_NOMINALS:
+        return False
+    return (
+        one in _DOCUMENT_HEADS
+        or one.endswith(_RESULT_SUFFIXES)
+        or any(one.endswith(e) and len(one) > len(e) + 2 for e in _DOCUMENT_ENDINGS)
     )
 
 
@@ -389,7 +455,7 @@ def _english(text: str) -> NamingFinding | None:
             return None  # postpositive participle: "Invoice sent", "Order taken"
         verb_context = nxt in _DETERMINERS or nxt in _PARTICLES or nxt.isdigit()
         if not verb_context and nxt not in _PREPOSITIONS and first not in _MODIFIER_VERBS:
-            verb_context = not _is_result_head(low[-1]) and low[-1] not in _ACTIVITY_NOMINALS
+            verb_context = _bare_object(low)
         if verb_context:
             return NamingFinding(
                 f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
@@ -405,6 +471,21 @@ def _english(text: str) -> NamingFinding | None:
                     f"contains the verb '{w}'", _en_suggestion(stem, words[i + 1 :])
                 )
     return _english_head(words, low)
+
+
+def _bare_object(low: Sequence[str]) -> bool:
+    """Whether the words after a noun/verb first word read as its object, with no determiner.
+
+    A document or result noun at the end makes a noun compound ("Service contract", "Call
+    centre budget"); so does a longer compound ending in a singular plain noun ("Store
+    customer's current process"), where the first word is a modifier.  Activity heads ("Stock
+    check") are judged by :func:`_english_head`.  What remains is a telegraphic imperative: one
+    plain noun ("Book table") or a plural object ("Order ingredients", "Book meeting rooms").
+    """
+    head = low[-1]
+    if _is_result_head(head) or head in _ACTIVITY_NOMINALS or _gerund_base(head) is not None:
+        return False
+    return len(low) == 2 or _is_plural(head)
 
 
 def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | None:
@@ -446,6 +527,14 @@ _JA_RESULT_NOUNS = _words(
 デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
 一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
 プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金
+"""
+)
+# Loanwords for containers, media and copies, which the dictionary marks サ変可能 for their
+# rarer verb use (セットする, コピーする) but which at the end of a name are things: 議事録セット,
+# リリースノート, 設定ファイル, 営業資料パック.
+_JA_LOAN_THINGS = _words(
+    """
+セット パック バンドル ノート ファイル スライド コピー プリント スケッチ オーダー バインダー
 """
 )
 # Activity nouns that the dictionary does not mark サ変可能.
@@ -516,6 +605,8 @@ def _is_activity_noun(m: _Morph) -> bool:
     if m.pos[0] not in ("名詞", "接尾辞"):
         return False
     if m.surface in _JA_RESULT_NOUNS or m.base in _JA_RESULT_NOUNS:
+        return False
+    if m.surface in _JA_LOAN_THINGS:
         return False
     if m.surface in _JA_ACTIVITY_NOUNS:
         return True

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import graphviz
+
 from prepmodel.journey import Journey
 from prepmodel.model import Phase, Route
 from prepmodel.render.measure import has_cjk, label_box, text_width, wrap_label
@@ -94,11 +96,6 @@ class DiagramOptions:
 # --------------------------------------------------------------------------- DOT writing
 
 
-def quote(text: str) -> str:
-    """A DOT double-quoted string: ``"`` escaped; backslashes kept (DOT escapes like \\n)."""
-    return '"' + text.replace('"', '\\"') + '"'
-
-
 def _esc(text: str) -> str:
     """User text inside a DOT label: backslashes doubled so they show as written."""
     return text.replace("\\", "\\\\")
@@ -112,35 +109,32 @@ def _fmt(x: float) -> str:
     return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
-def _attrs(attrs: dict[str, str]) -> str:
-    return " [" + " ".join(f"{k}={quote(v)}" for k, v in attrs.items()) + "]" if attrs else ""
-
-
 class _Graph:
-    """A tiny DOT writer: statements kept in insertion order (the graphviz package's quoting
-    is general-purpose and slow; we only ever write quoted ids and quoted values)."""
+    """DOT through the `graphviz` package. Every value is passed as ``nohtml``: we never
+    use HTML labels (the embedded Graphviz has none), and a name like ``<draft>`` must stay
+    text. Statements keep their insertion order, so the same model gives the same DOT."""
 
-    def __init__(self, head: str) -> None:
-        self.head = head
-        self.body: list[str] = []
+    def __init__(self, name: str) -> None:
+        self.g = graphviz.Digraph(name)
+
+    @staticmethod
+    def _plain(attrs: dict[str, str]) -> dict[str, str]:
+        return {k: graphviz.nohtml(v) for k, v in attrs.items()}
 
     def attr(self, kind: str | None = None, **attrs: str) -> None:
-        if kind is None:
-            self.body.extend(f"\t{k}={quote(v)}" for k, v in attrs.items())
-        else:
-            self.body.append(f"\t{kind}{_attrs(attrs)}")
+        self.g.attr(kind, **self._plain(attrs))
 
     def node(self, name: str, **attrs: str) -> None:
-        self.body.append(f"\t{quote(name)}{_attrs(attrs)}")
+        self.g.node(name, **self._plain(attrs))
 
     def edge(self, tail: str, head: str, **attrs: str) -> None:
-        self.body.append(f"\t{quote(tail)} -> {quote(head)}{_attrs(attrs)}")
+        self.g.edge(tail, head, **self._plain(attrs))
 
     def subgraph(self, other: _Graph) -> None:
-        self.body.append("\t" + other.source().rstrip("\n").replace("\n", "\n\t"))
+        self.g.subgraph(other.g)
 
     def source(self) -> str:
-        return self.head + " {\n" + "\n".join(self.body) + "\n}\n"
+        return str(self.g.source)
 
 
 # --------------------------------------------------------------------------- what to draw
@@ -229,7 +223,6 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     """The diagram of a model as DOT source text."""
     options = options or DiagramOptions()
     model = j.model
-    g = j.graph
     direction = (options.direction or _first(model.attrs.get("direction")) or "LR").upper()
     if direction not in ("LR", "RL", "TB", "BT"):
         direction = "LR"
@@ -238,7 +231,7 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     ids = {k: f"d{i}" for i, k in enumerate(model.deliverables)}
     roles = _roles(j, options.goal)
 
-    dot = _Graph("digraph prep")
+    dot = _Graph("prep")
     dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.32",
              fontname=FONT, fontsize=_fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
              pad="0.25", labelloc="t", label=_esc(model.title or ""), outputorder="edgesfirst")
@@ -248,7 +241,7 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     dot.attr("edge", color=MUTED, arrowsize="0.7", penwidth="1.1")
 
     phases = [p for p in model.phases if any(k in shown for k in p.members)]
-    clusters = {p.index: _Graph(f"subgraph {quote(f'cluster_phase{p.index}')}") for p in phases}
+    clusters = {p.index: _Graph(f"cluster_phase{p.index}") for p in phases}
     for n, p in enumerate(phases):
         title = _first(p.attrs.get("title"))
         label = f"{n + 1}. {p.name}" + (f" · {title}" if title else "")

@@ -93,7 +93,8 @@ def legend() -> str:
 
     items = [
         (_swatch("box", d.PART_FILL, d.MUTED, 1.2), "external part (given from outside)"),
-        (_swatch("box", d.CHECKPOINT_FILL, d.CHECKPOINT_LINE, 2), "checkpoint: every route needs it"),
+        (_swatch("box", d.CHECKPOINT_FILL, d.CHECKPOINT_LINE, 2),
+         "checkpoint: every route needs it"),
         (_swatch("box", "white", d.CHECKPOINT_LINE, 1.6, dash=True), "needed on some routes only"),
         (_swatch("box", d.GOAL_FILL, d.GOAL_LINE, 2, double=True), "goal"),
         (_swatch("box", "white", d.INK, 1.4, dash=True), "group (exists when all its parts do)"),
