@@ -85,7 +85,7 @@ def test_csv_and_excel(tmp_path: Path) -> None:
     r = run_prep("checkpoints", "samples/restaurant.prep", "--format", "csv")
     rows = list(csv.reader(io.StringIO(r.stdout.decode())))
     assert rows[0][:4] == ["goal", "step", "deliverable", "role"]
-    assert ["Paid meal", "1", "Order slip", "checkpoint"] == rows[1][:4]
+    assert rows[1][:4] == ["Paid meal", "1", "Order slip", "checkpoint"]
     out = tmp_path / "cp.csv"
     r = run_prep("checkpoints", "samples/onboarding.prep", "--format", "csv", "--excel",
                  "-o", str(out))

@@ -9,6 +9,7 @@ in ``PrepLexer.comments`` for the formatter and for ``# prep: ignore``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -46,7 +47,7 @@ class PrepLexer(Lexer):
         self.lexer_conf = lexer_conf
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        text: str = lexer_state.text.text  # type: ignore[assignment]
+        text: str = lexer_state.text.text
         comments = PrepLexer.comments
         line = 1
         line_start = 0
@@ -93,8 +94,9 @@ class PrepLexer(Lexer):
     @staticmethod
     def _error(text: str, pos: int, line: int, column: int, parser_state: Any) -> Exception:
         allowed: set[str] = set()
-        try:
+        with contextlib.suppress(AttributeError, KeyError, IndexError):
             allowed = set(parser_state.parse_conf.parse_table.states[parser_state.position])
-        except (AttributeError, KeyError, IndexError):
-            pass
-        return UnexpectedCharacters(text, pos, line, column, allowed=allowed, state=parser_state)
+        error: Exception = UnexpectedCharacters(  # type: ignore[no-untyped-call]
+            text, pos, line, column, allowed=allowed, state=parser_state
+        )
+        return error

@@ -219,11 +219,11 @@ def build(source: syn.SourceFile) -> Model:
         k: Deliverable.model_construct(
             key=k,
             name=str(v["name"]),
-            span=v["span"],  # type: ignore[arg-type]
+            span=v["span"],
             goal=bool(v.get("goal")),
             external=bool(v.get("external")),
             declared=bool(v.get("declared")),
-            attrs=v["attrs"],  # type: ignore[arg-type]
+            attrs=v["attrs"],
             spellings=tuple(b.spellings[k]),
         )
         for k, v in b.info.items()
