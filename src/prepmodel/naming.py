@@ -6,7 +6,8 @@ order", "計画策定").  :func:`action_like` returns a :class:`NamingFinding` w
 an action, with a short reason and, where one can be built, a noun form to suggest.
 
 English is analysed with small hand-written lexicons (base verbs and their past participles,
-words that are both noun and verb, activity nominals, gerunds that are ordinary nouns).
+words that are both noun and verb, activity nominals, gerunds that are ordinary nouns), kept
+as plain data in :mod:`prepmodel.naming_lexicon`.
 Japanese is analysed with SudachiPy and ``sudachidict_small``; both are imported lazily, and
 only when a name contains kana or kanji, so importing this module stays cheap.
 
@@ -40,6 +41,34 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from prepmodel.naming_lexicon import (
+    ACTIVITY_NOMINALS,
+    COPULAS,
+    DETERMINERS,
+    DOCUMENT_ENDINGS,
+    DOCUMENT_HEADS,
+    DOUBLING,
+    FIXED_NOUNS,
+    IRREGULAR,
+    JA_ACTIVITY_NOUNS,
+    JA_LOAN_THINGS,
+    JA_NO_DONE_FORM,
+    JA_NOUN_INGS,
+    JA_OTHER_PARTICLES,
+    JA_RESULT_NOUNS,
+    JA_RESULT_OF,
+    MODIFIER_GERUNDS,
+    MODIFIER_VERBS,
+    NOUN_INGS,
+    NOUN_VERBS,
+    PARTICLES,
+    PREPOSITIONS,
+    REGULAR_VERBS,
+    RESULT_HEADS,
+    RESULT_SUFFIXES,
+    SINGLE_ACTIONS,
+)
 
 __all__ = ["NamingFinding", "action_like"]
 
@@ -90,94 +119,10 @@ def _classify(text: str) -> NamingFinding | None:
 # ---------------------------------------------------------------------------------------------
 
 
-def _words(text: str) -> frozenset[str]:
-    """A lexicon written as white-space separated words."""
-    return frozenset(text.split())
-
-
-_IRREGULAR: dict[str, str] = {
-    "begin": "begun",
-    "break": "broken",
-    "bring": "brought",
-    "build": "built",
-    "buy": "bought",
-    "choose": "chosen",
-    "cut": "cut",
-    "do": "done",
-    "draw": "drawn",
-    "feed": "fed",
-    "find": "found",
-    "get": "got",
-    "give": "given",
-    "go": "gone",
-    "hold": "held",
-    "keep": "kept",
-    "lay": "laid",
-    "lead": "led",
-    "leave": "left",
-    "let": "let",
-    "make": "made",
-    "meet": "met",
-    "pay": "paid",
-    "put": "put",
-    "read": "read",
-    "rebuild": "rebuilt",
-    "resend": "resent",
-    "rewrite": "rewritten",
-    "run": "run",
-    "see": "seen",
-    "sell": "sold",
-    "send": "sent",
-    "set": "set",
-    "show": "shown",
-    "sit": "sat",
-    "speak": "spoken",
-    "spend": "spent",
-    "split": "split",
-    "take": "taken",
-    "teach": "taught",
-    "tell": "told",
-    "think": "thought",
-    "undertake": "undertaken",
-    "win": "won",
-    "write": "written",
-}
-
-# Verbs whose base form opens an imperative ("Send invoice").  Regular participles are derived.
-_REGULAR_VERBS = """
-accept add adjust agree align allocate analyse analyze answer apply approve archive arrange ask
-assess assign attach audit authorise authorize automate back bake bill book brief calculate call
-cancel capture change charge chase check clarify classify clean cleanse clear close coach
-collect compare compile complete compute confirm configure connect consolidate contact convert
-cook coordinate copy correct create customise customize deactivate debug decide decommission
-define delete deliver demo deploy describe design detect determine develop discuss dispatch
-distribute document download draft edit email enable encode enrich ensure enter escalate
-establish estimate evaluate examine execute explain export extract fax file fill finalise
-finalize finish fix follow forecast format gather generate greet grill hand handle help hire
-identify implement import improve inform initialise initialize input inspect install integrate
-interview introduce investigate invite invoice issue justify kick label launch list load lock
-log mail maintain manage map mark measure merge migrate model monitor negotiate notify obtain
-offer onboard open optimise optimize order organise organize outline pack package perform phone
-pick pitch place plan plate polish post prepare present price print prioritise prioritize
-process procure produce promote propose provide provision publish purchase qualify quote rank
-rate receive reconcile record recruit refund register reject release remind remove renew reorder
-repair replace reply report request reschedule research reserve reset resolve respond restock
-retrieve return review revise roll sample save scan schedule score screen seat select serve
-service share ship shortlist sign simplify sketch slice sort source specify standardise
-standardize start stock stop store streamline submit summarise summarize supply support survey
-tag test track train transfer translate triage update upgrade upload use validate verify visit
-walk wash welcome wipe wrap
-"""
-
-_DOUBLING = _words(
-    "plan ship stop submit log tag scan map drop chat pin prep commit admit permit slim trim"
-)
-
-
 def _participle(base: str) -> str:
-    if base in _IRREGULAR:
-        return _IRREGULAR[base]
-    if base in _DOUBLING:
+    if base in IRREGULAR:
+        return IRREGULAR[base]
+    if base in DOUBLING:
         return base + base[-1] + "ed"
     if base.endswith("e"):
         return base + "d"
@@ -186,131 +131,9 @@ def _participle(base: str) -> str:
     return base + "ed"
 
 
-_VERBS: dict[str, str] = {v: _participle(v) for v in _words(_REGULAR_VERBS)}
-_VERBS.update(_IRREGULAR)
+_VERBS: dict[str, str] = {v: _participle(v) for v in REGULAR_VERBS}
+_VERBS.update(IRREGULAR)
 _PARTICIPLES = frozenset(_VERBS.values())
-
-# Fixed compounds that start with a verb-like word but are plain nouns.
-_FIXED_NOUNS = frozenset({"purchase order", "set menu", "work order", "change order"})
-
-# Words that are verbs but, standing as the first word of a deliverable name, usually are nouns
-# ("Order slip", "Plan", "Report template").  They only count as verbs in verb context.
-_NOUN_VERBS = _words(
-    """
-answer back backup bill book budget call refund change check contract copy cost deal demo design
-document draft email estimate export fax feature file fix forecast form hire import input
-interview invoice issue label launch list lock log mail map mark model offer order package
-pitch plan post price print process purchase quote rank rate record release reply report request
-return review sample scan schedule score screen service share sketch sort source stock store support
-survey tag test track transfer use visit welcome
-"""
-)
-# ...except "print", which is primarily a verb in business names ("Print bill").
-_NOUN_VERBS = _NOUN_VERBS - {"print"}
-
-# Noun/verb words that before a bare noun are modifiers ("Welcome email"), verbs only before a
-# determiner ("Welcome the customer").
-_MODIFIER_VERBS = frozenset({"welcome", "sample"})
-
-# Noun/verb words that, standing alone, name an activity rather than a thing.
-_SINGLE_ACTIONS = frozenset({"review", "check"})
-
-# Nouns that head activities: "Data migration", "Invoice creation", "Tenant setup".
-# Value: the verb (with particle) whose past participle builds the suggestion.
-_ACTIVITY_NOMINALS: dict[str, str] = {
-    "creation": "create",
-    "preparation": "prepare",
-    "migration": "migrate",
-    "setup": "set up",
-    "set-up": "set up",
-    "review": "review",
-    "implementation": "implement",
-    "execution": "execute",
-    "installation": "install",
-    "verification": "verify",
-    "validation": "validate",
-    "cleanup": "clean up",
-    "clean-up": "clean up",
-    "follow-up": "follow up",
-    "followup": "follow up",
-    "handover": "hand over",
-    "hand-over": "hand over",
-    "walkthrough": "walk through",
-    "rollout": "roll out",
-    "calculation": "calculate",
-    "deployment": "deploy",
-    "inspection": "inspect",
-    "check": "check",
-    "submission": "submit",
-    "negotiation": "negotiate",
-    "reconciliation": "reconcile",
-}
-
-# -ing words that are ordinary nouns, not activities ("Building permit", "Booking").
-_NOUN_INGS = _words(
-    """
-building meeting booking setting wedding ceiling clothing housing painting drawing listing
-posting offering recording warning reading opening heading landing filling dressing funding
-rating ranking saving earning finding belonging briefing proceeding seating lining
-"""
-)
-
-# Gerunds that are lexicalised process names and so can modify a result noun ("Onboarding
-# checklist", "Billing address").  Other gerunds followed by a noun take it as their object
-# ("Collecting feedback", "Importing data").
-_MODIFIER_GERUNDS = _words(
-    """
-onboarding billing training planning shipping cooking washing mailing marketing parking waiting
-dining shopping accounting invoicing reporting testing tracking pricing packaging staffing
-hiring learning teaching messaging routing scoring printing cleaning filing processing ordering
-recruiting coaching consulting sorting operating engineering banking catering checking working
-serving baking cutting rating packing picking closing purchasing forecasting scheduling
-sourcing handling loading
-"""
-)
-
-# Nouns that a preceding noun/verb word or gerund modifies rather than takes as an object:
-# "Order slip", "Review notes", "Onboarding checklist", "Washing machine".
-_RESULT_HEADS = _words(
-    """
-slip notes note form list template sheet checklist minutes log summary report record records
-number status history details date id type comments feedback results result request requests
-permit policy guide manual plan schedule meeting session board deck table items item line
-amount total queue tracker workflow procedure approval draft version file folder data
-instructions material materials document documents doc docs address account criteria
-certificate letter email memo agenda calendar card ticket receipt reference code key balance
-label page portal tool tools kit machine room area station lot space equipment system app
-dashboard template reminder alert notice message proposal package packages bundle pack suite
-spec specs diagram diagrams model map brief backlog baseline
-"""
-)
-# Documents, artefacts and budgets: heads of noun compounds in singular and plural ("Service
-# contract", "Store budget", "Draft risk register", "Store regulations").  A noun/verb word in
-# front of one is a modifier, not an imperative ("Release notes", not "release the notes").
-_DOCUMENT_HEADS = _words(
-    """
-agenda agreement annex appendix artefact artifact backlog baseline bid blueprint book brief
-brochure budget bundle calendar card case catalog catalogue certificate charter chart checklist
-collection contract criteria dashboard database deck deliverable design diagram dictionary
-directory document draft edition email envelope environment estimate evidence fee file flyer
-folder forecast form framework glossary guide guideline handbook index inventory invoice journal
-kit leaflet ledger letter library licence license list log manual map matrix memo minutes model
-newsletter note notice pack package page plan platform playbook policy portal poster procedure
-proposal prototype questionnaire quote receipt record register report repository roadmap roster
-rota rule runbook scenario schedule scorecard script sheet shortlist slide slip spec standard
-statement strategy study summary tariff template terms ticket timeline timetable toolkit
-transcript video voucher warranty wireframe workbook workspace
-"""
-)
-# Endings of closed compounds that name documents: "runbook", "timesheet", "scorecard".
-_DOCUMENT_ENDINGS = ("book", "sheet", "card", "list", "chart", "map", "board", "kit", "log")
-_RESULT_SUFFIXES = ("tion", "sion", "ment", "ance", "ence", "ness", "ity", "ship", "ure")
-
-_DETERMINERS = _words(
-    "the a an all each every our your their its his her my this that these those some any new no"
-)
-_PARTICLES = _words("up out off in down over back through away")
-_PREPOSITIONS = _words("to for with from into onto at by on about per via")
 
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+")
 _CAMEL_RE = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -322,7 +145,7 @@ def _gerund_base(word: str, *, verb_context: bool = False) -> str | None:
     -ing words that are ordinary nouns ("building") count only in ``verb_context``, that is
     before a particle or a determiner ("Setting up tenant").
     """
-    if not word.endswith("ing") or len(word) < 5 or (word in _NOUN_INGS and not verb_context):
+    if not word.endswith("ing") or len(word) < 5 or (word in NOUN_INGS and not verb_context):
         return None
     stem = word[:-3]
     candidates = [stem, stem + "e"]
@@ -359,15 +182,15 @@ def _is_plural(word: str) -> bool:
 
 def _is_result_head(word: str) -> bool:
     """A noun that a preceding noun/verb word or gerund modifies: "Order slip", "Price lists"."""
-    if word in _RESULT_HEADS:
+    if word in RESULT_HEADS:
         return True
     one = _singular(word)
-    if one in _ACTIVITY_NOMINALS:
+    if one in ACTIVITY_NOMINALS:
         return False
     return (
-        one in _DOCUMENT_HEADS
-        or one.endswith(_RESULT_SUFFIXES)
-        or any(one.endswith(e) and len(one) > len(e) + 2 for e in _DOCUMENT_ENDINGS)
+        one in DOCUMENT_HEADS
+        or one.endswith(RESULT_SUFFIXES)
+        or any(one.endswith(e) and len(one) > len(e) + 2 for e in DOCUMENT_ENDINGS)
     )
 
 
@@ -384,15 +207,15 @@ def _en_suggestion(verb: str, rest: Sequence[str]) -> str | None:
     """Build a noun phrase from an action: "take" + ["the", "order"] -> "Taken order"."""
     base, _, particle = verb.partition(" ")
     words = list(rest)
-    if not particle and words and words[0].lower() in _PARTICLES:
+    if not particle and words and words[0].lower() in PARTICLES:
         particle = words.pop(0).lower()
     obj: list[str] = []
     tail: list[str] = []
     for i, w in enumerate(words):
-        if w.lower() in _PREPOSITIONS:
+        if w.lower() in PREPOSITIONS:
             tail = words[i:]
             break
-        if w.lower() not in _DETERMINERS:
+        if w.lower() not in DETERMINERS:
             obj.append(w)
     if not obj:
         return None
@@ -420,20 +243,20 @@ def _english(text: str) -> NamingFinding | None:
         return NamingFinding(
             f"starts with the infinitive 'to {low[1]}'", _en_suggestion(low[1], words[2:])
         )
-    if first in _DETERMINERS:
+    if first in DETERMINERS:
         return _english_head(words[1:], low[1:])
 
     nxt = low[1] if len(low) > 1 else None
-    if " ".join(low[:2]) in _FIXED_NOUNS:
+    if " ".join(low[:2]) in FIXED_NOUNS:
         return _english_head(words, low)
-    base = _gerund_base(first, verb_context=nxt in _PARTICLES or nxt in _DETERMINERS)
+    base = _gerund_base(first, verb_context=nxt in PARTICLES or nxt in DETERMINERS)
     if base is not None:
         if nxt is None:
             return NamingFinding(f"is the gerund '{first}'", None)
         if (
-            nxt in _PARTICLES
-            or nxt in _DETERMINERS
-            or first not in _MODIFIER_GERUNDS
+            nxt in PARTICLES
+            or nxt in DETERMINERS
+            or first not in MODIFIER_GERUNDS
             or not _is_result_head(low[-1])
         ):
             return NamingFinding(
@@ -442,19 +265,19 @@ def _english(text: str) -> NamingFinding | None:
         return _english_head(words, low)
 
     if first in _VERBS:
-        if first not in _NOUN_VERBS:
+        if first not in NOUN_VERBS:
             return NamingFinding(
                 f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
             )
         if len(low) == 1:
-            if first in _SINGLE_ACTIONS:
+            if first in SINGLE_ACTIONS:
                 return NamingFinding(f"is the activity word '{first}'", None)
             return None
         nxt = low[1]
         if _is_participle(low[-1]):
             return None  # postpositive participle: "Invoice sent", "Order taken"
-        verb_context = nxt in _DETERMINERS or nxt in _PARTICLES or nxt.isdigit()
-        if not verb_context and nxt not in _PREPOSITIONS and first not in _MODIFIER_VERBS:
+        verb_context = nxt in DETERMINERS or nxt in PARTICLES or nxt.isdigit()
+        if not verb_context and nxt not in PREPOSITIONS and first not in MODIFIER_VERBS:
             verb_context = _bare_object(low)
         if verb_context:
             return NamingFinding(
@@ -464,7 +287,7 @@ def _english(text: str) -> NamingFinding | None:
     # A finite verb inside a clause: "Chef cooks the meal".
     for i in range(1, len(low) - 1):
         w = low[i]
-        if w.endswith("s") and low[i + 1] in _DETERMINERS:
+        if w.endswith("s") and low[i + 1] in DETERMINERS:
             stem = w[:-2] if w.endswith("es") and w[:-2] in _VERBS else w[:-1]
             if stem in _VERBS:
                 return NamingFinding(
@@ -483,7 +306,7 @@ def _bare_object(low: Sequence[str]) -> bool:
     plain noun ("Book table") or a plural object ("Order ingredients", "Book meeting rooms").
     """
     head = low[-1]
-    if _is_result_head(head) or head in _ACTIVITY_NOMINALS or _gerund_base(head) is not None:
+    if _is_result_head(head) or head in ACTIVITY_NOMINALS or _gerund_base(head) is not None:
         return False
     return len(low) == 2 or _is_plural(head)
 
@@ -498,7 +321,7 @@ def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | N
     else:
         head, modifiers = low[-1], list(words[:-1])
     whole = len(low) == 1
-    verb = _ACTIVITY_NOMINALS.get(head)
+    verb = ACTIVITY_NOMINALS.get(head)
     if verb is not None:
         what = "is" if whole else "ends in"
         if "of" in low[1:]:
@@ -517,62 +340,6 @@ def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | N
 _JAPANESE_RE = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f々〆ヵヶ]"
 )
-
-# サ変可能 nouns that usually denote a result, a document or an event rather than the doing.
-_JA_RESULT_NOUNS = _words(
-    """
-計画 契約 注文 予約 記録 要約 回答 質問 依頼 申込 申込み 申し込み 問い合わせ 問合せ 成功 許可
-認可 予測 指示 提案 要望 通知 案内 見積 見積もり 見積り 予定 会議 打ち合わせ 打合せ 面談
-商談 デモ 体験 経験 在庫 合計 結論 予算 売上 利益 損失 レポート リスト メモ コメント プラン
-デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
-一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
-プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金
-"""
-)
-# Loanwords for containers, media and copies, which the dictionary marks サ変可能 for their
-# rarer verb use (セットする, コピーする) but which at the end of a name are things: 議事録セット,
-# リリースノート, 設定ファイル, 営業資料パック.
-_JA_LOAN_THINGS = _words(
-    """
-セット パック バンドル ノート ファイル スライド コピー プリント スケッチ オーダー バインダー
-"""
-)
-# Activity nouns that the dictionary does not mark サ変可能.
-_JA_ACTIVITY_NOUNS = _words(
-    "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り"
-)
-# Katakana -ング words that are things or events, not activities.
-_JA_NOUN_INGS = _words(
-    "ミーティング ビルディング ウェディング ランキング ダイニング リビング ストリング スプリング"
-)
-# Activity noun -> the result noun to suggest ("KPI設計" -> "KPI設計書").
-_JA_RESULT_OF: dict[str, str] = {
-    "設計": "設計書",
-    "定義": "定義書",
-    "企画": "企画書",
-    "報告": "報告書",
-    "請求": "請求書",
-    "申請": "申請書",
-    "調査": "調査結果",
-    "分析": "分析レポート",
-    "測定": "測定結果",
-    "評価": "評価結果",
-    "検証": "検証結果",
-    "診断": "診断結果",
-    "テスト": "テスト結果",
-    "レビュー": "レビュー記録",
-    "ヒアリング": "ヒアリング記録",
-    "説明": "説明資料",
-    "集計": "集計結果",
-    "議論": "議事録",
-    "防止": "防止策",
-    "改善": "改善案",
-    "対策": "対策案",
-}
-# Activities for which "〜済みの<object>" does not make sense (導入支援 is not a 支援済みの導入).
-_JA_NO_DONE_FORM = frozenset({"支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"})
-_JA_OTHER_PARTICLES = ("に", "へ", "と", "で", "から", "より", "まで", "が", "は", "も")
-_COPULAS = frozenset({"だ", "です", "である"})
 
 
 @dataclass(frozen=True)
@@ -604,17 +371,17 @@ def _morphs(text: str) -> list[_Morph]:
 def _is_activity_noun(m: _Morph) -> bool:
     if m.pos[0] not in ("名詞", "接尾辞"):
         return False
-    if m.surface in _JA_RESULT_NOUNS or m.base in _JA_RESULT_NOUNS:
+    if m.surface in JA_RESULT_NOUNS or m.base in JA_RESULT_NOUNS:
         return False
-    if m.surface in _JA_LOAN_THINGS:
+    if m.surface in JA_LOAN_THINGS:
         return False
-    if m.surface in _JA_ACTIVITY_NOUNS:
+    if m.surface in JA_ACTIVITY_NOUNS:
         return True
     if m.pos[2] == "サ変可能":
         return True
     return (
         m.surface.endswith("ング")
-        and m.surface not in _JA_NOUN_INGS
+        and m.surface not in JA_NOUN_INGS
         and all("\u30a0" <= c <= "\u30ff" for c in m.surface)
     )
 
@@ -669,13 +436,13 @@ def _ja_suggestion(act: str, obj: str | None, prefix: str) -> str | None:
     Known activities get their result noun ("KPI設計" -> "KPI設計書"); otherwise the object
     is marked done ("資料作成" -> "作成済みの資料").  Without an object there is no suggestion.
     """
-    if act in _JA_RESULT_OF:
+    if act in JA_RESULT_OF:
         if prefix.endswith("を"):
             prefix = prefix[:-1]
-        elif prefix.endswith(_JA_OTHER_PARTICLES):
+        elif prefix.endswith(JA_OTHER_PARTICLES):
             prefix = ""
-        return prefix + _JA_RESULT_OF[act]
-    if obj and act not in _JA_NO_DONE_FORM:
+        return prefix + JA_RESULT_OF[act]
+    if obj and act not in JA_NO_DONE_FORM:
         return f"{act}済みの{obj}"
     return None
 
@@ -704,7 +471,7 @@ def _japanese(text: str) -> NamingFinding | None:
             return NamingFinding(f"ends in the nominalised verb {phrase}こと", suggestion)
 
     if last.pos[0] in ("動詞", "助動詞") and not (
-        last.pos[0] == "助動詞" and last.base in _COPULAS
+        last.pos[0] == "助動詞" and last.base in COPULAS
     ):
         found = _ja_verb_ending(morphs)
         if found is not None:

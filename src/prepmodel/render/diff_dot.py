@@ -14,12 +14,8 @@ import graphviz
 from prepmodel.diff import ModelDiff
 from prepmodel.diff_report import UnionNode, UnionView, union_view
 from prepmodel.render.measure import label_box, wrap_label
+from prepmodel.render.style import FONT, INK, NAME_SIZE, NAME_WIDTH, esc, fmt, label_lines
 
-FONT = "Noto Sans CJK JP,Noto Sans JP,Hiragino Sans,Yu Gothic,Meiryo,DejaVu Sans,sans-serif"
-NAME_SIZE = 13.0
-NAME_WIDTH = 150.0
-
-INK = "#1f2933"
 MUTED = "#9aa5b1"
 ADDED = "#2f855a"
 ADDED_FILL = "#e3f9e5"
@@ -44,21 +40,13 @@ _EDGE_STYLE: dict[str, dict[str, str]] = {
 }
 
 
-def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\")
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}".rstrip("0").rstrip(".")
-
-
 def _node_label(n: UnionNode) -> tuple[str, float, float]:
     text = f"{n.old_name} → {n.name}" if n.status == "renamed" and n.old_name else n.name
     lines = wrap_label(text, NAME_WIDTH, NAME_SIZE) or [""]
     if n.step is not None and n.status != "removed":
         lines = [*lines, f"step {n.step}"]
     w, h = label_box(lines, NAME_SIZE)
-    return graphviz.nohtml("\\n".join(_esc(line) for line in lines)), w, h
+    return graphviz.nohtml(label_lines(lines)), w, h
 
 
 def union_dot(view: UnionView, direction: str = "LR", title: str | None = None) -> str:
@@ -68,16 +56,16 @@ def union_dot(view: UnionView, direction: str = "LR", title: str | None = None) 
     dot.attr(rankdir=direction if direction in {"LR", "RL", "TB", "BT"} else "LR",
              nodesep="0.3", ranksep="0.5", fontname=FONT, fontsize="12", fontcolor=INK,
              bgcolor="white", pad="0.2", labelloc="t",
-             label=graphviz.nohtml(_esc(title or "")))
-    dot.attr("node", fontname=FONT, fontsize=_fmt(NAME_SIZE), fontcolor=INK, shape="box",
+             label=graphviz.nohtml(esc(title or "")))
+    dot.attr("node", fontname=FONT, fontsize=fmt(NAME_SIZE), fontcolor=INK, shape="box",
              fixedsize="true", penwidth="1.4")
     dot.attr("edge", arrowsize="0.7", penwidth="1.1")
     for n in view.nodes:
         label, w, h = _node_label(n)
         status = "changed" if n.status == "renamed" and n.changed else n.status
-        attrs = {"label": label, "width": _fmt(w), "height": _fmt(h),
+        attrs = {"label": label, "width": fmt(w), "height": fmt(h),
                  **_STATUS_STYLE[status], "class": f"diff-{n.status}",
-                 "tooltip": _esc(_tooltip(n))}
+                 "tooltip": esc(_tooltip(n))}
         if n.status == "renamed":
             attrs["fillcolor"] = CHANGED_FILL if n.changed else "white"
         if n.kind == "goal":

@@ -6,8 +6,8 @@ input arrows meet; the work and performers are a small text node on the way from
 junction to the output: verbs at the junction, nouns in the boxes. Checkpoints have a solid
 bold border, deliverables needed on some routes only a dashed one; groups are dashed boxes;
 phases are labelled bands, placed one after the other in journey order. Gaps, cycles and
-orphans are drawn in warning colours. The numbered step list stands beside the diagram in
-the same picture, with the same numbers.
+orphans are drawn in warning colours. The numbered step list (``steplist.py``) stands beside
+the diagram in the same picture, with the same numbers; fonts and colours are in ``style.py``.
 
 Every text box is sized by our own label measure (``measure.py``), so Japanese text fits:
 deliverable names, junction numbers, the work texts (a fixed-size node, not an edge label,
@@ -17,71 +17,66 @@ order) and attributes are written in a fixed order: same input, same DOT.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import graphviz
 
 from prepmodel.journey import Journey
 from prepmodel.model import Phase, Route
-from prepmodel.render.measure import has_cjk, label_box, text_width, wrap_label
+from prepmodel.render.measure import label_box, text_width, wrap_label
+from prepmodel.render.steplist import (
+    LIST_TEXTS,
+    Roles,
+    checkpoint_list_node,
+    checkpoint_roles,
+    diagram_language,
+)
+from prepmodel.render.style import (
+    CHECKPOINT_FILL,
+    CHECKPOINT_LINE,
+    FONT,
+    GAP,
+    GAP_FILL,
+    GOAL_FILL,
+    GOAL_LINE,
+    INK,
+    MUTED,
+    NAME_SIZE,
+    NAME_WIDTH,
+    ORPHAN,
+    ORPHAN_FILL,
+    PART_FILL,
+    PART_INK,
+    PHASE_FILLS,
+    PHASE_INK,
+    PHASE_LINE,
+    PHASE_SIZE,
+    STEP_SIZE,
+    TITLE_SIZE,
+    WORK_INK,
+    WORK_SIZE,
+    WORK_WIDTH,
+    esc,
+    fmt,
+    label_lines,
+)
 
-FONT = "Noto Sans CJK JP,Noto Sans JP,Hiragino Sans,Yu Gothic,Meiryo,DejaVu Sans,sans-serif"
-TITLE_SIZE = 18.0
-PHASE_SIZE = 13.0
-NAME_SIZE = 13.0
-LIST_SIZE = 11.0
-WORK_SIZE = 10.0
-STEP_SIZE = 10.0
-NAME_WIDTH = 150.0  # points before a name wraps
-WORK_WIDTH = 90.0
+__all__ = [
+    "BIG_DIAGRAM",
+    "LIST_TEXTS",
+    "DiagramOptions",
+    "build_dot",
+    "diagram_language",
+    "node_class",
+    "visible_keys",
+]
+
+
 #: A diagram with more deliverables in view than this is "big": its phases are not pinned in
 #: journey order (the invisible anchors roughly double Graphviz's layout time there) and
 #: Graphviz's optimisation passes are capped (``nslimit``, ``mclimit``: 3x faster on 500
 #: deliverables, with about as many crossings). See benchmarks/bench_render.py.
 BIG_DIAGRAM = 200
-LIST_WIDTH = 220.0
-
-INK = "#1f2933"
-MUTED = "#7b8794"
-WORK_INK = "#3e4c59"
-PART_FILL = "#f5f7fa"
-PART_INK = "#52606d"
-CHECKPOINT_FILL = "#e3f0ff"
-CHECKPOINT_LINE = "#1f5fbf"
-GOAL_FILL = "#ffe8a3"
-GOAL_LINE = "#b7791f"
-GAP = "#d64545"
-GAP_FILL = "#fde8e8"
-ORPHAN = "#c77700"
-ORPHAN_FILL = "#fff4e0"
-PHASE_LINE = "#bcccdc"
-PHASE_INK = "#334e68"
-PHASE_FILLS = ("#eef6f0", "#f0eff9", "#fbf3ea", "#eaf3f8", "#f8eef4", "#f2f5e6")
-
-#: Texts of the step list, in the model's language (``lang: ja``, or Japanese names) so that
-#: an English diagram needs no Japanese font and a Japanese workshop reads its own language.
-LIST_TEXTS: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Assembly steps",
-        "checkpoint": "● checkpoint: every route needs it",
-        "exit": "▶ exit checkpoint of its phase",
-        "some": "○ or dashed box: needed on some routes only",
-        "gap": "red dashed box: missing (a gap)",
-        "cycle": "red box and lines: a cycle",
-        "orphan": "orange box: no goal needs it",
-    },
-    "ja": {
-        "title": "組立手順",
-        "checkpoint": "● チェックポイント：どのルートでも必要",
-        "exit": "▶ フェーズの出口となるチェックポイント",
-        "some": "○・点線の枠：一部のルートでだけ必要",
-        "gap": "赤い点線の枠：どこからも来ない（ギャップ）",
-        "cycle": "赤い枠と線：循環している",
-        "orphan": "オレンジの枠：どのゴールにも不要",
-    },
-}
-FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned
 
 
 @dataclass(frozen=True)
@@ -94,19 +89,6 @@ class DiagramOptions:
 
 
 # --------------------------------------------------------------------------- DOT writing
-
-
-def _esc(text: str) -> str:
-    """User text inside a DOT label: backslashes doubled so they show as written."""
-    return text.replace("\\", "\\\\")
-
-
-def _lines(lines: Iterable[str]) -> str:
-    return "\\n".join(_esc(line) for line in lines)
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}".rstrip("0").rstrip(".")
 
 
 class _Graph:
@@ -161,29 +143,7 @@ def visible_keys(j: Journey, options: DiagramOptions) -> list[str]:
     return keys
 
 
-@dataclass(frozen=True)
-class _Roles:
-    """Checkpoint roles for the goals in view (one goal with ``--goal``, else all)."""
-
-    checkpoints: frozenset[str]
-    exits: frozenset[str]
-    mandatory: frozenset[str]  # members of some goal's mandatory set (externals too)
-
-
-def _roles(j: Journey, goal: str | None) -> _Roles:
-    goals = [goal] if goal is not None else list(j.model.goals)
-    checkpoints: set[str] = set()
-    exits: set[str] = set()
-    mandatory: set[str] = set()
-    for k in goals:
-        gj = j.goal(k)
-        checkpoints.update(c.key for c in gj.checkpoints)
-        exits.update(c.key for c in gj.checkpoints if c.exit)
-        mandatory |= j.mandatory(k)
-    return _Roles(frozenset(checkpoints), frozenset(exits), frozenset(mandatory))
-
-
-def node_class(j: Journey, key: str, roles: _Roles | None = None) -> str:
+def node_class(j: Journey, key: str, roles: Roles | None = None) -> str:
     """The SVG class of a deliverable node: kind, then role and warnings."""
     d = j.model.deliverables[key]
     g = j.graph
@@ -229,13 +189,13 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     keys = visible_keys(j, options)
     shown = set(keys)
     ids = {k: f"d{i}" for i, k in enumerate(model.deliverables)}
-    roles = _roles(j, options.goal)
+    roles = checkpoint_roles(j, options.goal)
 
     dot = _Graph("prep")
     dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.32",
-             fontname=FONT, fontsize=_fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
-             pad="0.25", labelloc="t", label=_esc(model.title or ""), outputorder="edgesfirst")
-    dot.attr("node", fontname=FONT, fontsize=_fmt(NAME_SIZE), fontcolor=INK, color=INK,
+             fontname=FONT, fontsize=fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
+             pad="0.25", labelloc="t", label=esc(model.title or ""), outputorder="edgesfirst")
+    dot.attr("node", fontname=FONT, fontsize=fmt(NAME_SIZE), fontcolor=INK, color=INK,
              shape="box", style="rounded,filled", fillcolor=PART_FILL, fixedsize="true",
              penwidth="1.2")
     dot.attr("edge", color=MUTED, arrowsize="0.7", penwidth="1.1")
@@ -246,9 +206,9 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
         title = _first(p.attrs.get("title"))
         label = f"{n + 1}. {p.name}" + (f" · {title}" if title else "")
         clusters[p.index].attr(
-            label=_esc(label), style="rounded,filled",
+            label=esc(label), style="rounded,filled",
             fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)], color=PHASE_LINE,
-            fontsize=_fmt(PHASE_SIZE), fontcolor=PHASE_INK, labeljust="l", labelloc="t",
+            fontsize=fmt(PHASE_SIZE), fontcolor=PHASE_INK, labeljust="l", labelloc="t",
             penwidth="1", margin="12", **{"class": "phase"})
     phase_index = {p.name: p.index for p in phases}
 
@@ -281,19 +241,19 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     return dot.source()
 
 
-def _deliverable_attrs(j: Journey, key: str, roles: _Roles, focus: str | None) -> dict[str, str]:
+def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None) -> dict[str, str]:
     model = j.model
     g = j.graph
     d = model.deliverables[key]
     lines = wrap_label(d.name, NAME_WIDTH, NAME_SIZE) if d.name else [""]
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
-    attrs: dict[str, str] = {"label": _lines(lines), "width": _fmt(w),
-                             "height": _fmt(h), "tooltip": _esc(d.name)}
+    attrs: dict[str, str] = {"label": label_lines(lines), "width": fmt(w),
+                             "height": fmt(h), "tooltip": esc(d.name)}
     produced = key in g.produced
     needed = key in g.needed
     if d.goal:
         attrs.update(fillcolor=GOAL_FILL, color=GOAL_LINE, penwidth="2.4", peripheries="2",
-                     style="rounded,filled,bold", fontsize=_fmt(NAME_SIZE))
+                     style="rounded,filled,bold", fontsize=fmt(NAME_SIZE))
     elif g.is_group(key):
         attrs.update(style="dashed,filled", fillcolor="white", color=INK, penwidth="1.4")
     elif produced and (key in roles.checkpoints or not needed):
@@ -354,11 +314,11 @@ def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str
     orphan = not rid and key not in g.needed
     width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
     fill = "white" if group_step else (ORPHAN if orphan else INK)
-    target.node(jid, label=_esc(rid), shape="circle" if len(rid) < 3 else "box",
+    target.node(jid, label=esc(rid), shape="circle" if len(rid) < 3 else "box",
                 style="filled,rounded", fillcolor=fill, fontcolor=INK if group_step else "white",
-                color=INK if not orphan else ORPHAN, fontsize=_fmt(STEP_SIZE), width=_fmt(width),
+                color=INK if not orphan else ORPHAN, fontsize=fmt(STEP_SIZE), width=fmt(width),
                 height="0.3", penwidth="1",
-                tooltip=_esc(f"step {rid}" if rid else "route (no goal needs it)"),
+                tooltip=esc(f"step {rid}" if rid else "route (no goal needs it)"),
                 **{"class": "junction group-junction" if group_step else "junction"})
     loop = loops.get(key)
     for x in inputs:
@@ -375,8 +335,8 @@ def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str
         names = ", ".join(j.name(x) for x in inputs if x not in shown)
         w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
         target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
-                    color=MUTED, fontcolor=MUTED, fontsize=_fmt(WORK_SIZE), width=_fmt(w),
-                    height=_fmt(h), penwidth="0.8", tooltip=_esc(f"not shown: {names}"),
+                    color=MUTED, fontcolor=MUTED, fontsize=fmt(WORK_SIZE), width=fmt(w),
+                    height=fmt(h), penwidth="0.8", tooltip=esc(f"not shown: {names}"),
                     **{"class": "more"})
         dot.edge(f"{jid}_more", jid, arrowhead="none", style="dotted", **{"class": "input"})
     out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output"}
@@ -386,10 +346,11 @@ def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str
     if work:
         wid = f"{jid}_w"
         w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
-        target.node(wid, label=_lines(work), shape="box", style="filled", fillcolor="transparent",
-                    color="transparent", fontsize=_fmt(WORK_SIZE), fontcolor=WORK_INK,
-                    width=_fmt(w), height=_fmt(h), penwidth="0",
-                    tooltip=_esc(" / ".join(work)), **{"class": "work"})
+        target.node(wid, label=label_lines(work), shape="box", style="filled",
+                    fillcolor="transparent", color="transparent", fontsize=fmt(WORK_SIZE),
+                    fontcolor=WORK_INK,
+                    width=fmt(w), height=fmt(h), penwidth="0",
+                    tooltip=esc(" / ".join(work)), **{"class": "work"})
         dot.edge(jid, wid, arrowhead="none", color=INK, penwidth="1.5", **{"class": "output"})
         dot.edge(wid, ids[key], **out)
     else:
@@ -444,80 +405,13 @@ def _first(values: tuple[str, ...] | None) -> str | None:
     return values[0] if values else None
 
 
-# --------------------------------------------------------------------------- step list
-
-
-def _rec(text: str) -> str:
-    """Text for a record field: DOT escapes plus the record's own punctuation."""
-    out = text.replace("\\", "\\\\")
-    for ch in "{}|<>":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace(" ", "\\ ")  # keep runs of spaces (a record trims them otherwise)
-
-
-def diagram_language(j: Journey) -> str:
-    """``ja`` for a Japanese model (``lang: ja``, or a title or name in CJK), else ``en``."""
-    lang = _first(j.model.attrs.get("lang"))
-    if lang is not None:
-        return "ja" if lang.lower().startswith("ja") else "en"
-    names = [j.model.title or "", *(d.name for d in j.model.deliverables.values())]
-    return "ja" if any(has_cjk(n) for n in names) else "en"
-
-
-def checkpoint_list_lines(j: Journey, shown: set[str], roles: _Roles) -> list[list[str]]:
-    """The step list as fields of lines: title, one field per shown step, legend."""
-    size = LIST_SIZE
-    digits = len(str(len(j.steps)))
-    texts = LIST_TEXTS[diagram_language(j)]
-    fields: list[list[str]] = [[texts["title"]]]
-    for s in j.steps:
-        if s.key not in shown:
-            continue
-        mark = "▶" if s.key in roles.exits else ("●" if s.key in roles.checkpoints else "○")
-        number = str(s.number).rjust(digits, FIGURE_SPACE)
-        head = f"{number} {mark} "
-        lines = wrap_label(j.name(s.key), LIST_WIDTH, size)
-        pad = FIGURE_SPACE * digits + "    "
-        fields.append([head + lines[0]] + [pad + line for line in lines[1:]])
-    g = j.graph
-    legend = [texts["checkpoint"]]
-    if any(k in roles.exits for k in shown):
-        legend.append(texts["exit"])
-    if any(k in g.needed and k not in roles.mandatory and k not in roles.checkpoints
-           for k in shown):
-        legend.append(texts["some"])
-    if any(k not in g.produced and k in g.needed and not j.model.deliverables[k].external
-           for k in shown):
-        legend.append(texts["gap"])
-    if any(k in g.in_cycle for k in shown):
-        legend.append(texts["cycle"])
-    if j.model.goals and any(k not in g.needed for k in shown):
-        legend.append(texts["orphan"])
-    fields.append(legend)
-    return fields
-
-
 def _checkpoint_list(dot: _Graph, j: Journey, shown: set[str], ids: dict[str, str],
-                     roles: _Roles, direction: str) -> None:
-    """The numbered steps as a record node beside the diagram (same numbers as junctions).
-
-    A record, not an HTML table, because the embedded Graphviz has no HTML labels. Each
-    field is sized from our own measure; the node is fixed-size.
-    """
-    fields = checkpoint_list_lines(j, shown, roles)
-    if len(fields) <= 2:
+                     roles: Roles, direction: str) -> None:
+    """The numbered steps beside the diagram (same numbers as the junctions), drawn last."""
+    attrs = checkpoint_list_node(j, shown, roles, direction)
+    if attrs is None:
         return
-    size = LIST_SIZE
-    widest = max(text_width(line, size) for field in fields for line in field)
-    w = (widest + 2 * 10) / 72
-    line_h = size * 1.2
-    count = sum(len(f) for f in fields)
-    h = (count * line_h + len(fields) * 6) / 72
-    body = "|".join("".join(_rec(t) + "\\l" for t in field) for field in fields)
-    label = body if direction in ("LR", "RL") else "{" + body + "}"
-    dot.node("checkpoint_list", label=label, shape="record", style="filled",
-             fillcolor="white", color="#9aa5b1", fontsize=_fmt(size), fontcolor=INK,
-             width=_fmt(w), height=_fmt(h), fixedsize="true", **{"class": "checkpoint-list"})
+    dot.node("checkpoint_list", **attrs)
     # After everything: from each shown deliverable that nothing shown uses (goals, ...).
     g = j.graph
     for k in j.model.deliverables:

@@ -88,8 +88,8 @@ def _swatch(shape: str, fill: str, stroke: str, width: float = 1.5, dash: bool =
 
 
 def legend() -> str:
-    """What each shape, colour and line of the diagram means (same colours as dot.py)."""
-    from prepmodel.render import dot as d
+    """What each shape, colour and line of the diagram means (the colours of style.py)."""
+    from prepmodel.render import style as d
 
     items = [
         (_swatch("box", d.PART_FILL, d.MUTED, 1.2), "external part (given from outside)"),

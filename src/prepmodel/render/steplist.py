@@ -1,0 +1,147 @@
+"""The numbered step list that stands beside the assembly diagram, with its legend.
+
+The list uses the junctions' numbers and marks each step by its checkpoint role (``▶`` exit
+checkpoint, ``●`` checkpoint, ``○`` route-dependent); the same :class:`Roles` decide the
+node styles in ``dot.py``. It is a record node, not an HTML table, because the embedded
+Graphviz has no HTML labels; every field is sized by our own label measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from prepmodel.journey import Journey
+from prepmodel.render.measure import has_cjk, text_width, wrap_label
+from prepmodel.render.style import INK, LIST_SIZE, LIST_WIDTH, esc, fmt
+
+#: Texts of the step list, in the model's language (``lang: ja``, or Japanese names) so that
+#: an English diagram needs no Japanese font and a Japanese workshop reads its own language.
+LIST_TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Assembly steps",
+        "checkpoint": "● checkpoint: every route needs it",
+        "exit": "▶ exit checkpoint of its phase",
+        "some": "○ or dashed box: needed on some routes only",
+        "gap": "red dashed box: missing (a gap)",
+        "cycle": "red box and lines: a cycle",
+        "orphan": "orange box: no goal needs it",
+    },
+    "ja": {
+        "title": "組立手順",
+        "checkpoint": "● チェックポイント：どのルートでも必要",
+        "exit": "▶ フェーズの出口となるチェックポイント",
+        "some": "○・点線の枠：一部のルートでだけ必要",
+        "gap": "赤い点線の枠：どこからも来ない（ギャップ）",
+        "cycle": "赤い枠と線：循環している",
+        "orphan": "オレンジの枠：どのゴールにも不要",
+    },
+}
+FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Checkpoint roles for the goals in view (one goal with ``--goal``, else all)."""
+
+    checkpoints: frozenset[str]
+    exits: frozenset[str]
+    mandatory: frozenset[str]  # members of some goal's mandatory set (externals too)
+
+
+def checkpoint_roles(j: Journey, goal: str | None) -> Roles:
+    """The roles for ``goal``, or for every goal of the model when it is ``None``."""
+    goals = [goal] if goal is not None else list(j.model.goals)
+    checkpoints: set[str] = set()
+    exits: set[str] = set()
+    mandatory: set[str] = set()
+    for k in goals:
+        gj = j.goal(k)
+        checkpoints.update(c.key for c in gj.checkpoints)
+        exits.update(c.key for c in gj.checkpoints if c.exit)
+        mandatory |= j.mandatory(k)
+    return Roles(frozenset(checkpoints), frozenset(exits), frozenset(mandatory))
+
+
+def diagram_language(j: Journey) -> str:
+    """``ja`` for a Japanese model (``lang: ja``, or a title or name in CJK), else ``en``."""
+    lang = next(iter(j.model.attrs.get("lang", ())), None)
+    if lang is not None:
+        return "ja" if lang.lower().startswith("ja") else "en"
+    names = [j.model.title or "", *(d.name for d in j.model.deliverables.values())]
+    return "ja" if any(has_cjk(n) for n in names) else "en"
+
+
+def checkpoint_list_lines(j: Journey, shown: set[str], roles: Roles) -> list[list[str]]:
+    """The step list as fields of lines: title, one field per shown step, legend."""
+    size = LIST_SIZE
+    digits = len(str(len(j.steps)))
+    texts = LIST_TEXTS[diagram_language(j)]
+    fields: list[list[str]] = [[texts["title"]]]
+    for s in j.steps:
+        if s.key not in shown:
+            continue
+        mark = "▶" if s.key in roles.exits else ("●" if s.key in roles.checkpoints else "○")
+        number = str(s.number).rjust(digits, FIGURE_SPACE)
+        head = f"{number} {mark} "
+        lines = wrap_label(j.name(s.key), LIST_WIDTH, size)
+        pad = FIGURE_SPACE * digits + "    "
+        fields.append([head + lines[0]] + [pad + line for line in lines[1:]])
+    g = j.graph
+    legend = [texts["checkpoint"]]
+    if any(k in roles.exits for k in shown):
+        legend.append(texts["exit"])
+    if any(k in g.needed and k not in roles.mandatory and k not in roles.checkpoints
+           for k in shown):
+        legend.append(texts["some"])
+    if any(k not in g.produced and k in g.needed and not j.model.deliverables[k].external
+           for k in shown):
+        legend.append(texts["gap"])
+    if any(k in g.in_cycle for k in shown):
+        legend.append(texts["cycle"])
+    if j.model.goals and any(k not in g.needed for k in shown):
+        legend.append(texts["orphan"])
+    fields.append(legend)
+    return fields
+
+
+def _rec(text: str) -> str:
+    """Text for a record field: DOT escapes plus the record's own punctuation."""
+    out = esc(text)
+    for ch in "{}|<>":
+        out = out.replace(ch, "\\" + ch)
+    return out.replace(" ", "\\ ")  # keep runs of spaces (a record trims them otherwise)
+
+
+def checkpoint_list_node(
+    j: Journey, shown: set[str], roles: Roles, direction: str
+) -> dict[str, str] | None:
+    """The attributes of the step list's record node, or ``None`` when no step is shown.
+
+    The node is fixed-size: its width is the widest line, its height counts the lines and
+    the fields. A record turns with ``rankdir``, so braces keep the fields stacked in
+    ``TB``/``BT`` diagrams too.
+    """
+    fields = checkpoint_list_lines(j, shown, roles)
+    if len(fields) <= 2:
+        return None
+    size = LIST_SIZE
+    widest = max(text_width(line, size) for field in fields for line in field)
+    w = (widest + 2 * 10) / 72
+    line_h = size * 1.2
+    count = sum(len(f) for f in fields)
+    h = (count * line_h + len(fields) * 6) / 72
+    body = "|".join("".join(_rec(t) + "\\l" for t in field) for field in fields)
+    label = body if direction in ("LR", "RL") else "{" + body + "}"
+    return {
+        "label": label,
+        "shape": "record",
+        "style": "filled",
+        "fillcolor": "white",
+        "color": "#9aa5b1",
+        "fontsize": fmt(size),
+        "fontcolor": INK,
+        "width": fmt(w),
+        "height": fmt(h),
+        "fixedsize": "true",
+        "class": "checkpoint-list",
+    }
