@@ -7,6 +7,7 @@ inside the commands that need them, so `prep --version` starts fast.
 from __future__ import annotations
 
 import enum
+import gc
 import os
 import sys
 from pathlib import Path
@@ -559,6 +560,9 @@ def _umask() -> int:
 
 def main() -> None:
     """Console-script entry point."""
+    # A short-lived command that builds many small objects and no garbage cycles worth
+    # collecting: the cyclic collector only costs time (a third of it on big models).
+    gc.disable()
     try:
         app()
     except KeyboardInterrupt:

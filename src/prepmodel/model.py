@@ -54,7 +54,7 @@ class Deliverable(_Frozen):
     external: bool = False
     declared: bool = False
     attrs: Attrs = {}
-    spellings: tuple[Spelling, ...] = ()
+    spellings: tuple[Spelling, ...] = ()  # only the spellings that differ from ``name``
 
 
 class Route(_Frozen):
@@ -140,15 +140,19 @@ class _Builder:
     def __init__(self) -> None:
         self.info: dict[str, dict[str, object]] = {}
         self.spellings: dict[str, list[Spelling]] = {}
+        self.keys: dict[str, str] = {}  # spelling -> identity, computed once per spelling
 
     def see(self, name: syn.Name) -> str:
-        key = identity(name.text)
-        if key not in self.info:
-            self.info[key] = {"name": name.text, "span": name.span, "attrs": {}}
+        text = name.text
+        key = self.keys.get(text)
+        if key is None:
+            key = self.keys[text] = identity(text)
+        info = self.info.get(key)
+        if info is None:
+            self.info[key] = {"name": text, "span": name.span, "attrs": {}}
             self.spellings[key] = []
-        # model_construct: the builder's inputs are already typed; validation per mention
-        # was a tenth of the check time on a 10,000-deliverable model.
-        self.spellings[key].append(Spelling.model_construct(text=name.text, span=name.span))
+        elif text != info["name"]:
+            self.spellings[key].append(Spelling.model_construct(text=text, span=name.span))
         return key
 
     def mark(self, key: str, flag: str) -> None:

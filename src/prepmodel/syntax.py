@@ -185,7 +185,7 @@ def _end_of(children: list[Any]) -> Span:
 
 def _name(tok: Token) -> Name:
     span = Span(tok.line, tok.column, tok.end_line, tok.end_column)  # type: ignore[arg-type]
-    if tok.type == "STRING":
+    if tok.startswith('"'):
         return Name(unescape(str(tok)), True, span)
     return Name(str(tok), False, span)
 

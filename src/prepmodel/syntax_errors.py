@@ -57,7 +57,6 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
 
 _TOKEN_WORDS = {
     "NAME": "a name",
-    "STRING": "a quoted name",
     "ARROW": "'<-'",
     "COMMA": "','",
     "COLON": "':'",
@@ -83,9 +82,9 @@ _STATEMENT_START = {"MODEL", "GOAL", "EXTERNAL", "DELIVERABLE", "GROUP", "PHASE"
 def _expected_words(expected: set[str]) -> str:
     names = set(expected)
     words: list[str] = []
-    if {"NAME", "STRING"} & names:
+    if "NAME" in names:
         words.append("a name")
-        names -= {"NAME", "STRING"}
+        names.discard("NAME")
     if names & _STATEMENT_START and len(names & _STATEMENT_START) > 2:
         words.append("a statement")
         names -= _STATEMENT_START
@@ -117,7 +116,7 @@ def _found_words(err: UnexpectedInput, text: str) -> str:
             return "the end of the file"
         if err.token.type == "_NL":
             return "the end of the line"
-        if err.token.type in ("NAME", "STRING"):
+        if err.token.type == "NAME":
             return f"name {str(err.token)!r}"
         return _TOKEN_WORDS.get(err.token.type, repr(str(err.token)))
     return "the end of the file"

@@ -83,7 +83,7 @@ def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
     for key in ctx.model.externals:
         d = ctx.model.deliverables[key]
         if key not in uses and not d.goal:
-            span = next(s.span for s in d.spellings)
+            span = d.span
             yield Diagnostic.make(
                 "GP02", span, f"the external '{d.name}' is not used by any route",
                 "remove it, or add it to the inputs of the route that needs it",

@@ -41,7 +41,7 @@ def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
         if key in produced:
             continue
         d = ctx.model.deliverables[key]
-        span = next((s.span for s in d.spellings), d.span)
+        span = d.span
         yield Diagnostic.make(
             "GL02", span, f"nothing produces the goal '{d.name}'",
             f"add a route: `{_quote(d.name)} <- INPUT, ...`",
