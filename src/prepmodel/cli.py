@@ -151,7 +151,7 @@ def check(
     elif format is CheckFormat.json:
         from prepmodel.report import format_json
 
-        typer.echo(format_json(every))
+        typer.echo(format_json(every), nl=False)
     elif format is CheckFormat.sarif:
         import json
 

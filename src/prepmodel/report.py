@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from typing import Any
 
@@ -60,9 +59,10 @@ def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> 
 
 
 def format_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps(
-        {"diagnostics": [d.to_dict() for d in diagnostics], "summary": summary(diagnostics)},
-        ensure_ascii=False, indent=2,
+    from prepmodel.jsonout import dumps
+
+    return dumps(
+        {"diagnostics": [d.to_dict() for d in diagnostics], "summary": summary(diagnostics)}
     )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 from prepmodel.journey import Checkpoint, GoalJourney, Journey, Step
+from prepmodel.jsonout import dumps
 from prepmodel.model import Route
 
 
@@ -229,7 +229,7 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
 def render_table(j: Journey, fmt: str, goal: str | None = None) -> str:
     """The journey in one of the ``prep checkpoints`` formats."""
     if fmt == "json":
-        return json.dumps(journey_json(j, goal), ensure_ascii=False, indent=2) + "\n"
+        return dumps(journey_json(j, goal))
     if fmt == "markdown":
         return journey_markdown(j, goal)
     if fmt == "csv":
