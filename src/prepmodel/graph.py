@@ -79,6 +79,12 @@ class ModelGraph:
 
     # --- cycles ------------------------------------------------------------------------
     @cached_property
+    def knots(self) -> list[set[str]]:
+        """Strongly connected components that hold a loop (several nodes, or a self-loop)."""
+        return [comp for comp in nx.strongly_connected_components(self.g)
+                if len(comp) > 1 or any(self.g.has_edge(k, k) for k in comp)]
+
+    @cached_property
     def cycles(self) -> list[list[str]]:
         """One loop per strongly connected knot, as a closed path ``[A, B, ..., A]``.
 
@@ -87,11 +93,9 @@ class ModelGraph:
         """
         loops: list[list[str]] = []
         position = self.position
-        for comp in nx.strongly_connected_components(self.g):
+        for comp in self.knots:
             if len(comp) == 1:
                 (only,) = comp
-                if not self.g.has_edge(only, only):
-                    continue
                 loops.append([only, only])
                 continue
             start = min(comp, key=position)
@@ -112,11 +116,7 @@ class ModelGraph:
 
     @cached_property
     def in_cycle(self) -> frozenset[str]:
-        out: set[str] = set()
-        for comp in nx.strongly_connected_components(self.g):
-            if len(comp) > 1 or any(self.g.has_edge(k, k) for k in comp):
-                out |= comp
-        return frozenset(out)
+        return frozenset().union(*self.knots)
 
     # --- order -------------------------------------------------------------------------
     def position(self, key: str) -> tuple[int, int, int]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
-    """A region of a source file; ``end_column`` is exclusive, as in SARIF and LSP."""
+class Span(NamedTuple):
+    """A region of a source file; ``end_column`` is exclusive, as in SARIF and LSP.
+
+    A NamedTuple rather than a frozen dataclass: a big model has a few hundred thousand
+    of them, and a tuple is three times cheaper to make. Ordered by position.
+    """
 
     line: int
     column: int
