@@ -72,17 +72,20 @@ def _no_gc() -> Iterator[None]:
             gc.enable()
 
 
-def analyse_text(text: str, path: str = "<stdin>", config: Config | None = None) -> Analysis:
-    """Run the whole check pipeline on source text."""
+def analyse_text(
+    text: str, path: str = "<stdin>", config: Config | None = None, *, rules: bool = True
+) -> Analysis:
+    """Run the whole check pipeline on source text (``rules=False``: syntax errors only,
+    for commands such as `prep diff` that need the model but not the findings)."""
     with _no_gc():
-        return _analyse(text, path, config)
+        return _analyse(text, path, config, rules)
 
 
-def _analyse(text: str, path: str, config: Config | None) -> Analysis:
+def _analyse(text: str, path: str, config: Config | None, rules: bool) -> Analysis:
     source = parse(text, path)
     model = build(source)
     ctx = RuleContext(source, model)
-    found = run_rules(ctx)
+    found = run_rules(ctx) if rules else list(source.diagnostics)
     ignores = ignored_codes(source)
     kept: list[Diagnostic] = []
     for d in found:
@@ -96,7 +99,9 @@ def _analyse(text: str, path: str, config: Config | None) -> Analysis:
     return Analysis(source, model, kept, ctx.graph)
 
 
-def analyse_bytes(data: bytes, path: str, config: Config | None = None) -> Analysis:
+def analyse_bytes(
+    data: bytes, path: str, config: Config | None = None, *, rules: bool = True
+) -> Analysis:
     """Like :func:`analyse_text`, for raw bytes (invalid UTF-8 is a PS01)."""
     text, problem = decode(data, path)
     if text is None:
@@ -104,4 +109,4 @@ def analyse_bytes(data: bytes, path: str, config: Config | None = None) -> Analy
         empty = parse("", path)
         model = build(empty)
         return Analysis(empty, model, [problem], ModelGraph(model))
-    return analyse_text(text, path, config)
+    return analyse_text(text, path, config, rules=rules)

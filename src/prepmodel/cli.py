@@ -362,7 +362,7 @@ def _diff_side(spec: str) -> Analysis:
     revision = (spec != "-" and ":" in spec and not Path(spec).exists()
                 and not re.match(r"[A-Za-z]:[\\/]", spec))
     data = read_revision(spec) if revision else read_input(spec)
-    return analyse_bytes(data, "<stdin>" if spec == "-" else spec)
+    return analyse_bytes(data, "<stdin>" if spec == "-" else spec, rules=False)
 
 
 def _syntax_only(a: Analysis) -> Analysis:
@@ -440,7 +440,8 @@ def git_diff_driver(
     path, new_path = args[0], args[7] if len(args) == 9 else args[0]
     data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
     labels = [f"a/{path}", f"b/{new_path}"]
-    sides = [analyse_bytes(data[0], labels[0]), analyse_bytes(data[1], labels[1])]
+    sides = [analyse_bytes(data[0], labels[0], rules=False),
+             analyse_bytes(data[1], labels[1], rules=False)]
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
     typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)

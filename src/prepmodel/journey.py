@@ -120,8 +120,11 @@ class Journey:
 
     def mandatory(self, key: str) -> set[str]:
         """The mandatory set M(key) as keys (computed for what some goal needs)."""
-        bits = self._mandatory.get(key, 0)
-        return {k for k, i in self._bit.items() if bits >> i & 1}
+        order = self._order
+        # Read the bits through their binary text: shifting a 10,000-bit int once per
+        # member would copy it each time.
+        text = bin(self._mandatory.get(key, 0))[:1:-1]
+        return {order[i] for i, ch in enumerate(text) if ch == "1"}
 
     # --- phases ------------------------------------------------------------------------
     @cached_property
@@ -145,8 +148,7 @@ class Journey:
 
     # --- per goal ----------------------------------------------------------------------
     def goal(self, key: str) -> GoalJourney:
-        bits = self._mandatory.get(key, 0)
-        order_bits = self._bit
+        mandatory = self.mandatory(key)
         checkpoints: list[Checkpoint] = []
         dependent: list[str] = []
         needed = self.graph.needed_by(key)
@@ -154,7 +156,7 @@ class Journey:
             k = step.key
             if k not in needed:
                 continue
-            if bits >> order_bits[k] & 1:
+            if k in mandatory:
                 checkpoints.append(Checkpoint(step.number, k, self.phase_of.get(k),
                                               self.is_exit(k)))
             else:
