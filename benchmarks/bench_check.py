@@ -35,6 +35,8 @@ if importlib.util.find_spec("prepmodel") is None:
 
 from generate import generate  # noqa: E402
 
+from prepmodel.fmt import format_source  # noqa: E402
+
 TARGETS = {
     "check_big": 2.0,        # s, prep check on 10k deliverables
     "ratio": 12.0,           # check 10k / check 1k
@@ -42,6 +44,8 @@ TARGETS = {
     "sample": 0.6,           # s, prep check samples/restaurant.prep
     "checkpoints_big": 3.0,  # s, prep checkpoints --format json on 10k
     "cp_over_check": 2.0,    # checkpoints 10k / check 10k
+    "fmt_over_check": 2.0,   # fmt --check 10k / check 10k
+    "diff_over_check": 2.0,  # diff 10k (a renamed goal) / check 10k
 }
 
 
@@ -139,6 +143,14 @@ def journey_memory(text: str, path: str) -> tuple[int, int]:
     return peak_only, peak_all
 
 
+def generated_goal(text: str) -> str:
+    """The first goal of a generated model (a bare name on a `goal` line)."""
+    for line in text.splitlines():
+        if line.startswith("goal "):
+            return line.split()[1].rstrip(",")
+    raise ValueError("no goal")
+
+
 def _mark(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -173,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     sample, _, sample_code = time_cli(["check", "samples/restaurant.prep"], args.repeat, env)
     check: dict[int, float] = {}
     cps: dict[int, float] = {}
+    fmts: dict[int, float] = {}
+    diffs: dict[int, float] = {}
     print(f"{'command':<48} {'median s':>9} {'min s':>7} {'exit':>5}")
     print(f"{'prep --version':<48} {version:9.3f}")
     print(f"{'prep check samples/restaurant.prep':<48} {sample:9.3f} {'':>7} {sample_code:5d}")
@@ -185,6 +199,20 @@ def main(argv: list[str] | None = None) -> int:
         cps[n] = med
         print(f"{'prep checkpoints --format json ' + f'({n})':<48} {med:9.3f} {best:7.3f} "
               f"{code:5d}")
+        # fmt --check on the canonical form (what CI runs), diff against a copy with a
+        # deliverable renamed everywhere (the renames are found by structure).
+        canon = files[n].with_suffix(".fmt.prep")
+        canon.write_text(format_source(files[n].read_text("utf-8")).text, encoding="utf-8")
+        med, best, code = time_cli(["fmt", "--check", str(canon)], args.repeat, env)
+        fmts[n] = med
+        print(f"{'prep fmt --check ' + f'({n})':<48} {med:9.3f} {best:7.3f} {code:5d}")
+        renamed = files[n].with_suffix(".renamed.prep")
+        first_goal = generated_goal(canon.read_text("utf-8"))
+        renamed.write_text(canon.read_text("utf-8").replace(first_goal, first_goal + "改"),
+                           encoding="utf-8")
+        med, best, code = time_cli(["diff", str(canon), str(renamed)], args.repeat, env)
+        diffs[n] = med
+        print(f"{'prep diff (one rename) ' + f'({n})':<48} {med:9.3f} {best:7.3f} {code:5d}")
     print()
 
     if not args.no_phases:
@@ -219,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     over = cps[big] / check[big]
     print(f"  checkpoints/check ({big}) <= {TARGETS['cp_over_check']}: {over:.2f} "
           f"{_mark(over <= TARGETS['cp_over_check'])}")
+    for label, key, values in (("fmt --check", "fmt_over_check", fmts),
+                               ("diff", "diff_over_check", diffs)):
+        r = values[big] / check[big]
+        print(f"  {label}/check ({big}) <= {TARGETS[key]}: {r:.2f} {_mark(r <= TARGETS[key])}")
     return 0
 
 
