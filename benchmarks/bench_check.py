@@ -90,7 +90,18 @@ def time_call(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def phases(text: str, path: str, repeat: int) -> dict[str, float]:
     """In-process medians: parse, build, rules (graph included), journey (graph included)
-    and the checkpoint JSON object."""
+    and the checkpoint JSON object. As in the command (cli.main), the cyclic garbage
+    collector is off while they run."""
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _phases(text, path, repeat)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _phases(text: str, path: str, repeat: int) -> dict[str, float]:
     from prepmodel.graph import ModelGraph
     from prepmodel.journey import Journey
     from prepmodel.model import build

@@ -11,6 +11,7 @@ follows the canonical style in ``docs/formatting.md``.
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -79,8 +80,11 @@ class _Gap:
         return self.trailing is not None or bool(self.own)
 
 
+@functools.lru_cache(maxsize=65536)
 def width(text: str) -> int:
     """Display columns: East Asian wide and full-width characters count 2, combining 0."""
+    if text.isascii():
+        return len(text)  # printable ASCII is one column a character (the common case)
     total = 0
     for ch in text:
         if unicodedata.combining(ch):
