@@ -136,7 +136,9 @@ def main_options(
 
 @app.command()
 def check(
-    files: Annotated[list[str], typer.Argument(help="The .prep files ('-' for stdin).")],
+    files: Annotated[
+        list[str], typer.Argument(metavar="FILE...", help="The .prep files ('-' for stdin).")
+    ],
     format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Warnings fail the check too.")] = False,
 ) -> None:
@@ -170,7 +172,7 @@ def check(
 
 @app.command()
 def rules(
-    code: Annotated[Optional[str], typer.Argument(help="Show one rule.")] = None,  # noqa: UP045
+    code: Annotated[Optional[str], typer.Argument(metavar="[CODE]", help="Show one rule.")] = None,  # noqa: UP045
 ) -> None:
     """List every rule: code, name, default severity, what it catches, examples."""
     from prepmodel.rules import RULES
@@ -201,7 +203,7 @@ def _excel_ok(fmt: TableFormat, excel: bool) -> None:
 
 @app.command()
 def checkpoints(
-    file: Annotated[str, typer.Argument(help="The .prep file ('-' for stdin).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
     goal: Annotated[Optional[str], typer.Option(help="Only this goal.")] = None,  # noqa: UP045
     excel: Annotated[
@@ -254,7 +256,7 @@ class Direction(enum.StrEnum):
 
 @app.command()
 def render(
-    file: Annotated[str, typer.Argument(help="The .prep file ('-' for stdin).")],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help="OUT.svg, .png, .pdf, .dot or .html")
     ],
@@ -373,8 +375,12 @@ def _syntax_only(a: Analysis) -> Analysis:
 
 @app.command()
 def diff(
-    old: Annotated[str, typer.Argument(help="Old version: a file, '-', or REV:path.")],
-    new: Annotated[str, typer.Argument(help="New version: a file, '-', or REV:path.")],
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="Old version: a file, '-', or REV:path.")
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="NEW", help="New version: a file, '-', or REV:path.")
+    ],
     format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.text,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Union diagram: OUT.svg or .dot")  # noqa: UP045
@@ -460,7 +466,10 @@ def git_diff_driver(
 
 @app.command("fmt")
 def fmt_command(
-    files: Annotated[list[str], typer.Argument(help="The .prep files ('-': stdin to stdout).")],
+    files: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE...", help="The .prep files ('-': stdin to stdout)."),
+    ],
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
     ] = False,
