@@ -65,6 +65,7 @@ class Journey:
     graph: ModelGraph
     steps: list[Step] = field(default_factory=list)
     step_of: dict[str, int] = field(default_factory=dict)
+    _goals: dict[str, GoalJourney] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, model: Model, graph: ModelGraph | None = None) -> Journey:
@@ -148,6 +149,13 @@ class Journey:
 
     # --- per goal ----------------------------------------------------------------------
     def goal(self, key: str) -> GoalJourney:
+        """The checkpoints, route-dependent deliverables and critical path of a goal."""
+        known = self._goals.get(key)
+        if known is None:
+            known = self._goals[key] = self._goal(key)
+        return known
+
+    def _goal(self, key: str) -> GoalJourney:
         mandatory = self.mandatory(key)
         checkpoints: list[Checkpoint] = []
         dependent: list[str] = []
