@@ -110,3 +110,61 @@ def analyse_bytes(
         model = build(empty)
         return Analysis(empty, model, [problem], ModelGraph(model))
     return analyse_text(text, path, config, rules=rules)
+
+
+# Below this size the second process costs more than it saves.
+PARALLEL_BYTES = 400_000
+
+
+def analyse_pair(
+    first: tuple[bytes, str], second: tuple[bytes, str], *, rules: bool = False
+) -> tuple[Analysis, Analysis]:
+    """Analyse two files, the second in a forked process when both are big (`prep diff`).
+
+    Parsing is pure Python, so two sides take twice as long on one core; this machine has
+    at least two. The child sends back only the model (pickled; a tenth of the parse
+    time); the graph is rebuilt here. When the child's side has syntax errors, or fork is
+    not available, or anything goes wrong, the side is analysed here as usual.
+    """
+    import multiprocessing
+    import os
+    import pickle
+    import sys
+
+    (data_a, path_a), (data_b, path_b) = first, second
+    can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
+    if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES:
+        return (analyse_bytes(data_a, path_a, rules=rules),
+                analyse_bytes(data_b, path_b, rules=rules))
+
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+
+    def child() -> None:
+        analysis = analyse_bytes(data_b, path_b, rules=rules)
+        payload = None if analysis.diagnostics else analysis.model
+        send.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        send.close()
+
+    worker = context.Process(target=child, daemon=True)
+    sys.stdout.flush()  # the child flushes its copy of these buffers when it ends
+    sys.stderr.flush()
+    worker.start()
+    send.close()
+    a = analyse_bytes(data_a, path_a, rules=rules)
+    model: Model | None = None
+    try:
+        model = pickle.loads(receive.recv_bytes())
+    except (EOFError, OSError, pickle.UnpicklingError):
+        model = None
+    finally:
+        receive.close()
+        worker.join()
+    if model is None:
+        return a, analyse_bytes(data_b, path_b, rules=rules)
+    text = data_b.decode("utf-8")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    # The side's syntax objects stay in the child: a diff needs only the model.
+    source = SourceFile(path_b, text, (), (), ())
+    return a, Analysis(source, model, [], ModelGraph(model))

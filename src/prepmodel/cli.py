@@ -355,16 +355,15 @@ def read_revision(spec: str) -> bytes:
     return shown.stdout
 
 
-def _diff_side(spec: str) -> Analysis:
-    """OLD or NEW of `prep diff`: a file, '-', or ``REV:path`` when no such file exists."""
+def _diff_side(spec: str) -> tuple[bytes, str]:
+    """OLD or NEW of `prep diff` (a file, '-', or ``REV:path`` when no such file exists)
+    as bytes and the name to show."""
     import re
-
-    from prepmodel.analysis import analyse_bytes
 
     revision = (spec != "-" and ":" in spec and not Path(spec).exists()
                 and not re.match(r"[A-Za-z]:[\\/]", spec))
     data = read_revision(spec) if revision else read_input(spec)
-    return analyse_bytes(data, "<stdin>" if spec == "-" else spec, rules=False)
+    return data, "<stdin>" if spec == "-" else spec
 
 
 def _syntax_only(a: Analysis) -> Analysis:
@@ -404,7 +403,9 @@ def diff(
         fail("only one of OLD and NEW can be '-' (standard input)")
     if output is not None and output.suffix.lower() not in (".svg", ".dot"):
         fail(f"{output}: the union diagram is written as .svg or .dot")
-    sides = [_diff_side(old), _diff_side(new)]
+    from prepmodel.analysis import analyse_pair
+
+    sides = analyse_pair(_diff_side(old), _diff_side(new))
     broken = [_syntax_only(a) for a in sides if not a.syntax_ok]
     if broken:
         print_diagnostics(broken, err=True)
@@ -436,7 +437,7 @@ def git_diff_driver(
     """Git external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
     [NEW-PATH RENAME-INFO]. Prints the semantic diff; always exits 0 so git goes on.
     Set up with `git config diff.prep.command "prep git-diff-driver"` (docs/git.md)."""
-    from prepmodel.analysis import analyse_bytes
+    from prepmodel.analysis import analyse_pair
     from prepmodel.diff import semantic_diff
     from prepmodel.diff_report import format_diff, line_diff
     from prepmodel.report import format_text
@@ -446,8 +447,7 @@ def git_diff_driver(
     path, new_path = args[0], args[7] if len(args) == 9 else args[0]
     data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
     labels = [f"a/{path}", f"b/{new_path}"]
-    sides = [analyse_bytes(data[0], labels[0], rules=False),
-             analyse_bytes(data[1], labels[1], rules=False)]
+    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]))
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
     typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)

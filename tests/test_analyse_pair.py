@@ -1,0 +1,37 @@
+"""`analyse_pair` (the two sides of `prep diff`): the forked path gives the same diff."""
+
+from __future__ import annotations
+
+import pytest
+
+from prepmodel import analysis
+from prepmodel.analysis import analyse_bytes, analyse_pair
+from prepmodel.diff import semantic_diff
+from prepmodel.diff_report import diff_json
+
+from .conftest import SAMPLES
+
+OLD = (SAMPLES / "onboarding.prep").read_bytes()
+NEW = OLD.replace("導入計画書".encode(), "導入計画シート".encode()).replace(
+    b"{ work: KPI", b"{ work: KPI2")
+
+
+@pytest.mark.parametrize("threshold", [0, 10**9], ids=["forked", "in-process"])
+def test_same_diff_either_way(monkeypatch: pytest.MonkeyPatch, threshold: int) -> None:
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", threshold)
+    a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"))
+    serial = semantic_diff(analyse_bytes(OLD, "old.prep", rules=False),
+                           analyse_bytes(NEW, "new.prep", rules=False))
+    assert diff_json(semantic_diff(a, b)) == diff_json(serial)
+    assert diff_json(serial)["renamed"] == [{"from": "導入計画書", "to": "導入計画シート",
+                                             "score": diff_json(serial)["renamed"][0]["score"]}]
+    assert b.syntax_ok and b.model.title == a.model.title
+
+
+def test_syntax_error_on_the_forked_side_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    _a, b = analyse_pair((OLD, "old.prep"), (b"goal A\nA <- \n", "new.prep"))
+    assert not b.syntax_ok
+    assert [d.code for d in b.diagnostics] == ["PS01"]
+    _a, b = analyse_pair((OLD, "old.prep"), (b"goal \xff\n", "new.prep"))
+    assert [d.code for d in b.diagnostics] == ["PS01"]
