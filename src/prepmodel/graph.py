@@ -145,7 +145,10 @@ class ModelGraph:
     def depth(self) -> dict[str, int]:
         """0 for a deliverable with no inputs; else 1 + the deepest input of any route."""
         depth: dict[str, int] = {}
-        for k in self.ordered(self.g.nodes):
+        # Any topological order gives the same depths; the tie-broken one is needed only
+        # to get through loops.
+        order = self.ordered(self.g.nodes) if self.knots else nx.topological_sort(self.g)
+        for k in order:
             preds = [depth[p] for p in self.g.predecessors(k) if p in depth]
             depth[k] = 1 + max(preds) if preds else (1 if self.inputs(k) else 0)
         return depth

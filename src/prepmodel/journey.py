@@ -89,7 +89,12 @@ class Journey:
     # --- mandatory sets ----------------------------------------------------------------
     @cached_property
     def _order(self) -> list[str]:
-        return self.graph.ordered(self.graph.needed)
+        """What the goals need, inputs first: the deliverables that nothing produces (they
+        have no inputs), then the steps in step order."""
+        produced = self.graph.produced
+        given = sorted((k for k in self.graph.needed if k not in produced),
+                       key=self.graph.position)
+        return given + [s.key for s in self.steps]
 
     @cached_property
     def _bit(self) -> dict[str, int]:
