@@ -248,6 +248,10 @@ class _Compare:
         new_routes = self.new.graph.routes_by_output.get(n, [])
         old_sets = [frozenset(self.old_input(x) for x in r.inputs) for r in old_routes]
         new_sets = [frozenset(r.inputs) for r in new_routes]
+        if old_sets == new_sets and all(
+            a.attrs == b.attrs for a, b in zip(old_routes, new_routes, strict=True)
+        ):
+            return []  # the common case: same routes in the same order, nothing to report
         pairs = _pair_routes(old_sets, new_sets, old_routes, new_routes)
         out: list[Detail] = []
         paired_old = {i for i, _ in pairs}
