@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -17,8 +16,6 @@ from prepmodel import syntax as syn
 from prepmodel.span import Span
 
 _WS = re.compile(r"\s+")
-
-Kind = Literal["goal", "external", "produced", "group", "declared"]
 
 ASSEMBLY_KEYS = ("work", "by", "effort", "note")
 DELIVERABLE_KEYS = ("title", "note", "kpi", "owner", "url")
@@ -125,9 +122,6 @@ class Model(_Frozen):
         """The display name of a deliverable key."""
         d = self.deliverables.get(key)
         return d.name if d is not None else key
-
-    def routes_of(self, key: str) -> list[Route]:
-        return [r for r in self.routes if r.output == key]
 
 
 def _attrs(block: syn.Block | None) -> Attrs:
