@@ -144,6 +144,13 @@ class Journey:
 
     def is_exit(self, key: str) -> bool:
         """An exit checkpoint of its phase: a goal, or needed by something outside it."""
+        return key in self._exits
+
+    @cached_property
+    def _exits(self) -> frozenset[str]:
+        return frozenset(k for k in self.phase_of if self._leaves_phase(k))
+
+    def _leaves_phase(self, key: str) -> bool:
         phase = self.phase_of.get(key)
         if phase is None:
             return False
