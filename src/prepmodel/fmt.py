@@ -11,8 +11,6 @@ follows the canonical style in ``docs/formatting.md``.
 from __future__ import annotations
 
 import difflib
-import functools
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +19,7 @@ from prepmodel import syntax as syn
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.model import Model, build
 from prepmodel.names import quote, render_name
+from prepmodel.textwidth import width
 
 WIDTH = 100
 """Lines longer than this (in display columns) are wrapped."""
@@ -78,19 +77,6 @@ class _Gap:
     @property
     def forced(self) -> bool:
         return self.trailing is not None or bool(self.own)
-
-
-@functools.lru_cache(maxsize=65536)
-def width(text: str) -> int:
-    """Display columns: East Asian wide and full-width characters count 2, combining 0."""
-    if text.isascii():
-        return len(text)  # printable ASCII is one column a character (the common case)
-    total = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return total
 
 
 def normalise_newlines(text: str) -> str:

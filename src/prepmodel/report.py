@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import unicodedata
 from typing import Any
 
 from prepmodel.diagnostics import CODES, Diagnostic, summary
+from prepmodel.textwidth import width as display_width
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 _GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def display_width(text: str) -> int:
-    """Terminal columns of ``text``: wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def caret_line(source_line: str, column: int, width: int) -> str:
