@@ -298,16 +298,7 @@ def render(
         print_diagnostics([a], err=True)
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
-    focus_key = None
-    if focus is not None:
-        from prepmodel.model import identity
-        from prepmodel.rules.gaps import did_you_mean
-
-        focus_key = identity(focus)
-        if focus_key not in a.model.deliverables:
-            close = did_you_mean(focus, [d.name for d in a.model.deliverables.values()])
-            extra = f"; did you mean '{close}'?" if close else ""
-            fail(f"no deliverable named '{focus}'{extra}")
+    focus_key = find_key(a, focus, list(a.model.deliverables), "deliverable")
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
                              focus=focus_key, depth=depth)
     try:
@@ -366,12 +357,6 @@ def _diff_side(spec: str) -> tuple[bytes, str]:
     return data, "<stdin>" if spec == "-" else spec
 
 
-def _syntax_only(a: Analysis) -> Analysis:
-    import dataclasses
-
-    return dataclasses.replace(a, diagnostics=[d for d in a.diagnostics if d.code == "PS01"])
-
-
 @app.command()
 def diff(
     old: Annotated[
@@ -406,7 +391,7 @@ def diff(
     from prepmodel.analysis import analyse_pair
 
     sides = analyse_pair(_diff_side(old), _diff_side(new))
-    broken = [_syntax_only(a) for a in sides if not a.syntax_ok]
+    broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
     if broken:
         print_diagnostics(broken, err=True)
         raise typer.Exit(EXIT_FAILED)
@@ -503,7 +488,7 @@ def fmt_command(
             status = max(status, EXIT_FAILED)
             continue
         if result is None or not result.ok:
-            print_diagnostics([_syntax_only(analyse_bytes(data, shown))], err=True)
+            print_diagnostics([analyse_bytes(data, shown, rules=False)], err=True)
             status = max(status, EXIT_FAILED)
             continue
         new = result.text.encode("utf-8")
@@ -525,19 +510,29 @@ def fmt_command(
 
 def resolve_goal(a: Analysis, goal: str | None) -> str | None:
     """The key of the goal the user named; exit 2 with a suggestion when there is none."""
-    if goal is None:
+    return find_key(a, goal, list(a.model.goals), "goal")
+
+
+def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str | None:
+    """The key among ``keys`` that ``name`` denotes (same identity), or exit 2 with the
+    closest spelling (or the list, when it is short)."""
+    if name is None:
         return None
     from prepmodel.model import identity
     from prepmodel.rules.gaps import did_you_mean
 
-    key = identity(goal)
-    if key in a.model.goals:
+    key = identity(name)
+    if key in keys:
         return key
-    names = [a.model.name(k) for k in a.model.goals]
-    close = did_you_mean(goal, names)
-    hint = f"; did you mean '{close}'?" if close else (
-        f"; the goals are: {', '.join(names)}" if names else "; the model has no goal")
-    fail(f"no goal named '{goal}'{hint}")
+    names = [a.model.name(k) for k in keys]
+    close = did_you_mean(name, names)
+    if close:
+        hint = f"; did you mean '{close}'?"
+    elif names and len(names) <= 10:
+        hint = f"; the {what}s are: {', '.join(names)}"
+    else:
+        hint = "" if names else f"; the model has no {what}"
+    fail(f"no {what} named '{name}'{hint}")
 
 
 def write_atomic(path: Path, data: bytes) -> None:
