@@ -16,10 +16,12 @@ NEW = OLD.replace("導入計画書".encode(), "導入計画シート".encode()).
     b"{ work: KPI", b"{ work: KPI2")
 
 
+@pytest.mark.parametrize("journeys", [False, True], ids=["model", "model+journey"])
 @pytest.mark.parametrize("threshold", [0, 10**9], ids=["forked", "in-process"])
-def test_same_diff_either_way(monkeypatch: pytest.MonkeyPatch, threshold: int) -> None:
+def test_same_diff_either_way(monkeypatch: pytest.MonkeyPatch, threshold: int,
+                              journeys: bool) -> None:
     monkeypatch.setattr(analysis, "PARALLEL_BYTES", threshold)
-    a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"))
+    a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=journeys)
     serial = semantic_diff(analyse_bytes(OLD, "old.prep", rules=False),
                            analyse_bytes(NEW, "new.prep", rules=False))
     assert diff_json(semantic_diff(a, b)) == diff_json(serial)
@@ -35,3 +37,16 @@ def test_syntax_error_on_the_forked_side_is_reported(monkeypatch: pytest.MonkeyP
     assert [d.code for d in b.diagnostics] == ["PS01"]
     _a, b = analyse_pair((OLD, "old.prep"), (b"goal \xff\n", "new.prep"))
     assert [d.code for d in b.diagnostics] == ["PS01"]
+
+
+def test_journey_sent_back_from_the_child_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    _a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True)
+    assert "journey" in b.__dict__  # restored from the child, not computed here
+    here = analyse_bytes(NEW, "new.prep", rules=False).journey
+    sent = b.journey
+    assert [(s.number, s.key) for s in sent.steps] == [(s.number, s.key) for s in here.steps]
+    assert sent.step_of == here.step_of
+    for goal in b.model.goals:
+        assert sent.goal(goal) == here.goal(goal)
+        assert sent.goal(goal).critical_path == here.goal(goal).critical_path != ()

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from prepmodel.config import Config
 from prepmodel.diagnostics import Diagnostic, Severity
@@ -117,14 +118,16 @@ PARALLEL_BYTES = 400_000
 
 
 def analyse_pair(
-    first: tuple[bytes, str], second: tuple[bytes, str], *, rules: bool = False
+    first: tuple[bytes, str], second: tuple[bytes, str], *, rules: bool = False,
+    journeys: bool = False,
 ) -> tuple[Analysis, Analysis]:
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
     Parsing is pure Python, so two sides take twice as long on one core; this machine has
     at least two. The child sends back only the model (pickled; a tenth of the parse
-    time); the graph is rebuilt here. When the child's side has syntax errors, or fork is
-    not available, or anything goes wrong, the side is analysed here as usual.
+    time), and with ``journeys`` each goal's journey too; the graph is rebuilt here. When
+    the child's side has syntax errors, or fork is not available, or anything goes wrong,
+    the side is analysed here as usual.
     """
     import multiprocessing
     import os
@@ -142,8 +145,13 @@ def analyse_pair(
 
     def child() -> None:
         analysis = analyse_bytes(data_b, path_b, rules=rules)
-        payload = None if analysis.diagnostics else analysis.model
-        send.send_bytes(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        payload = None
+        if not analysis.diagnostics:
+            state = analysis.journey.export() if journeys else None
+            payload = (analysis.model, state)
+        with _no_gc():
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+        send.send_bytes(data)
         send.close()
 
     worker = context.Process(target=child, daemon=True)
@@ -152,19 +160,27 @@ def analyse_pair(
     worker.start()
     send.close()
     a = analyse_bytes(data_a, path_a, rules=rules)
-    model: Model | None = None
+    if journeys and a.syntax_ok:
+        with _no_gc():
+            a.journey.export()  # work done while the child finishes
+    payload: tuple[Model, Any] | None = None
     try:
-        model = pickle.loads(receive.recv_bytes())
+        with _no_gc():
+            payload = pickle.loads(receive.recv_bytes())
     except (EOFError, OSError, pickle.UnpicklingError):
-        model = None
+        payload = None
     finally:
         receive.close()
         worker.join()
-    if model is None:
+    if payload is None:
         return a, analyse_bytes(data_b, path_b, rules=rules)
+    model, state = payload
     text = data_b.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     # The side's syntax objects stay in the child: a diff needs only the model.
     source = SourceFile(path_b, text, (), (), ())
-    return a, Analysis(source, model, [], ModelGraph(model))
+    b = Analysis(source, model, [], ModelGraph(model))
+    if state is not None:
+        b.__dict__["journey"] = Journey.restore(b.graph, state)
+    return a, b

@@ -390,7 +390,7 @@ def diff(
         fail(f"{output}: the union diagram is written as .svg or .dot")
     from prepmodel.analysis import analyse_pair
 
-    sides = analyse_pair(_diff_side(old), _diff_side(new))
+    sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
     broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
     if broken:
         print_diagnostics(broken, err=True)
@@ -432,7 +432,7 @@ def git_diff_driver(
     path, new_path = args[0], args[7] if len(args) == 9 else args[0]
     data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
     labels = [f"a/{path}", f"b/{new_path}"]
-    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]))
+    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True)
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
     typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)

@@ -55,7 +55,17 @@ class GoalJourney:
     key: str
     checkpoints: tuple[Checkpoint, ...]
     route_dependent: tuple[str, ...]
-    critical_path: tuple[str, ...]
+    journey: Journey | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def critical_path(self) -> tuple[str, ...]:
+        """Computed when asked for: it needs every deliverable's depth, which the
+        checkpoint list and the diff do not."""
+        return self.journey.critical_path(self.key) if self.journey is not None else ()
+
+    def detached(self) -> GoalJourney:
+        """The same facts without the reference to the journey (to send elsewhere)."""
+        return GoalJourney(self.key, self.checkpoints, self.route_dependent)
 
 
 @dataclass
@@ -82,6 +92,23 @@ class Journey:
     @property
     def model(self) -> Model:
         return self.graph.model
+
+    # --- sending a journey to another process (prepmodel.analysis.analyse_pair) --------
+    def export(self) -> tuple[list[Step], dict[str, int], dict[str, GoalJourney]]:
+        """Steps, step numbers and every goal's journey, without the graph (pickle it
+        together with the model, so the routes in the steps stay the model's own)."""
+        goals = {k: self.goal(k).detached() for k in self.model.goals}
+        return self.steps, self.step_of, goals
+
+    @classmethod
+    def restore(cls, graph: ModelGraph,
+                state: tuple[list[Step], dict[str, int], dict[str, GoalJourney]]) -> Journey:
+        """The journey :meth:`export` described, on ``graph`` (built from the same model)."""
+        steps, step_of, goals = state
+        j = cls(graph, steps, step_of)
+        for k, gj in goals.items():
+            j._goals[k] = GoalJourney(gj.key, gj.checkpoints, gj.route_dependent, j)
+        return j
 
     def name(self, key: str) -> str:
         return self.model.name(key)
@@ -181,7 +208,7 @@ class Journey:
                                               self.is_exit(k)))
             else:
                 dependent.append(k)
-        return GoalJourney(key, tuple(checkpoints), tuple(dependent), self.critical_path(key))
+        return GoalJourney(key, tuple(checkpoints), tuple(dependent), self)
 
     def goals(self) -> list[GoalJourney]:
         return [self.goal(k) for k in self.model.goals]

@@ -3,7 +3,8 @@
 It produces exactly the terminals of ``grammar/prep.lark`` with one compiled regular
 expression, and decides the one context-dependent thing itself: a keyword (`goal`,
 `phase`, ...) is a keyword only where a statement starts, i.e. at brace depth 0 after the
-start of the file, a `;`, or a line end that does not follow a comma. Comments are kept
+start of the file, a `;`, or a line end that does not follow a comma (such a line end is
+not a token at all: the list goes on). Comments are kept
 in ``PrepLexer.comments`` for the formatter and for ``# prep: ignore``.
 """
 
@@ -25,16 +26,24 @@ KEYWORDS = {
 _PUNCT = {",": "COMMA", ":": "COLON", ";": "SEMICOLON", "=": "EQUAL", "{": "LBRACE",
           "}": "RBRACE", "<-": "ARROW"}
 
+# Each match eats the horizontal white space before its token, so white space costs no
+# loop turn of its own; END matches white space at the end of the text.
 _TOKENS = re.compile(
-    r"""(?P<WS>[^\S\n]+)
-      | (?P<NL>(?:\r?\n)+)
+    r"""[^\S\n]*(?:
+        (?P<NL>(?:\r?\n)+)
       | (?P<COMMENT>\#[^\n]*)
       | (?P<QUOTED>"(?:[^"\\\n]|\\.)*")
       | (?P<PUNCT><-|[,:;={}])
       | (?P<NAME>[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*)
-      | (?P<ERROR>.)""",
+      | (?P<END>\Z)
+      | (?P<ERROR>.))""",
     re.VERBOSE | re.DOTALL,
 )
+
+# Terminals whose value no rule looks at (Lark's child filters drop them). With
+# ``scan(..., fast=True)`` they are one shared token each, for the driver in
+# prepmodel.lalr_driver, which only reads their type.
+FILTERED = frozenset({"_NL", "COMMA", "COLON", "SEMICOLON", "EQUAL"})
 
 
 def _token(kind: str, value: str, start: int, line: int, column: int, end_line: int,
@@ -63,58 +72,79 @@ class PrepLexer(Lexer):
         self.lexer_conf = lexer_conf
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        text: str = lexer_state.text.text
-        comments = PrepLexer.comments
-        line = 1
-        line_start = 0
-        depth = 0
-        last = ""  # type of the last token sent, "" at the start of the file
-        newline = True
-        for m in _TOKENS.finditer(text):
-            kind = m.lastgroup
-            start = m.start()
-            if kind == "WS":
-                continue
-            if kind == "NL":
-                value = m.group()
-                tok = _token("_NL", value, start, line, start - line_start + 1, line,
-                             start - line_start + 2, m.end())
-                line += value.count("\n")
-                line_start = m.end()
-                newline = True
-                yield tok
-                continue
-            column = start - line_start + 1
-            value = m.group()
-            if kind == "COMMENT":
-                comments.append((value.rstrip("\r"), line, column))
-                continue
-            if kind == "ERROR":
-                raise self._error(text, start, line, column, parser_state)
-            end_col = column + len(value)
-            if kind == "PUNCT":
-                kind = _PUNCT[value]
-                if kind == "LBRACE":
-                    depth += 1
-                elif kind == "RBRACE" and depth:
-                    depth -= 1
-            elif kind == "QUOTED":
-                kind = "NAME"  # one terminal for both: the transformer looks at the quote
-            elif value in KEYWORDS and depth == 0 and (
-                last in ("", "SEMICOLON") or (newline and last != "COMMA")
-            ):
-                kind = KEYWORDS[value]
-            assert kind is not None
-            last = kind
-            newline = False
-            yield _token(kind, value, start, line, column, line, end_col, m.end())
+        return scan(lexer_state.text.text, PrepLexer.comments, parser_state)
 
-    @staticmethod
-    def _error(text: str, pos: int, line: int, column: int, parser_state: Any) -> Exception:
-        allowed: set[str] = set()
-        with contextlib.suppress(AttributeError, KeyError, IndexError):
-            allowed = set(parser_state.parse_conf.parse_table.states[parser_state.position])
-        error: Exception = UnexpectedCharacters(  # type: ignore[no-untyped-call]
-            text, pos, line, column, allowed=allowed, state=parser_state
-        )
-        return error
+
+def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = None,
+         *, fast: bool = False) -> Iterator[Token]:
+    """The tokens of ``text``; comments go to ``comments`` as (text, line, column).
+
+    An unknown character raises lark's ``UnexpectedCharacters`` (with the terminals the
+    parser state allows, when there is one). ``fast``: see ``FILTERED``."""
+    line = 1
+    line_start = 0
+    depth = 0
+    last = ""  # type of the last token sent, "" at the start of the file
+    newline = True
+    shared = {k: _token(k, "", 0, 0, 0, 0, 0, 0) for k in FILTERED} if fast else None
+    for m in _TOKENS.finditer(text):
+        kind = m.lastgroup
+        assert kind is not None
+        start = m.start(kind)
+        if kind == "NL":
+            end = m.end()
+            if last == "COMMA":  # a list goes on: the line end is not a separator
+                line += text.count("\n", start, end)
+                line_start = end
+                continue
+            value = text[start:end]
+            if shared is None:
+                tok = _token("_NL", value, start, line, start - line_start + 1, line,
+                             start - line_start + 2, end)
+            else:
+                tok = shared["_NL"]
+            line += value.count("\n")
+            line_start = end
+            newline = True
+            yield tok
+            continue
+        column = start - line_start + 1
+        end = m.end()
+        value = text[start:end]
+        if kind == "COMMENT":
+            comments.append((value.rstrip("\r"), line, column))
+            continue
+        if kind == "END":
+            continue
+        if kind == "ERROR":
+            raise _error(text, start, line, column, parser_state)
+        if kind == "PUNCT":
+            kind = _PUNCT[value]
+            if kind == "LBRACE":
+                depth += 1
+            elif kind == "RBRACE" and depth:
+                depth -= 1
+            elif shared is not None and kind in shared:
+                last = kind
+                newline = False
+                yield shared[kind]
+                continue
+        elif kind == "QUOTED":
+            kind = "NAME"  # one terminal for both: the transformer looks at the quote
+        elif value in KEYWORDS and depth == 0 and (
+            last in ("", "SEMICOLON") or (newline and last != "COMMA")
+        ):
+            kind = KEYWORDS[value]
+        last = kind
+        newline = False
+        yield _token(kind, value, start, line, column, line, column + end - start, end)
+
+
+def _error(text: str, pos: int, line: int, column: int, parser_state: Any) -> Exception:
+    allowed: set[str] = set()
+    with contextlib.suppress(AttributeError, KeyError, IndexError):
+        allowed = set(parser_state.parse_conf.parse_table.states[parser_state.position])
+    error: Exception = UnexpectedCharacters(  # type: ignore[no-untyped-call]
+        text, pos, line, column, allowed=allowed, state=parser_state
+    )
+    return error

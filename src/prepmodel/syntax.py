@@ -178,7 +178,7 @@ def _end_of(children: list[Any]) -> Span:
     last = children[-1]
     if isinstance(last, Block | Name):
         return last.span
-    if isinstance(last, tuple):
+    if isinstance(last, list):
         return last[-1].span  # type: ignore[no-any-return]
     return _tok_span(last)
 
@@ -193,12 +193,18 @@ def _name(tok: Token) -> Name:
 class _Build(Transformer[Token, Any]):
     """Lark tree -> syntax objects. Runs inside the LALR parser (no tree is kept)."""
 
-    def name_list(self, children: list[Token]) -> tuple[Name, ...]:
-        return tuple(map(_name, children))
+    def name_list(self, children: list[Any]) -> list[Name]:
+        # name_list: NAME | name_list COMMA NAME -- one list, grown in place.
+        if len(children) == 1:
+            return [_name(children[0])]
+        names: list[Name] = children[0]
+        names.append(_name(children[2]))
+        return names
 
-    def attr(self, children: list[Token]) -> Attr:
-        names = tuple(map(_name, children))
-        return Attr(names[0], names[1:], _join(names[0].span, names[-1].span))
+    def attr(self, children: list[Any]) -> Attr:
+        key = _name(children[0])
+        values: list[Name] = children[2]
+        return Attr(key, tuple(values), _join(key.span, values[-1].span))
 
     def block(self, children: list[Any]) -> Block:
         attrs = tuple(c for c in children if isinstance(c, Attr))
@@ -212,20 +218,20 @@ class _Build(Transformer[Token, Any]):
     def decl_stmt(self, children: list[Any]) -> DeclStmt:
         keyword: DeclKind = str(children[0])  # type: ignore[assignment]
         span = _join(_tok_span(children[0]), _end_of(children))
-        return DeclStmt(keyword, children[1], _block_of(children), span)
+        return DeclStmt(keyword, tuple(children[1]), _block_of(children), span)
 
     def assembly(self, children: list[Any]) -> AssemblyStmt:
         output = _name(children[0])
         span = _join(output.span, _end_of(children))
-        return AssemblyStmt(output, children[2], _block_of(children), span)
+        return AssemblyStmt(output, tuple(children[2]), _block_of(children), span)
 
     def group_stmt(self, children: list[Any]) -> GroupStmt:
         span = _join(_tok_span(children[0]), _end_of(children))
-        return GroupStmt(_name(children[1]), children[2], _block_of(children), span)
+        return GroupStmt(_name(children[1]), tuple(children[2]), _block_of(children), span)
 
     def phase_stmt(self, children: list[Any]) -> PhaseStmt:
         span = _join(_tok_span(children[0]), _end_of(children))
-        return PhaseStmt(_name(children[1]), children[2], _block_of(children), span)
+        return PhaseStmt(_name(children[1]), tuple(children[2]), _block_of(children), span)
 
     def import_stmt(self, children: list[Any]) -> ImportStmt:
         path = _name(children[1])
@@ -238,6 +244,29 @@ class _Build(Transformer[Token, Any]):
 def _block_of(children: list[Any]) -> Block | None:
     last = children[-1] if children else None
     return last if isinstance(last, Block) else None
+
+
+@functools.cache
+def _tables() -> Any:
+    from prepmodel.lalr_driver import tables
+
+    return tables(_parser()[0])
+
+
+def _fast_parse(text: str, comments: list[tuple[str, int, int]]) -> list[Statement] | None:
+    """Lark's tables driven by :mod:`prepmodel.lalr_driver`; None when the text has a
+    syntax error (the caller then asks Lark itself, for the error's details)."""
+    from lark.exceptions import UnexpectedCharacters
+
+    from prepmodel.lalr_driver import Rejected, run
+    from prepmodel.lexer import scan
+
+    try:
+        statements: list[Statement] = run(_tables(), scan(text, comments, fast=True))
+    except (Rejected, UnexpectedCharacters):
+        comments.clear()
+        return None
+    return statements
 
 
 @functools.cache
@@ -287,7 +316,9 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
     lark, comments = _parser()
     work = text
     diagnostics: list[Diagnostic] = []
-    while True:
+    comments.clear()
+    fast = _fast_parse(text, comments)
+    while fast is None:
         comments.clear()
         try:
             statements: list[Statement] = lark.parse(work)  # type: ignore[assignment]
@@ -303,6 +334,8 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
                 statements = []
                 break
             work = new_work
+    else:
+        statements = fast
     kept = tuple(Comment(t, line, col) for t, line, col in comments)
     return SourceFile(path, text, tuple(statements), kept, tuple(diagnostics))
 

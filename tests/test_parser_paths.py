@@ -1,0 +1,96 @@
+"""The fast LALR driver (prepmodel.lalr_driver) and Lark's own parser agree.
+
+`syntax.parse` runs Lark's tables through a tight loop and asks `Lark.parse` only when the
+text does not parse. Both must give the same statements and comments for every text the
+loop accepts, and the loop must accept exactly what Lark accepts.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedInput
+
+from prepmodel import syntax
+
+from .conftest import ROOT, SAMPLES
+from .test_fuzz import TOKENS, mutated_samples
+
+FAST = settings(max_examples=150, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def both(text: str) -> tuple[object, object]:
+    """(fast result, Lark result); None for a path that rejects the text."""
+    lark, comments = syntax._parser()
+    fast_comments: list[tuple[str, int, int]] = []
+    fast = syntax._fast_parse(text, fast_comments)
+    fast_result = None if fast is None else (fast, fast_comments)
+    comments.clear()
+    try:
+        slow = lark.parse(text)
+        slow_result: object = (slow, list(comments))
+    except UnexpectedInput:
+        slow_result = None
+    return fast_result, slow_result
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    out = tmp_path_factory.mktemp("generated")
+    files = []
+    for lang in ("en", "ja", "mixed"):
+        path = out / f"m300-{lang}.prep"
+        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "300",
+                        "--lang", lang, "-o", str(path)], check=True, capture_output=True)
+        files.append(path)
+    return files
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.prep")), ids=lambda p: p.name)
+def test_samples_same_either_way(path: Path) -> None:
+    text = path.read_text("utf-8")
+    fast, slow = both(text)
+    assert fast == slow
+    if path.name != "broken.prep":
+        assert fast is not None and fast[0]  # type: ignore[index]
+
+
+def test_generated_models_same_either_way(generated: list[Path]) -> None:
+    for path in generated:
+        fast, slow = both(path.read_text("utf-8"))
+        assert fast is not None and fast == slow, path.name
+
+
+def test_lists_over_several_lines_with_comments() -> None:
+    text = 'goal A\nA <- B,  # first\n  C,\n\n  "D" { work: x,\n y; by: Z }\n'
+    fast, slow = both(text)
+    assert fast is not None and fast == slow
+    statements, comments = fast  # type: ignore[misc]
+    (_, assembly) = statements
+    assert [n.text for n in assembly.inputs] == ["B", "C", "D"]
+    assert assembly.inputs[2].span.line == 5
+    assert comments == [("# first", 2, 10)]
+
+
+@FAST
+@given(st.lists(st.sampled_from(TOKENS), max_size=60).map("".join))
+def test_random_token_soup_same_either_way(text: str) -> None:
+    fast, slow = both(text)
+    assert fast == slow
+
+
+@FAST
+@given(mutated_samples())
+def test_mutated_samples_same_either_way(data: bytes) -> None:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    fast, slow = both(text.removeprefix("\ufeff"))
+    assert fast == slow
