@@ -8,7 +8,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from prepmodel.config import Config
 from prepmodel.diagnostics import Diagnostic, Severity
@@ -124,15 +123,16 @@ def analyse_pair(
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
     Parsing is pure Python, so two sides take twice as long on one core; this machine has
-    at least two. The child sends back only the model (pickled; a tenth of the parse
-    time), and with ``journeys`` each goal's journey too; the graph is rebuilt here. When
+    at least two. The child sends back only the model (:mod:`prepmodel.wire`), and with
+    ``journeys`` each goal's journey too; the graph is rebuilt here. When
     the child's side has syntax errors, or fork is not available, or anything goes wrong,
     the side is analysed here as usual.
     """
     import multiprocessing
     import os
-    import pickle
     import sys
+
+    from prepmodel import wire
 
     (data_a, path_a), (data_b, path_b) = first, second
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
@@ -145,12 +145,11 @@ def analyse_pair(
 
     def child() -> None:
         analysis = analyse_bytes(data_b, path_b, rules=rules)
-        payload = None
+        data = b""  # syntax errors: the parent analyses this side itself, to report them
         if not analysis.diagnostics:
-            state = analysis.journey.export() if journeys else None
-            payload = (analysis.model, state)
-        with _no_gc():
-            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            with _no_gc():
+                state = analysis.journey.export() if journeys else None
+                data = wire.dumps(analysis.model, state)
         send.send_bytes(data)
         send.close()
 
@@ -163,11 +162,13 @@ def analyse_pair(
     if journeys and a.syntax_ok:
         with _no_gc():
             a.journey.export()  # work done while the child finishes
-    payload: tuple[Model, Any] | None = None
+    payload: tuple[Model, wire.JourneyState | None] | None = None
     try:
-        with _no_gc():
-            payload = pickle.loads(receive.recv_bytes())
-    except (EOFError, OSError, pickle.UnpicklingError):
+        data = receive.recv_bytes()
+        if data:
+            with _no_gc():
+                payload = wire.loads(data)
+    except (EOFError, OSError, ValueError, TypeError):
         payload = None
     finally:
         receive.close()

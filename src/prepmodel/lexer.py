@@ -19,6 +19,11 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, LexerState
 
+from prepmodel.span import Span
+from prepmodel.syntax import Name, unescape
+
+_span = tuple.__new__
+
 KEYWORDS = {
     "model": "MODEL", "goal": "GOAL", "external": "EXTERNAL", "deliverable": "DELIVERABLE",
     "group": "GROUP", "phase": "PHASE", "role": "ROLE", "import": "IMPORT",
@@ -80,7 +85,10 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
     """The tokens of ``text``; comments go to ``comments`` as (text, line, column).
 
     An unknown character raises lark's ``UnexpectedCharacters`` (with the terminals the
-    parser state allows, when there is one). ``fast``: see ``FILTERED``."""
+    parser state allows, when there is one). With ``fast`` (for prepmodel.lalr_driver,
+    which reads only ``.type`` and passes values on to the transformer) a name comes as the
+    :class:`~prepmodel.syntax.Name` itself and a token in ``FILTERED`` as one shared
+    token."""
     line = 1
     line_start = 0
     depth = 0
@@ -130,11 +138,23 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
                 yield shared[kind]
                 continue
         elif kind == "QUOTED":
+            if fast:
+                last = "NAME"
+                newline = False
+                yield Name(unescape(value), True,  # type: ignore[misc]
+                           _span(Span, (line, column, line, column + end - start)))
+                continue
             kind = "NAME"  # one terminal for both: the transformer looks at the quote
         elif value in KEYWORDS and depth == 0 and (
             last in ("", "SEMICOLON") or (newline and last != "COMMA")
         ):
             kind = KEYWORDS[value]
+        elif fast:  # a bare name
+            last = "NAME"
+            newline = False
+            yield Name(value, False,  # type: ignore[misc]
+                       _span(Span, (line, column, line, column + end - start)))
+            continue
         last = kind
         newline = False
         yield _token(kind, value, start, line, column, line, column + end - start, end)

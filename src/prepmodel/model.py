@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -31,6 +32,22 @@ def identity(text: str) -> str:
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+
+_M = TypeVar("_M", bound=BaseModel)
+_set = object.__setattr__
+
+
+def construct(cls: type[_M], values: dict[str, Any]) -> _M:
+    """A model from trusted values for *every* field, without validation: what pydantic's
+    ``model_construct`` does, minus its per-field default handling (a third of the cost of
+    building a 10,000-deliverable model). Equal to the ``model_construct`` result."""
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    _set(obj, "__pydantic_fields_set__", set(values))
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
 
 
 Attrs = dict[str, tuple[str, ...]]
@@ -146,7 +163,7 @@ class _Builder:
             self.info[key] = {"name": text, "span": name.span, "attrs": {}}
             self.spellings[key] = []
         elif text != info["name"]:
-            self.spellings[key].append(Spelling.model_construct(text=text, span=name.span))
+            self.spellings[key].append(construct(Spelling, {"text": text, "span": name.span}))
         return key
 
     def mark(self, key: str, flag: str) -> None:
@@ -197,10 +214,11 @@ def build(source: syn.SourceFile) -> Model:
         elif isinstance(st, syn.AssemblyStmt):
             out = b.see(st.output)
             ins = _unique(b, st.inputs)
-            routes.append(Route.model_construct(
-                index=len(routes), output=out, inputs=tuple(ins), attrs=_attrs(st.block),
-                span=st.span, output_span=st.output.span, input_spans=tuple(ins.values()),
-            ))
+            routes.append(construct(Route, {
+                "index": len(routes), "output": out, "inputs": tuple(ins),
+                "attrs": _attrs(st.block), "span": st.span, "output_span": st.output.span,
+                "input_spans": tuple(ins.values()),
+            }))
         elif isinstance(st, syn.GroupStmt):
             g = b.see(st.name)
             members = _unique(b, st.members)
@@ -214,16 +232,16 @@ def build(source: syn.SourceFile) -> Model:
                                 member_spans=tuple(members.values())))
 
     deliverables = {
-        k: Deliverable.model_construct(
-            key=k,
-            name=str(v["name"]),
-            span=v["span"],
-            goal=bool(v.get("goal")),
-            external=bool(v.get("external")),
-            declared=bool(v.get("declared")),
-            attrs=v["attrs"],
-            spellings=tuple(b.spellings[k]),
-        )
+        k: construct(Deliverable, {
+            "key": k,
+            "name": str(v["name"]),
+            "span": v["span"],
+            "goal": bool(v.get("goal")),
+            "external": bool(v.get("external")),
+            "declared": bool(v.get("declared")),
+            "attrs": v["attrs"],
+            "spellings": tuple(b.spellings[k]),
+        })
         for k, v in b.info.items()
     }
     groups: dict[str, Group] = {}

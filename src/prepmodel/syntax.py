@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
@@ -31,6 +31,7 @@ class Name:
     text: str
     quoted: bool
     span: Span
+    type: ClassVar[str] = "NAME"  # the terminal, when the fast lexer sends a Name as is
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +184,10 @@ def _end_of(children: list[Any]) -> Span:
     return _tok_span(last)
 
 
-def _name(tok: Token) -> Name:
+def _name(tok: Token | Name) -> Name:
+    if type(tok) is Name:
+        return tok
+    assert isinstance(tok, Token)
     span = Span(tok.line, tok.column, tok.end_line, tok.end_column)  # type: ignore[arg-type]
     if tok.startswith('"'):
         return Name(unescape(str(tok)), True, span)
@@ -206,12 +210,15 @@ class _Build(Transformer[Token, Any]):
         values: list[Name] = children[2]
         return Attr(key, tuple(values), _join(key.span, values[-1].span))
 
+    def attrs(self, children: list[Any]) -> list[Attr]:
+        return _grow(children)
+
     def block(self, children: list[Any]) -> Block:
-        attrs = tuple(c for c in children if isinstance(c, Attr))
-        return Block(attrs, _join(_tok_span(children[0]), _tok_span(children[-1])))
+        # block: LBRACE attrs RBRACE
+        return Block(tuple(children[1]), _join(_tok_span(children[0]), _tok_span(children[2])))
 
     def model_stmt(self, children: list[Any]) -> ModelStmt:
-        title = next((_name(c) for c in children[1:] if isinstance(c, Token)), None)
+        title = next((_name(c) for c in children[1:] if isinstance(c, Token | Name)), None)
         span = _join(_tok_span(children[0]), _end_of(children))
         return ModelStmt(title, _block_of(children), span)
 
@@ -237,8 +244,25 @@ class _Build(Transformer[Token, Any]):
         path = _name(children[1])
         return ImportStmt(path, _join(_tok_span(children[0]), path.span))
 
+    def statements(self, children: list[Any]) -> list[Statement]:
+        return _grow(children)
+
     def start(self, children: list[Any]) -> list[Statement]:
-        return [c for c in children if not isinstance(c, Token)]
+        return children[0]  # type: ignore[no-any-return]
+
+
+def _grow(children: list[Any]) -> list[Any]:
+    """``items: item? | items SEP item?``: one list, grown in place. The separator is gone
+    (a filtered ``_NL``) or a token or, from the fast driver, None; an item is neither."""
+    if not children:
+        return []
+    first = children[0]
+    items: list[Any] = first if type(first) is list else [first]
+    if len(children) > 1:
+        last = children[-1]
+        if last is not None and not isinstance(last, Token):
+            items.append(last)
+    return items
 
 
 def _block_of(children: list[Any]) -> Block | None:

@@ -1,0 +1,72 @@
+"""`prepmodel.wire`: a model and its journey survive the trip to another process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from prepmodel import wire
+from prepmodel.analysis import analyse_bytes
+from prepmodel.graph import ModelGraph
+from prepmodel.journey import Journey
+
+from .conftest import ROOT, SAMPLES
+
+
+def _files(tmp: Path) -> list[Path]:
+    out = [p for p in sorted(SAMPLES.glob("*.prep")) if p.name != "broken.prep"]
+    path = tmp / "m400-mixed.prep"
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "400",
+                    "--lang", "mixed", "-o", str(path)], check=True, capture_output=True)
+    return [*out, path]
+
+
+@pytest.mark.parametrize("with_journey", [False, True])
+def test_round_trip_is_equal(tmp_path: Path, with_journey: bool) -> None:
+    for path in _files(tmp_path):
+        a = analyse_bytes(path.read_bytes(), str(path), rules=False)
+        state = a.journey.export() if with_journey else None
+        model, back = wire.loads(wire.dumps(a.model, state))
+        assert model == a.model, path.name
+        assert model.groups.keys() == a.model.groups.keys()
+        assert [type(r.span).__name__ for r in model.routes[:1]] in ([], ["Span"])
+        if not with_journey:
+            assert back is None
+            continue
+        assert back is not None
+        j = Journey.restore(ModelGraph(model), back)
+        assert [(s.number, s.key, s.routes) for s in j.steps] == \
+            [(s.number, s.key, s.routes) for s in a.journey.steps]
+        assert j.step_of == a.journey.step_of
+        for goal in model.goals:
+            assert j.goal(goal) == a.journey.goal(goal)
+            assert j.goal(goal).critical_path == a.journey.goal(goal).critical_path
+
+
+def test_model_with_spellings_roles_groups_and_phases() -> None:
+    text = (
+        'model "M" { lang: ja }\nrole 営業 { title: Sales }\ngoal "Paid  bill"\n'
+        "external X\ngroup G = A, B { note: n }\ngroup G = A\nphase P: A, B\n"
+        '"Paid bill" <- G, "paid bill 2"\nA <- X { by: 営業 }\nB <- X\n"paid bill 2" <- Ｘ\n'
+    ).encode()
+    a = analyse_bytes(text, "m.prep", rules=False)
+    assert any(d.spellings for d in a.model.deliverables.values())
+    model, _ = wire.loads(wire.dumps(a.model))
+    assert model == a.model
+    assert model.groups["G"] is model.group_statements[0]
+
+
+def test_construct_equals_pydantic_model_construct() -> None:
+    from prepmodel.model import Route, construct
+    from prepmodel.span import Span
+
+    values = {"index": 0, "output": "A", "inputs": ("B",), "attrs": {"work": ("x",)},
+              "span": Span(1, 1, 1, 7), "output_span": Span(1, 1, 1, 2),
+              "input_spans": (Span(1, 6, 1, 7),)}
+    ours = construct(Route, dict(values))
+    theirs = Route.model_construct(**values)
+    assert ours == theirs and ours.model_fields_set == theirs.model_fields_set
+    assert ours.model_dump() == theirs.model_dump()
