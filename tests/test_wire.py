@@ -70,3 +70,12 @@ def test_construct_equals_pydantic_model_construct() -> None:
     theirs = Route.model_construct(**values)
     assert ours == theirs and ours.model_fields_set == theirs.model_fields_set
     assert ours.model_dump() == theirs.model_dump()
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.prep")), ids=lambda p: p.name)
+def test_built_models_pass_pydantic_validation(path: Path) -> None:
+    """build() skips validation (trusted parser output): the result must still be valid."""
+    from prepmodel.model import Model
+
+    model = analyse_bytes(path.read_bytes(), str(path), rules=False).model
+    assert Model.model_validate(model.model_dump()) == model

@@ -31,7 +31,10 @@ def identity(text: str) -> str:
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    # defer_build: the validation schemas are built on first use (model_dump in the
+    # formatter's self-check, validation in tests), not at every start of `prep`: building
+    # them for these classes took 60 ms. ``build`` constructs from trusted parser output.
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, defer_build=True)
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -198,8 +201,8 @@ def build(source: syn.SourceFile) -> Model:
             if st.keyword == "role":
                 for n in st.names:
                     k = identity(n.text)
-                    roles.setdefault(k, Role(key=k, name=n.text, attrs=_attrs(st.block),
-                                             span=n.span))
+                    roles.setdefault(k, construct(Role, {
+                        "key": k, "name": n.text, "attrs": _attrs(st.block), "span": n.span}))
                 continue
             for n in st.names:
                 k = b.see(n)
@@ -223,13 +226,15 @@ def build(source: syn.SourceFile) -> Model:
             g = b.see(st.name)
             members = _unique(b, st.members)
             b.merge_attrs(g, _attrs(st.block))
-            group_stmts.append(Group(index=len(group_stmts), key=g, members=tuple(members),
-                                     span=st.span, member_spans=tuple(members.values())))
+            group_stmts.append(construct(Group, {
+                "index": len(group_stmts), "key": g, "members": tuple(members),
+                "span": st.span, "member_spans": tuple(members.values())}))
         elif isinstance(st, syn.PhaseStmt):
             members = _unique(b, st.members)
-            phases.append(Phase(index=len(phases), key=identity(st.name.text), name=st.name.text,
-                                members=tuple(members), attrs=_attrs(st.block), span=st.span,
-                                member_spans=tuple(members.values())))
+            phases.append(construct(Phase, {
+                "index": len(phases), "key": identity(st.name.text), "name": st.name.text,
+                "members": tuple(members), "attrs": _attrs(st.block), "span": st.span,
+                "member_spans": tuple(members.values())}))
 
     deliverables = {
         k: construct(Deliverable, {
@@ -247,11 +252,12 @@ def build(source: syn.SourceFile) -> Model:
     groups: dict[str, Group] = {}
     for grp in group_stmts:
         groups.setdefault(grp.key, grp)
-    return Model(
-        path=source.path, title=title, attrs=model_attrs, deliverables=deliverables,
-        routes=tuple(routes), groups=groups, group_statements=tuple(group_stmts),
-        phases=tuple(phases), roles=roles, goals=tuple(goals), externals=tuple(externals),
-    )
+    return construct(Model, {
+        "path": source.path, "title": title, "attrs": model_attrs,
+        "deliverables": deliverables, "routes": tuple(routes), "groups": groups,
+        "group_statements": tuple(group_stmts), "phases": tuple(phases), "roles": roles,
+        "goals": tuple(goals), "externals": tuple(externals),
+    })
 
 
 def _unique(b: _Builder, names: Iterable[syn.Name]) -> dict[str, Span]:
