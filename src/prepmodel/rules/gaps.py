@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rapidfuzz import fuzz, process
-
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.model import identity
 from prepmodel.rules.base import Check, RuleContext
@@ -16,6 +14,8 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
     """The closest spelling among ``candidates``, if one is close enough."""
     if not candidates:
         return None
+    from rapidfuzz import fuzz, process  # imported only when a finding needs a hint
+
     match = process.extractOne(
         identity(name), candidates, scorer=fuzz.WRatio, processor=identity, score_cutoff=75
     )

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rapidfuzz import process
-
 from prepmodel import syntax as syn
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.model import (
@@ -98,6 +96,8 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
             key = attr.key.text
             if key in known:
                 continue
+            from rapidfuzz import process  # only when there is something to suggest
+
             match = process.extractOne(key, known, score_cutoff=60)
             hint = f"did you mean '{match[0]}'?" if match else f"known keys: {', '.join(known)}"
             yield Diagnostic.make(
