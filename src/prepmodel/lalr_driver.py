@@ -22,8 +22,6 @@ from typing import Any
 from lark import Lark, Token
 from lark.parsers.lalr_analysis import Shift
 
-from prepmodel.lexer import FILTERED
-
 
 class Rejected(Exception):
     """The input is not in the language (or not lexable): use Lark's parser for the error."""
@@ -59,24 +57,27 @@ def tables(lark: Lark) -> Tables:
 
 
 def run(t: Tables, tokens: Iterable[Token]) -> Any:
-    """Parse the token stream; the value of the start rule (after the transformer)."""
+    """Parse the token stream; the value of the start rule (after the transformer).
+
+    Tokens in ``lexer.FILTERED`` go on the value stack as they come: Lark's child filters
+    and the transformer's list rules never look at them."""
     states = t.states
-    end_state = t.end
-    state_stack = [t.start]
+    state = t.start
+    state_stack = [state]
     value_stack: list[Any] = []
     push_state = state_stack.append
     push_value = value_stack.append
-    filtered = FILTERED
     for token in tokens:
         kind = token.type
         while True:
             try:
-                shift, arg = states[state_stack[-1]][kind]
+                shift, arg = states[state][kind]
             except KeyError:
                 raise Rejected(kind) from None
             if shift:
-                push_state(arg)
-                push_value(None if kind in filtered else token)
+                state = arg
+                push_state(state)
+                push_value(token)
                 break
             size, callback, origin = arg
             if size:
@@ -86,10 +87,11 @@ def run(t: Tables, tokens: Iterable[Token]) -> Any:
             else:
                 children = []
             push_value(callback(children))
-            push_state(states[state_stack[-1]][origin][1])
+            state = states[state_stack[-1]][origin][1]
+            push_state(state)
     while True:  # end of input: reduce until the start rule is done
         try:
-            shift, arg = states[state_stack[-1]]["$END"]
+            shift, arg = states[state]["$END"]
         except KeyError:
             raise Rejected("$END") from None
         if shift:  # the table never shifts $END
@@ -102,6 +104,7 @@ def run(t: Tables, tokens: Iterable[Token]) -> Any:
         else:
             children = []
         push_value(callback(children))
-        push_state(states[state_stack[-1]][origin][1])
-        if state_stack[-1] == end_state:
+        state = states[state_stack[-1]][origin][1]
+        push_state(state)
+        if state == t.end:
             return value_stack[-1]

@@ -45,9 +45,9 @@ _TOKENS = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
-# Terminals whose value no rule looks at (Lark's child filters drop them). With
-# ``scan(..., fast=True)`` they are one shared token each, for the driver in
-# prepmodel.lalr_driver, which only reads their type.
+# Terminals whose value and position no rule looks at (Lark's child filters drop them;
+# the list rules skip any token). With ``scan(..., fast=True)`` they are one shared token
+# each, for the driver in prepmodel.lalr_driver.
 FILTERED = frozenset({"_NL", "COMMA", "COLON", "SEMICOLON", "EQUAL"})
 
 
