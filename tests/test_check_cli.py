@@ -167,3 +167,19 @@ def test_rules_command_lists_every_code() -> None:
 def test_version_and_module_entry() -> None:
     r = run_prep("--version")
     assert r.returncode == 0 and r.stdout.decode().startswith("prep ")
+
+
+@pytest.mark.parametrize(("text", "where", "words"), [
+    ("goal A { title x }\n", "1:16", "unexpected name 'x'; expected ':'"),
+    ("A <- B { work: }\n", "1:16", "unexpected '}'; expected a name"),
+    ("A <- B { work: x\nC <- D\n", "1:8", "'{' is never closed"),
+    ("goal A {\n  title: x\nC <- D\n", "1:8", "'{' is never closed"),
+    ("goal A\nA <- B,\n", "2:7", "expected a name"),
+    ("A, B <- C\n", "1:2", "unexpected ','; expected '<-'"),
+])
+def test_syntax_error_messages(tmp_path: Path, text: str, where: str, words: str) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text(text, "utf-8")
+    out = run_prep("check", str(f)).stdout.decode()
+    first = next(line for line in out.splitlines() if "PS01" in line)
+    assert f"m.prep:{where}: PS01 error: " in first and words in first, out

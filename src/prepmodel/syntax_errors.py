@@ -126,7 +126,10 @@ def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, i
     """A PS01 diagnostic in words, and the offset of the statement to skip for recovery."""
     offset = error_offset(err, text)
     brace = _open_brace_before(text, offset)
-    if brace is not None and _starts_statement_line(text, offset):
+    line_start = text.rfind("\n", 0, offset) + 1
+    # A '{' left open on an earlier line, and the parser stopped at the next statement:
+    # say so at the brace. (An error inside a block on one line is not about the brace.)
+    if brace is not None and brace < line_start and _starts_statement_line(text, offset):
         line, column = _line_col(text, brace)
         here = _line_col(text, offset)[0]
         return (
