@@ -95,12 +95,38 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
     last = ""  # type of the last token sent, "" at the start of the file
     newline = True
     shared = {k: _token(k, "", 0, 0, 0, 0, 0, 0) for k in FILTERED} if fast else None
+    # Branches in order of frequency: names, punctuation, line ends, quoted names.
     for m in _TOKENS.finditer(text):
-        kind = m.lastgroup
-        assert kind is not None
-        start = m.start(kind)
-        if kind == "NL":
-            end = m.end()
+        kind: str = m.lastgroup  # type: ignore[assignment]
+        start, end = m.span(kind)
+        if kind == "NAME":
+            value = text[start:end]
+            column = start - line_start + 1
+            if depth == 0 and value in KEYWORDS and (
+                last in ("", "SEMICOLON") or (newline and last != "COMMA")
+            ):
+                kind = KEYWORDS[value]
+            elif fast:
+                last = "NAME"
+                newline = False
+                yield Name(value, False,  # type: ignore[misc]
+                           _span(Span, (line, column, line, column + end - start)))
+                continue
+        elif kind == "PUNCT":
+            value = text[start:end]
+            kind = _PUNCT[value]
+            if kind == "LBRACE":
+                depth += 1
+            elif kind == "RBRACE":
+                if depth:
+                    depth -= 1
+            elif shared is not None and kind != "ARROW":  # , : ; = are in FILTERED
+                last = kind
+                newline = False
+                yield shared[kind]
+                continue
+            column = start - line_start + 1
+        elif kind == "NL":
             if last == "COMMA":  # a list goes on: the line end is not a separator
                 line += text.count("\n", start, end)
                 line_start = end
@@ -116,28 +142,9 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
             newline = True
             yield tok
             continue
-        column = start - line_start + 1
-        end = m.end()
-        value = text[start:end]
-        if kind == "COMMENT":
-            comments.append((value.rstrip("\r"), line, column))
-            continue
-        if kind == "END":
-            continue
-        if kind == "ERROR":
-            raise _error(text, start, line, column, parser_state)
-        if kind == "PUNCT":
-            kind = _PUNCT[value]
-            if kind == "LBRACE":
-                depth += 1
-            elif kind == "RBRACE" and depth:
-                depth -= 1
-            elif shared is not None and kind in shared:
-                last = kind
-                newline = False
-                yield shared[kind]
-                continue
         elif kind == "QUOTED":
+            value = text[start:end]
+            column = start - line_start + 1
             if fast:
                 last = "NAME"
                 newline = False
@@ -145,16 +152,13 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
                            _span(Span, (line, column, line, column + end - start)))
                 continue
             kind = "NAME"  # one terminal for both: the transformer looks at the quote
-        elif value in KEYWORDS and depth == 0 and (
-            last in ("", "SEMICOLON") or (newline and last != "COMMA")
-        ):
-            kind = KEYWORDS[value]
-        elif fast:  # a bare name
-            last = "NAME"
-            newline = False
-            yield Name(value, False,  # type: ignore[misc]
-                       _span(Span, (line, column, line, column + end - start)))
+        elif kind == "COMMENT":
+            comments.append((text[start:end].rstrip("\r"), line, start - line_start + 1))
             continue
+        elif kind == "END":
+            continue
+        else:  # ERROR
+            raise _error(text, start, line, start - line_start + 1, parser_state)
         last = kind
         newline = False
         yield _token(kind, value, start, line, column, line, column + end - start, end)
