@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from lark import Lark, Token
@@ -62,12 +63,13 @@ def run(t: Tables, tokens: Iterable[Token]) -> Any:
     Tokens in ``lexer.FILTERED`` go on the value stack as they come: Lark's child filters
     and the transformer's list rules never look at them."""
     states = t.states
+    end_state = t.end
     state = t.start
     state_stack = [state]
     value_stack: list[Any] = []
     push_state = state_stack.append
     push_value = value_stack.append
-    for token in tokens:
+    for token in chain(tokens, _END):
         kind = token.type
         while True:
             try:
@@ -88,23 +90,11 @@ def run(t: Tables, tokens: Iterable[Token]) -> Any:
                 children = []
             push_value(callback(children))
             state = states[state_stack[-1]][origin][1]
+            if state == end_state:  # only reached by reducing the start rule at $END
+                return value_stack[-1]
             push_state(state)
-    while True:  # end of input: reduce until the start rule is done
-        try:
-            shift, arg = states[state]["$END"]
-        except KeyError:
-            raise Rejected("$END") from None
-        if shift:  # the table never shifts $END
-            raise Rejected("$END")
-        size, callback, origin = arg
-        if size:
-            children = value_stack[-size:]
-            del state_stack[-size:]
-            del value_stack[-size:]
-        else:
-            children = []
-        push_value(callback(children))
-        state = states[state_stack[-1]][origin][1]
-        push_state(state)
-        if state == t.end:
-            return value_stack[-1]
+    raise Rejected("$END")  # the table never shifts $END
+
+
+# The end of the input, as Lark's parser sees it.
+_END = (Token("$END", ""),)
