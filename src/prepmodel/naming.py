@@ -40,7 +40,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from prepmodel.naming_lexicon import (
     ACTIVITY_NOMINALS,
@@ -342,8 +342,9 @@ _JAPANESE_RE = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Morph:
+class _Morph(NamedTuple):
+    """One morpheme (a tuple: made 10,000s of times for a big Japanese model)."""
+
     surface: str
     pos: tuple[str, ...]
     base: str
@@ -360,12 +361,23 @@ def _tokenizer() -> Any:
 
 
 def _morphs(text: str) -> list[_Morph]:
-    out: list[_Morph] = []
     # SudachiPy refuses input over 49,149 bytes; the verdict depends on the end of the name,
     # so a huge name is analysed by its last 4,096 characters (at most 16,384 bytes).
-    for m in _tokenizer().tokenize(text[-4096:]):
-        out.append(_Morph(m.surface(), tuple(m.part_of_speech()), m.dictionary_form()))
-    return out
+    new = tuple.__new__
+    pos = _pos_tuple
+    return [new(_Morph, (m.surface(), pos(m.part_of_speech_id(), m), m.dictionary_form()))
+            for m in _tokenizer().tokenize(text[-4096:])]
+
+
+_POS: dict[int, tuple[str, ...]] = {}
+
+
+def _pos_tuple(pos_id: int, m: Any) -> tuple[str, ...]:
+    """The part of speech of ``m`` (whose id is ``pos_id``), one tuple per id."""
+    known = _POS.get(pos_id)
+    if known is None:
+        known = _POS[pos_id] = tuple(m.part_of_speech())
+    return known
 
 
 def _is_activity_noun(m: _Morph) -> bool:
