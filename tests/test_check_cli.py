@@ -176,10 +176,47 @@ def test_version_and_module_entry() -> None:
     ("goal A {\n  title: x\nC <- D\n", "1:8", "'{' is never closed"),
     ("goal A\nA <- B,\n", "2:7", "expected a name"),
     ("A, B <- C\n", "1:2", "unexpected ','; expected '<-'"),
+    ("(\n", "1:1", "expected a name, a statement, the end of the statement or the end of"),
+    ('G <- X {\n  work: "Draft <- review"; by Chef\n}\n', "2:31",
+     "unexpected name 'Chef'; expected ':'"),
+    ("G <- X Y\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
 ])
 def test_syntax_error_messages(tmp_path: Path, text: str, where: str, words: str) -> None:
     f = tmp_path / "m.prep"
     f.write_text(text, "utf-8")
     out = run_prep("check", str(f)).stdout.decode()
+    assert out.count("PS01") == 1, out
     first = next(line for line in out.splitlines() if "PS01" in line)
     assert f"m.prep:{where}: PS01 error: " in first and words in first, out
+    assert "decl_stmt" not in out and "statements" not in out
+
+
+@pytest.mark.parametrize(("text", "hint"), [
+    ("Order slip <- X\n", "quote names that contain spaces"),
+    ("x", "quote names that contain spaces"),
+    ("成果物A\u3000＜－\u3000成果物B\n", "write the arrow with ASCII characters: `<-`"),
+    ("goal G\nexternal X,  # c\n\nG <- X\n", "line 2 ends with a comma"),
+    ("A <- B { work: a; by b }\n", "write attributes as `key: value`"),
+    ("A, B <- C\n", "one output per route"),
+])
+def test_syntax_error_hints(tmp_path: Path, text: str, hint: str) -> None:
+    f = tmp_path / "m.prep"
+    f.write_text(text, "utf-8")
+    out = run_prep("check", str(f)).stdout.decode()
+    hint_line = next(line for line in out.splitlines() if line.strip().startswith("hint:"))
+    assert out.count("PS01") == 1 and hint in hint_line, out
+
+
+@pytest.mark.parametrize("command", [["diff", "OK", "BAD"], ["checkpoints", "BAD"],
+                                     ["render", "BAD", "-o", "OUT"], ["check", "BAD"]])
+def test_invalid_utf8_stops_every_command(tmp_path: Path, command: list[str]) -> None:
+    bad = tmp_path / "bad.prep"
+    bad.write_bytes(b"goal G\n\xff\n")
+    ok = tmp_path / "ok.prep"
+    ok.write_text("goal G\nexternal X\nG <- X\n", "utf-8")
+    args = [{"OK": str(ok), "BAD": str(bad), "OUT": str(tmp_path / "x.svg")}.get(a, a)
+            for a in command]
+    r = run_prep(*args)
+    assert r.returncode == 1
+    assert b"PS01" in r.stdout + r.stderr and b"not valid UTF-8" in r.stdout + r.stderr
+    assert not (tmp_path / "x.svg").exists()

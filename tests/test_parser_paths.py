@@ -7,6 +7,7 @@ loop accepts, and the loop must accept exactly what Lark accepts.
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,33 @@ def test_mutated_samples_same_either_way(data: bytes) -> None:
         return
     fast, slow = both(text.removeprefix("\ufeff"))
     assert fast == slow
+
+
+def _grammar_name_regex() -> re.Pattern[str]:
+    lark, _ = syntax._parser()
+    terminal = lark.get_terminal("NAME")
+    return re.compile(terminal.pattern.to_regexp())  # Lark compiles it without DOTALL
+
+
+@settings(max_examples=400, deadline=None, database=None)
+@given(st.text(alphabet='"\\ \n\r\ta-あ#{},:;<=|()[]', max_size=12))
+def test_lexer_names_match_the_grammar_terminal(text: str) -> None:
+    """One NAME token from the lexer exactly when the grammar's NAME regex matches it all."""
+    from prepmodel.lexer import KEYWORDS, scan
+
+    if text in KEYWORDS:
+        return
+    comments: list[tuple[str, int, int]] = []
+    try:
+        tokens = [t for t in scan(text, comments) if t.type != "_NL"]
+    except UnexpectedInput:
+        tokens = []
+    one_name = len(tokens) == 1 and tokens[0].type == "NAME" and str(tokens[0]) == text
+    assert one_name == bool(_grammar_name_regex().fullmatch(text)), tokens
+
+
+def test_quoted_name_does_not_run_over_a_line_end() -> None:
+    source = syntax.parse('goal "A\\\nB"\nexternal X\n')
+    assert [d.code for d in source.diagnostics] == ["PS01"]
+    assert source.diagnostics[0].span.line == 1
+    assert "unclosed quoted name" in source.diagnostics[0].message

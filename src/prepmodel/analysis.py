@@ -106,7 +106,9 @@ def analyse_bytes(
     text, problem = decode(data, path)
     if text is None:
         assert problem is not None
-        empty = parse("", path)
+        # Nothing could be read: an empty file whose one syntax problem is the encoding
+        # (so every command that needs a model stops at it, as for any PS01).
+        empty = SourceFile(path, "", (), (), (problem,))
         model = build(empty)
         return Analysis(empty, model, [problem], ModelGraph(model))
     return analyse_text(text, path, config, rules=rules)

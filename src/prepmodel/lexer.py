@@ -37,7 +37,7 @@ _TOKENS = re.compile(
     r"""[^\S\n]*(?:
         (?P<NL>(?:\r?\n)+)
       | (?P<COMMENT>\#[^\n]*)
-      | (?P<QUOTED>"(?:[^"\\\n]|\\.)*")
+      | (?P<QUOTED>"(?:[^"\\\n]|\\[^\n])*")
       | (?P<PUNCT><-|[,:;={}])
       | (?P<NAME>[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*)
       | (?P<END>\Z)
@@ -167,7 +167,8 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
 def _error(text: str, pos: int, line: int, column: int, parser_state: Any) -> Exception:
     allowed: set[str] = set()
     with contextlib.suppress(AttributeError, KeyError, IndexError):
-        allowed = set(parser_state.parse_conf.parse_table.states[parser_state.position])
+        row = parser_state.parse_conf.parse_table.states[parser_state.position]
+        allowed = {k for k in row if k.isupper()}  # terminals, not rule names
     error: Exception = UnexpectedCharacters(  # type: ignore[no-untyped-call]
         text, pos, line, column, allowed=allowed, state=parser_state
     )

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
-from lark import Lark
+from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from prepmodel.diagnostics import Diagnostic
@@ -22,7 +23,7 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
         "one output per route: write `A <- C` and `B <- C` on separate lines",
     ),
     "missing-arrow": (
-        ["A B\n", "A B, C\n", "A\n", "A;"],
+        ["A B\n", "A B, C\n", "A\n", "A;", "A"],
         "an assembly route is `OUTPUT <- INPUT, ...`; quote names that contain spaces",
     ),
     "keyword-without-name": (
@@ -34,7 +35,8 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
         "a list ends with a name, not a comma",
     ),
     "attribute-without-colon": (
-        ["A <- B { work x }", "goal A { title\n", "goal A { title x"],
+        ["A <- B { work x }", "goal A { title\n", "goal A { title x",
+         "A <- B { work: x; by y }", "A <- B { work: x\n by y }"],
         "write attributes as `key: value`, separated by newlines or ';'",
     ),
     "attribute-without-value": (
@@ -113,13 +115,13 @@ def _found_words(err: UnexpectedInput, text: str) -> str:
         return f"character {ch!r}" if ch.strip() else "white space"
     if isinstance(err, UnexpectedToken):
         if err.token.type == "$END":
-            return "the end of the file"
+            return "end of file"
         if err.token.type == "_NL":
-            return "the end of the line"
+            return "end of line"
         if err.token.type == "NAME":
             return f"name {str(err.token)!r}"
         return _TOKEN_WORDS.get(err.token.type, repr(str(err.token)))
-    return "the end of the file"
+    return "end of file"
 
 
 def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, int]:
@@ -170,12 +172,18 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
                 hint = f"{ch!r} is reserved punctuation: quote names that contain it"
     else:
         expected: set[str] = set()
-        if isinstance(err, (UnexpectedToken, UnexpectedEOF)):
+        if isinstance(err, UnexpectedToken):
+            # What the parser really accepts here: LALR's default reductions make
+            # ``expected`` list tokens that fail one step later.
+            expected = set(_accepts(err) or err.expected)
+        elif isinstance(err, UnexpectedEOF):
             expected = set(err.expected)
         message = f"unexpected {_found_words(err, text)}; expected {_expected_words(expected)}"
         label = _match_example(err, lark)
         if label is not None:
             hint = _EXAMPLES[label][1]
+        if isinstance(err, UnexpectedToken):
+            hint = _token_hint(err.token, text) or hint
         if isinstance(err, UnexpectedToken) and err.token.type == "$END":
             opened = _open_brace_before(text, len(text))
             if opened is not None:
@@ -188,9 +196,49 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
     return Diagnostic.make("PS01", Span.point(line, column, width), message, hint)
 
 
+def _token_hint(token: Token, text: str) -> str | None:
+    """A hint from the offending token itself, more precise than the parser state's."""
+    value = str(token)
+    if token.type == "NAME" and (
+        unicodedata.normalize("NFKC", value) == "<-" or value in ("←", "⟵", "<ー", "＜ー")
+    ):
+        return "write the arrow with ASCII characters: `<-`"
+    if token.type == "ARROW" and token.start_pos is not None:
+        line, before = _previous_code_line(text, int(token.start_pos))
+        if before.endswith(","):
+            return (f"line {line} ends with a comma, so this line was read as more of its "
+                    "list: remove that comma")
+    return None
+
+
+def _previous_code_line(text: str, pos: int) -> tuple[int, str]:
+    """(number, code) of the last line before the one holding ``pos`` that has code,
+    without its comment; (0, "") when there is none."""
+    end = text.rfind("\n", 0, pos)
+    while end > 0:
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end]
+        hashes = _code_positions(line, "#", report_comments=True)
+        code = (line[: hashes[0]] if hashes else line).strip()
+        if code:
+            return text.count("\n", 0, start) + 1, code
+        end = start - 1
+    return 0, ""
+
+
+def _accepts(err: UnexpectedToken) -> set[str]:
+    try:
+        return set(err.accepts or ())
+    except Exception:  # the interactive parser re-parses; never let it mask the error
+        return set()
+
+
 def _match_example(err: UnexpectedInput, lark: Lark) -> str | None:
     try:
-        label = err.match_examples(lark.parse, _examples(), use_accepts=True)
+        # The token's type decides between examples that stop in the same parser state
+        # (`A B` and `A, B <- C`).
+        label = err.match_examples(lark.parse, _examples(), use_accepts=True,
+                                   token_type_match_fallback=True)
     except Exception:  # match_examples re-parses examples; never let it mask the error
         return None
     return label if isinstance(label, str) else None
@@ -267,20 +315,24 @@ def _code_positions(text: str, chars: str, report_comments: bool = False) -> lis
 
 
 _STATEMENT_LINE = re.compile(
-    r"^[ \t]*(?:(?:model|goal|external|deliverable|group|phase|role|import)\s|[^#{}\n]*<-)"
+    r"""^[ \t]*(?:(?:model|goal|external|deliverable|group|phase|role|import)\s
+                |(?:[^#{}\n"]|"(?:[^"\\\n]|\\.)*")*<-)""",  # an arrow outside quotes
+    re.VERBOSE,
 )
 
 
 def statement_bounds(text: str, offset: int) -> tuple[int, int]:
     """Start and end offsets of the top-level statement around ``offset``.
 
-    A statement ends at ';' or a newline at brace depth 0, unless the line ends with a comma
-    (a list continues). An unclosed '{' ends at the next line that starts a statement.
+    A statement ends at ';' or a newline at brace depth 0, unless the last line with code
+    ends with a comma (a list continues, over blank and comment lines too). An unclosed
+    '{' ends at the next line that starts a statement.
     """
     start = 0
     depth = 0
     line_start = 0
     comment_at: int | None = None
+    continued = False  # the last line with code ended with a comma
     for pos in _code_positions(text, "{};\n#", report_comments=True):
         ch = text[pos]
         if ch == "#":
@@ -301,7 +353,9 @@ def statement_bounds(text: str, offset: int) -> tuple[int, int]:
             nxt = text[pos + 1 : nxt_end if nxt_end >= 0 else len(text)]
             if depth > 0 and _STATEMENT_LINE.match(nxt):
                 depth = 0  # an unclosed block: the next statement starts here
-            if depth == 0 and not code.endswith(","):
+            if code:  # blank and comment-only lines do not end a list (as in the lexer)
+                continued = code.endswith(",")
+            if depth == 0 and not continued:
                 if start <= offset <= pos:
                     return start, pos
                 start = pos + 1
