@@ -203,7 +203,9 @@ def test_syntax_error_hints(tmp_path: Path, text: str, hint: str) -> None:
     f = tmp_path / "m.prep"
     f.write_text(text, "utf-8")
     out = run_prep("check", str(f)).stdout.decode()
-    hint_line = next(line for line in out.splitlines() if line.strip().startswith("hint:"))
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if "PS01" in line)
+    hint_line = next(line for line in lines[at:] if line.strip().startswith("hint:"))
     assert out.count("PS01") == 1 and hint in hint_line, out
 
 
