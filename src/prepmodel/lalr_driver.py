@@ -21,11 +21,26 @@ from itertools import chain
 from typing import Any
 
 from lark import Lark, Token
+from lark.exceptions import UnexpectedInput
 from lark.parsers.lalr_analysis import Shift
 
 
 class Rejected(Exception):
-    """The input is not in the language (or not lexable): use Lark's parser for the error."""
+    """The input is not in the language (or not lexable): use Lark's parser for the error.
+
+    ``partial`` is the list the start rule's list rule had built when the parse stopped
+    (the complete statements before the one that failed), or [] if there was none."""
+
+    def __init__(self, kind: str, partial: list[Any]) -> None:
+        super().__init__(kind)
+        self.partial = partial
+
+
+def _partial(value_stack: list[Any]) -> list[Any]:
+    # Every statement starts with a token, so a list at the bottom of the stack can only
+    # be the statements reduced so far.
+    first = value_stack[0] if value_stack else None
+    return first if type(first) is list else []
 
 
 # An action: a shift (``True``, next state) or a reduce (``False``, (size, callback,
@@ -69,31 +84,34 @@ def run(t: Tables, tokens: Iterable[Token]) -> Any:
     value_stack: list[Any] = []
     push_state = state_stack.append
     push_value = value_stack.append
-    for token in chain(tokens, _END):
-        kind = token.type
-        while True:
-            try:
-                shift, arg = states[state][kind]
-            except KeyError:
-                raise Rejected(kind) from None
-            if shift:
-                state = arg
+    try:
+        for token in chain(tokens, _END):
+            kind = token.type
+            while True:
+                try:
+                    shift, arg = states[state][kind]
+                except KeyError:
+                    raise Rejected(kind, _partial(value_stack)) from None
+                if shift:
+                    state = arg
+                    push_state(state)
+                    push_value(token)
+                    break
+                size, callback, origin = arg
+                if size:
+                    children = value_stack[-size:]
+                    del state_stack[-size:]
+                    del value_stack[-size:]
+                else:
+                    children = []
+                push_value(callback(children))
+                state = states[state_stack[-1]][origin][1]
+                if state == end_state:  # only reached by reducing the start rule at $END
+                    return value_stack[-1]
                 push_state(state)
-                push_value(token)
-                break
-            size, callback, origin = arg
-            if size:
-                children = value_stack[-size:]
-                del state_stack[-size:]
-                del value_stack[-size:]
-            else:
-                children = []
-            push_value(callback(children))
-            state = states[state_stack[-1]][origin][1]
-            if state == end_state:  # only reached by reducing the start rule at $END
-                return value_stack[-1]
-            push_state(state)
-    raise Rejected("$END")  # the table never shifts $END
+    except UnexpectedInput:  # the lexer met a character no terminal starts with
+        raise Rejected("", _partial(value_stack)) from None
+    raise Rejected("$END", [])  # the table never shifts $END
 
 
 # The end of the input, as Lark's parser sees it.

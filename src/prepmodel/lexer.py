@@ -35,7 +35,7 @@ _PUNCT = {",": "COMMA", ":": "COLON", ";": "SEMICOLON", "=": "EQUAL", "{": "LBRA
 # loop turn of its own; END matches white space at the end of the text.
 _TOKENS = re.compile(
     r"""[^\S\n]*(?:
-        (?P<NL>(?:\r?\n)+)
+        (?P<NL>\n(?:[^\S\n]*\n)*)  # blank lines too, so a blanked-out region is one token
       | (?P<COMMENT>\#[^\n]*)
       | (?P<QUOTED>"(?:[^"\\\n]|\\[^\n])*")
       | (?P<PUNCT><-|[,:;={}])

@@ -280,16 +280,20 @@ def _tables() -> Any:
 def _fast_parse(text: str, comments: list[tuple[str, int, int]]) -> list[Statement] | None:
     """Lark's tables driven by :mod:`prepmodel.lalr_driver`; None when the text has a
     syntax error (the caller then asks Lark itself, for the error's details)."""
-    from lark.exceptions import UnexpectedCharacters
-
-    from prepmodel.lalr_driver import Rejected, run
-    from prepmodel.lexer import scan
+    from prepmodel.lalr_driver import Rejected
 
     try:
-        statements: list[Statement] = run(_tables(), scan(text, comments, fast=True))
-    except (Rejected, UnexpectedCharacters):
+        return _fast_run(text, comments)
+    except Rejected:
         comments.clear()
         return None
+
+
+def _fast_run(text: str, comments: list[tuple[str, int, int]]) -> list[Statement]:
+    from prepmodel.lalr_driver import run
+    from prepmodel.lexer import scan
+
+    statements: list[Statement] = run(_tables(), scan(text, comments, fast=True))
     return statements
 
 
@@ -332,36 +336,54 @@ def _cache_file() -> str | bool:
 
 
 def parse(text: str, path: str = "<stdin>") -> SourceFile:
-    """Parse ``.prep`` source text. Never raises on bad input: errors are PS01."""
-    from prepmodel.syntax_errors import blank_statement_at, describe
+    """Parse ``.prep`` source text. Never raises on bad input: errors are PS01.
+
+    Error recovery: the statement around an error is blanked out (line ends kept, so
+    positions stay true) and parsing goes on. The statements and comments before it are
+    kept from the failed attempt and blanked too, so each attempt reads only what is left:
+    a big file with many errors is read about once, not once per error.
+    """
+    from prepmodel.lalr_driver import Rejected
+    from prepmodel.syntax_errors import blank, describe, statement_to_blank
 
     if text.startswith("\ufeff"):
         text = text[1:]
     lark, comments = _parser()
     work = text
     diagnostics: list[Diagnostic] = []
-    comments.clear()
-    fast = _fast_parse(text, comments)
-    while fast is None:
+    kept: list[Statement] = []
+    kept_comments: list[tuple[str, int, int]] = []
+    while True:
         comments.clear()
         try:
-            statements: list[Statement] = lark.parse(work)  # type: ignore[assignment]
+            statements = _fast_run(work, comments)
             break
+        except Rejected as rejected:
+            partial: list[Statement] = rejected.partial
+            seen = list(comments)
+        comments.clear()
+        try:  # Lark stops at the same token, with the context the message needs
+            statements = lark.parse(work)  # type: ignore[assignment]
+            break  # (never expected: both paths accept the same texts)
         except UnexpectedInput as err:
             diagnostic, offset = describe(err, work, lark)
-            diagnostics.append(diagnostic.with_file(path))
-            if len(diagnostics) >= MAX_SYNTAX_ERRORS:
-                statements = []
-                break
-            new_work = blank_statement_at(work, offset)
-            if new_work == work:  # nothing left to blank: stop trying
-                statements = []
-                break
-            work = new_work
-    else:
-        statements = fast
-    kept = tuple(Comment(t, line, col) for t, line, col in comments)
-    return SourceFile(path, text, tuple(statements), kept, tuple(diagnostics))
+        diagnostics.append(diagnostic.with_file(path))
+        start, end = statement_to_blank(work, offset)
+        before = (work.count("\n", 0, start) + 1, start - (work.rfind("\n", 0, start) + 1) + 1)
+        kept += [st for st in partial if (st.span.end_line, st.span.end_column) <= before]
+        kept_comments += [c for c in seen if (c[1], c[2]) < before]
+        new_work = blank(work, 0, end)
+        if len(diagnostics) >= MAX_SYNTAX_ERRORS or new_work == work:
+            # Too many errors, or nothing left to blank: stop, with no statements (a
+            # model of part of the file would only add findings about the rest).
+            statements, kept = [], []
+            comments.clear()
+            break
+        work = new_work
+    all_comments = kept_comments + list(comments)
+    return SourceFile(path, text, tuple(kept + statements),
+                      tuple(Comment(t, line, col) for t, line, col in all_comments),
+                      tuple(diagnostics))
 
 
 def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -218,7 +219,7 @@ def _previous_code_line(text: str, pos: int) -> tuple[int, str]:
     while end > 0:
         start = text.rfind("\n", 0, end) + 1
         line = text[start:end]
-        hashes = _code_positions(line, "#", report_comments=True)
+        hashes = list(_code_positions(line, "#", report_comments=True))
         code = (line[: hashes[0]] if hashes else line).strip()
         if code:
             return text.count("\n", 0, start) + 1, code
@@ -234,14 +235,47 @@ def _accepts(err: UnexpectedToken) -> set[str]:
 
 
 def _match_example(err: UnexpectedInput, lark: Lark) -> str | None:
+    """The label of the known mistake that leaves the parser where ``err`` did.
+
+    Lark's ``match_examples`` (with ``use_accepts`` and ``token_type_match_fallback``),
+    with the examples parsed once per process instead of once per error: a big file with
+    many errors no longer spends most of its time re-parsing the examples.
+    """
     try:
-        # The token's type decides between examples that stop in the same parser state
-        # (`A B` and `A, B <- C`).
-        label = err.match_examples(lark.parse, _examples(), use_accepts=True,
-                                   token_type_match_fallback=True)
-    except Exception:  # match_examples re-parses examples; never let it mask the error
+        if err.state is None:
+            return None
+        accepts = _accepts(err) if isinstance(err, UnexpectedToken) else None
+        candidate: str | None = None
+        by_type = False
+        for label, ut in _example_errors(lark):
+            if ut.state != err.state:
+                continue
+            if accepts is not None and isinstance(ut, UnexpectedToken) \
+                    and _accepts(ut) != accepts:
+                continue
+            if isinstance(err, UnexpectedToken | UnexpectedEOF) \
+                    and isinstance(ut, UnexpectedToken | UnexpectedEOF):
+                if ut.token == err.token:  # the very same token: this is the one
+                    return label
+                if ut.token.type == err.token.type and not by_type:
+                    candidate, by_type = label, True
+            if candidate is None:
+                candidate = label
+        return candidate
+    except Exception:  # never let the search for a hint mask the error itself
         return None
-    return label if isinstance(label, str) else None
+
+
+@functools.cache
+def _example_errors(lark: Lark) -> tuple[tuple[str, UnexpectedInput], ...]:
+    found: list[tuple[str, UnexpectedInput]] = []
+    for label, examples in _examples().items():
+        for example in examples:
+            try:
+                lark.parse(example)
+            except UnexpectedInput as ut:
+                found.append((label, ut))
+    return tuple(found)
 
 
 def error_offset(err: UnexpectedInput, text: str) -> int:
@@ -261,7 +295,7 @@ def _line_col(text: str, pos: int) -> tuple[int, int]:
 def _open_brace_before(text: str, offset: int) -> int | None:
     """Offset of the innermost '{' still open at ``offset`` (outside strings/comments)."""
     stack: list[int] = []
-    for pos in _code_positions(text[:offset], "{}"):
+    for pos in _code_positions(text, "{}", start=_code_start(text), end=offset):
         if text[pos] == "{":
             stack.append(pos)
         elif stack:
@@ -275,43 +309,28 @@ def _starts_statement_line(text: str, offset: int) -> bool:
     return bool(_STATEMENT_LINE.match(text[line_start : line_end if line_end >= 0 else None]))
 
 
-def _code_positions(text: str, chars: str, report_comments: bool = False) -> list[int]:
-    """Offsets of ``chars`` that are code: not inside a quoted name or comment.
+def _code_positions(text: str, chars: str, report_comments: bool = False,
+                   start: int = 0, end: int | None = None) -> Iterator[int]:
+    """Offsets of ``chars`` that are code (not inside a quoted name or comment), in order,
+    from ``start`` to ``end``.
 
-    With ``report_comments`` the '#' that starts each comment is reported too, and a
-    newline that ends a comment is still reported when ``chars`` has it.
+    With ``report_comments`` the '#' that starts each comment is reported too. A quoted
+    name ends at its closing quote or at the end of its line, as in the lexer. One regular
+    expression finds what matters, so error recovery stays fast on big files.
     """
-    out: list[int] = []
-    in_string = False
-    in_comment = False
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if in_comment:
-            if ch == "\n":
-                in_comment = False
-                if report_comments and ch in chars:
-                    out.append(i)
-        elif in_string:
-            if ch == "\\":
-                i += 1
-            elif ch == '"':
-                in_string = False
-            elif ch == "\n":
-                in_string = False
-                if ch in chars:
-                    out.append(i)
-        elif ch == "#":
-            in_comment = True
-            if report_comments:
-                out.append(i)
-        elif ch == '"':
-            in_string = True
-        elif ch in chars:
-            out.append(i)
-        i += 1
-    return out
+    for m in _code_pattern(chars).finditer(text, start, len(text) if end is None else end):
+        first = text[m.start()]
+        if first == '"':
+            continue
+        if first == "#" and not report_comments:
+            continue
+        yield m.start()
+
+
+@functools.cache
+def _code_pattern(chars: str) -> re.Pattern[str]:
+    wanted = "".join(re.escape(c) for c in chars if c not in '"#')
+    return re.compile(r'"(?:[^"\\\n]|\\[^\n])*"?|#[^\n]*' + (f"|[{wanted}]" if wanted else ""))
 
 
 _STATEMENT_LINE = re.compile(
@@ -328,12 +347,11 @@ def statement_bounds(text: str, offset: int) -> tuple[int, int]:
     ends with a comma (a list continues, over blank and comment lines too). An unclosed
     '{' ends at the next line that starts a statement.
     """
-    start = 0
+    start = line_start = _code_start(text)
     depth = 0
-    line_start = 0
     comment_at: int | None = None
     continued = False  # the last line with code ended with a comma
-    for pos in _code_positions(text, "{};\n#", report_comments=True):
+    for pos in _code_positions(text, "{};\n#", report_comments=True, start=start):
         ch = text[pos]
         if ch == "#":
             comment_at = pos
@@ -362,17 +380,36 @@ def statement_bounds(text: str, offset: int) -> tuple[int, int]:
     return start, len(text)
 
 
-def blank_statement_at(text: str, offset: int) -> str:
-    """The text with the statement around ``offset`` replaced by spaces (newlines kept)."""
+def statement_to_blank(text: str, offset: int) -> tuple[int, int]:
+    """Start and end offsets of the statement that recovery blanks for an error at
+    ``offset`` (at the end of the file: the last statement with content)."""
     start, end = statement_bounds(text, min(offset, len(text)))
     if offset >= len(text.rstrip()) and start >= len(text.rstrip()):
         # The error is at the end of the file: blank the last statement with content.
         stripped = text.rstrip()
         if not stripped:
-            return text
+            return len(text), len(text)
         start, end = statement_bounds(text, len(stripped) - 1)
-    chunk = text[start:end]
-    blank = "".join(c if c in "\r\n" else " " for c in chunk)
-    if blank == chunk:
-        return text
-    return text[:start] + blank + text[end:]
+    return start, end
+
+
+_NOT_LINE_END = re.compile(r"[^\r\n]+")
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """``text`` with ``text[start:end]`` replaced by spaces (line ends kept)."""
+    chunk = _NOT_LINE_END.sub(lambda m: " " * len(m.group()), text[start:end])
+    return text[:start] + chunk + text[end:]
+
+
+def _code_start(text: str) -> int:
+    """Start of the line with the first non-blank character: what comes before is blank
+    (recovery blanks what it has read), so scans for braces and statements start here."""
+    first = len(text) - len(text.lstrip())
+    return text.rfind("\n", 0, first) + 1
+
+
+def blank_statement_at(text: str, offset: int) -> str:
+    """The text with the statement around ``offset`` replaced by spaces (newlines kept)."""
+    start, end = statement_to_blank(text, offset)
+    return blank(text, start, end)
