@@ -180,6 +180,12 @@ def test_version_and_module_entry() -> None:
     ('G <- X {\n  work: "Draft <- review"; by Chef\n}\n', "2:31",
      "unexpected name 'Chef'; expected ':'"),
     ("G <- X Y\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
+    ("goal A (x)\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
+    ("goal A {\n  title: x\n  external B\n}\n", "3:12", "unexpected name 'B'; expected ':'"),
+    ("goal A\nA <- B {\n  by: Chef,\n    role  # x\n  work y\n}\nexternal B\n", "5:8",
+     "unexpected name 'y'; expected ':'"),
+    ("goal A\r\nA <- B {\r\n  by: Chef,\r\n    role\r\n  work y\r\n}\r\n", "5:8",
+     "unexpected name 'y'; expected ':'"),
 ])
 def test_syntax_error_messages(tmp_path: Path, text: str, where: str, words: str) -> None:
     f = tmp_path / "m.prep"
@@ -198,6 +204,12 @@ def test_syntax_error_messages(tmp_path: Path, text: str, where: str, words: str
     ("goal G\nexternal X,  # c\n\nG <- X\n", "line 2 ends with a comma"),
     ("A <- B { work: a; by b }\n", "write attributes as `key: value`"),
     ("A, B <- C\n", "one output per route"),
+    ("G = A, B\n", "a group is written `group G = A, B`"),
+    ("Menu { title: x }\n", "attributes belong to a statement"),
+    ("Menu: x\n", "a phase is written `phase Land: A, B`"),
+    ("goal A\nA <- B {\n  note: a<-b }\n", "quote a value that contains it"),
+    ("A <ー B\n", "write the arrow with ASCII characters"),
+    ("A <- B { by: x, }\n", "a list ends with a name, not a comma"),
 ])
 def test_syntax_error_hints(tmp_path: Path, text: str, hint: str) -> None:
     f = tmp_path / "m.prep"

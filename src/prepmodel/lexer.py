@@ -164,11 +164,34 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
         yield _token(kind, value, start, line, column, line, column + end - start, end)
 
 
+def _accepted(parser_state: Any, terminals: set[str]) -> set[str]:
+    """The terminals the parser would really take next (as Lark's ``accepts``): the LALR row
+    also lists tokens that a default reduction lets in only to fail one step later."""
+    from copy import copy
+
+    from lark.exceptions import UnexpectedToken
+
+    conf = copy(parser_state.parse_conf)
+    conf.callbacks = {}  # trial feeds must not run the transformer
+    out: set[str] = set()
+    for t in terminals:
+        trial = parser_state.copy(deepcopy_values=False)
+        trial.parse_conf = conf
+        try:
+            trial.feed_token(Token(t, ""), is_end=t == "$END")
+        except UnexpectedToken:
+            continue
+        except Exception:  # anything else: keep the terminal rather than lose the message
+            pass
+        out.add(t)
+    return out
+
+
 def _error(text: str, pos: int, line: int, column: int, parser_state: Any) -> Exception:
     allowed: set[str] = set()
     with contextlib.suppress(AttributeError, KeyError, IndexError):
         row = parser_state.parse_conf.parse_table.states[parser_state.position]
-        allowed = {k for k in row if k.isupper()}  # terminals, not rule names
+        allowed = _accepted(parser_state, {k for k in row if k.isupper()})
     error: Exception = UnexpectedCharacters(  # type: ignore[no-untyped-call]
         text, pos, line, column, allowed=allowed, state=parser_state
     )

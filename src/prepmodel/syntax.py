@@ -370,9 +370,15 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
         diagnostics.append(diagnostic.with_file(path))
         start, end = statement_to_blank(work, offset)
         before = (work.count("\n", 0, start) + 1, start - (work.rfind("\n", 0, start) + 1) + 1)
-        kept += [st for st in partial if (st.span.end_line, st.span.end_column) <= before]
-        kept_comments += [c for c in seen if (c[1], c[2]) < before]
-        new_work = blank(work, 0, end)
+        done = [st for st in partial if (st.span.end_line, st.span.end_column) <= before]
+        # Blank the bad statement, and what parsed before it up to the end of the last
+        # complete statement (kept now; what lies between is read again).
+        new_work = blank(work, start, end)
+        if done:
+            last = (done[-1].span.end_line, done[-1].span.end_column)
+            kept += done
+            kept_comments += [c for c in seen if (c[1], c[2]) < last]
+            new_work = blank(new_work, 0, _offset(work, *last))
         if len(diagnostics) >= MAX_SYNTAX_ERRORS or new_work == work:
             # Too many errors, or nothing left to blank: stop, with no statements (a
             # model of part of the file would only add findings about the rest).
@@ -384,6 +390,14 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
     return SourceFile(path, text, tuple(kept + statements),
                       tuple(Comment(t, line, col) for t, line, col in all_comments),
                       tuple(diagnostics))
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    """The offset of 1-based ``line``, ``column`` in ``text``."""
+    at = 0
+    for _ in range(line - 1):
+        at = text.index("\n", at) + 1
+    return at + column - 1
 
 
 def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic | None]:

@@ -32,7 +32,7 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
         "name at least one deliverable after the keyword",
     ),
     "dangling-comma": (
-        ["A <- B,\n\n", "goal A,\n\n", "A <- B, {"],
+        ["A <- B,\n\n", "goal A,\n\n", "A <- B, {", "A <- B { by: x, }"],
         "a list ends with a name, not a comma",
     ),
     "attribute-without-colon": (
@@ -51,6 +51,23 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
     "group-without-equals": (
         ["group G A\n", "group G\n", "group G A, B\n"],
         "a group lists its members after '=': `group G = A, B`",
+    ),
+    "group-without-keyword": (
+        ["G = A, B\n", "G = A\n"],
+        "a group is written `group G = A, B`",
+    ),
+    "block-without-statement": (
+        ["Menu { title: x }\n", "Menu {\n"],
+        "attributes belong to a statement: `deliverable Menu { title: x }`",
+    ),
+    "phase-without-keyword": (
+        ["Menu: x\n", "Land: A, B\n"],
+        "a phase is written `phase Land: A, B`; attributes go in braces after a statement",
+    ),
+    "arrow-in-value": (
+        ["A <- B { note: a<-b }", "goal A { note: a <- b }", "A <- B {\n note: a<-b }",
+         "A <- B { work: x\n note: a<-b }"],
+        "'<-' is reserved punctuation: quote a value that contains it, e.g. `note: \"a <- b\"`",
     ),
     "unclosed-block": (
         ["goal A { title: x\n", "A <- B { work: x\n"],
@@ -132,7 +149,8 @@ def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, i
     line_start = text.rfind("\n", 0, offset) + 1
     # A '{' left open on an earlier line, and the parser stopped at the next statement:
     # say so at the brace. (An error inside a block on one line is not about the brace.)
-    if brace is not None and brace < line_start and _starts_statement_line(text, offset):
+    if (brace is not None and brace < line_start and _starts_statement_line(text, offset)
+            and _next_brace(text, offset) != "}"):
         line, column = _line_col(text, brace)
         here = _line_col(text, offset)[0]
         return (
@@ -162,6 +180,9 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         elif rest == "->":
             message = "unexpected '->'"
             hint = "routes point from the output to its inputs: write `OUTPUT <- INPUT, ...`"
+        elif ch == "<" and rest[1:2] in _DASHES:
+            message = f"unexpected {rest!r}"
+            hint = "write the arrow with ASCII characters: `<-`"
         elif ch == "-":
             message = "a bare name cannot start with '-'"
             hint = 'quote the name: "-name"'
@@ -197,11 +218,16 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
     return Diagnostic.make("PS01", Span.point(line, column, width), message, hint)
 
 
+# Characters people type for the '-' of '<-' with a Japanese input method or a word processor.
+_DASHES = frozenset("ー－—−‐–―ｰ")
+
+
 def _token_hint(token: Token, text: str) -> str | None:
     """A hint from the offending token itself, more precise than the parser state's."""
     value = str(token)
     if token.type == "NAME" and (
-        unicodedata.normalize("NFKC", value) == "<-" or value in ("←", "⟵", "<ー", "＜ー")
+        unicodedata.normalize("NFKC", value) == "<-"
+        or value in ("←", "⟵") or (value[:1] == "＜" and value[1:] in _DASHES)
     ):
         return "write the arrow with ASCII characters: `<-`"
     if token.type == "ARROW" and token.start_pos is not None:
@@ -303,6 +329,14 @@ def _open_brace_before(text: str, offset: int) -> int | None:
     return stack[-1] if stack else None
 
 
+def _next_brace(text: str, offset: int) -> str | None:
+    """The next '{' or '}' in code at or after ``offset`` (None at the end of the file).
+    A '}' means the open block is closed after all: the error is inside it."""
+    for pos in _code_positions(text, "{}", start=offset):
+        return text[pos]
+    return None
+
+
 def _starts_statement_line(text: str, offset: int) -> bool:
     line_start = text.rfind("\n", 0, offset) + 1
     line_end = text.find("\n", offset)
@@ -369,7 +403,7 @@ def statement_bounds(text: str, offset: int) -> tuple[int, int]:
             line_start, comment_at = pos + 1, None
             nxt_end = text.find("\n", pos + 1)
             nxt = text[pos + 1 : nxt_end if nxt_end >= 0 else len(text)]
-            if depth > 0 and _STATEMENT_LINE.match(nxt):
+            if depth > 0 and _STATEMENT_LINE.match(nxt) and _next_brace(text, pos) != "}":
                 depth = 0  # an unclosed block: the next statement starts here
             if code:  # blank and comment-only lines do not end a list (as in the lexer)
                 continued = code.endswith(",")
