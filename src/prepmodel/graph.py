@@ -23,10 +23,9 @@ class ModelGraph:
         self.model = model
         g: Any = nx.DiGraph()
         g.add_nodes_from(model.deliverables)
-        for r in model.routes:
-            g.add_edges_from((i, r.output) for i in r.inputs)
-        for grp in model.groups.values():
-            g.add_edges_from((m, grp.key) for m in grp.members)
+        # One call for all edges: NetworkX's per-call overhead was most of the build.
+        g.add_edges_from([(i, r.output) for r in model.routes for i in r.inputs]
+                         + [(m, grp.key) for grp in model.groups.values() for m in grp.members])
         self.g = g
         self.routes_by_output: dict[str, list[Route]] = {}
         for r in model.routes:
