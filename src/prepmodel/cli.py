@@ -575,3 +575,26 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(EXIT_FAILED)
+    except SystemExit as done:
+        _hard_exit(done.code)
+
+
+def _hard_exit(code: object) -> NoReturn:
+    """Exit without tearing the heap down object by object (as mypy does): on a big model
+    that took a tenth of a second. Everything the command writes is flushed first; files
+    are already closed (written atomically), and a forked helper has been joined."""
+    if code is None:
+        status = EXIT_OK
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"), as Python would print it
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        status = status or EXIT_FAILED
+    except ValueError:  # a stream already closed: nothing left to flush
+        pass
+    os._exit(status)
