@@ -28,10 +28,14 @@ FAST = settings(max_examples=150, deadline=None, database=None,
 
 def both(text: str) -> tuple[object, object]:
     """(fast result, Lark result); None for a path that rejects the text."""
+    from prepmodel.lalr_driver import Rejected
+
     lark, comments = syntax._parser()
     fast_comments: list[tuple[str, int, int]] = []
-    fast = syntax._fast_parse(text, fast_comments)
-    fast_result = None if fast is None else (fast, fast_comments)
+    try:
+        fast_result: object = (syntax._fast_run(text, fast_comments), fast_comments)
+    except Rejected:
+        fast_result = None
     comments.clear()
     try:
         slow = lark.parse(text)

@@ -12,7 +12,7 @@ from functools import cached_property
 from prepmodel.config import Config
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.graph import ModelGraph
-from prepmodel.journey import Journey
+from prepmodel.journey import Journey, JourneyState
 from prepmodel.model import Model, build
 from prepmodel.rules import RuleContext, run_rules
 from prepmodel.syntax import SourceFile, decode, parse
@@ -162,9 +162,10 @@ def analyse_pair(
     send.close()
     a = analyse_bytes(data_a, path_a, rules=rules)
     if journeys and a.syntax_ok:
-        with _no_gc():
-            a.journey.export()  # work done while the child finishes
-    payload: tuple[Model, wire.JourneyState | None] | None = None
+        with _no_gc():  # this side's journeys, while the child finishes
+            for goal in a.model.goals:
+                a.journey.goal(goal)
+    payload: tuple[Model, JourneyState | None] | None = None
     try:
         data = receive.recv_bytes()
         if data:

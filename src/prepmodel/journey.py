@@ -68,6 +68,10 @@ class GoalJourney:
         return GoalJourney(self.key, self.checkpoints, self.route_dependent)
 
 
+# What a journey sends to another process: steps, step numbers, each goal's journey.
+JourneyState = tuple[list[Step], dict[str, int], dict[str, GoalJourney]]
+
+
 @dataclass
 class Journey:
     """Everything section 4 of the contract derives from a model."""
@@ -94,15 +98,14 @@ class Journey:
         return self.graph.model
 
     # --- sending a journey to another process (prepmodel.analysis.analyse_pair) --------
-    def export(self) -> tuple[list[Step], dict[str, int], dict[str, GoalJourney]]:
-        """Steps, step numbers and every goal's journey, without the graph (pickle it
-        together with the model, so the routes in the steps stay the model's own)."""
+    def export(self) -> JourneyState:
+        """Steps, step numbers and every goal's journey, without the graph (for
+        :mod:`prepmodel.wire`, which writes it with the model)."""
         goals = {k: self.goal(k).detached() for k in self.model.goals}
         return self.steps, self.step_of, goals
 
     @classmethod
-    def restore(cls, graph: ModelGraph,
-                state: tuple[list[Step], dict[str, int], dict[str, GoalJourney]]) -> Journey:
+    def restore(cls, graph: ModelGraph, state: JourneyState) -> Journey:
         """The journey :meth:`export` described, on ``graph`` (built from the same model)."""
         steps, step_of, goals = state
         j = cls(graph, steps, step_of)

@@ -253,15 +253,13 @@ class _Build(Transformer[Token, Any]):
 
 def _grow(children: list[Any]) -> list[Any]:
     """``items: item? | items SEP item?``: one list, grown in place. The separator is gone
-    (a filtered ``_NL``) or a token or, from the fast driver, None; an item is neither."""
+    (a filtered ``_NL``) or a token; an item is never a token."""
     if not children:
         return []
     first = children[0]
     items: list[Any] = first if type(first) is list else [first]
-    if len(children) > 1:
-        last = children[-1]
-        if last is not None and not isinstance(last, Token):
-            items.append(last)
+    if len(children) > 1 and not isinstance(children[-1], Token):
+        items.append(children[-1])
     return items
 
 
@@ -277,19 +275,9 @@ def _tables() -> Any:
     return tables(_parser()[0])
 
 
-def _fast_parse(text: str, comments: list[tuple[str, int, int]]) -> list[Statement] | None:
-    """Lark's tables driven by :mod:`prepmodel.lalr_driver`; None when the text has a
-    syntax error (the caller then asks Lark itself, for the error's details)."""
-    from prepmodel.lalr_driver import Rejected
-
-    try:
-        return _fast_run(text, comments)
-    except Rejected:
-        comments.clear()
-        return None
-
-
 def _fast_run(text: str, comments: list[tuple[str, int, int]]) -> list[Statement]:
+    """Lark's tables driven by :mod:`prepmodel.lalr_driver`; raises ``Rejected`` when the
+    text has a syntax error (the caller then asks Lark itself, for the error's details)."""
     from prepmodel.lalr_driver import run
     from prepmodel.lexer import scan
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import marshal
 from typing import Any
 
-from prepmodel.journey import Checkpoint, GoalJourney, Step
+from prepmodel.journey import Checkpoint, GoalJourney, JourneyState, Step
 from prepmodel.model import (
     Deliverable,
     Group,
@@ -26,8 +26,6 @@ from prepmodel.model import (
     construct,
 )
 from prepmodel.span import Span
-
-JourneyState = tuple[list[Step], dict[str, int], dict[str, GoalJourney]]
 
 _span_new = tuple.__new__
 _make = construct
