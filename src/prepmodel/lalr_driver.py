@@ -8,9 +8,9 @@ function. The results are the same objects Lark's transformer would give (the te
 compares both on every sample, on generated models and on random text).
 
 Anything unexpected (a token the table does not allow, a character the lexer does not
-know) raises :class:`Rejected`; the caller then parses with ``Lark.parse``, which raises
-the error with its full context (expected terminals, interactive parser) for the
-diagnostic. Bad input is rare and small; the slow path is fine there.
+know) raises :class:`Rejected`, with the statements completed before it; the caller then
+parses with ``Lark.parse``, which stops at the same token and raises the error with its
+full context (expected terminals, interactive parser) for the diagnostic.
 """
 
 from __future__ import annotations
