@@ -19,15 +19,13 @@ from lark import Token
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import Lexer, LexerState
 
+from prepmodel import names
 from prepmodel.span import Span
 from prepmodel.syntax import Name, unescape
 
 _span = tuple.__new__
 
-KEYWORDS = {
-    "model": "MODEL", "goal": "GOAL", "external": "EXTERNAL", "deliverable": "DELIVERABLE",
-    "group": "GROUP", "phase": "PHASE", "role": "ROLE", "import": "IMPORT",
-}
+KEYWORDS = {word: word.upper() for word in sorted(names.KEYWORDS)}  # word -> terminal
 _PUNCT = {",": "COMMA", ":": "COLON", ";": "SEMICOLON", "=": "EQUAL", "{": "LBRACE",
           "}": "RBRACE", "<-": "ARROW"}
 
@@ -37,9 +35,9 @@ _TOKENS = re.compile(
     r"""[^\S\n]*(?:
         (?P<NL>\n(?:[^\S\n]*\n)*)  # blank lines too, so a blanked-out region is one token
       | (?P<COMMENT>\#[^\n]*)
-      | (?P<QUOTED>"(?:[^"\\\n]|\\[^\n])*")
+      | (?P<QUOTED>""" + names.QUOTED_NAME + r""")
       | (?P<PUNCT><-|[,:;={}])
-      | (?P<NAME>[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*)
+      | (?P<NAME>""" + names.BARE_NAME + r""")
       | (?P<END>\Z)
       | (?P<ERROR>.))""",
     re.VERBOSE | re.DOTALL,

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import re
 
+# The one place these are spelled out; the lexer and the syntax-error messages build on
+# them (grammar/prep.lark says the same for Lark, and a test checks that they agree).
 KEYWORDS = frozenset(
     {"model", "goal", "external", "deliverable", "group", "phase", "role", "import"}
 )
-_BARE = re.compile(r'[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*\Z')
+#: A bare name: no white space, no reserved punctuation, not starting with '-'.
+BARE_NAME = r'[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*'
+#: A quoted name: on one line, with backslash escapes.
+QUOTED_NAME = r'"(?:[^"\\\n]|\\[^\n])*"'
+
+_BARE = re.compile(BARE_NAME + r"\Z")
 
 
 def is_bare(text: str) -> bool:

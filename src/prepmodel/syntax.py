@@ -289,18 +289,19 @@ def _fast_run(text: str, comments: list[tuple[str, int, int]]) -> list[Statement
 def _parser() -> tuple[Lark, list[tuple[str, int, int]]]:
     from prepmodel.lexer import PrepLexer
 
+    grammar = grammar_text()
     lark = Lark(
-        grammar_text(),
+        grammar,
         parser="lalr",
         lexer=PrepLexer,
         maybe_placeholders=False,
         transformer=_Build(),
-        cache=_cache_file(),
+        cache=_cache_file(grammar),
     )
     return lark, PrepLexer.comments
 
 
-def _cache_file() -> str | bool:
+def _cache_file(grammar: str) -> str | bool:
     """Where Lark keeps its analysed parse tables between runs (saves ~0.1 s a start).
 
     A private folder in the user's cache directory, not a shared temporary folder: the
@@ -319,7 +320,7 @@ def _cache_file() -> str | bool:
             return False
     except (OSError, AttributeError):
         return False
-    digest = hashlib.sha256(grammar_text().encode("utf-8")).hexdigest()[:16]
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
     return str(folder / f"lark-{digest}.pickle")
 
 

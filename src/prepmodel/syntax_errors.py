@@ -11,6 +11,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from prepmodel.diagnostics import Diagnostic
+from prepmodel.names import KEYWORDS, QUOTED_NAME
 from prepmodel.span import Span
 
 # Known mistakes, recognised by the parser state they leave behind (lark's match_examples).
@@ -96,7 +97,7 @@ _TOKEN_WORDS = {
     "IMPORT": "'import'",
 }
 
-_STATEMENT_START = {"MODEL", "GOAL", "EXTERNAL", "DELIVERABLE", "GROUP", "PHASE", "ROLE", "IMPORT"}
+_STATEMENT_START = {word.upper() for word in KEYWORDS}
 
 
 def _expected_words(expected: set[str]) -> str:
@@ -364,13 +365,14 @@ def _code_positions(text: str, chars: str, report_comments: bool = False,
 @functools.cache
 def _code_pattern(chars: str) -> re.Pattern[str]:
     wanted = "".join(re.escape(c) for c in chars if c not in '"#')
-    return re.compile(r'"(?:[^"\\\n]|\\[^\n])*"?|#[^\n]*' + (f"|[{wanted}]" if wanted else ""))
+    # A quoted name, closed or not (then it ends with its line); a comment; a wanted char.
+    return re.compile(QUOTED_NAME + '?|#[^\n]*' + (f"|[{wanted}]" if wanted else ""))
 
 
+# A keyword and white space, or an arrow outside quotes, before any comment or brace.
 _STATEMENT_LINE = re.compile(
-    r"""^[ \t]*(?:(?:model|goal|external|deliverable|group|phase|role|import)\s
-                |(?:[^#{}\n"]|"(?:[^"\\\n]|\\.)*")*<-)""",  # an arrow outside quotes
-    re.VERBOSE,
+    r"^[ \t]*(?:(?:" + "|".join(sorted(KEYWORDS)) + r")\s"
+    r'|(?:[^#{}\n"]|' + QUOTED_NAME + r")*<-)"
 )
 
 

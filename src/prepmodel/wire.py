@@ -28,7 +28,6 @@ from prepmodel.model import (
 from prepmodel.span import Span
 
 _span_new = tuple.__new__
-_make = construct
 
 
 def _span(t: tuple[int, int, int, int]) -> Span:
@@ -78,32 +77,32 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
      goals, externals, journey) = marshal.loads(data)
     dmap = {}
     for key, name, span, goal, external, declared, d_attrs, spellings in deliverables:
-        dmap[key] = _make(Deliverable, {
+        dmap[key] = construct(Deliverable, {
             "key": key, "name": name, "span": _span(span), "goal": goal,
             "external": external, "declared": declared, "attrs": d_attrs,
-            "spellings": tuple(_make(Spelling, {"text": t, "span": _span(s)})
+            "spellings": tuple(construct(Spelling, {"text": t, "span": _span(s)})
                                for t, s in spellings),
         })
     route_objs = tuple(
-        _make(Route, {"index": i, "output": output, "inputs": inputs, "attrs": r_attrs,
+        construct(Route, {"index": i, "output": output, "inputs": inputs, "attrs": r_attrs,
                       "span": _span(span), "output_span": _span(out_span),
                       "input_spans": _spans(in_spans)})
         for i, (output, inputs, r_attrs, span, out_span, in_spans) in enumerate(routes)
     )
     group_objs = tuple(
-        _make(Group, {"index": i, "key": key, "members": members, "span": _span(span),
+        construct(Group, {"index": i, "key": key, "members": members, "span": _span(span),
                       "member_spans": _spans(m_spans)})
         for i, (key, members, span, m_spans) in enumerate(groups)
     )
     phase_objs = tuple(
-        _make(Phase, {"index": i, "key": key, "name": name, "members": members,
+        construct(Phase, {"index": i, "key": key, "name": name, "members": members,
                       "attrs": p_attrs, "span": _span(span), "member_spans": _spans(m_spans)})
         for i, (key, name, members, p_attrs, span, m_spans) in enumerate(phases)
     )
-    role_objs = {key: _make(Role, {"key": key, "name": name, "attrs": r_attrs,
+    role_objs = {key: construct(Role, {"key": key, "name": name, "attrs": r_attrs,
                                    "span": _span(span)})
                  for key, name, r_attrs, span in roles}
-    model = _make(Model, {
+    model = construct(Model, {
         "path": path, "title": title, "attrs": attrs, "deliverables": dmap,
         "routes": route_objs,
         "groups": {group_objs[i].key: group_objs[i] for i in group_firsts},
