@@ -278,6 +278,11 @@ def render(
         float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
                             min=0.1, max=8.0)
     ] = 2.0,
+    part_copies: Annotated[
+        bool, typer.Option("--part-copies/--no-part-copies",
+                           help="Draw a part used by several steps beside each of them, and "
+                                "one band per phase (default); or one node with long edges.")
+    ] = True,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -300,7 +305,7 @@ def render(
     goal_key = resolve_goal(a, goal)
     focus_key = find_key(a, focus, list(a.model.deliverables), "deliverable")
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
-                             focus=focus_key, depth=depth)
+                             focus=focus_key, depth=depth, part_copies=part_copies)
     try:
         result = render_model(a, fmt, options, engine.value, font, scale)
     except (EngineError, RasterError) as err:

@@ -41,15 +41,21 @@ def render(
 
     ``scale``: PNG pixels per SVG point. Same inputs, same bytes, for every format.
     """
-    from prepmodel.render.dot import build_dot
+    from prepmodel.render.dot import Drawing
     from prepmodel.render.engine import layout
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    source = build_dot(analysis.journey, options)
+    drawing = Drawing(analysis.journey, options)
     if fmt == "dot":
-        return Rendered(source.encode("utf-8"))
-    svg = layout(source, "svg", engine)  # type: ignore[arg-type]
+        return Rendered("".join(drawing.dot(p) for p in drawing.panels()).encode("utf-8"))
+    if drawing.copies:
+        from prepmodel.render.compose import compose_svg
+
+        svg = compose_svg(drawing, engine)  # type: ignore[arg-type]
+    else:
+        (panel,) = drawing.panels()
+        svg = layout(drawing.dot(panel), "svg", engine)  # type: ignore[arg-type]
     if fmt == "svg":
         return Rendered(svg)
     if fmt == "html":
