@@ -72,6 +72,41 @@ def render(
     return Rendered(data, [str(w.message) for w in caught])
 
 
+def render_pages(
+    analysis: Analysis,
+    fmt: str,
+    options: DiagramOptions | None = None,
+    kind: str = "phase",
+    engine: str = "auto",
+    font: Path | None = None,
+) -> tuple[list[bytes], list[str]]:
+    """A deck of 16:9 pages (``pages.deck``) as files and warnings: one PDF with a page
+    each, one HTML page that shows them in turn, or one PNG or SVG file per page."""
+    from prepmodel.render.dot import Drawing
+    from prepmodel.render.pages import deck
+
+    if fmt not in ("pdf", "html", "png", "svg"):
+        raise ValueError(f"pages cannot be written as {fmt!r}")
+    pages = deck(Drawing(analysis.journey, options), kind, engine)  # type: ignore[arg-type]
+    if fmt == "svg":
+        return [p.svg.encode("utf-8") for p in pages], []
+    if fmt == "html":
+        from prepmodel.render.deck_html import deck_page
+
+        return [deck_page(analysis.journey, pages)], []
+    from prepmodel.render import raster
+
+    chosen = raster.find_japanese_font(font, search_paths=font_search_paths())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if fmt == "png":
+            files = [raster.svg_to_png(p.svg.encode("utf-8"), chosen, 1.0) for p in pages]
+        else:
+            files = [raster.join_pdfs([raster.svg_to_pdf(p.svg.encode("utf-8"), chosen)
+                                       for p in pages])]
+    return files, sorted({str(w.message) for w in caught})
+
+
 def font_search_paths() -> list[Path] | None:
     """The font files named by ``PREP_FONT_SEARCH_PATH``, or None when it is not set."""
     value = os.environ.get(FONT_SEARCH_ENV)

@@ -86,11 +86,15 @@ def _split(panel: Panel, parts: int, drawing: Drawing) -> list[Panel]:
         chunks[min(seen * parts // steps, parts - 1)].append(key)
         seen += key in drawing.j.step_of
     kept = [tuple(c) for c in chunks if c]
+    band = panel.band or panel.title
     out = []
     for n, chunk in enumerate(kept, start=1):
-        title = f"{panel.title} ({n}/{len(kept)})" if panel.title else f"({n}/{len(kept)})"
+        numbers = [drawing.j.step_of[k] for k in chunk if k in drawing.j.step_of]
+        first, last = min(numbers), max(numbers)
+        span = f"{drawing.texts['steps']} {first}" + (f"–{last}" if last != first else "")
+        title = f"{band} · {span}" if band else span
         out.append(Panel(panel.number * 100 + n, title, chunk,
-                         panel.legend and n == len(kept)))
+                         panel.legend and n == len(kept), band))
     return out
 
 

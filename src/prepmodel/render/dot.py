@@ -194,6 +194,7 @@ class Panel:
     title: str
     home: tuple[str, ...]  # deliverables drawn (made) here, in step order
     legend: bool = False  # this panel's step list carries the legend
+    band: str = ""  # the title of the whole band, when this panel is a range of its steps
 
 
 class Drawing:

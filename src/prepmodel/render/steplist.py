@@ -29,6 +29,7 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "incoming": "box with a step number: made in an earlier band, used here",
         "unphased": "Outside every phase",
         "from_step": "from step",
+        "steps": "steps",
     },
     "ja": {
         "title": "組立手順",
@@ -41,6 +42,7 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "incoming": "番号付きの枠：前の段で作られ、ここで使う",
         "unphased": "フェーズ外",
         "from_step": "手順",
+        "steps": "手順",
     },
 }
 FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned
