@@ -51,7 +51,7 @@ _CLOSERS: Final[frozenset[str]] = frozenset(_BRACKETS.values())
 _COMMAS: Final[frozenset[str]] = frozenset(",、，;；")
 #: One-word nouns that end a compound and must not start a line, whatever Sudachi calls them.
 SUFFIX_NOUNS: Final[frozenset[str]] = frozenset((
-    "書", "表", "図", "案", "票", "率", "部", "化", "者", "会", "帳", "簿",
+    "書", "表", "図", "期", "案", "票", "率", "部", "化", "者", "会", "帳", "簿",
     "控え", "録", "版", "用", "向け", "別", "様", "類", "集", "欄", "費", "等",
     "届", "証", "額", "数", "値", "式", "点", "系", "型", "性", "的", "課",
     "室", "局", "側", "内", "外", "中", "後", "前", "順", "毎",
@@ -97,19 +97,20 @@ def _phrase_offsets(word: str) -> frozenset[int]:
     return frozenset(offsets)
 
 
-def _morpheme_offsets(word: str) -> tuple[frozenset[int], frozenset[int]] | None:
+def _morpheme_offsets(word: str) -> tuple[frozenset[int], dict[int, int]] | None:
     """``(boundaries, glued)``: morpheme boundaries in ``word``, and those that may not break.
 
     A boundary is glued when the morpheme after it is a particle, auxiliary, suffix or one
-    of :data:`SUFFIX_NOUNS`, or the morpheme before it is a prefix. None when the word is too
-    long to analyse or the analyser changed the text.
+    of :data:`SUFFIX_NOUNS`, or the morpheme before it is a prefix; ``glued`` maps it to its
+    penalty, higher before a one-character morpheme (申告書 / 控え rather than 申告 / 書控え).
+    None when the word is too long to analyse or the analyser changed the text.
     """
     if len(word) > _LONGEST_ANALYSED:
         return None
     from prepmodel.morphology import sudachi_tokenizer
 
     boundaries: set[int] = set()
-    glued: set[int] = set()
+    glued: dict[int, int] = {}
     position = 0
     previous_is_prefix = False
     surfaces: list[str] = []
@@ -120,12 +121,12 @@ def _morpheme_offsets(word: str) -> tuple[frozenset[int], frozenset[int]] | None
         if position > 0:
             boundaries.add(position)
             if previous_is_prefix or head in _ATTACH_LEFT_POS or surface in SUFFIX_NOUNS:
-                glued.add(position)
+                glued[position] = GLUED + (2 if len(surface) == 1 else 0)
         previous_is_prefix = head == "接頭辞"
         position += len(surface)
     if "".join(surfaces) != word:
         return None
-    return frozenset(boundaries), frozenset(glued)
+    return frozenset(boundaries), glued
 
 
 def _run_length(word: str, start: int, step: int, keep: Any) -> int:
@@ -149,9 +150,13 @@ def _may_break(word: str, offset: int) -> bool:
         return False
     if _latin(before) and _latin(after):
         return False
-    if _latin(before) and _run_length(word, offset - 1, -1, _latin) < 3:
+    if _latin(before) and before.isalnum() and _run_length(word, offset - 1, -1, _alnum) < 3:
         return False
-    return not (_latin(after) and _run_length(word, offset, 1, _latin) < 3)
+    return not (_latin(after) and after.isalnum() and _run_length(word, offset, 1, _alnum) < 3)
+
+
+def _alnum(ch: str) -> bool:
+    return _latin(ch) and ch.isalnum()
 
 
 def _hyphen_offsets(word: str) -> frozenset[int]:
@@ -173,23 +178,22 @@ def word_cuts(word: str) -> tuple[tuple[int, int], ...]:
     """``(offset, penalty)`` of the cuts inside a white-space-free ``word`` (any width).
 
     Cuts inside a katakana run have the penalty ``INNER``; the caller drops them when the
-    run fits on a line. ``GLUED`` cuts (before a suffix, next to a digit …) are used only
-    inside a chunk that is wider than a line.
+    run fits on a line. Cuts of ``GLUED`` or more (before a suffix, next to a digit …) are
+    used only inside a chunk that is wider than a line.
     """
     cuts = dict.fromkeys(_hyphen_offsets(word), SOFT)
     if not any(_is_cjk(ch) for ch in word):
         return tuple(sorted(cuts.items()))
     phrases = _phrase_offsets(word)
     morphemes = _morpheme_offsets(word)
-    if morphemes is None:
-        boundaries, glued = phrases, frozenset[int]()
-    else:
-        boundaries, glued = morphemes
+    boundaries, glued = (phrases, {}) if morphemes is None else morphemes
     for offset in sorted(boundaries):
         before, after = word[offset - 1], word[offset]
         if offset in cuts or not _kinsoku_ok(before, after):
             continue
-        if offset in glued or not _may_break(word, offset):
+        if offset in glued:
+            cuts[offset] = glued[offset]
+        elif not _may_break(word, offset):
             cuts[offset] = GLUED
         elif _is_katakana(before) and _is_katakana(after):
             cuts[offset] = INNER
@@ -246,7 +250,7 @@ def _cuts(text: str, max_width: float, font_size: float) -> list[Cut]:
             at = start + offset
             if penalty == INNER and any(low < at < high for low, high in fitting):
                 continue
-            if penalty == GLUED:
+            if penalty >= GLUED:
                 hidden[at] = penalty
             else:
                 cuts[at] = Cut(at, at, penalty)
@@ -275,6 +279,12 @@ def _cuts(text: str, max_width: float, font_size: float) -> list[Cut]:
     return sorted(cuts.values())
 
 
+def _lone_suffix(line: str) -> bool:
+    """True for a line that is a one-character suffix alone (a lone 書 reads badly)."""
+    stripped = line.strip()
+    return len(stripped) == 1 and stripped in SUFFIX_NOUNS
+
+
 def wrap_lines(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
     """Lines of ``text`` no wider than ``max_width`` points, with the best cuts (see above)."""
     nodes = [Cut(0, 0, FREE), *_cuts(text, max_width, font_size), Cut(len(text), len(text), FREE)]
@@ -295,6 +305,8 @@ def wrap_lines(text: str, max_width: float, font_size: float) -> tuple[str, ...]
             if width > limit and target > origin + 1:
                 break
             penalty = nodes[target].penalty if target < last else 0
+            if target == origin + 1 and _lone_suffix(text[nodes[origin].end:nodes[target].start]):
+                penalty += AGAINST_KINSOKU
             cost = (base[0] + penalty, base[1] + 1, base[2] + width * width)
             known = best[target]
             if known is None or cost < known:
