@@ -100,8 +100,10 @@ def test_brackets_that_do_not_fit_break_at_spaces_but_not_alone() -> None:
 
 
 def test_balanced_lines_instead_of_a_lone_last_word() -> None:
-    assert wrap_label("Order slip with a rather long English name", 140.0, 14.0) == [
-        "Order slip with", "a rather long", "English name"]
+    assert wrap_label("Architecture decision records", 150.0, 13.0) == [
+        "Architecture", "decision records"]
+    # not "Review the / design": a function word stays with the word after it
+    assert wrap_label("Review the design", 60.0, 10.0) == ["Review", "the design"]
 
 
 def test_suffix_breaks_only_when_nothing_else_fits() -> None:

@@ -5,7 +5,8 @@ there) or a point inside a word. Each cut has a penalty:
 
 * white space, a budoux phrase boundary, the point after ``・``: free;
 * a Sudachi morpheme boundary inside a phrase, the point after a hyphen between two words of
-  three letters or more, a space inside a bracketed group that is not after a comma: soft;
+  three letters or more, a space after an English function word ("the", "of" …), a space
+  inside a bracketed group that is not after a comma: soft;
 * a morpheme boundary inside a katakana run that is wider than a line: inner;
 * a point between two characters of a chunk that is wider than a line: last resort.
 
@@ -56,6 +57,11 @@ SUFFIX_NOUNS: Final[frozenset[str]] = frozenset((
     "届", "証", "額", "数", "値", "式", "点", "系", "型", "性", "的", "課",
     "室", "局", "側", "内", "外", "中", "後", "前", "順", "毎",
 ))
+#: English words that read with the word after them ("the design", "of work").
+_FUNCTION_WORDS: Final[frozenset[str]] = frozenset(
+    {"a", "an", "the", "of", "to", "for", "and", "or", "in", "on", "at", "by", "with", "from",
+     "&"}
+)
 #: Parts of speech that attach to the morpheme before them.
 _ATTACH_LEFT_POS: Final[frozenset[str]] = frozenset({"助詞", "助動詞", "接尾辞"})
 _WORD: Final[re.Pattern[str]] = re.compile(r"\S+")
@@ -241,7 +247,8 @@ def _cuts(text: str, max_width: float, font_size: float) -> list[Cut]:
         lone = (all(ch in _NO_END for ch in text[previous_start:end])
                 or all(ch in _NO_START for ch in text[start:next_end]))
         if forced or not lone:
-            cuts[end] = Cut(end, start, FREE, forced)
+            function_word = text[previous_start:end].lower() in _FUNCTION_WORDS
+            cuts[end] = Cut(end, start, SOFT if function_word else FREE, forced)
     runs = _katakana_runs(text)
     fitting = [run for run in runs if text_width(text[run[0]:run[1]], font_size) <= max_width]
     hidden: dict[int, int] = {}  # cuts used only inside a chunk wider than a line
