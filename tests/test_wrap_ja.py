@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prepmodel.render import wrap
 from prepmodel.render.measure import text_width, wrap_label
@@ -150,3 +152,25 @@ def test_short_labels_load_no_analyser() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True)
     assert result.stdout.strip() == "[]"
+
+
+PIECES = ["エグゼクティブ", "ビジネス", "レビュー", "資料", "書", "控え", "表", "KPI", "e-Tax",
+          "設計", "(", ")", "（改訂版）", "Project", "manager", "Inspect-and-adapt", "・", "ー",
+          "の", "2", " ", ", ", "\n", "顧客PM", "ワークショップ"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=12),
+       st.floats(min_value=10.0, max_value=300.0, allow_nan=False),
+       st.sampled_from([10.0, 13.0]))
+def test_wrap_property_on_tricky_pieces(pieces: list[str], width: float, size: float) -> None:
+    text = "".join(pieces)
+    lines = wrap_label(text, width, size)
+    pattern = r"\s*".join(re.escape(line) for line in lines)
+    assert re.fullmatch(pattern, text, flags=re.DOTALL), lines  # nothing lost or reordered
+    for line in lines:
+        fits = text_width(line, size) <= width + 1e-9
+        assert fits or len(line.strip()) <= 1, (line, lines)
+        if width >= 3 * size and text.strip() not in ("(", ")"):
+            assert line.strip() not in ("(", ")"), lines  # a bracket alone only when forced
+    assert wrap_label(text, width, size) == lines

@@ -147,11 +147,14 @@ def _wrap(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
 def wrap_label(text: str, max_width: float, font_size: float = DEFAULT_FONT_SIZE) -> list[str]:
     """Wrap ``text`` into lines each no wider than ``max_width`` points (see :func:`text_width`).
 
-    Lines break at white space (the white-space run at a break is dropped) and, in CJK text,
-    between the phrases found by budoux's Japanese model, so words and phrases stay whole. A
-    single chunk wider than ``max_width`` is broken between characters as a last resort. A
-    newline in ``text`` forces a break. Characters are never lost or reordered: joining the
-    lines with the dropped white space gives back ``text``. Deterministic; results are cached.
+    Lines break only between words: at white space (the white-space run at a break is
+    dropped), after a hyphen, and in Japanese between budoux phrases refined by SudachiPy
+    morphemes, keeping katakana loanwords, 書/表/図 suffixes, ASCII words and bracketed groups
+    that fit whole; the lines are balanced rather than filled greedily (rules in
+    :mod:`prepmodel.render.wrap`). A chunk wider than ``max_width`` is broken before a suffix
+    or between characters as a last resort. A newline in ``text`` forces a break. Characters
+    are never lost or reordered: joining the lines with the dropped white space gives back
+    ``text``. Deterministic; results are cached.
     """
     if not max_width > 0:
         raise ValueError(f"max_width must be positive, got {max_width!r}")

@@ -8,15 +8,19 @@ there) or a point inside a word. Each cut has a penalty:
   three letters or more, a space after an English function word ("the", "of" …), a space
   inside a bracketed group that is not after a comma: soft;
 * a morpheme boundary inside a katakana run that is wider than a line: inner;
-* a point between two characters of a chunk that is wider than a line: last resort.
+* before a particle, auxiliary or suffix (書, 表, 図, 控え …), after a prefix, next to a digit
+  or to a Latin run shorter than three characters (確定申告書B, 第2版): glued, a cut only
+  inside a chunk that is wider than a line (worse before a one-character suffix);
+* between any two characters of a chunk wider than a line: last resort (worse still where
+  kinsoku forbids it).
 
-Some points are never cuts: inside a morpheme, inside a katakana run that fits on a line,
-before a particle, auxiliary or suffix (書, 表, 図, 控え …), after a prefix, between two
-non-CJK characters (ASCII words stay whole), next to a digit or a non-CJK run shorter than
-three characters (確定申告書B, 第2版), inside a bracketed group that fits on a line, and
-where kinsoku forbids it. Of all sets of cuts whose lines fit, :func:`wrap_lines` takes the
-one with the smallest total penalty, then the fewest lines, then the most even line widths
-(the smallest sum of squared widths), by dynamic programming over the cuts.
+Never cut inside a katakana run or a bracketed group that fits on a line. Inside a morpheme
+and between two Latin characters (ASCII words stay whole, except after a hyphen as above) only
+the last resort cuts. Of all sets of cuts, :func:`wrap_lines` takes the one whose
+lines fit (a line may overflow only if it is a single character) with the smallest total
+penalty, then the fewest lines, then the most even widths (the smallest sum of squared
+widths; a line that is a lone one-character suffix counts as a kinsoku violation), by dynamic
+programming over the cuts: O(cuts²) per label, and labels are short.
 """
 
 from __future__ import annotations
