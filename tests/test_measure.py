@@ -98,7 +98,8 @@ def test_wide_box_keeps_one_line() -> None:
 def test_english_wraps_at_spaces() -> None:
     text = "Order slip with a rather long English name"
     lines = wrap_label(text, 140.0, 14.0)
-    assert lines == ["Order slip with a", "rather long English", "name"]
+    # three lines as a greedy fill would need, but no lone "name" and no break after "with"/"a"
+    assert lines == ["Order slip", "with a rather long", "English name"]
     assert " ".join(lines) == text
 
 

@@ -42,6 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from prepmodel.morphology import sudachi_tokenizer
 from prepmodel.naming_lexicon import (
     ACTIVITY_NOMINALS,
     COPULAS,
@@ -350,23 +351,13 @@ class _Morph(NamedTuple):
     base: str
 
 
-@functools.cache
-def _tokenizer() -> Any:
-    """The SudachiPy tokenizer (split mode C, small dictionary), created once on first use."""
-    from sudachipy import Dictionary, SplitMode
-
-    dictionary = Dictionary(dict="small")
-    make = getattr(dictionary, "tokenizer", None) or dictionary.create
-    return make(mode=SplitMode.C, fields={"pos", "dictionary_form"})
-
-
 def _morphs(text: str) -> list[_Morph]:
     # SudachiPy refuses input over 49,149 bytes; the verdict depends on the end of the name,
     # so a huge name is analysed by its last 4,096 characters (at most 16,384 bytes).
     new = tuple.__new__
     pos = _pos_tuple
     return [new(_Morph, (m.surface(), pos(m.part_of_speech_id(), m), m.dictionary_form()))
-            for m in _tokenizer().tokenize(text[-4096:])]
+            for m in sudachi_tokenizer().tokenize(text[-4096:])]
 
 
 _POS: dict[int, tuple[str, ...]] = {}

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import math
-import re
 import unicodedata
 from typing import TYPE_CHECKING, Final
 
@@ -98,17 +97,6 @@ _CJK_RANGES: Final[tuple[tuple[int, int], ...]] = (
     (0x20000, 0x3FFFF),  # CJK ext. B and later
 )
 
-#: Characters that should not start a line (closing marks, small kana, prolonged sound mark).
-_NO_START: Final[frozenset[str]] = frozenset(
-    ",.:;?!)]}、。，．・：；？！）］｝〕〉》」』】〙〗〟’”ー‐゠–—〜～"
-    "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻ゝゞヽヾ"
-)
-#: Characters that should not end a line (opening brackets and quotes).
-_NO_END: Final[frozenset[str]] = frozenset("([{（［｛〔〈《「『【〘〖〝‘“")
-
-_SPACE_RUN: Final[re.Pattern[str]] = re.compile(r"(\s+)")
-
-
 def _is_cjk(ch: str) -> bool:
     cp = ord(ch)
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
@@ -147,121 +135,26 @@ def text_width(text: str, font_size: float = DEFAULT_FONT_SIZE) -> float:
     return sum(_char_em(ch) for ch in text) * font_size
 
 
-def _attached(ch: str) -> bool:
-    """True for characters that must stay with the character before them."""
-    return unicodedata.category(ch) in ("Mn", "Me", "Mc") or ch in "\u200d\ufe0e\ufe0f"
-
-
-def _break_chars(chunk: str, max_width: float, font_size: float) -> list[str]:
-    """Split ``chunk`` into pieces no wider than ``max_width`` (at least one character each).
-
-    Simple kinsoku: a piece does not start with closing punctuation or a small kana, nor end
-    with an opening bracket, when moving one character to the next piece avoids it and fits.
-    """
-    clusters: list[str] = []
-    for ch in chunk:
-        if clusters and _attached(ch):
-            clusters[-1] += ch
-        else:
-            clusters.append(ch)
-    pieces: list[list[str]] = []
-    current: list[str] = []
-    for cluster in clusters:
-        if current and text_width("".join(current) + cluster, font_size) > max_width:
-            carry: list[str] = []
-            if len(current) > 1 and (cluster[0] in _NO_START or current[-1][0] in _NO_END):
-                moved = current[-1]
-                if text_width(moved + cluster, font_size) <= max_width:
-                    carry = [current.pop()]
-            pieces.append(current)
-            current = carry
-        current.append(cluster)
-    pieces.append(current)
-    return ["".join(piece) for piece in pieces]
-
-
-@functools.lru_cache(maxsize=1)
-def _japanese_parser() -> object:
-    import budoux
-
-    return budoux.load_default_japanese_parser()
-
-
-def _phrases(word: str) -> list[str]:
-    """Split one white-space-free word into phrases (budoux for CJK, else the whole word)."""
-    if not has_cjk(word):
-        return [word]
-    parser = _japanese_parser()
-    parts: list[str] = parser.parse(word)  # type: ignore[attr-defined]
-    # budoux must only split, never change the text; fall back to the word if it did.
-    return [p for p in parts if p] if "".join(parts) == word else [word]
-
-
-def _atoms(text: str) -> list[tuple[str, str]]:
-    """Return ``(separator, chunk)`` pairs: ``separator`` is the white space before ``chunk``.
-
-    Leading and trailing white space is glued to the first and last chunk so that every
-    separator lies between two non-empty chunks; breaking a line there drops the separator.
-    Between budoux phrases the separator is empty.
-    """
-    parts = _SPACE_RUN.split(text)  # word, space, word, space, ..., word
-    words = parts[0::2]
-    spaces = parts[1::2]
-    lead = ""
-    if words and words[0] == "" and spaces:
-        lead = spaces.pop(0)
-        words.pop(0)
-    trail = ""
-    if len(words) > 1 and words[-1] == "" and spaces:
-        trail = spaces.pop()
-        words.pop()
-    atoms: list[tuple[str, str]] = []
-    for index, word in enumerate(words):
-        sep = spaces[index - 1] if index > 0 else ""
-        for pos, phrase in enumerate(_phrases(word)):
-            atoms.append((sep if pos == 0 else "", phrase))
-    if not atoms:
-        return [("", text)]
-    first_sep, first = atoms[0]
-    atoms[0] = (first_sep, lead + first)
-    last_sep, last = atoms[-1]
-    atoms[-1] = (last_sep, last + trail)
-    return atoms
-
-
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=16384)
 def _wrap(text: str, max_width: float, font_size: float) -> tuple[str, ...]:
-    if text == "":
-        return ("",)
-    lines: list[str] = []
-    current = ""
-    for sep, chunk in _atoms(text):
-        forced = "\n" in sep or "\r" in sep
-        if current and not forced:
-            candidate = current + sep + chunk
-            if text_width(candidate, font_size) <= max_width:
-                current = candidate
-                continue
-        if current:
-            lines.append(current)
-        if text_width(chunk, font_size) <= max_width:
-            current = chunk
-        else:
-            pieces = _break_chars(chunk, max_width, font_size)
-            lines.extend(pieces[:-1])
-            current = pieces[-1]
-    lines.append(current)
-    return tuple(lines)
+    if "\n" not in text and "\r" not in text and text_width(text, font_size) <= max_width:
+        return (text,)  # fits: no analyser needed
+    from prepmodel.render.wrap import wrap_lines
+
+    return wrap_lines(text, max_width, font_size)
 
 
 def wrap_label(text: str, max_width: float, font_size: float = DEFAULT_FONT_SIZE) -> list[str]:
     """Wrap ``text`` into lines each no wider than ``max_width`` points (see :func:`text_width`).
 
-    Lines break at white space (the white-space run at a break is dropped) and, in CJK text,
-    between the phrases found by budoux's Japanese model, so words and phrases stay whole. A
-    single chunk wider than ``max_width`` is broken between characters as a last resort. A
-    newline in ``text`` forces a break. Characters are never lost or reordered: joining the
-    lines with the dropped white space gives back ``text``. Deterministic; results are cached.
+    Lines break only between words: at white space (the white-space run at a break is
+    dropped), after a hyphen, and in Japanese between budoux phrases refined by SudachiPy
+    morphemes, keeping katakana loanwords, 書/表/図 suffixes, ASCII words and bracketed groups
+    that fit whole; the lines are balanced rather than filled greedily (rules in
+    :mod:`prepmodel.render.wrap`). A chunk wider than ``max_width`` is broken before a suffix
+    or between characters as a last resort. A newline in ``text`` forces a break. Characters
+    are never lost or reordered: joining the lines with the dropped white space gives back
+    ``text``. Deterministic; results are cached.
     """
     if not max_width > 0:
         raise ValueError(f"max_width must be positive, got {max_width!r}")
