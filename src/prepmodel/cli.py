@@ -254,6 +254,11 @@ class Direction(enum.StrEnum):
     BT = "BT"
 
 
+class Lang(enum.StrEnum):
+    ja = "ja"
+    en = "en"
+
+
 @app.command()
 def render(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
@@ -278,6 +283,10 @@ def render(
         float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
                             min=0.1, max=8.0)
     ] = 2.0,
+    lang: Annotated[
+        Optional[Lang], typer.Option(help="Language of the diagram's words (default: the "  # noqa: UP045
+                                          "model's `lang`, else that of its names).")
+    ] = None,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -302,7 +311,8 @@ def render(
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
                              focus=focus_key, depth=depth)
     try:
-        result = render_model(a, fmt, options, engine.value, font, scale)
+        result = render_model(a, fmt, options, engine.value, font, scale,
+                              lang.value if lang else None)
     except (EngineError, RasterError) as err:
         fail(str(err))
     if a.diagnostics:
