@@ -123,6 +123,8 @@ def test_legend_lists_only_the_symbols_drawn(name: str) -> None:
     svg = html[html.index("<svg"):html.index("</svg>")]
     assert legend == present_symbols(svg)
     assert "gap" not in legend and "junction" in legend and "checkpoint" in legend
+    assert ("some-routes" in legend) == (name == "restaurant")  # the dashed Menu and Tablet
+    assert ("phase" in legend) == (name == "onboarding")
 
 
 # ---------------------------------------------------------------------------- in a browser

@@ -106,6 +106,7 @@ _PRESENT = {
 
 def present_symbols(svg: str) -> list[str]:
     """The legend entries whose symbols the diagram ``svg`` draws, in legend order."""
+    svg = svg.replace("&#45;", "-")  # Graphviz writes the hyphens of classes as references
     return [name for name, pattern in _PRESENT.items() if re.search(pattern, svg)]
 
 

@@ -282,7 +282,11 @@
     }
     if (d.route_dependent_for.length) { row(dl, W.route_dependent_for, refs(d.route_dependent_for, ", ")); }
     var up = closure(id, inputsOf), down = closure(id, users);
-    if (up.length) { row(dl, W.needs, String(up.length)); }
+    var byIndex = function (a, b) { return +a.slice(1) - +b.slice(1); };
+    if (up.length) {
+      row(dl, W.needs, up.length > 20 ? String(up.length)
+        : el("span", {}, [refs(up.sort(byIndex), ", "), " (" + up.length + ")"]), "needs");
+    }
     if (users[id].length) {
       row(dl, W.needed_by, el("span", {}, [refs(users[id], ", "),
         down.length > users[id].length ? " (" + down.length + ")" : ""]));
