@@ -104,6 +104,14 @@ def test_hostile_names_cannot_leave_the_json() -> None:
     assert json.loads(body) == data
 
 
+def test_hostile_names_keep_the_svg_well_formed() -> None:
+    a = analyse_text(HOSTILE, "hostile.prep")
+    root = ET.fromstring(render(a, "svg").data)
+    names = {g.get("data-name") for g in root.iter("{http://www.w3.org/2000/svg}g")
+             if g.get("data-name") is not None}
+    assert set(HOSTILE_NAMES) <= names
+
+
 def test_lang_option_sets_every_word(tmp_path: Path) -> None:
     out = tmp_path / "en.html"
     result = run_prep("render", str(SAMPLES / "onboarding.prep"), "--lang", "en", "-o", str(out))
@@ -332,11 +340,15 @@ def test_goal_selector_highlights_what_the_goal_needs(opened: Any) -> None:
     o.page.select_option("#goal", ids["定着した顧客業務"])
     expected = {ids[k] for k in a.graph.needed_by("定着した顧客業務")}
     assert o.lit() == expected
-    o.page.locator("#stage").focus()
-    o.page.keyboard.press("p")
+    o.page.keyboard.press("p")  # the list let go of the focus
     phases = len(a.model.phases)
     checkpoints = len(a.journey.goal("定着した顧客業務").checkpoints)
     assert o.page.evaluate("prepViewer.slides()") == 1 + phases + checkpoints
+    for _ in range(phases + 2):
+        o.page.keyboard.press("ArrowRight")
+    o.page.keyboard.press("p")  # leaving: back to the goal's highlight, no panel left over
+    assert o.lit() == expected and o.page.is_visible("#panel")
+    assert "定着した顧客業務" in o.page.inner_text("#panel h2")
 
 
 def test_presentation_frames_each_phase_then_each_checkpoint(opened: Any) -> None:

@@ -330,6 +330,7 @@
     goalSelect.addEventListener("change", function () {
       var g = chosenGoal();
       if (g) { select(g, true); goalSelect.value = g; } else { clear(); }
+      goalSelect.blur();  // so that p, + and - reach the viewer, not the list
     });
   }
 
@@ -413,7 +414,13 @@
     presenting = on;
     document.body.classList.toggle("presenting", on);
     if (on) { slides = buildSlides(); show(0); }
-    else { caption.hidden = true; stage.removeAttribute("data-slide"); unmark(); fitAll(); }
+    else {
+      caption.hidden = true; stage.removeAttribute("data-slide");
+      var goal = chosenGoal();
+      clear();
+      if (goal) { goalSelect.value = goal; select(goal, true); }
+      fitAll();
+    }
   }
   var presentButton = document.getElementById("present");
   if (presentButton) { presentButton.addEventListener("click", function () { present(true); }); }
