@@ -383,6 +383,11 @@ def test_presentation_frames_each_phase_then_each_checkpoint(opened: Any) -> Non
     assert seen == [ids[k] for _, k in steps]
     o.page.keyboard.press("ArrowLeft")
     assert o.page.evaluate("prepViewer.slide()") == len(a.model.phases) + len(steps) - 1
+    o.page.keyboard.press("Home")
+    assert o.page.evaluate("prepViewer.slide()") == 0
+    o.page.keyboard.press("End")
+    assert o.page.evaluate("prepViewer.slide()") == len(a.model.phases) + len(steps)
+    assert o.page.evaluate("window.scrollY") == 0  # the keys move slides, not the page
     o.page.keyboard.press("Escape")
     assert o.page.is_visible("#bar") and o.page.is_hidden("#caption")
 

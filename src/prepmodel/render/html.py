@@ -26,6 +26,9 @@ def _inline_svg(svg: bytes) -> str:
     start = text.find("<svg")
     text = text[start:] if start >= 0 else text
     text = re.sub(r"<!--.*?-->\n?", "", text, flags=re.S)
+    # The graph's own title would be the tooltip of every empty spot of the viewer.
+    text = re.sub(r'(<g id="graph0" class="graph"[^>]*>)\n<title>[^<]*</title>', r"\1", text,
+                  count=1)
     # The viewer sizes the picture to its window and moves the viewBox to pan and zoom.
     return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg id="diagram"', text, count=1)
 

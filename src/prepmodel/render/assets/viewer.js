@@ -218,6 +218,9 @@
   function ref(id) {
     var a = el("a", {"class": "ref", "data-ref": id, tabindex: "0"}, [nameOf(id)]);
     a.addEventListener("click", function () { select(id); centerOn(id); });
+    a.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); select(id); centerOn(id); }
+    });
     return a;
   }
   function refs(ids, sep) {
@@ -413,7 +416,7 @@
   function present(on) {
     presenting = on;
     document.body.classList.toggle("presenting", on);
-    if (on) { slides = buildSlides(); show(0); }
+    if (on) { window.scrollTo(0, 0); slides = buildSlides(); show(0); }
     else {
       caption.hidden = true; stage.removeAttribute("data-slide");
       var goal = chosenGoal();
@@ -439,6 +442,7 @@
     if (presenting && (k === "ArrowRight" || k === "PageDown" || k === " ")) { show(slideAt + 1); }
     else if (presenting && (k === "ArrowLeft" || k === "PageUp")) { show(slideAt - 1); }
     else if (presenting && k === "Home") { show(0); }
+    else if (presenting && k === "End") { show(slides.length - 1); }
     else if (k === "p" || k === "P") { present(!presenting); }
     else if (k === "Escape") { if (presenting) { present(false); } else { clear(); } }
     else if (k === "+" || k === "=") { zoomCenter(1.25); }
