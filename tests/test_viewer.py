@@ -408,3 +408,17 @@ def test_hostile_names_never_run(opened: Any, pages: dict[str, Path]) -> None:
     assert o.page.evaluate("document.querySelectorAll('script').length") == 2
     assert o.dialogs == []
     assert o.requests == [pages["hostile"].as_uri()]
+
+
+def test_panel_shows_kpi_and_owner_and_text_is_readable(opened: Any) -> None:
+    o = opened("onboarding")
+    o.page.click('g.node.deliverable[data-name="教育済みユーザー"]')
+    panel = o.page.inner_text("#panel")
+    assert "アクティブ率" in panel and "顧客PM" in panel and "トレーニング実施" in panel
+    # every text of the page outside the diagram is at least 14 px at 1920×1080
+    small = o.page.evaluate("""() => [...document.querySelectorAll('body *')]
+        .filter(e => !e.closest('svg') && e.offsetParent !== null &&
+                [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+        .filter(e => parseFloat(getComputedStyle(e).fontSize) < 14)
+        .map(e => e.tagName + ': ' + e.textContent.slice(0, 40))""")
+    assert small == []
