@@ -96,6 +96,19 @@ def test_html_is_deterministic_and_its_data_parses() -> None:
     assert {g["name"] for g in data["goals"]} == {"定着した顧客業務", "更新契約"}
 
 
+def test_data_carries_effort_kpi_owner_and_groups() -> None:
+    a = _analysis("software-design")
+    data = _page_data(render(a, "html").data.decode("utf-8"))
+    by_name = {d["name"]: d for d in data["deliverables"]}
+    review = by_name["Design review record"]
+    assert review["routes"][0]["effort"] == "1d" and review["routes"][0]["by"] == ["Reviewer"]
+    report = by_name["Test report"]
+    assert report["kpi"] == ["Defect escape rate"] and report["owner"] == "Reviewer"
+    package = by_name["Design package"]
+    assert package["kind"] == "group" and package["members"]
+    assert package["inputs"] == package["members"]
+
+
 def test_hostile_names_cannot_leave_the_json() -> None:
     data = {"names": [*HOSTILE_NAMES, "<!-- x", "a\u2028b"]}
     script = json_script(data)
