@@ -6,8 +6,9 @@ The model is a layered DAG: externals at the bottom, produced deliverables in th
 layers (inputs always come from lower layers, so there are no cycles), one to three goals at
 the top. Around 20% of the produced deliverables have 2-3 alternative routes; a few routes
 have long input lists (10-30 inputs, wrapped after commas); routes carry `work`, `by` and
-`effort`; some deliverables carry a `kpi`; a few are groups; 4-6 phases cover contiguous
-layer ranges (so the journey never runs backwards) and every produced deliverable is in one.
+`effort`; some deliverables carry a `kpi`; a few are groups; 4-6 phases (``phases``) cover
+contiguous layer ranges (so the journey never runs backwards) and every produced deliverable
+is in one.
 Every deliverable is needed by a goal and every external is used, so the model checks with
 no errors (naming warnings may occur). The output depends only on the arguments.
 
@@ -228,8 +229,10 @@ def _inputs_count(rng: random.Random) -> int:
     return rng.choices([1, 2, 3, 4, 5, 6], weights=[10, 25, 30, 20, 10, 5])[0]
 
 
-def generate(n_deliverables: int, seed: int = 1, lang: str = "ja") -> str:
-    """A `.prep` model with about ``n_deliverables`` deliverables (at least 6)."""
+def generate(n_deliverables: int, seed: int = 1, lang: str = "ja",
+             phases: tuple[int, int] = (4, 6)) -> str:
+    """A `.prep` model with about ``n_deliverables`` deliverables (at least 6), with a
+    number of phases drawn from the range ``phases``."""
     if lang not in ("en", "ja", "mixed"):
         raise ValueError(f"lang must be en, ja or mixed, not {lang!r}")
     rng = random.Random(f"prep-bench:{seed}:{lang}:{n_deliverables}")
@@ -311,7 +314,7 @@ def generate(n_deliverables: int, seed: int = 1, lang: str = "ja") -> str:
                 user.routes[0].append(nid)
                 used.add(nid)
 
-    return _write(nodes, layers, lang, rng, seed)
+    return _write(nodes, layers, lang, rng, seed, phases)
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -357,7 +360,7 @@ def _attr_block(rng: random.Random, lang: str, multi: bool, alt: int) -> str:
 
 
 def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.Random,
-           seed: int) -> str:
+           seed: int, phases: tuple[int, int] = (4, 6)) -> str:
     name = [_render(nd.name) for nd in nodes]
     top = len(layers) - 1
     ja = lang != "en"
@@ -394,7 +397,7 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
 
     # phases over contiguous layer ranges (goals in the last phase)
     mids = list(range(1, top + 1))
-    n_phases = min(rng.randint(4, 6), len(mids))
+    n_phases = min(rng.randint(*phases), len(mids))
     # cut the layers where about 1/n_phases of the deliverables (give or take) lie below
     sizes = [len(layers[li]) for li in mids]
     total = sum(sizes)
@@ -470,8 +473,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", help="output file (default: stdout)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--lang", choices=["en", "ja", "mixed"], default="ja")
+    ap.add_argument("--phases", type=int, nargs=2, default=(4, 6), metavar=("MIN", "MAX"),
+                    help="how many phases (drawn from MIN..MAX; default 4 6)")
     args = ap.parse_args(argv)
-    text = generate(args.n, args.seed, args.lang)
+    text = generate(args.n, args.seed, args.lang, tuple(args.phases))
     if args.output:
         path = Path(args.output)
         path.parent.mkdir(parents=True, exist_ok=True)

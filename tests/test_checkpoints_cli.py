@@ -76,7 +76,8 @@ def test_markdown_tables() -> None:
     md = out.stdout.decode()
     assert "| Step | Deliverable | Phase | Needs | Routes | KPI |" in md
     assert "## Playbook: alternative routes" in md
-    assert "| 5 | 設定済みテナント | 5.a | 導入計画書 + 契約書 | 初期設定 | CSM |" in md
+    # phase-major numbering (contract §14): Land has steps 1-2, so Adopt starts at 3
+    assert "| 3 | 設定済みテナント | 3.a | 導入計画書 + 契約書 | 初期設定 | CSM |" in md
     assert "## Health score: KPIs" in md
     assert "| 業務時間削減率 | 効果測定レポート |" in md
 

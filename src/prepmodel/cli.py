@@ -247,6 +247,11 @@ class Engine(enum.StrEnum):
     system = "system"
 
 
+class Pages(enum.StrEnum):
+    phase = "phase"
+    step = "step"
+
+
 class Direction(enum.StrEnum):
     LR = "LR"
     RL = "RL"
@@ -283,6 +288,16 @@ def render(
         float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
                             min=0.1, max=8.0)
     ] = 2.0,
+    part_copies: Annotated[
+        bool, typer.Option("--part-copies/--no-part-copies",
+                           help="Draw a part used by several steps beside each of them, and "
+                                "one band per phase (default); or one node with long edges.")
+    ] = True,
+    pages: Annotated[
+        Optional[Pages], typer.Option(  # noqa: UP045
+            help="A deck of 16:9 pages: an overview, then one per phase (or per step). "
+                 ".pdf: one file; .png/.svg: OUT-1.png, OUT-2.png, ...; .html: one page.")
+    ] = None,
     lang: Annotated[
         Optional[Lang], typer.Option(help="Language of the diagram's words (default: the "  # noqa: UP045
                                           "model's `lang`, else that of its names).")
@@ -309,17 +324,31 @@ def render(
     goal_key = resolve_goal(a, goal)
     focus_key = find_key(a, focus, list(a.model.deliverables), "deliverable")
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
-                             focus=focus_key, depth=depth)
+                             focus=focus_key, depth=depth, part_copies=part_copies)
+    if pages is not None and fmt == "dot":
+        fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
     try:
-        result = render_model(a, fmt, options, engine.value, font, scale,
-                              lang.value if lang else None)
+        if pages is not None:
+            from prepmodel.render import render_pages
+
+            files, notes = render_pages(a, fmt, options, pages.value, engine.value, font)
+        else:
+            result = render_model(a, fmt, options, engine.value, font, scale,
+                                  lang.value if lang else None)
+            files, notes = [result.data], result.warnings
     except (EngineError, RasterError) as err:
         fail(str(err))
     if a.diagnostics:
         print_diagnostics([a], err=True)
-    for warning in result.warnings:
+    for warning in notes:
         typer.echo(f"prep: warning: {warning}", err=True)
-    write_atomic(output, result.data)
+    if pages is not None and fmt in ("png", "svg"):
+        for n, data in enumerate(files, start=1):
+            write_atomic(output.with_name(f"{output.stem}-{n}{output.suffix}"), data)
+        typer.echo(f"prep: wrote {len(files)} pages: {output.stem}-1{output.suffix} … "
+                   f"{output.stem}-{len(files)}{output.suffix}", err=True)
+    else:
+        write_atomic(output, files[0])
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 

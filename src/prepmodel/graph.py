@@ -140,6 +140,52 @@ class ModelGraph:
         """
         return topological(nodes, self.g.predecessors, self.g.successors, self.position)
 
+    def step_order(self, nodes: Iterable[str]) -> list[str]:
+        """The step order of contract §4 and §14: like :meth:`ordered`, but in a model with
+        phases the ready deliverable with the smallest :meth:`phase_keys` goes first."""
+        if not self.model.phases:
+            return self.ordered(nodes)
+        keys = self.phase_keys
+        position = self.position
+
+        def priority(key: str) -> tuple[int, ...]:
+            return (keys[key], *position(key))
+
+        return topological(nodes, self.g.predecessors, self.g.successors, priority)
+
+    @cached_property
+    def phase_keys(self) -> dict[str, int]:
+        """Contract §14: a phased deliverable's key is its phase's position (1 = first
+        declared; the first phase that lists it); an unphased one takes the smallest key
+        among the phased deliverables that need it, directly or transitively, else one past
+        the last phase.
+
+        One backward sweep per phase, in phase order, over nodes no earlier sweep reached:
+        a node reached from phase p has every ancestor reached from p or earlier, so each
+        node and edge is visited once.
+        """
+        phases = self.model.phases
+        own: dict[str, int] = {}
+        for position, phase in enumerate(phases, start=1):
+            for key in phase.members:
+                own.setdefault(key, position)
+        keys: dict[str, int] = {}
+        seen: set[str] = set()
+        by_phase: list[list[str]] = [[] for _ in phases]
+        for key, position in own.items():
+            by_phase[position - 1].append(key)
+        for position, members in enumerate(by_phase, start=1):
+            stack = [k for k in members if k in self.g]
+            while stack:
+                node = stack.pop()
+                for pred in self.g.predecessors(node):
+                    if pred not in seen:
+                        seen.add(pred)
+                        keys[pred] = position
+                        stack.append(pred)
+        last = len(phases) + 1
+        return {k: own.get(k) or keys.get(k, last) for k in self.g}
+
     @cached_property
     def depth(self) -> dict[str, int]:
         """0 for a deliverable with no inputs; else 1 + the deepest input of any route."""
@@ -157,7 +203,7 @@ def topological(
     nodes: Iterable[str],
     preds: Callable[[str], Iterable[str]],
     succs: Callable[[str], Iterable[str]],
-    key: Callable[[str], tuple[int, int, int]],
+    key: Callable[[str], tuple[int, ...]],
 ) -> list[str]:
     """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback.
 
@@ -174,7 +220,7 @@ def topological(
     done: set[str] = set()
     loops: _Loops | None = None  # found when first stuck (never, for a model without loops)
     active: int | None = None  # the loop being finished
-    local: list[tuple[tuple[int, int, int], str]] = []  # ready members of the active loop
+    local: list[tuple[tuple[int, ...], str]] = []  # ready members of the active loop
 
     def finish(n: str) -> None:
         done.add(n)
@@ -220,7 +266,7 @@ class _Loops:
     with the count of pending inputs each gets from outside itself."""
 
     def __init__(self, left: set[str], preds: Callable[[str], Iterable[str]],
-                 prio: dict[str, tuple[int, int, int]]) -> None:
+                 prio: dict[str, tuple[int, ...]]) -> None:
         sub: Any = nx.DiGraph()
         sub.add_nodes_from(left)
         sub.add_edges_from((p, n) for n in left for p in set(preds(n)) if p in left and p != n)
@@ -238,7 +284,7 @@ class _Loops:
         heapq.heapify(self.sources)
 
     def input_done(self, n: str, s: str, done: set[str],
-                   prio: dict[str, tuple[int, int, int]]) -> None:
+                   prio: dict[str, tuple[int, ...]]) -> None:
         c = self.comp.get(s)
         if c is None or n not in self.comp or self.comp[n] == c:
             return

@@ -87,7 +87,7 @@ class Journey:
         j = cls(graph)
         produced = graph.produced
         needed_produced = [k for k in graph.needed if k in produced]
-        for n, key in enumerate(graph.ordered(needed_produced), start=1):
+        for n, key in enumerate(graph.step_order(needed_produced), start=1):
             members = model.groups[key].members if graph.is_group(key) else None
             j.steps.append(Step(n, key, tuple(graph.routes_by_output.get(key, [])), members))
             j.step_of[key] = n

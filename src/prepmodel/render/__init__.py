@@ -45,17 +45,24 @@ def render(
     diagram's own words, instead of the model's ``lang`` (or the language of its names).
     Same inputs, same bytes, for every format.
     """
-    from prepmodel.render.dot import build_dot
+    from prepmodel.render.dot import Drawing
     from prepmodel.render.engine import layout
     from prepmodel.render.svgmarkup import annotate
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     journey = analysis.journey if lang is None else journey_in(analysis, lang)
-    source = build_dot(journey, options)
+    drawing = Drawing(journey, options)
     if fmt == "dot":
-        return Rendered(source.encode("utf-8"))
-    svg = annotate(layout(source, "svg", engine), journey.model)  # type: ignore[arg-type]
+        return Rendered("".join(drawing.dot(p) for p in drawing.panels()).encode("utf-8"))
+    if drawing.copies:
+        from prepmodel.render.compose import compose_svg
+
+        svg = compose_svg(drawing, engine)  # type: ignore[arg-type]
+    else:
+        (panel,) = drawing.panels()
+        svg = layout(drawing.dot(panel), "svg", engine)  # type: ignore[arg-type]
+    svg = annotate(svg, journey.model)
     if fmt == "svg":
         return Rendered(svg)
     if fmt == "html":
@@ -82,6 +89,41 @@ def journey_in(analysis: Analysis, lang: str) -> Journey:
         return analysis.journey
     relabelled = model.model_copy(update={"attrs": {**model.attrs, "lang": (lang,)}})
     return Journey.of(relabelled)
+
+
+def render_pages(
+    analysis: Analysis,
+    fmt: str,
+    options: DiagramOptions | None = None,
+    kind: str = "phase",
+    engine: str = "auto",
+    font: Path | None = None,
+) -> tuple[list[bytes], list[str]]:
+    """A deck of 16:9 pages (``pages.deck``) as files and warnings: one PDF with a page
+    each, one HTML page that shows them in turn, or one PNG or SVG file per page."""
+    from prepmodel.render.dot import Drawing
+    from prepmodel.render.pages import deck
+
+    if fmt not in ("pdf", "html", "png", "svg"):
+        raise ValueError(f"pages cannot be written as {fmt!r}")
+    pages = deck(Drawing(analysis.journey, options), kind, engine)  # type: ignore[arg-type]
+    if fmt == "svg":
+        return [p.svg.encode("utf-8") for p in pages], []
+    if fmt == "html":
+        from prepmodel.render.deck_html import deck_page
+
+        return [deck_page(analysis.journey, pages)], []
+    from prepmodel.render import raster
+
+    chosen = raster.find_japanese_font(font, search_paths=font_search_paths())
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if fmt == "png":
+            files = [raster.svg_to_png(p.svg.encode("utf-8"), chosen, 1.0) for p in pages]
+        else:
+            files = [raster.join_pdfs([raster.svg_to_pdf(p.svg.encode("utf-8"), chosen)
+                                       for p in pages])]
+    return files, sorted({str(w.message) for w in caught})
 
 
 def font_search_paths() -> list[Path] | None:

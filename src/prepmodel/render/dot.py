@@ -86,6 +86,12 @@ class DiagramOptions:
     focus: str | None = None
     depth: int = 1
     checkpoint_list: bool = True
+    #: Draw an external used by several steps as a copy beside each step that uses it, and
+    #: a deliverable made in an earlier band as an incoming copy (one picture per band,
+    #: composed by ``compose.py``); ``False`` keeps one node with long edges (one layout).
+    part_copies: bool = True
+    #: ``ja`` or ``en`` for the diagram's own words; ``None``: the model's language.
+    lang: str | None = None
 
 
 # --------------------------------------------------------------------------- DOT writing
@@ -179,73 +185,312 @@ def node_class(j: Journey, key: str, roles: Roles | None = None) -> str:
 # --------------------------------------------------------------------------- the diagram
 
 
+@dataclass(frozen=True)
+class Panel:
+    """One band of the picture, laid out on its own: a phase (or a range of its steps), the
+    deliverables outside every phase, or the whole model when it has no phases."""
+
+    number: int  # 1-based, in journey order
+    title: str
+    home: tuple[str, ...]  # deliverables drawn (made) here, in step order
+    legend: bool = False  # this panel's step list carries the legend
+    band: str = ""  # the title of the whole band, when this panel is a range of its steps
+
+
+class Drawing:
+    """What every panel of one diagram shares: the deliverables in view, their DOT ids,
+    checkpoint roles, where each is drawn, and which part copies exist."""
+
+    def __init__(self, j: Journey, options: DiagramOptions | None = None) -> None:
+        self.j = j
+        self.options = options = options or DiagramOptions()
+        model = j.model
+        direction = (options.direction or _first(model.attrs.get("direction")) or "LR").upper()
+        self.direction = direction if direction in ("LR", "RL", "TB", "BT") else "LR"
+        self.keys = visible_keys(j, options)
+        self.shown = set(self.keys)
+        self.ids = {k: f"d{i}" for i, k in enumerate(model.deliverables)}
+        self.roles = checkpoint_roles(j, options.goal)
+        self.loops = _loops(j)
+        self.lang = options.lang or diagram_language(j)
+        self.phase_number = {p.index: n for n, p in enumerate(model.phases, start=1)}
+        self.copies = options.part_copies
+        # Every way to make each shown deliverable: (junction id, route id, inputs, route).
+        self.routes: dict[str, list[tuple[str, str, tuple[str, ...], Route | None]]] = {}
+        uses: dict[str, int] = {}
+        self.copy_id: dict[tuple[str, str], str] = {}  # (input, junction) -> copy node id
+        for key in self.keys:
+            step = j.step_of.get(key)
+            alts = []
+            for n, (rid, inputs, route) in enumerate(_alternatives(j, key, step)):
+                jid = f"{self.ids[key]}_r{n}"
+                alts.append((jid, rid, inputs, route))
+                for x in inputs:
+                    if x in self.shown and (x, jid) not in self.copy_id:
+                        k = uses.get(x, 0)
+                        uses[x] = k + 1
+                        self.copy_id[(x, jid)] = f"{self.ids[x]}_c{k}"
+            self.routes[key] = alts
+        self.uses = uses
+        self.any_incoming = False  # set while drawing: the legend then explains them
+
+    # --- where things are drawn --------------------------------------------------------
+    def is_part(self, key: str) -> bool:
+        """Given, not made here (an external, a gap, a declared name): drawn as a copy at
+        each step that uses it when part copies are on."""
+        d = self.j.model.deliverables[key]
+        return key not in self.j.graph.produced and not d.goal
+
+    def copied(self, key: str) -> bool:
+        return self.copies and self.is_part(key) and self.uses.get(key, 0) > 0
+
+    def band_of(self, key: str) -> int:
+        """The journey position of the band ``key`` is drawn in (contract §14's phase key:
+        its phase, or the earliest phase that needs it)."""
+        if not self.j.model.phases:
+            return 1
+        return self.j.graph.phase_keys.get(key, len(self.j.model.phases) + 1)
+
+    def panels(self) -> list[Panel]:
+        """The bands in journey order. Without part copies: one panel, as before."""
+        model = self.j.model
+        step_of = self.j.step_of
+        order = sorted((k for k in self.keys if not self.copied(k)),
+                       key=lambda k: (step_of.get(k, len(step_of) + 1),
+                                      self.j.graph.position(k)))
+        if not self.copies or not model.phases:
+            return [Panel(1, "", tuple(order), legend=True)]
+        bands: dict[int, list[str]] = {}
+        for k in order:
+            bands.setdefault(self.band_of(k), []).append(k)
+        texts = LIST_TEXTS[self.lang]
+        out: list[Panel] = []
+        for band in sorted(bands):
+            if band <= len(model.phases):
+                title = self.phase_label(model.phases[band - 1])
+            else:
+                title = texts["unphased"]
+            out.append(Panel(len(out) + 1, title, tuple(bands[band])))
+        last = out[-1]
+        out[-1] = Panel(last.number, last.title, last.home, legend=True)
+        return out
+
+    def phase_label(self, phase: Phase) -> str:
+        title = _first(phase.attrs.get("title"))
+        return f"{self.phase_number[phase.index]}. {phase.name}" + (
+            f" · {title}" if title else "")
+
+    # --- DOT ---------------------------------------------------------------------------
+    def dot(self, panel: Panel) -> str:
+        """One panel as a DOT graph."""
+        j = self.j
+        model = j.model
+        single = not self.copies
+        dot = _Graph(f"prep_{panel.number}" if not single else "prep")
+        dot.attr(rankdir=self.direction, newrank="true", nodesep="0.3", ranksep="0.32",
+                 fontname=FONT, fontsize=fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
+                 pad="0.25", labelloc="t", outputorder="edgesfirst",
+                 label=esc(model.title or "") if single else "")
+        dot.attr("node", fontname=FONT, fontsize=fmt(NAME_SIZE), fontcolor=INK, color=INK,
+                 shape="box", style="rounded,filled", fillcolor=PART_FILL, fixedsize="true",
+                 penwidth="1.2")
+        dot.attr("edge", color=MUTED, arrowsize="0.7", penwidth="1.1")
+        here = set(panel.home)
+        phases = [p for p in model.phases
+                  if any(k in here for k in p.members if j.phase_of.get(k) == p.name)]
+        clusters = {p.index: _Graph(f"cluster_phase{p.index}") for p in phases}
+        for p in phases:
+            label = self.phase_label(p) if single else panel.title
+            clusters[p.index].attr(
+                label=esc(label), style="rounded,filled",
+                fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)], color=PHASE_LINE,
+                fontsize=fmt(PHASE_SIZE), fontcolor=PHASE_INK, labeljust="l", labelloc="t",
+                penwidth="1", margin="12", **{"class": "phase"})
+        phase_index = {p.name: p.index for p in phases}
+
+        def home(key: str) -> _Graph:
+            phase = j.phase_of.get(key)
+            index = phase_index.get(phase) if phase is not None else None
+            return clusters[index] if index is not None else dot
+
+        for key in panel.home:
+            home(key).node(self.ids[key], **self.deliverable_attrs(key))
+        incoming: dict[str, str] = {}
+        for key in panel.home:
+            stack = self.alternatives_node(home(key), key)
+            for n, (jid, rid, inputs, route) in enumerate(self.routes.get(key, [])):
+                sources = {x: self.source(x, jid, here, incoming, home(key))
+                           for x in inputs if x in self.shown}
+                self.route(dot, home(key), key, jid, rid, inputs, route, sources,
+                           f"{stack}:r{n}" if stack else None)
+        if single and len(phases) > 1 and len(self.keys) <= BIG_DIAGRAM:
+            entry = {k: [(self.endpoint(k, n), inputs)
+                         for n, (_, _, inputs, _) in enumerate(self.routes.get(k, []))]
+                     for k in panel.home}
+            _phase_order(dot, j, phases, here, self.ids, entry)
+        elif single and len(self.keys) > BIG_DIAGRAM:
+            dot.attr(nslimit="0.2", mclimit="0.5")
+        for p in phases:
+            dot.subgraph(clusters[p.index])
+        if self.options.checkpoint_list and j.steps:
+            self.checkpoint_list(dot, panel)
+        return dot.source()
+
+    def source(self, x: str, jid: str, here: set[str], incoming: dict[str, str],
+               target: _Graph) -> str:
+        """The node an input arrow starts from: the deliverable itself when it is drawn in
+        this panel, else a copy (a part at its point of use, or a deliverable made in an
+        earlier band, drawn once per panel as an incoming part)."""
+        if x in here:
+            return self.ids[x]
+        if self.copied(x):
+            node = self.copy_id[(x, jid)]
+            attrs = self.deliverable_attrs(x)
+            attrs["class"] += " copy"
+            target.node(node, **attrs)
+            return node
+        if x in incoming:
+            return incoming[x]
+        node = incoming[x] = self.copy_id[(x, jid)]
+        self.any_incoming = True
+        step = self.j.step_of.get(x)
+        attrs = self.deliverable_attrs(x, f"({step}) " if step is not None else "")
+        attrs["class"] += " incoming"
+        if step is not None:
+            attrs["tooltip"] = esc(f"{self.j.name(x)} ({self.texts['from_step']} {step})")
+        target.node(node, **attrs)
+        return node
+
+    @property
+    def texts(self) -> dict[str, str]:
+        return LIST_TEXTS[self.lang]
+
+    def deliverable_attrs(self, key: str, prefix: str = "") -> dict[str, str]:
+        attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix)
+        return attrs
+
+    def endpoint(self, key: str, n: int) -> str:
+        """Where the arrows of route ``n`` of ``key`` meet: its junction, or its cell of the
+        step's record (:meth:`alternatives_node`)."""
+        if len(self.routes.get(key, ())) > 1:
+            return f"{self.ids[key]}_r:r{n}"
+        return f"{self.ids[key]}_r{n}"
+
+    def route(self, dot: _Graph, target: _Graph, key: str, jid: str, rid: str,
+              inputs: tuple[str, ...], route: Route | None, sources: dict[str, str],
+              cell: str | None = None) -> None:
+        """One junction: input arrows meet at the numbered dot (or at the route's ``cell``
+        of a step's alternatives), then work text, then the output."""
+        j = self.j
+        g = j.graph
+        group_step = route is None
+        if cell is None:
+            orphan = not rid and key not in g.needed
+            width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
+            fill = "white" if group_step else (ORPHAN if orphan else INK)
+            target.node(jid, label=esc(rid), shape="circle" if len(rid) < 3 else "box",
+                        style="filled,rounded", fillcolor=fill,
+                        fontcolor=INK if group_step else "white",
+                        color=INK if not orphan else ORPHAN, fontsize=fmt(STEP_SIZE),
+                        width=fmt(width), height="0.3", penwidth="1",
+                        tooltip=esc(f"step {rid}" if rid else "route (no goal needs it)"),
+                        group=jid,
+                        **{"class": "junction group-junction" if group_step else "junction"})
+        meet = cell or jid
+        loop = self.loops.get(key)
+        for x in inputs:
+            if x not in sources:
+                continue
+            attrs = {"arrowhead": "none", "style": "dashed" if group_step else "solid",
+                     "class": "input"}
+            if loop is not None and self.loops.get(x) == loop:
+                attrs.update(color=GAP, penwidth="1.8", **{"class": "input cycle"})
+            dot.edge(sources[x], meet, **attrs)
+        hidden = [x for x in inputs if x not in self.shown]
+        if hidden:  # --goal/--focus left some inputs out: say so at the junction
+            more = f"+{len(hidden)}"
+            names = ", ".join(j.name(x) for x in hidden)
+            w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
+            target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
+                        color=MUTED, fontcolor=MUTED, fontsize=fmt(WORK_SIZE), width=fmt(w),
+                        height=fmt(h), penwidth="0.8", tooltip=esc(f"not shown: {names}"),
+                        **{"class": "more"})
+            dot.edge(f"{jid}_more", meet, arrowhead="none", style="dotted",
+                     **{"class": "input"})
+        out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output",
+                               "weight": "4"}
+        if group_step:
+            out["style"] = "dashed"
+        work = _work_lines(route) if route is not None else []
+        if work:
+            wid = f"{jid}_w"
+            w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
+            target.node(wid, label=label_lines(work), shape="box", style="filled",
+                        fillcolor="transparent", color="transparent", fontsize=fmt(WORK_SIZE),
+                        fontcolor=WORK_INK, width=fmt(w), height=fmt(h), penwidth="0",
+                        tooltip=esc(" / ".join(work)), group=jid if cell is None else "",
+                        **{"class": "work"})
+            dot.edge(meet, wid, arrowhead="none", color=INK, penwidth="1.5", weight="8",
+                     **{"class": "output"})
+            dot.edge(wid, self.ids[key], **out)
+        else:
+            dot.edge(meet, self.ids[key], **out)
+
+    def alternatives_node(self, target: _Graph, key: str) -> str | None:
+        """One junction for all routes of a step with alternatives: a record whose cells
+        ``3.a``, ``3.b``, … stack in that order (Graphviz keeps a record's fields in order,
+        which it does not promise for separate nodes); each route's arrows meet at its
+        cell. Returns the record's id, or None for a step with one route."""
+        routes = self.routes.get(key, [])
+        if len(routes) < 2:
+            return None
+        node = f"{self.ids[key]}_r"
+        cells = [rid or "·" for _, rid, _, _ in routes]
+        width = max(0.34, (max(text_width(c, STEP_SIZE) for c in cells) + 12) / 72)
+        orphan = key not in self.j.graph.needed
+        body = "|".join(f"<r{n}> {esc(c)}" for n, c in enumerate(cells))
+        vertical = self.direction in ("LR", "RL")  # a record turns with rankdir
+        target.node(node, label=body, shape="record",
+                    style="filled,rounded", fillcolor=ORPHAN if orphan else INK,
+                    fontcolor="white", color=ORPHAN if orphan else INK,
+                    fontsize=fmt(STEP_SIZE),
+                    width=fmt(width if vertical else width * len(cells)),
+                    height=fmt(0.3 * len(cells) if vertical else 0.3), penwidth="1",
+                    tooltip=esc(" / ".join(f"step {c}" for c in cells)),
+                    **{"class": "junction alternatives"})
+        return node
+
+    def checkpoint_list(self, dot: _Graph, panel: Panel) -> None:
+        """The numbered steps of this panel beside it (same numbers as the junctions)."""
+        here = set(panel.home)
+        attrs = checkpoint_list_node(self.j, here, self.roles, self.direction,
+                                     lang=self.lang, legend=panel.legend,
+                                     legend_keys=self.shown,
+                                     notes=[self.texts["incoming"]] if self.any_incoming else [])
+        if attrs is None:
+            return
+        name = "checkpoint_list" if panel.number == 1 else f"checkpoint_list_{panel.number}"
+        dot.node(name, **attrs)
+        # After everything: from each deliverable here that nothing here uses (goals, ...).
+        g = self.j.graph
+        for k in panel.home:
+            if not any(u in here for u in g.g.successors(k)):
+                dot.edge(self.ids[k], name, style="invis", weight="0")
+
+
 def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
-    """The diagram of a model as DOT source text."""
-    options = options or DiagramOptions()
-    model = j.model
-    direction = (options.direction or _first(model.attrs.get("direction")) or "LR").upper()
-    if direction not in ("LR", "RL", "TB", "BT"):
-        direction = "LR"
-    keys = visible_keys(j, options)
-    shown = set(keys)
-    ids = {k: f"d{i}" for i, k in enumerate(model.deliverables)}
-    roles = checkpoint_roles(j, options.goal)
-
-    dot = _Graph("prep")
-    dot.attr(rankdir=direction, newrank="true", nodesep="0.3", ranksep="0.32",
-             fontname=FONT, fontsize=fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
-             pad="0.25", labelloc="t", label=esc(model.title or ""), outputorder="edgesfirst")
-    dot.attr("node", fontname=FONT, fontsize=fmt(NAME_SIZE), fontcolor=INK, color=INK,
-             shape="box", style="rounded,filled", fillcolor=PART_FILL, fixedsize="true",
-             penwidth="1.2")
-    dot.attr("edge", color=MUTED, arrowsize="0.7", penwidth="1.1")
-
-    phases = [p for p in model.phases if any(k in shown for k in p.members)]
-    clusters = {p.index: _Graph(f"cluster_phase{p.index}") for p in phases}
-    for n, p in enumerate(phases):
-        title = _first(p.attrs.get("title"))
-        label = f"{n + 1}. {p.name}" + (f" · {title}" if title else "")
-        clusters[p.index].attr(
-            label=esc(label), style="rounded,filled",
-            fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)], color=PHASE_LINE,
-            fontsize=fmt(PHASE_SIZE), fontcolor=PHASE_INK, labeljust="l", labelloc="t",
-            penwidth="1", margin="12", **{"class": "phase"})
-    phase_index = {p.name: p.index for p in phases}
-
-    def home(key: str) -> _Graph:
-        phase = j.phase_of.get(key)
-        index = phase_index.get(phase) if phase is not None else None
-        return clusters[index] if index is not None else dot
-
-    for key in keys:
-        home(key).node(ids[key], **_deliverable_attrs(j, key, roles, options.focus))
-
-    # Where each deliverable "starts": its junctions (so phase order can pin it).
-    entry: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
-    loops = _loops(j)
-    for key in keys:
-        step = j.step_of.get(key)
-        for n, (rid, inputs, route) in enumerate(_alternatives(j, key, step)):
-            jid = f"{ids[key]}_r{n}"
-            entry.setdefault(key, []).append((jid, inputs))
-            _route(dot, home(key), j, key, jid, rid, inputs, route, ids, shown, loops)
-
-    if len(keys) <= BIG_DIAGRAM:
-        _phase_order(dot, j, phases, shown, ids, entry)
-    else:
-        dot.attr(nslimit="0.2", mclimit="0.5")
-    for p in phases:
-        dot.subgraph(clusters[p.index])
-    if options.checkpoint_list and j.steps:
-        _checkpoint_list(dot, j, shown, ids, roles, direction)
-    return dot.source()
+    """The diagram as DOT source text: one graph per panel (``dot`` lays out each graph of
+    a file in turn), or one graph when part copies are off."""
+    drawing = Drawing(j, options)
+    return "".join(drawing.dot(p) for p in drawing.panels())
 
 
-def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None) -> dict[str, str]:
+def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None,
+                       prefix: str = "") -> dict[str, str]:
     model = j.model
     g = j.graph
     d = model.deliverables[key]
-    lines = wrap_label(d.name, NAME_WIDTH, NAME_SIZE) if d.name else [""]
+    lines = wrap_label(prefix + d.name, NAME_WIDTH, NAME_SIZE) if d.name else [prefix]
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
     attrs: dict[str, str] = {"label": label_lines(lines), "width": fmt(w),
                              "height": fmt(h), "tooltip": esc(d.name)}
@@ -305,58 +550,6 @@ def _loops(j: Journey) -> dict[str, int]:
     return out
 
 
-def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str,
-           inputs: tuple[str, ...], route: Route | None, ids: dict[str, str],
-           shown: set[str], loops: dict[str, int]) -> None:
-    """One junction: input arrows meet at the numbered dot, then work text, then the output."""
-    g = j.graph
-    group_step = route is None
-    orphan = not rid and key not in g.needed
-    width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
-    fill = "white" if group_step else (ORPHAN if orphan else INK)
-    target.node(jid, label=esc(rid), shape="circle" if len(rid) < 3 else "box",
-                style="filled,rounded", fillcolor=fill, fontcolor=INK if group_step else "white",
-                color=INK if not orphan else ORPHAN, fontsize=fmt(STEP_SIZE), width=fmt(width),
-                height="0.3", penwidth="1",
-                tooltip=esc(f"step {rid}" if rid else "route (no goal needs it)"),
-                **{"class": "junction group-junction" if group_step else "junction"})
-    loop = loops.get(key)
-    for x in inputs:
-        if x not in shown:
-            continue
-        attrs = {"arrowhead": "none", "style": "dashed" if group_step else "solid",
-                 "class": "input"}
-        if loop is not None and loops.get(x) == loop:
-            attrs.update(color=GAP, penwidth="1.8", **{"class": "input cycle"})
-        dot.edge(ids[x], jid, **attrs)
-    hidden = sum(1 for x in inputs if x not in shown)
-    if hidden:  # --goal/--focus left some inputs out: say so at the junction
-        more = f"+{hidden}"
-        names = ", ".join(j.name(x) for x in inputs if x not in shown)
-        w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
-        target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
-                    color=MUTED, fontcolor=MUTED, fontsize=fmt(WORK_SIZE), width=fmt(w),
-                    height=fmt(h), penwidth="0.8", tooltip=esc(f"not shown: {names}"),
-                    **{"class": "more"})
-        dot.edge(f"{jid}_more", jid, arrowhead="none", style="dotted", **{"class": "input"})
-    out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output"}
-    if group_step:
-        out["style"] = "dashed"
-    work = _work_lines(route) if route is not None else []
-    if work:
-        wid = f"{jid}_w"
-        w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
-        target.node(wid, label=label_lines(work), shape="box", style="filled",
-                    fillcolor="transparent", color="transparent", fontsize=fmt(WORK_SIZE),
-                    fontcolor=WORK_INK,
-                    width=fmt(w), height=fmt(h), penwidth="0",
-                    tooltip=esc(" / ".join(work)), **{"class": "work"})
-        dot.edge(jid, wid, arrowhead="none", color=INK, penwidth="1.5", **{"class": "output"})
-        dot.edge(wid, ids[key], **out)
-    else:
-        dot.edge(jid, ids[key], **out)
-
-
 def _work_lines(route: Route) -> list[str]:
     """The work (verbs) and, on their own line, the performers in parentheses."""
     lines: list[str] = []
@@ -403,17 +596,3 @@ def _phase_order(dot: _Graph, j: Journey, phases: list[Phase], shown: set[str],
 
 def _first(values: tuple[str, ...] | None) -> str | None:
     return values[0] if values else None
-
-
-def _checkpoint_list(dot: _Graph, j: Journey, shown: set[str], ids: dict[str, str],
-                     roles: Roles, direction: str) -> None:
-    """The numbered steps beside the diagram (same numbers as the junctions), drawn last."""
-    attrs = checkpoint_list_node(j, shown, roles, direction)
-    if attrs is None:
-        return
-    dot.node("checkpoint_list", **attrs)
-    # After everything: from each shown deliverable that nothing shown uses (goals, ...).
-    g = j.graph
-    for k in j.model.deliverables:
-        if k in shown and not any(u in shown for u in g.g.successors(k)):
-            dot.edge(ids[k], "checkpoint_list", style="invis", weight="0")

@@ -478,3 +478,17 @@ def svg_to_pdf(svg: bytes, font: Path | None) -> bytes:
             return _pdf_cairo(text)
         except (ImportError, OSError) as exc:
             raise _cairo_unavailable(exc) from first
+
+
+def join_pdfs(pdfs: Sequence[bytes]) -> bytes:
+    """One PDF with the pages of ``pdfs`` in order (pypdf; no dates, so same bytes)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(io.BytesIO(pdf))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -8,6 +8,7 @@ Graphviz has no HTML labels; every field is sized by our own label measure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prepmodel.journey import Journey
@@ -25,6 +26,10 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "gap": "red dashed box: missing (a gap)",
         "cycle": "red box and lines: a cycle",
         "orphan": "orange box: no goal needs it",
+        "incoming": "box with a step number: made in an earlier band, used here",
+        "unphased": "Outside every phase",
+        "from_step": "from step",
+        "steps": "steps",
     },
     "ja": {
         "title": "組立手順",
@@ -34,6 +39,10 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "gap": "赤い点線の枠：どこからも来ない（ギャップ）",
         "cycle": "赤い枠と線：循環している",
         "orphan": "オレンジの枠：どのゴールにも不要",
+        "incoming": "番号付きの枠：前の段で作られ、ここで使う",
+        "unphased": "フェーズ外",
+        "from_step": "手順",
+        "steps": "手順",
     },
 }
 FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned
@@ -71,11 +80,16 @@ def diagram_language(j: Journey) -> str:
     return "ja" if any(has_cjk(n) for n in names) else "en"
 
 
-def checkpoint_list_lines(j: Journey, shown: set[str], roles: Roles) -> list[list[str]]:
-    """The step list as fields of lines: title, one field per shown step, legend."""
+def checkpoint_list_lines(j: Journey, shown: set[str], roles: Roles, *,
+                          lang: str | None = None, legend: bool = True,
+                          legend_keys: set[str] | None = None,
+                          notes: Sequence[str] = ()) -> list[list[str]]:
+    """The step list as fields of lines: title, one field per shown step, and (with
+    ``legend``) the legend of the marks that appear among ``legend_keys`` (default:
+    ``shown``)."""
     size = LIST_SIZE
     digits = len(str(len(j.steps)))
-    texts = LIST_TEXTS[diagram_language(j)]
+    texts = LIST_TEXTS[lang or diagram_language(j)]
     fields: list[list[str]] = [[texts["title"]]]
     for s in j.steps:
         if s.key not in shown:
@@ -86,21 +100,24 @@ def checkpoint_list_lines(j: Journey, shown: set[str], roles: Roles) -> list[lis
         lines = wrap_label(j.name(s.key), LIST_WIDTH, size)
         pad = FIGURE_SPACE * digits + "    "
         fields.append([head + lines[0]] + [pad + line for line in lines[1:]])
+    if not legend:
+        return fields
+    shown = legend_keys if legend_keys is not None else shown
     g = j.graph
-    legend = [texts["checkpoint"]]
+    lines = [texts["checkpoint"]]
     if any(k in roles.exits for k in shown):
-        legend.append(texts["exit"])
+        lines.append(texts["exit"])
     if any(k in g.needed and k not in roles.mandatory and k not in roles.checkpoints
            for k in shown):
-        legend.append(texts["some"])
+        lines.append(texts["some"])
     if any(k not in g.produced and k in g.needed and not j.model.deliverables[k].external
            for k in shown):
-        legend.append(texts["gap"])
+        lines.append(texts["gap"])
     if any(k in g.in_cycle for k in shown):
-        legend.append(texts["cycle"])
+        lines.append(texts["cycle"])
     if j.model.goals and any(k not in g.needed for k in shown):
-        legend.append(texts["orphan"])
-    fields.append(legend)
+        lines.append(texts["orphan"])
+    fields.append(lines + list(notes))
     return fields
 
 
@@ -113,7 +130,8 @@ def _rec(text: str) -> str:
 
 
 def checkpoint_list_node(
-    j: Journey, shown: set[str], roles: Roles, direction: str
+    j: Journey, shown: set[str], roles: Roles, direction: str, *, lang: str | None = None,
+    legend: bool = True, legend_keys: set[str] | None = None, notes: Sequence[str] = (),
 ) -> dict[str, str] | None:
     """The attributes of the step list's record node, or ``None`` when no step is shown.
 
@@ -121,8 +139,9 @@ def checkpoint_list_node(
     the fields. A record turns with ``rankdir``, so braces keep the fields stacked in
     ``TB``/``BT`` diagrams too.
     """
-    fields = checkpoint_list_lines(j, shown, roles)
-    if len(fields) <= 2:
+    fields = checkpoint_list_lines(j, shown, roles, lang=lang, legend=legend,
+                                   legend_keys=legend_keys, notes=notes)
+    if len(fields) <= (2 if legend else 1):
         return None
     size = LIST_SIZE
     widest = max(text_width(line, size) for field in fields for line in field)
