@@ -79,6 +79,9 @@ def _measure(url: str) -> list[dict]:  # type: ignore[type-arg]
             page.goto(url)
             page.wait_for_load_state("load")
             page.evaluate("document.fonts.ready.then(() => true)")
+            # The HTML viewer opens fitted to the window; measure at 4/3 px per point, the
+            # size of the SVG file, since Chromium lays out tiny text on its own pixel grid.
+            page.evaluate("window.prepViewer && window.prepViewer.zoom(4 / 3)")
             result = page.evaluate(MEASURE_JS)
         finally:
             browser.close()

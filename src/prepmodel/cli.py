@@ -259,6 +259,11 @@ class Direction(enum.StrEnum):
     BT = "BT"
 
 
+class Lang(enum.StrEnum):
+    ja = "ja"
+    en = "en"
+
+
 @app.command()
 def render(
     file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
@@ -293,6 +298,10 @@ def render(
             help="A deck of 16:9 pages: an overview, then one per phase (or per step). "
                  ".pdf: one file; .png/.svg: OUT-1.png, OUT-2.png, ...; .html: one page.")
     ] = None,
+    lang: Annotated[
+        Optional[Lang], typer.Option(help="Language of the diagram's words (default: the "  # noqa: UP045
+                                          "model's `lang`, else that of its names).")
+    ] = None,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -324,7 +333,8 @@ def render(
 
             files, notes = render_pages(a, fmt, options, pages.value, engine.value, font)
         else:
-            result = render_model(a, fmt, options, engine.value, font, scale)
+            result = render_model(a, fmt, options, engine.value, font, scale,
+                                  lang.value if lang else None)
             files, notes = [result.data], result.warnings
     except (EngineError, RasterError) as err:
         fail(str(err))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from prepmodel.analysis import Analysis
+    from prepmodel.journey import Journey
     from prepmodel.render.dot import DiagramOptions
 
 FORMATS = ("svg", "png", "pdf", "dot", "html")
@@ -36,17 +37,22 @@ def render(
     engine: str = "auto",
     font: Path | None = None,
     scale: float = 2.0,
+    lang: str | None = None,
 ) -> Rendered:
     """The diagram of ``analysis`` in ``fmt``. Raises EngineError / RasterError on failure.
 
-    ``scale``: PNG pixels per SVG point. Same inputs, same bytes, for every format.
+    ``scale``: PNG pixels per SVG point. ``lang`` (``ja`` or ``en``): the language of the
+    diagram's own words, instead of the model's ``lang`` (or the language of its names).
+    Same inputs, same bytes, for every format.
     """
     from prepmodel.render.dot import Drawing
     from prepmodel.render.engine import layout
+    from prepmodel.render.svgmarkup import annotate
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
-    drawing = Drawing(analysis.journey, options)
+    journey = analysis.journey if lang is None else journey_in(analysis, lang)
+    drawing = Drawing(journey, options)
     if fmt == "dot":
         return Rendered("".join(drawing.dot(p) for p in drawing.panels()).encode("utf-8"))
     if drawing.copies:
@@ -56,12 +62,13 @@ def render(
     else:
         (panel,) = drawing.panels()
         svg = layout(drawing.dot(panel), "svg", engine)  # type: ignore[arg-type]
+    svg = annotate(svg, journey.model)
     if fmt == "svg":
         return Rendered(svg)
     if fmt == "html":
         from prepmodel.render.html import html_page
 
-        return Rendered(html_page(analysis.journey, svg, analysis.diagnostics))
+        return Rendered(html_page(journey, svg, analysis.diagnostics))
     from prepmodel.render import raster
 
     chosen = raster.find_japanese_font(font, search_paths=font_search_paths())
@@ -70,6 +77,18 @@ def render(
         data = (raster.svg_to_png(svg, chosen, scale) if fmt == "png"
                 else raster.svg_to_pdf(svg, chosen))
     return Rendered(data, [str(w.message) for w in caught])
+
+
+def journey_in(analysis: Analysis, lang: str) -> Journey:
+    """The journey of the model as if it said ``lang: <lang>`` (the words of the diagram
+    follow the model's ``lang``); nothing else about the model changes."""
+    from prepmodel.journey import Journey
+
+    model = analysis.model
+    if tuple(model.attrs.get("lang", ())) == (lang,):
+        return analysis.journey
+    relabelled = model.model_copy(update={"attrs": {**model.attrs, "lang": (lang,)}})
+    return Journey.of(relabelled)
 
 
 def render_pages(

@@ -1,5 +1,8 @@
-"""One self-contained HTML page: the diagram (inline SVG), the checkpoint table and the
-diagnostics. Nothing is loaded from the network, so it opens offline at a workshop."""
+"""One self-contained HTML page: the interactive viewer (inline SVG, pan and zoom, side
+panel, search, goal selector, presentation mode), the checkpoint table and the diagnostics,
+in the diagram's language. Nothing is loaded from the network: the viewer's script and
+style (``assets/viewer.js``, ``assets/viewer.css``, our own code) are inlined, so the page
+opens offline at a workshop."""
 
 from __future__ import annotations
 
@@ -8,19 +11,10 @@ import re
 
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.journey import Journey
-
-_CSS = """
-body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic",Meiryo,
-"DejaVu Sans",sans-serif;color:#1f2933;margin:24px;}
-h1{font-size:20px;margin:0 0 12px}h2{font-size:16px;margin:24px 0 8px}
-.diagram{overflow:auto;border:1px solid #d9e2ec;border-radius:6px;padding:8px}
-table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #d9e2ec;padding:4px 8px;
-text-align:left;vertical-align:top}th{background:#f5f7fa}td.n{text-align:right}
-.some{color:#7b8794}.error{color:#d64545}.warning{color:#c77700}.info{color:#1f5fbf}
-code{font-size:12px}
-.legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin:8px 0 0;padding:0;list-style:none;
-font-size:13px}.legend li{display:flex;align-items:center;gap:6px}.legend svg{flex:none}
-"""
+from prepmodel.render.steplist import diagram_language
+from prepmodel.render.svgmarkup import dot_ids
+from prepmodel.render.viewer import asset, json_script, viewer_data
+from prepmodel.render.words import LEGEND, words
 
 
 def _e(text: str | None) -> str:
@@ -31,29 +25,39 @@ def _inline_svg(svg: bytes) -> str:
     text = svg.decode("utf-8")
     start = text.find("<svg")
     text = text[start:] if start >= 0 else text
-    return re.sub(r"<!--.*?-->\n?", "", text, flags=re.S)
+    text = re.sub(r"<!--.*?-->\n?", "", text, flags=re.S)
+    # The graph's own title would be the tooltip of every empty spot of the viewer.
+    text = re.sub(r'(<g id="graph0" class="graph"[^>]*>)\n<title>[^<]*</title>', r"\1", text,
+                  count=1)
+    # The viewer sizes the picture to its window and moves the viewBox to pan and zoom.
+    return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg id="diagram"', text, count=1)
 
 
-def checkpoint_table(j: Journey) -> str:
+def checkpoint_table(j: Journey, lang: str = "en") -> str:
     """Every step with its checkpoint role per goal, phase, routes, work and performers."""
+    w = words(lang)
     goals = j.goals()
     roles: dict[str, list[str]] = {}
+    some: dict[str, bool] = {}
     for g in goals:
         for c in g.checkpoints:
-            roles.setdefault(c.key, []).append(j.name(g.key) + (" ▶ exit" if c.exit else ""))
+            roles.setdefault(c.key, []).append(j.name(g.key) + (w["exit_mark"] if c.exit else ""))
+            some[c.key] = False
         for k in g.route_dependent:
-            roles.setdefault(k, []).append(j.name(g.key) + " (some routes)")
-    rows = ['<tr><th>Step</th><th>Deliverable</th><th>Phase</th><th>Route</th>'
-            '<th>Needs</th><th>Work · by</th><th>Checkpoint of</th></tr>']
+            roles.setdefault(k, []).append(j.name(g.key) + w["some_routes"])
+            some.setdefault(k, True)
+    heads = ("th_step", "th_deliverable", "th_phase", "th_route", "th_needs", "th_work",
+             "th_checkpoint_of")
+    rows = ["<tr>" + "".join(f"<th>{_e(w[h])}</th>" for h in heads) + "</tr>"]
     for s in j.steps:
         name = j.name(s.key)
-        cls = "" if any("some routes" not in r for r in roles.get(s.key, [])) else ' class="some"'
+        cls = ' class="some"' if some.get(s.key, True) else ""
         alts = s.route_ids() if s.group_members is None else [(str(s.number), None)]
         span = f' rowspan="{len(alts)}"' if len(alts) > 1 else ""
         for i, (rid, r) in enumerate(alts):
             needs = (" + ".join(j.name(k) for k in r.inputs) if r is not None else
                      " + ".join(j.name(k) for k in s.group_members or ()))
-            work = " · ".join(p for p in (r.work, ", ".join(r.by)) if p) if r else "(group)"
+            work = " · ".join(p for p in (r.work, ", ".join(r.by)) if p) if r else w["group"]
             head = tail = ""
             if i == 0:
                 head = (f'<td class="n"{span}>{s.number}</td><td{span}{cls}>{_e(name)}</td>'
@@ -87,56 +91,120 @@ def _swatch(shape: str, fill: str, stroke: str, width: float = 1.5, dash: bool =
             f'viewBox="0 0 {w} {h}" aria-hidden="true">{inner}</svg>')
 
 
-def legend() -> str:
-    """What each shape, colour and line of the diagram means (the colours of style.py)."""
+#: The SVG classes that show each legend symbol is drawn (node classes, or a cluster).
+_PRESENT = {
+    "external": r'class="node deliverable external',
+    "checkpoint": r'class="node deliverable [^"]*\bcheckpoint\b',
+    "route-dependent": r'class="node deliverable [^"]*\broute-dependent\b',
+    "some-routes": r'class="node deliverable [^"]*\bsome-routes\b',
+    "goal": r'class="node deliverable goal',
+    "group": r'class="node deliverable group',
+    "junction": r'class="node junction',
+    "phase": r'class="cluster phase',
+    "gap": r'class="node deliverable [^"]*\bgap\b',
+    "cycle": r'class="[^"]*\bcycle\b',
+    "orphan": r'class="node deliverable [^"]*\borphan\b',
+}
+
+
+def present_symbols(svg: str) -> list[str]:
+    """The legend entries whose symbols the diagram ``svg`` draws, in legend order."""
+    svg = svg.replace("&#45;", "-")  # Graphviz writes the hyphens of classes as references
+    return [name for name, pattern in _PRESENT.items() if re.search(pattern, svg)]
+
+
+def legend(lang: str = "en", present: list[str] | None = None) -> str:
+    """What each shape, colour and line of the diagram means (the colours of style.py);
+    only the entries in ``present`` (all when None)."""
     from prepmodel.render import style as d
 
-    items = [
-        (_swatch("box", d.PART_FILL, d.MUTED, 1.2), "external part (given from outside)"),
-        (_swatch("box", d.CHECKPOINT_FILL, d.CHECKPOINT_LINE, 2),
-         "checkpoint: every route needs it"),
-        (_swatch("box", "white", d.CHECKPOINT_LINE, 1.6, dash=True), "needed on some routes only"),
-        (_swatch("box", d.GOAL_FILL, d.GOAL_LINE, 2, double=True), "goal"),
-        (_swatch("box", "white", d.INK, 1.4, dash=True), "group (exists when all its parts do)"),
-        (_swatch("dot", d.INK, d.INK, text="3"), "assembly step 3 (3.a, 3.b: alternative routes); "
-                                                 "work and (performers) follow it"),
-        (_swatch("band", d.PHASE_FILLS[0], d.PHASE_LINE), "phase, in journey order"),
-        (_swatch("box", d.GAP_FILL, d.GAP, 2, dash=True), "gap: needed but never made"),
-        (_swatch("box", d.PART_FILL, d.GAP, 2.4), "on a cycle"),
-        (_swatch("box", d.ORPHAN_FILL, d.ORPHAN, 2), "no goal needs it"),
-    ]
+    swatches = {
+        "external": _swatch("box", d.PART_FILL, d.MUTED, 1.2),
+        "checkpoint": _swatch("box", d.CHECKPOINT_FILL, d.CHECKPOINT_LINE, 2),
+        "route-dependent": _swatch("box", "white", d.CHECKPOINT_LINE, 1.6, dash=True),
+        "some-routes": _swatch("box", d.PART_FILL, d.MUTED, 1.2, dash=True),
+        "goal": _swatch("box", d.GOAL_FILL, d.GOAL_LINE, 2, double=True),
+        "group": _swatch("box", "white", d.INK, 1.4, dash=True),
+        "junction": _swatch("dot", d.INK, d.INK, text="3"),
+        "phase": _swatch("band", d.PHASE_FILLS[0], d.PHASE_LINE),
+        "gap": _swatch("box", d.GAP_FILL, d.GAP, 2, dash=True),
+        "cycle": _swatch("box", d.PART_FILL, d.GAP, 2.4),
+        "orphan": _swatch("box", d.ORPHAN_FILL, d.ORPHAN, 2),
+    }
+    texts = LEGEND["ja" if lang == "ja" else "en"]
+    names = list(swatches) if present is None else present
     return '<ul class="legend">' + "".join(
-        f"<li>{svg}<span>{_e(text)}</span></li>" for svg, text in items) + "</ul>"
+        f'<li data-symbol="{name}">{swatches[name]}<span>{_e(texts[name])}</span></li>'
+        for name in names) + "</ul>"
 
 
-def diagnostics_list(diagnostics: list[Diagnostic]) -> str:
+def diagnostics_list(diagnostics: list[Diagnostic], lang: str = "en") -> str:
+    w = words(lang)
     if not diagnostics:
-        return "<p>No problems found.</p>"
+        return f"<p>{_e(w['no_problems'])}</p>"
     items = []
     for d in diagnostics:
-        hint = f"<br><small>hint: {_e(d.hint)}</small>" if d.hint else ""
+        hint = f"<br><small>{_e(w['hint'])}: {_e(d.hint)}</small>" if d.hint else ""
         items.append(f'<li class="{d.severity.value}"><code>{_e(d.file)}:{d.span.line}:'
                      f'{d.span.column}</code> <b>{d.code}</b> {_e(d.severity.value)}: '
                      f"{_e(d.message)}{hint}</li>")
     return "<ul class=\"diagnostics\">" + "".join(items) + "</ul>"
 
 
-def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic]) -> bytes:
-    """The page as UTF-8 bytes; the same inputs give the same bytes."""
+def _controls(j: Journey, lang: str) -> str:
+    """The bar above the diagram: title, search, goal selector, zoom and presentation."""
+    w = words(lang)
     title = j.model.title or j.model.path
-    lang = (j.model.attrs.get("lang") or ("ja",))[0] if j.model.attrs.get("lang") else "en"
+    ids = dot_ids(j.model)
+    goals = "".join(f'<option value="{ids[k]}">{_e(j.name(k))}</option>'
+                    for k in j.model.goals)
+    return (
+        f'<header id="bar"><h1>{_e(title)}</h1>'
+        f'<input id="search" type="search" autocomplete="off" placeholder="{_e(w["search"])}"'
+        f' aria-label="{_e(w["search"])}"><span id="found" aria-live="polite"></span>'
+        f'<label class="goal">{_e(w["goal_label"])} <select id="goal">'
+        f'<option value="">{_e(w["all_goals"])}</option>{goals}</select></label>'
+        f'<span class="buttons"><button id="zoom-out" type="button" title="{_e(w["zoom_out"])}"'
+        f' aria-label="{_e(w["zoom_out"])}">−</button>'
+        f'<button id="zoom-in" type="button" title="{_e(w["zoom_in"])}"'
+        f' aria-label="{_e(w["zoom_in"])}">+</button>'
+        f'<button id="fit" type="button" title="{_e(w["fit"])}">{_e(w["fit"])}</button>'
+        f'<button id="present" type="button" title="{_e(w["present"])}">{_e(w["present"])}'
+        f"</button></span></header>"
+    )
+
+
+def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic],
+              lang: str | None = None) -> bytes:
+    """The page as UTF-8 bytes: the interactive viewer (diagram, controls, side panel,
+    legend), then the checkpoint table and the diagnostics. ``lang`` defaults to the
+    diagram's language. The same inputs give the same bytes."""
+    lang = lang or diagram_language(j)
+    w = words(lang)
+    title = j.model.title or j.model.path
+    picture = _inline_svg(svg)
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{_e(lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{_e(title)}</h1>",
-        f'<div class="diagram">{_inline_svg(svg)}</div>',
-        legend(),
-        "<h2>Checkpoints</h2>",
-        checkpoint_table(j),
-        "<h2>Diagnostics</h2>",
-        diagnostics_list(diagnostics),
+        f"<title>{_e(title)}</title><style>{asset('viewer.css')}</style></head>",
+        "<body>",
+        '<div id="app">',
+        _controls(j, lang),
+        '<main id="stage"><div id="canvas">',
+        picture,
+        '</div><aside id="panel" hidden></aside><div id="caption" hidden></div>',
+        f'<p id="help">{_e(w["help"])}</p></main>',
+        f'<details id="legend" open><summary>{_e(w["legend"])}</summary>'
+        f"{legend(lang, present_symbols(picture))}</details>",
+        "</div>",
+        f'<section id="tables"><h2>{_e(w["checkpoints"])}</h2>',
+        checkpoint_table(j, lang),
+        f'<h2>{_e(w["diagnostics"])}</h2>',
+        diagnostics_list(diagnostics, lang),
+        "</section>",
+        json_script(viewer_data(j, lang)),
+        f"<script>{asset('viewer.js')}</script>",
         "</body></html>",
         "",
     ]

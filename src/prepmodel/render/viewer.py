@@ -1,0 +1,97 @@
+"""What the interactive HTML viewer knows about the model, as JSON in the page.
+
+The viewer (``assets/viewer.js``) finds the drawn nodes by their DOT ids (``d{i}`` the box of
+the i-th deliverable, ``d{i}_c{n}`` its part copies, ``d{i}_r{n}`` and ``d{i}_r{n}_w`` the
+junction and work of its routes) and reads everything else from this data: names, steps,
+routes, phases, goals and their checkpoints, and the deliverable graph for the upstream /
+downstream closure. Deliverables are named by their DOT id here too. Same model, same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from prepmodel.journey import Journey
+from prepmodel.model import Route
+from prepmodel.render.svgmarkup import dot_ids, source_of
+from prepmodel.render.words import viewer_words
+
+
+def _first(values: tuple[str, ...] | None) -> str | None:
+    return ", ".join(values) if values else None
+
+
+def _route(rid: str, route: Route, ids: dict[str, str], path: str) -> dict[str, Any]:
+    return {"id": rid, "inputs": [ids[k] for k in route.inputs if k in ids],
+            "work": route.work, "by": list(route.by), "effort": route.attr("effort"),
+            "note": route.attr("note"), "src": f"{path}:{route.span.line}"}
+
+
+def _kind(j: Journey, key: str) -> str:
+    d = j.model.deliverables[key]
+    g = j.graph
+    if d.goal:
+        return "goal"
+    if g.is_group(key):
+        return "group"
+    if key in g.produced:
+        return "produced"
+    if d.external:
+        return "external"
+    return "gap" if key in g.needed else "declared"
+
+
+def viewer_data(j: Journey, lang: str) -> dict[str, Any]:
+    """The model as the viewer reads it (plain JSON types, in a fixed order)."""
+    model = j.model
+    g = j.graph
+    ids = dot_ids(model)
+    checkpoint_of: dict[str, list[dict[str, Any]]] = {}
+    dependent_for: dict[str, list[str]] = {}
+    goals = []
+    for goal in j.goals():
+        for c in goal.checkpoints:
+            checkpoint_of.setdefault(c.key, []).append({"goal": ids[goal.key], "exit": c.exit})
+        for k in goal.route_dependent:
+            dependent_for.setdefault(k, []).append(ids[goal.key])
+        goals.append({"id": ids[goal.key], "name": model.name(goal.key),
+                      "checkpoints": [{"id": ids[c.key], "step": c.step, "exit": c.exit}
+                                      for c in goal.checkpoints]})
+    deliverables = []
+    for key, d in model.deliverables.items():
+        step = j.step_of.get(key)
+        if step is not None and not g.is_group(key):
+            routes = [_route(rid, r, ids, model.path) for rid, r in j.steps[step - 1].route_ids()]
+        else:
+            routes = [_route("", r, ids, model.path) for r in g.routes_by_output.get(key, [])]
+        members = [ids[m] for m in model.groups[key].members] if g.is_group(key) else []
+        deliverables.append({
+            "id": ids[key], "name": d.name, "kind": _kind(j, key), "step": step,
+            "phase": j.phase_of.get(key), "owner": _first(d.attrs.get("owner")),
+            "kpi": list(d.attrs.get("kpi", ())), "note": _first(d.attrs.get("note")),
+            "title": _first(d.attrs.get("title")), "url": _first(d.attrs.get("url")),
+            "src": source_of(model, key), "routes": routes, "members": members,
+            "inputs": [ids[k] for k in g.inputs(key)],
+            "checkpoint_of": checkpoint_of.get(key, []),
+            "route_dependent_for": dependent_for.get(key, []),
+        })
+    phases = [{"index": p.index, "name": p.name, "title": _first(p.attrs.get("title")),
+               "members": [ids[k] for k in p.members if k in ids]} for p in model.phases]
+    return {"lang": lang, "title": model.title or model.path, "words": viewer_words(lang),
+            "deliverables": deliverables, "phases": phases, "goals": goals}
+
+
+def json_script(data: dict[str, Any], element_id: str = "prep-data") -> str:
+    """``data`` in a ``<script type="application/json">``; ``<``, ``>`` and ``&`` are
+    written as ``\\u`` escapes, so no name can close the element or open a comment."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for char in "<>&\u2028\u2029":
+        text = text.replace(char, f"\\u{ord(char):04x}")
+    return f'<script type="application/json" id="{element_id}">{text}</script>'
+
+
+def asset(name: str) -> str:
+    """The text of a file under ``render/assets`` (shipped in the wheel)."""
+    return (resources.files("prepmodel.render") / "assets" / name).read_text("utf-8")
