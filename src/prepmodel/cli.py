@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from prepmodel import __version__
+from prepmodel.textsafe import printable
 
 if TYPE_CHECKING:
     from prepmodel.analysis import Analysis
@@ -52,14 +53,19 @@ class TableFormat(enum.StrEnum):
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``prep: message`` on stderr and exit (2 by default: usage or I/O)."""
-    typer.echo(f"prep: {message}", err=True)
+    typer.echo(f"prep: {printable(message)}", err=True)
     raise typer.Exit(code)
 
 
 def read_input(path: str) -> bytes:
     """The bytes of a file, or of standard input for ``-``; I/O problems exit 2."""
     if path == "-":
-        return sys.stdin.buffer.read()
+        try:
+            if sys.stdin is None:
+                raise OSError("closed")
+            return sys.stdin.buffer.read()
+        except (OSError, ValueError, AttributeError):
+            fail("cannot read standard input (is it closed?)")
     p = Path(path)
     if p.is_dir():
         fail(f"{path}: is a folder, not a .prep file")
@@ -221,6 +227,8 @@ def checkpoints(
     from prepmodel import tables
 
     _excel_ok(format, excel)
+    if output is not None:
+        refuse_input(output, [file])
     a = analyse(file)
     if not a.syntax_ok:
         print_diagnostics([a], err=True)
@@ -293,6 +301,7 @@ def render(
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         fail(f"{output}: cannot tell the format; use .svg, .png, .pdf, .dot or .html")
+    refuse_input(output, [file])
     a = analyse(file)
     if not a.syntax_ok:
         print_diagnostics([a], err=True)
@@ -324,9 +333,14 @@ def read_revision(spec: str) -> bytes:
     or ``REV:./path`` from here, as git has it); problems exit 2."""
     import subprocess
 
+    if spec.startswith("-"):  # nothing from the command line may become a git option
+        fail(f"{spec}: a revision cannot start with '-'")
+
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        *options, revision = args
         try:
-            return subprocess.run(["git", *args], capture_output=True, check=False)
+            return subprocess.run(["git", *options, "--end-of-options", revision],
+                                  capture_output=True, check=False)
         except FileNotFoundError:
             fail(f"{spec}: git is not installed (needed for REV:path)")
 
@@ -388,6 +402,8 @@ def diff(
         fail("only one of OLD and NEW can be '-' (standard input)")
     if output is not None and output.suffix.lower() not in (".svg", ".dot"):
         fail(f"{output}: the union diagram is written as .svg or .dot")
+    if output is not None:
+        refuse_input(output, [old, new])
     from prepmodel.analysis import analyse_pair
 
     sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
@@ -470,6 +486,7 @@ def fmt_command(
     """
     from prepmodel.analysis import analyse_bytes
     from prepmodel.fmt import FormatterError, format_source, unified_diff
+    from prepmodel.safewrite import Snapshot, WriteRefused, write_file
     from prepmodel.syntax import decode
 
     status = EXIT_OK
@@ -480,6 +497,7 @@ def fmt_command(
         except typer.Exit as err:  # reported already; go on with the other files
             status = max(status, err.exit_code)
             continue
+        snapshot = None if path == "-" else Snapshot.of(Path(path), data)
         text, _ = decode(data, shown)
         try:
             result = format_source(text, shown) if text is not None else None
@@ -504,7 +522,11 @@ def fmt_command(
             sys.stdout.buffer.write(new)
             sys.stdout.flush()
         elif changed:
-            write_atomic(Path(path), new)
+            try:
+                write_file(Path(path), new, snapshot)
+            except WriteRefused as err:  # read-only, or edited meanwhile: say so, go on
+                typer.echo(f"prep: {printable(str(err))}", err=True)
+                status = max(status, EXIT_FAILED)
     raise typer.Exit(status)
 
 
@@ -535,32 +557,24 @@ def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str |
     fail(f"no {what} named '{name}'{hint}")
 
 
+def refuse_input(output: Path, inputs: list[str]) -> None:
+    """Exit 2 when the output the user named is one of the inputs (also through links)."""
+    from prepmodel.safewrite import WriteRefused, refuse_inputs
+
+    try:
+        refuse_inputs(output, inputs)
+    except WriteRefused as err:
+        fail(str(err))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    import tempfile
+    """Write an output the user named (prepmodel.safewrite); a refusal exits 2."""
+    from prepmodel.safewrite import WriteRefused, write_file
 
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        fail(f"{path}: cannot write: {err.strerror or err}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"{path}: cannot write: {err.strerror or err}")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        write_file(path, data)
+    except WriteRefused as err:
+        fail(str(err))
 
 
 def main() -> None:

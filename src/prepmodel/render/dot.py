@@ -133,6 +133,8 @@ def visible_keys(j: Journey, options: DiagramOptions) -> list[str]:
         near = {options.focus}
         frontier = {options.focus}
         for _ in range(max(options.depth, 0)):
+            if not frontier:  # the neighbourhood is exhausted: a huge --depth ends here
+                break
             step: set[str] = set()
             for k in frontier:
                 step.update(g.g.predecessors(k))
