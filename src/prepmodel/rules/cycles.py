@@ -63,10 +63,10 @@ def recursive_group(ctx: RuleContext) -> Iterator[Diagnostic]:
             component.update((k, index) for k in members)
     reported: set[int] = set()
     for grp in ctx.model.group_statements:
-        index = component.get(grp.key)
-        if index is None or index in reported:
+        loop_id = component.get(grp.key)
+        if loop_id is None or loop_id in reported:
             continue
-        reported.add(index)
+        reported.add(loop_id)
         keys = _loop_through(member_graph, grp.key)
         names = " ⊃ ".join(ctx.model.name(k) for k in keys)
         yield Diagnostic.make(
