@@ -19,6 +19,8 @@ from prepmodel import __version__
 from prepmodel.textsafe import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prepmodel.analysis import Analysis
     from prepmodel.config import Config
     from prepmodel.diagnostics import Diagnostic
@@ -286,6 +288,9 @@ def render(
         float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
                             min=0.1, max=8.0)
     ] = 2.0,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
+    ] = 120.0,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -311,15 +316,45 @@ def render(
     options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
                              focus=focus_key, depth=depth)
     try:
-        result = render_model(a, fmt, options, engine.value, font, scale)
+        result = render_model(a, fmt, options, engine.value, font, scale,
+                              _timeout(timeout), _progress())
     except (EngineError, RasterError) as err:
+        _progress_done()
         fail(str(err))
+    _progress_done()
     if a.diagnostics:
         print_diagnostics([a], err=True)
     for warning in result.warnings:
         typer.echo(f"prep: warning: {warning}", err=True)
     write_atomic(output, result.data)
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+
+
+def _timeout(seconds: float) -> float | None:
+    return seconds if seconds > 0 else None
+
+
+def _progress() -> Callable[[float], None] | None:
+    """Seconds spent on a long layout, on a terminal's stderr (nothing when redirected)."""
+    if not sys.stderr.isatty():
+        return None
+    def show(seconds: float) -> None:
+        whole = int(seconds)
+        if whole >= 3 and whole != _PROGRESS_SHOWN[0]:
+            _PROGRESS_SHOWN[0] = whole
+            sys.stderr.write(f"\rprep: laying out the diagram … {whole} s (Ctrl-C stops)")
+            sys.stderr.flush()
+
+    return show
+
+
+_PROGRESS_SHOWN = [0]
+
+
+def _progress_done() -> None:
+    if _PROGRESS_SHOWN[0]:
+        sys.stderr.write("\n")
+        _PROGRESS_SHOWN[0] = 0
 
 
 class DiffFormat(enum.StrEnum):
@@ -384,6 +419,9 @@ def diff(
         Optional[Path], typer.Option("--output", "-o", help="Union diagram: OUT.svg or .dot")  # noqa: UP045
     ] = None,
     engine: Annotated[Engine, typer.Option(help="Graphviz for -o.")] = Engine.auto,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the layout for -o may take (0: no limit).", min=0)
+    ] = 120.0,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when the models differ.")
     ] = False,
@@ -424,8 +462,11 @@ def diff(
             from prepmodel.render.engine import EngineError, layout
 
             try:
-                write_atomic(output, layout(source, "svg", engine.value))
+                write_atomic(output, layout(source, "svg", engine.value,
+                                            timeout=_timeout(timeout), progress=_progress()))
+                _progress_done()
             except EngineError as err:
+                _progress_done()
                 fail(str(err))
     raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
 

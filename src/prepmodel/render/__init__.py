@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prepmodel.analysis import Analysis
     from prepmodel.render.dot import DiagramOptions
 
@@ -36,10 +38,14 @@ def render(
     engine: str = "auto",
     font: Path | None = None,
     scale: float = 2.0,
+    timeout: float | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Rendered:
     """The diagram of ``analysis`` in ``fmt``. Raises EngineError / RasterError on failure.
 
     ``scale``: PNG pixels per SVG point. Same inputs, same bytes, for every format.
+    ``timeout`` and ``progress`` go to :func:`~prepmodel.render.engine.layout` (None:
+    its default timeout).
     """
     from prepmodel.render.dot import build_dot
     from prepmodel.render.engine import layout
@@ -49,7 +55,8 @@ def render(
     source = build_dot(analysis.journey, options)
     if fmt == "dot":
         return Rendered(source.encode("utf-8"))
-    svg = layout(source, "svg", engine)  # type: ignore[arg-type]
+    limits = {"timeout": timeout} if timeout is not None else {}
+    svg = layout(source, "svg", engine, progress=progress, **limits)  # type: ignore[arg-type]
     if fmt == "svg":
         return Rendered(svg)
     if fmt == "html":
