@@ -57,6 +57,7 @@ from prepmodel.render.style import (
     WORK_SIZE,
     WORK_WIDTH,
     esc,
+    esc_tooltip,
     fmt,
     label_lines,
 )
@@ -250,7 +251,7 @@ def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None) ->
     lines = wrap_label(d.name, NAME_WIDTH, NAME_SIZE) if d.name else [""]
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
     attrs: dict[str, str] = {"label": label_lines(lines), "width": fmt(w),
-                             "height": fmt(h), "tooltip": esc(d.name)}
+                             "height": fmt(h), "tooltip": esc_tooltip(d.name)}
     produced = key in g.produced
     needed = key in g.needed
     if d.goal:
@@ -320,7 +321,7 @@ def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str
                 style="filled,rounded", fillcolor=fill, fontcolor=INK if group_step else "white",
                 color=INK if not orphan else ORPHAN, fontsize=fmt(STEP_SIZE), width=fmt(width),
                 height="0.3", penwidth="1",
-                tooltip=esc(f"step {rid}" if rid else "route (no goal needs it)"),
+                tooltip=esc_tooltip(f"step {rid}" if rid else "route (no goal needs it)"),
                 **{"class": "junction group-junction" if group_step else "junction"})
     loop = loops.get(key)
     for x in inputs:
@@ -338,7 +339,7 @@ def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str
         w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
         target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
                     color=MUTED, fontcolor=MUTED, fontsize=fmt(WORK_SIZE), width=fmt(w),
-                    height=fmt(h), penwidth="0.8", tooltip=esc(f"not shown: {names}"),
+                    height=fmt(h), penwidth="0.8", tooltip=esc_tooltip(f"not shown: {names}"),
                     **{"class": "more"})
         dot.edge(f"{jid}_more", jid, arrowhead="none", style="dotted", **{"class": "input"})
     out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output"}
@@ -352,7 +353,7 @@ def _route(dot: _Graph, target: _Graph, j: Journey, key: str, jid: str, rid: str
                     fillcolor="transparent", color="transparent", fontsize=fmt(WORK_SIZE),
                     fontcolor=WORK_INK,
                     width=fmt(w), height=fmt(h), penwidth="0",
-                    tooltip=esc(" / ".join(work)), **{"class": "work"})
+                    tooltip=esc_tooltip(" / ".join(work)), **{"class": "work"})
         dot.edge(jid, wid, arrowhead="none", color=INK, penwidth="1.5", **{"class": "output"})
         dot.edge(wid, ids[key], **out)
     else:

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import PurePath
 
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.journey import Journey
+from prepmodel.textsafe import printable
 
 _CSS = """
 body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic",Meiryo,
@@ -24,7 +26,7 @@ font-size:13px}.legend li{display:flex;align-items:center;gap:6px}.legend svg{fl
 
 
 def _e(text: str | None) -> str:
-    return html.escape(text or "", quote=True)
+    return html.escape(printable(text or ""), quote=True)  # no control character in XML
 
 
 def _inline_svg(svg: bytes) -> str:
@@ -123,7 +125,7 @@ def diagnostics_list(diagnostics: list[Diagnostic]) -> str:
 
 def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic]) -> bytes:
     """The page as UTF-8 bytes; the same inputs give the same bytes."""
-    title = j.model.title or j.model.path
+    title = j.model.title or PurePath(j.model.path).name  # not the folders it came from
     lang = (j.model.attrs.get("lang") or ("ja",))[0] if j.model.attrs.get("lang") else "en"
     parts = [
         "<!DOCTYPE html>",
