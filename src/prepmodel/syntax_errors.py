@@ -213,7 +213,12 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         if label is not None:
             hint = _EXAMPLES[label][1]
         if isinstance(err, UnexpectedToken):
-            hint = _token_hint(err.token, text) or hint
+            precise = _token_hint(err.token, text)
+            space = None if precise else _space_hint(err.token, text)
+            if precise:
+                hint = precise
+            elif space and (hint is None or "U+3000" in space or "'<-'" in hint):
+                hint = space
         if isinstance(err, UnexpectedToken) and err.token.type == "$END":
             opened = _open_brace_before(text, len(text))
             if opened is not None:
@@ -262,6 +267,23 @@ def _token_hint(token: Token, text: str) -> str | None:
         if before.endswith(","):
             return (f"line {line} ends with a comma, so this line was read as more of its "
                     "list: remove that comma")
+    return None
+
+
+def _space_hint(token: Token, text: str) -> str | None:
+    """A hint for two names on one line with only white space between them, when the
+    example-based hint is missing or about something else (an ideographic space matched
+    the '<-' example)."""
+    if token.type != "NAME" or token.start_pos is None:
+        return None
+    start = int(token.start_pos)
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    gap = before[len(before.rstrip()):]
+    word = before.rstrip()
+    if gap and word and word[-1] not in ",:;={}<-" and "#" not in word:
+        kind = "an ideographic space (U+3000)" if "\u3000" in gap else "a space"
+        return (f"two names are separated by {kind}: quote names that contain spaces "
+                "(`\"A B\"`), or separate names with ','")
     return None
 
 
