@@ -500,7 +500,7 @@ def git_diff_driver(
                 if dg.code == "PS01":
                     typer.echo(format_text(dg, a.source.line_text(dg.span.line)))
         typer.echo("(syntax errors: showing the line diff)")
-        typer.echo(line_diff(data[0], data[1], labels[0], labels[1]), nl=False)
+        typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
     else:
         typer.echo(format_diff(semantic_diff(sides[0], sides[1]), "text", color), nl=False)
     raise typer.Exit(EXIT_OK)
@@ -553,9 +553,9 @@ def fmt_command(
         new = result.text.encode("utf-8")
         changed = new != data
         if show_diff and changed:
-            typer.echo(unified_diff(result.original, result.text, shown), nl=False)
+            typer.echo(printable(unified_diff(result.original, result.text, shown)), nl=False)
         if check and changed:
-            typer.echo(f"would reformat {shown}")
+            typer.echo(f"would reformat {printable(shown)}")
             status = max(status, EXIT_FAILED)
         if check or show_diff:
             continue
