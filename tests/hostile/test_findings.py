@@ -194,6 +194,17 @@ def test_fmt_keeps_mode_bits_when_replacing(tmp_path: Path) -> None:
     assert real.read_bytes() == PRETTY and stat.S_IMODE(real.stat().st_mode) == 0o2751
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                    reason="changing a file's owner needs root")
+def test_fmt_keeps_owner_and_group(tmp_path: Path) -> None:
+    real = tmp_path / "real.prep"
+    real.write_bytes(UGLY)
+    os.chown(real, 65534, 65534)
+    assert run_prep("fmt", str(real)).returncode == 0
+    info = real.stat()
+    assert real.read_bytes() == PRETTY and (info.st_uid, info.st_gid) == (65534, 65534)
+
+
 def test_read_only_file_is_refused(tmp_path: Path) -> None:
     real = tmp_path / "ro.prep"
     real.write_bytes(UGLY)
