@@ -217,8 +217,11 @@ def test_output_into_a_fifo_stays_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
     reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    r = run_prep("checkpoints", str(SAMPLES / "restaurant.prep"), "-o", str(fifo))
-    out, _ = reader.communicate(timeout=60)
+    try:
+        r = run_prep("checkpoints", str(SAMPLES / "restaurant.prep"), "-o", str(fifo))
+        out, _ = reader.communicate(timeout=20)
+    finally:
+        reader.kill()
     assert r.returncode == 0 and b"Paid meal" in out
     assert stat.S_ISFIFO(fifo.stat().st_mode)
 
