@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 import typer
 
 from prepmodel import __version__
+from prepmodel.textsafe import printable
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prepmodel.analysis import Analysis
     from prepmodel.config import Config
     from prepmodel.diagnostics import Diagnostic
@@ -52,14 +55,19 @@ class TableFormat(enum.StrEnum):
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``prep: message`` on stderr and exit (2 by default: usage or I/O)."""
-    typer.echo(f"prep: {message}", err=True)
+    typer.echo(f"prep: {printable(message)}", err=True)
     raise typer.Exit(code)
 
 
 def read_input(path: str) -> bytes:
     """The bytes of a file, or of standard input for ``-``; I/O problems exit 2."""
     if path == "-":
-        return sys.stdin.buffer.read()
+        try:
+            if sys.stdin is None:
+                raise OSError("closed")
+            return sys.stdin.buffer.read()
+        except (OSError, ValueError, AttributeError):
+            fail("cannot read standard input (is it closed?)")
     p = Path(path)
     if p.is_dir():
         fail(f"{path}: is a folder, not a .prep file")
@@ -221,6 +229,8 @@ def checkpoints(
     from prepmodel import tables
 
     _excel_ok(format, excel)
+    if output is not None:
+        refuse_input(output, [file])
     a = analyse(file)
     if not a.syntax_ok:
         print_diagnostics([a], err=True)
@@ -302,6 +312,9 @@ def render(
         Optional[Lang], typer.Option(help="Language of the diagram's words (default: the "  # noqa: UP045
                                           "model's `lang`, else that of its names).")
     ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
+    ] = 120.0,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -317,6 +330,7 @@ def render(
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         fail(f"{output}: cannot tell the format; use .svg, .png, .pdf, .dot or .html")
+    refuse_input(output, [file])
     a = analyse(file)
     if not a.syntax_ok:
         print_diagnostics([a], err=True)
@@ -331,13 +345,18 @@ def render(
         if pages is not None:
             from prepmodel.render import render_pages
 
-            files, notes = render_pages(a, fmt, options, pages.value, engine.value, font)
+            files, notes = render_pages(a, fmt, options, pages.value, engine.value, font,
+                                        lang.value if lang else None, _timeout(timeout),
+                                        _progress())
         else:
             result = render_model(a, fmt, options, engine.value, font, scale,
-                                  lang.value if lang else None)
+                                  lang.value if lang else None,
+                                  _timeout(timeout), _progress())
             files, notes = [result.data], result.warnings
     except (EngineError, RasterError) as err:
+        _progress_done()
         fail(str(err))
+    _progress_done()
     if a.diagnostics:
         print_diagnostics([a], err=True)
     for warning in notes:
@@ -352,6 +371,33 @@ def render(
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 
+def _timeout(seconds: float) -> float | None:
+    return seconds if seconds > 0 else None
+
+
+def _progress() -> Callable[[float], None] | None:
+    """Seconds spent on a long layout, on a terminal's stderr (nothing when redirected)."""
+    if not sys.stderr.isatty():
+        return None
+    def show(seconds: float) -> None:
+        whole = int(seconds)
+        if whole >= 3 and whole != _PROGRESS_SHOWN[0]:
+            _PROGRESS_SHOWN[0] = whole
+            sys.stderr.write(f"\rprep: laying out the diagram … {whole} s (Ctrl-C stops)")
+            sys.stderr.flush()
+
+    return show
+
+
+_PROGRESS_SHOWN = [0]
+
+
+def _progress_done() -> None:
+    if _PROGRESS_SHOWN[0]:
+        sys.stderr.write("\n")
+        _PROGRESS_SHOWN[0] = 0
+
+
 class DiffFormat(enum.StrEnum):
     text = "text"
     markdown = "markdown"
@@ -363,9 +409,14 @@ def read_revision(spec: str) -> bytes:
     or ``REV:./path`` from here, as git has it); problems exit 2."""
     import subprocess
 
+    if spec.startswith("-"):  # nothing from the command line may become a git option
+        fail(f"{spec}: a revision cannot start with '-'")
+
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        *options, revision = args
         try:
-            return subprocess.run(["git", *args], capture_output=True, check=False)
+            return subprocess.run(["git", *options, "--end-of-options", revision],
+                                  capture_output=True, check=False)
         except FileNotFoundError:
             fail(f"{spec}: git is not installed (needed for REV:path)")
 
@@ -409,6 +460,9 @@ def diff(
         Optional[Path], typer.Option("--output", "-o", help="Union diagram: OUT.svg or .dot")  # noqa: UP045
     ] = None,
     engine: Annotated[Engine, typer.Option(help="Graphviz for -o.")] = Engine.auto,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the layout for -o may take (0: no limit).", min=0)
+    ] = 120.0,
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when the models differ.")
     ] = False,
@@ -427,6 +481,8 @@ def diff(
         fail("only one of OLD and NEW can be '-' (standard input)")
     if output is not None and output.suffix.lower() not in (".svg", ".dot"):
         fail(f"{output}: the union diagram is written as .svg or .dot")
+    if output is not None:
+        refuse_input(output, [old, new])
     from prepmodel.analysis import analyse_pair
 
     sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
@@ -447,8 +503,11 @@ def diff(
             from prepmodel.render.engine import EngineError, layout
 
             try:
-                write_atomic(output, layout(source, "svg", engine.value))
+                write_atomic(output, layout(source, "svg", engine.value,
+                                            timeout=_timeout(timeout), progress=_progress()))
+                _progress_done()
             except EngineError as err:
+                _progress_done()
                 fail(str(err))
     raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
 
@@ -482,7 +541,7 @@ def git_diff_driver(
                 if dg.code == "PS01":
                     typer.echo(format_text(dg, a.source.line_text(dg.span.line)))
         typer.echo("(syntax errors: showing the line diff)")
-        typer.echo(line_diff(data[0], data[1], labels[0], labels[1]), nl=False)
+        typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
     else:
         typer.echo(format_diff(semantic_diff(sides[0], sides[1]), "text", color), nl=False)
     raise typer.Exit(EXIT_OK)
@@ -509,6 +568,7 @@ def fmt_command(
     """
     from prepmodel.analysis import analyse_bytes
     from prepmodel.fmt import FormatterError, format_source, unified_diff
+    from prepmodel.safewrite import Snapshot, WriteRefused, write_file
     from prepmodel.syntax import decode
 
     status = EXIT_OK
@@ -519,6 +579,7 @@ def fmt_command(
         except typer.Exit as err:  # reported already; go on with the other files
             status = max(status, err.exit_code)
             continue
+        snapshot = None if path == "-" else Snapshot.of(Path(path), data)
         text, _ = decode(data, shown)
         try:
             result = format_source(text, shown) if text is not None else None
@@ -533,9 +594,9 @@ def fmt_command(
         new = result.text.encode("utf-8")
         changed = new != data
         if show_diff and changed:
-            typer.echo(unified_diff(result.original, result.text, shown), nl=False)
+            typer.echo(printable(unified_diff(result.original, result.text, shown)), nl=False)
         if check and changed:
-            typer.echo(f"would reformat {shown}")
+            typer.echo(f"would reformat {printable(shown)}")
             status = max(status, EXIT_FAILED)
         if check or show_diff:
             continue
@@ -543,7 +604,11 @@ def fmt_command(
             sys.stdout.buffer.write(new)
             sys.stdout.flush()
         elif changed:
-            write_atomic(Path(path), new)
+            try:
+                write_file(Path(path), new, snapshot)
+            except WriteRefused as err:  # read-only, or edited meanwhile: say so, go on
+                typer.echo(f"prep: {printable(str(err))}", err=True)
+                status = max(status, EXIT_FAILED)
     raise typer.Exit(status)
 
 
@@ -574,32 +639,24 @@ def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str |
     fail(f"no {what} named '{name}'{hint}")
 
 
+def refuse_input(output: Path, inputs: list[str]) -> None:
+    """Exit 2 when the output the user named is one of the inputs (also through links)."""
+    from prepmodel.safewrite import WriteRefused, refuse_inputs
+
+    try:
+        refuse_inputs(output, inputs)
+    except WriteRefused as err:
+        fail(str(err))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, then rename over ``path``."""
-    import tempfile
+    """Write an output the user named (prepmodel.safewrite); a refusal exits 2."""
+    from prepmodel.safewrite import WriteRefused, write_file
 
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        fail(f"{path}: cannot write: {err.strerror or err}")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"{path}: cannot write: {err.strerror or err}")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        write_file(path, data)
+    except WriteRefused as err:
+        fail(str(err))
 
 
 def main() -> None:

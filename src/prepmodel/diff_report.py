@@ -7,11 +7,13 @@ Everything is sorted, so the same pair of files gives the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from prepmodel.analysis import Analysis
 from prepmodel.diff import Changed, GoalImpact, ModelDiff, kind_of
+from prepmodel.textsafe import printable
 
 __all__ = [
     "UnionEdge",
@@ -62,6 +64,7 @@ _COLORS = {"~": "36", "+": "32", "-": "31", "*": "33", "journey": "1"}
 
 
 def _paint(text: str, mark: str, color: bool) -> str:
+    text = printable(text)  # model text never reaches the terminal raw, coloured or not
     return f"\x1b[{_COLORS[mark]}m{text}\x1b[0m" if color else text
 
 
@@ -91,18 +94,22 @@ def format_text(d: ModelDiff, color: bool = False) -> str:
             lines.append(_paint(f"* {c.name}: {det.aspect}: {det.text}", "*", color))
     if d.journey:
         lines.append(_paint("journey:", "journey", color))
-        lines += [f"  {line}" for g in d.journey for line in _impact_lines(g)]
+        lines += [f"  {printable(line)}" for g in d.journey for line in _impact_lines(g)]
     if not lines:
         lines.append("no semantic differences")
     return "\n".join(lines) + "\n"
 
 
 # --- markdown -----------------------------------------------------------------------------
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"} | {"<": "&lt;", ">": "&gt;"})
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"}
+                            | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+_MENTION = re.compile(r"(?<![\w@])@(?=[\w-])")
 
 
 def _md(text: str) -> str:
-    return text.translate(_MD_SPECIAL)
+    """Names and details in the PR comment: no markup, no HTML, no @mention, one line."""
+    out = _MENTION.sub("@\u200b", text.translate(_MD_SPECIAL))
+    return printable(out.replace("\r", " ").replace("\n", " "))
 
 
 def _summary_line(d: ModelDiff) -> str:

@@ -11,6 +11,7 @@ follows the canonical style in ``docs/formatting.md``.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -72,11 +73,12 @@ class _Gap:
     own: list[tuple[syn.Comment, bool]] = field(default_factory=list)  # (comment, blank before)
     blank: bool = False  # a blank line before the next atom (statement gaps only)
     pinned: bool = False
+    alone: bool = False  # the atom after it starts a line ending in `# prep: ignore`
     decision: str = "fill"  # "join", "break" or "fill" (decided while writing)
 
     @property
     def forced(self) -> bool:
-        return self.trailing is not None or bool(self.own)
+        return self.trailing is not None or bool(self.own) or self.alone
 
 
 def normalise_newlines(text: str) -> str:
@@ -132,6 +134,22 @@ def _verify(source: syn.SourceFile, out: str, path: str) -> None:
         raise FormatterError(f"{path}: the formatted text means a different model")
     if comment_texts(again) != comment_texts(source):
         raise FormatterError(f"{path}: the formatted text lost or changed a comment")
+    if any(_IGNORE.search(c.text) for c in source.comments) and (
+            _reported(source.text, path) != _reported(out, path)):
+        raise FormatterError(f"{path}: the formatted text would change what "
+                             "`# prep: ignore` silences")
+
+
+_IGNORE = re.compile(r"#\s*prep:\s*ignore")
+
+
+def _reported(text: str, path: str) -> Counter[tuple[str, str]]:
+    """The diagnostics `prep check` shows for ``text`` (after ``# prep: ignore``), without
+    positions: a layout must not move a name under, or out from, a suppression."""
+    from prepmodel.analysis import analyse_text
+
+    found = analyse_text(text, path).diagnostics
+    return Counter((d.code, re.sub(r"\bline \d+", "line #", d.message)) for d in found)
 
 
 class _Flatten:
@@ -232,7 +250,9 @@ class _Writer:
         return any(not self.lines[k - 1].strip() for k in range(above + 1, line))
 
     def _pin(self) -> None:
-        """A line ending in a comment is never split: join the atoms on it."""
+        """A line ending in a comment is never split: join the atoms on it. A line ending
+        in ``# prep: ignore`` also gets no other atom: it starts where it started, so the
+        suppression covers the same names after formatting."""
         for i, gap in enumerate(self.gaps):
             if gap.trailing is None:
                 continue
@@ -240,6 +260,8 @@ class _Writer:
             while j > 0 and self.atoms[j - 1].line == gap.trailing.line:
                 self.gaps[j].pinned = True
                 j -= 1
+            if j > 0 and _IGNORE.search(gap.trailing.text):
+                self.gaps[j].alone = True
 
     def _blank_lines(self) -> None:
         for i, gap in enumerate(self.gaps[: len(self.atoms)]):

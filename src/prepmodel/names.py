@@ -9,10 +9,13 @@ import re
 KEYWORDS = frozenset(
     {"model", "goal", "external", "deliverable", "group", "phase", "role", "import"}
 )
+#: Characters no name may hold (C0 controls but tab, DEL, C1): a name is printed in
+#: terminals, CI logs and XML, where they act instead of showing (docs/security.md).
+CONTROL = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
 #: A bare name: no white space, no reserved punctuation, not starting with '-'.
-BARE_NAME = r'[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*'
+BARE_NAME = r'[^\s#"{}()\[\],:;<>=|\-' + CONTROL + r'][^\s#"{}()\[\],:;<>=|' + CONTROL + ']*'
 #: A quoted name: on one line, with backslash escapes.
-QUOTED_NAME = r'"(?:[^"\\\n]|\\[^\n])*"'
+QUOTED_NAME = r'"(?:[^"\\' + CONTROL + r']|\\[^' + CONTROL + '])*"'
 
 _BARE = re.compile(BARE_NAME + r"\Z")
 

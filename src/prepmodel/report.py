@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from prepmodel.diagnostics import CODES, Diagnostic, summary
+from prepmodel.textsafe import printable
 from prepmodel.textwidth import width as display_width
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -37,19 +38,25 @@ def clip_line(line: str, column: int, width: int) -> tuple[str, int]:
 def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> str:
     """``path:line:col: CODE severity: message``, the line, a caret, and the hint."""
     sev = d.severity.value
-    head = f"{d.file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {d.message}"
+    file, message = printable(d.file), printable(d.message)
+    head = f"{file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {message}"
     if color:
         tint = {"error": "31", "warning": "33", "info": "36"}[sev]
-        head = (f"\x1b[1m{d.file}:{d.span.line}:{d.span.column}:\x1b[0m "
-                f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {d.message}")
+        head = (f"\x1b[1m{file}:{d.span.line}:{d.span.column}:\x1b[0m "
+                f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {message}")
     lines = [head]
     if source_line is not None and source_line.strip():
         width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
         shown, column = clip_line(source_line, d.span.column, width)
-        lines.append(f"  {shown}")
-        lines.append("  " + caret_line(shown, column, min(width, len(shown) - column + 1)))
+        width = min(width, len(shown) - column + 1)
+        # Control characters are shown escaped; the caret follows the escaped text.
+        before = printable(shown[: column - 1])
+        marked = printable(shown[column - 1 : column - 1 + max(width, 1)])
+        safe = before + marked + printable(shown[column - 1 + max(width, 1) :])
+        lines.append(f"  {safe}")
+        lines.append("  " + caret_line(safe, len(before) + 1, len(marked)))
     if d.hint:
-        lines.append(f"  hint: {d.hint}")
+        lines.append(f"  hint: {printable(d.hint)}")
     return "\n".join(lines)
 
 
@@ -65,10 +72,12 @@ def format_github(d: Diagnostic) -> str:
     """A GitHub Actions workflow command that annotates the line in a pull request."""
 
     def prop(v: str) -> str:
+        v = printable(v)
         return (v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
                 .replace(":", "%3A").replace(",", "%2C"))
 
     def data(v: str) -> str:
+        v = printable(v.replace("\r\n", "\n"))
         return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     s = d.span

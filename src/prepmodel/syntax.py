@@ -8,6 +8,7 @@ one typo does not hide the problems in the rest of the file.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -390,9 +391,15 @@ def _offset(text: str, line: int, column: int) -> int:
 
 
 def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic | None]:
-    """Bytes -> text; invalid UTF-8 becomes a PS01 at the first bad byte."""
+    """Bytes -> text; invalid UTF-8 becomes a PS01 at the first bad byte, UTF-16 and
+    classic-Mac (lone CR) line ends a PS01 that says so."""
+    utf16 = _utf16(data)
+    if utf16:
+        return None, Diagnostic.make(
+            "PS01", Span.point(1, 1), f"the file is {utf16}, not UTF-8",
+            "save the file as UTF-8").with_file(path)
     try:
-        return data.decode("utf-8"), None
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         good = data[: err.start].decode("utf-8")
         line = good.count("\n") + 1
@@ -403,3 +410,33 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic |
             f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
             "save the file as UTF-8",
         ).with_file(path)
+    lone_cr = _LONE_CR.search(text)
+    if lone_cr is not None:
+        before = text[: lone_cr.start()]
+        line = before.count("\n") + 1
+        column = len(before) - (before.rfind("\n") + 1) + 1
+        return None, Diagnostic.make(
+            "PS01", Span.point(line, column),
+            "a line ends with a carriage return alone (classic Mac line ends)",
+            "save the file with LF (or CRLF) line ends").with_file(path)
+    return text, None
+
+
+_LONE_CR = re.compile("\r(?!\n)")
+
+
+def _utf16(data: bytes) -> str | None:
+    """'UTF-16' (with the byte order) when ``data`` looks like UTF-16 text, else None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16 (with a byte-order mark)"
+    sample = data[:4096]
+    if len(sample) < 4 or sample.count(0) < len(sample) // 4:
+        return None
+    for order, zeros in (("LE", sample[1::2]), ("BE", sample[0::2])):
+        if zeros.count(0) >= len(zeros) * 3 // 4:
+            try:
+                data[: len(data) // 2 * 2].decode(f"utf-16-{order.lower()}")
+            except UnicodeDecodeError:
+                continue
+            return f"UTF-16 {order} (without a byte-order mark)"
+    return None

@@ -11,7 +11,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from prepmodel.diagnostics import Diagnostic
-from prepmodel.names import KEYWORDS, QUOTED_NAME
+from prepmodel.names import CONTROL, KEYWORDS, QUOTED_NAME
 from prepmodel.span import Span
 
 # Known mistakes, recognised by the parser state they leave behind (lark's match_examples).
@@ -175,7 +175,14 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
     if isinstance(err, UnexpectedCharacters):
         ch = text[_pos(err)] if _pos(err) < len(text) else ""
         rest = text[_pos(err) : _pos(err) + 2]
-        if ch == '"':
+        control = _control_in_name(text, _pos(err))
+        if control is not None:
+            line, column = _line_col(text, control)
+            code = ord(text[control])
+            message = f"control character U+{code:04X} in a name"
+            hint = ("names cannot hold control characters (they would act on terminals, "
+                    "logs and diagrams): remove it")
+        elif ch == '"':
             message = "unclosed quoted name"
             hint = 'close the name with " on the same line; write \\" for a quote inside it'
         elif rest == "->":
@@ -206,7 +213,12 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         if label is not None:
             hint = _EXAMPLES[label][1]
         if isinstance(err, UnexpectedToken):
-            hint = _token_hint(err.token, text) or hint
+            precise = _token_hint(err.token, text)
+            space = None if precise else _space_hint(err.token, text)
+            if precise:
+                hint = precise
+            elif space and (hint is None or "U+3000" in space or "'<-'" in hint):
+                hint = space
         if isinstance(err, UnexpectedToken) and err.token.type == "$END":
             opened = _open_brace_before(text, len(text))
             if opened is not None:
@@ -217,6 +229,25 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
     if isinstance(err, UnexpectedToken) and err.token.type not in ("$END", "_NL"):
         width = max(1, len(str(err.token).split("\n")[0]))
     return Diagnostic.make("PS01", Span.point(line, column, width), message, hint)
+
+
+_CONTROL_CHAR = re.compile("[" + CONTROL + "]")
+
+
+def _control_in_name(text: str, pos: int) -> int | None:
+    """The offset of a control character that stopped the lexer at ``pos``: the character
+    itself, or one inside the quoted name that starts there."""
+    if pos >= len(text):
+        return None
+    if text[pos] == '"':
+        end = text.find('"', pos + 1)
+        line_end = text.find("\n", pos + 1)
+        stop = len(text) if end < 0 else end
+        if 0 <= line_end < stop:
+            stop = line_end
+        found = _CONTROL_CHAR.search(text, pos + 1, stop)
+        return found.start() if found else None
+    return pos if _CONTROL_CHAR.match(text, pos) and text[pos] not in "\r\n" else None
 
 
 # Characters people type for the '-' of '<-' with a Japanese input method or a word processor.
@@ -236,6 +267,23 @@ def _token_hint(token: Token, text: str) -> str | None:
         if before.endswith(","):
             return (f"line {line} ends with a comma, so this line was read as more of its "
                     "list: remove that comma")
+    return None
+
+
+def _space_hint(token: Token, text: str) -> str | None:
+    """A hint for two names on one line with only white space between them, when the
+    example-based hint is missing or about something else (an ideographic space matched
+    the '<-' example)."""
+    if token.type != "NAME" or token.start_pos is None:
+        return None
+    start = int(token.start_pos)
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    gap = before[len(before.rstrip()):]
+    word = before.rstrip()
+    if gap and word and word[-1] not in ",:;={}<-" and "#" not in word:
+        kind = "an ideographic space (U+3000)" if "\u3000" in gap else "a space"
+        return (f"two names are separated by {kind}: quote names that contain spaces "
+                "(`\"A B\"`), or separate names with ','")
     return None
 
 

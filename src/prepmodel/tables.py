@@ -10,6 +10,7 @@ from typing import Any
 from prepmodel.journey import Checkpoint, GoalJourney, Journey, Step
 from prepmodel.jsonout import dumps
 from prepmodel.model import Route
+from prepmodel.textsafe import csv_cell, markdown_cell, printable
 
 
 def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
@@ -131,7 +132,7 @@ def journey_text(j: Journey, goal: str | None = None) -> str:
 
 
 def _md(text: str | None) -> str:
-    return (text or "").replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return markdown_cell(text)
 
 
 def _md_routes(j: Journey, s: Step) -> str:
@@ -195,6 +196,16 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
     return "\n".join(out)
 
 
+class _SafeWriter:
+    """A csv writer whose cells cannot start a spreadsheet formula (textsafe.csv_cell)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self.writer.writerow([csv_cell(cell) for cell in row])
+
+
 CSV_COLUMNS = ["goal", "step", "deliverable", "role", "phase", "exit", "route", "inputs",
                "work", "by", "effort", "kpi"]
 
@@ -204,7 +215,7 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
     goals, _steps = _selected(j, goal)
     by_step = {s.key: s for s in j.steps}
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
     w.writerow(CSV_COLUMNS)
     for g in goals:
         exits = {c.key: c.exit for c in g.checkpoints}
@@ -234,4 +245,4 @@ def render_table(j: Journey, fmt: str, goal: str | None = None) -> str:
         return journey_markdown(j, goal)
     if fmt == "csv":
         return journey_csv(j, goal)
-    return journey_text(j, goal)
+    return printable(journey_text(j, goal))

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from prepmodel.render.engine import DEFAULT_TIMEOUT
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from prepmodel.analysis import Analysis
     from prepmodel.journey import Journey
     from prepmodel.render.dot import DiagramOptions
@@ -38,12 +42,15 @@ def render(
     font: Path | None = None,
     scale: float = 2.0,
     lang: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Callable[[float], None] | None = None,
 ) -> Rendered:
     """The diagram of ``analysis`` in ``fmt``. Raises EngineError / RasterError on failure.
 
     ``scale``: PNG pixels per SVG point. ``lang`` (``ja`` or ``en``): the language of the
     diagram's own words, instead of the model's ``lang`` (or the language of its names).
-    Same inputs, same bytes, for every format.
+    ``timeout`` (seconds for each Graphviz layout; None: no limit) and ``progress`` go to
+    :func:`~prepmodel.render.engine.layout`. Same inputs, same bytes, for every format.
     """
     from prepmodel.render.dot import Drawing
     from prepmodel.render.engine import layout
@@ -58,10 +65,11 @@ def render(
     if drawing.copies:
         from prepmodel.render.compose import compose_svg
 
-        svg = compose_svg(drawing, engine)  # type: ignore[arg-type]
+        svg = compose_svg(drawing, engine, timeout, progress)  # type: ignore[arg-type]
     else:
         (panel,) = drawing.panels()
-        svg = layout(drawing.dot(panel), "svg", engine)  # type: ignore[arg-type]
+        svg = layout(drawing.dot(panel), "svg", engine,  # type: ignore[arg-type]
+                     timeout=timeout, progress=progress)
     svg = annotate(svg, journey.model)
     if fmt == "svg":
         return Rendered(svg)
@@ -98,6 +106,9 @@ def render_pages(
     kind: str = "phase",
     engine: str = "auto",
     font: Path | None = None,
+    lang: str | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Callable[[float], None] | None = None,
 ) -> tuple[list[bytes], list[str]]:
     """A deck of 16:9 pages (``pages.deck``) as files and warnings: one PDF with a page
     each, one HTML page that shows them in turn, or one PNG or SVG file per page."""
@@ -106,13 +117,15 @@ def render_pages(
 
     if fmt not in ("pdf", "html", "png", "svg"):
         raise ValueError(f"pages cannot be written as {fmt!r}")
-    pages = deck(Drawing(analysis.journey, options), kind, engine)  # type: ignore[arg-type]
+    journey = analysis.journey if lang is None else journey_in(analysis, lang)
+    pages = deck(Drawing(journey, options), kind, engine,  # type: ignore[arg-type]
+                 timeout, progress)
     if fmt == "svg":
         return [p.svg.encode("utf-8") for p in pages], []
     if fmt == "html":
         from prepmodel.render.deck_html import deck_page
 
-        return [deck_page(analysis.journey, pages)], []
+        return [deck_page(journey, pages)], []
     from prepmodel.render import raster
 
     chosen = raster.find_japanese_font(font, search_paths=font_search_paths())

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from prepmodel.render.dot import Drawing, Panel
-from prepmodel.render.engine import EngineName, layout
+from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineName, layout
 from prepmodel.render.measure import text_width
 from prepmodel.render.style import FONT, INK, TITLE_SIZE, fmt
 
@@ -44,12 +45,13 @@ class LaidOut:
 
 
 def compose_svg(drawing: Drawing, engine: EngineName = "auto",
-                timeout: float | None = None) -> bytes:
+                timeout: float | None = DEFAULT_TIMEOUT,
+                progress: Callable[[float], None] | None = None) -> bytes:
     """The whole diagram as one SVG document."""
     horizontal = drawing.direction in ("LR", "RL")
 
     def lay_out(panel: Panel) -> LaidOut:
-        svg = layout(drawing.dot(panel), "svg", engine, timeout=timeout)
+        svg = layout(drawing.dot(panel), "svg", engine, timeout=timeout, progress=progress)
         return _laid(panel, svg.decode("utf-8"))
 
     def sizes(items: list[LaidOut]) -> list[tuple[float, float]]:

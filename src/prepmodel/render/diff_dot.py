@@ -14,7 +14,16 @@ import graphviz
 from prepmodel.diff import ModelDiff
 from prepmodel.diff_report import UnionNode, UnionView, union_view
 from prepmodel.render.measure import label_box, wrap_label
-from prepmodel.render.style import FONT, INK, NAME_SIZE, NAME_WIDTH, esc, fmt, label_lines
+from prepmodel.render.style import (
+    FONT,
+    INK,
+    NAME_SIZE,
+    NAME_WIDTH,
+    esc,
+    esc_tooltip,
+    fmt,
+    label_lines,
+)
 
 MUTED = "#9aa5b1"
 ADDED = "#2f855a"
@@ -65,7 +74,7 @@ def union_dot(view: UnionView, direction: str = "LR", title: str | None = None) 
         status = "changed" if n.status == "renamed" and n.changed else n.status
         attrs = {"label": label, "width": fmt(w), "height": fmt(h),
                  **_STATUS_STYLE[status], "class": f"diff-{n.status}",
-                 "tooltip": esc(_tooltip(n))}
+                 "tooltip": esc_tooltip(_tooltip(n))}
         if n.status == "renamed":
             attrs["fillcolor"] = CHANGED_FILL if n.changed else "white"
         if n.kind == "goal":

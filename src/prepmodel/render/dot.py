@@ -57,6 +57,7 @@ from prepmodel.render.style import (
     WORK_SIZE,
     WORK_WIDTH,
     esc,
+    esc_tooltip,
     fmt,
     label_lines,
 )
@@ -139,6 +140,8 @@ def visible_keys(j: Journey, options: DiagramOptions) -> list[str]:
         near = {options.focus}
         frontier = {options.focus}
         for _ in range(max(options.depth, 0)):
+            if not frontier:  # the neighbourhood is exhausted: a huge --depth ends here
+                break
             step: set[str] = set()
             for k in frontier:
                 step.update(g.g.predecessors(k))
@@ -357,7 +360,7 @@ class Drawing:
         attrs = self.deliverable_attrs(x, f"({step}) " if step is not None else "")
         attrs["class"] += " incoming"
         if step is not None:
-            attrs["tooltip"] = esc(f"{self.j.name(x)} ({self.texts['from_step']} {step})")
+            attrs["tooltip"] = esc_tooltip(f"{self.j.name(x)} ({self.texts['from_step']} {step})")
         target.node(node, **attrs)
         return node
 
@@ -393,7 +396,7 @@ class Drawing:
                         fontcolor=INK if group_step else "white",
                         color=INK if not orphan else ORPHAN, fontsize=fmt(STEP_SIZE),
                         width=fmt(width), height="0.3", penwidth="1",
-                        tooltip=esc(f"step {rid}" if rid else "route (no goal needs it)"),
+                        tooltip=esc_tooltip(f"step {rid}" if rid else "route (no goal needs it)"),
                         group=jid,
                         **{"class": "junction group-junction" if group_step else "junction"})
         meet = cell or jid
@@ -413,7 +416,7 @@ class Drawing:
             w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
             target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
                         color=MUTED, fontcolor=MUTED, fontsize=fmt(WORK_SIZE), width=fmt(w),
-                        height=fmt(h), penwidth="0.8", tooltip=esc(f"not shown: {names}"),
+                        height=fmt(h), penwidth="0.8", tooltip=esc_tooltip(f"not shown: {names}"),
                         **{"class": "more"})
             dot.edge(f"{jid}_more", meet, arrowhead="none", style="dotted",
                      **{"class": "input"})
@@ -428,7 +431,7 @@ class Drawing:
             target.node(wid, label=label_lines(work), shape="box", style="filled",
                         fillcolor="transparent", color="transparent", fontsize=fmt(WORK_SIZE),
                         fontcolor=WORK_INK, width=fmt(w), height=fmt(h), penwidth="0",
-                        tooltip=esc(" / ".join(work)), group=jid if cell is None else "",
+                        tooltip=esc_tooltip(" / ".join(work)), group=jid if cell is None else "",
                         **{"class": "work"})
             dot.edge(meet, wid, arrowhead="none", color=INK, penwidth="1.5", weight="8",
                      **{"class": "output"})
@@ -456,7 +459,7 @@ class Drawing:
                     fontsize=fmt(STEP_SIZE),
                     width=fmt(width if vertical else width * len(cells)),
                     height=fmt(0.3 * len(cells) if vertical else 0.3), penwidth="1",
-                    tooltip=esc(" / ".join(f"step {c}" for c in cells)),
+                    tooltip=esc_tooltip(" / ".join(f"step {c}" for c in cells)),
                     **{"class": "junction alternatives"})
         return node
 
@@ -493,7 +496,7 @@ def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None,
     lines = wrap_label(prefix + d.name, NAME_WIDTH, NAME_SIZE) if d.name else [prefix]
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
     attrs: dict[str, str] = {"label": label_lines(lines), "width": fmt(w),
-                             "height": fmt(h), "tooltip": esc(d.name)}
+                             "height": fmt(h), "tooltip": esc_tooltip(d.name)}
     produced = key in g.produced
     needed = key in g.needed
     if d.goal:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import PurePath
 
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.journey import Journey
@@ -15,10 +16,11 @@ from prepmodel.render.steplist import diagram_language
 from prepmodel.render.svgmarkup import dot_ids
 from prepmodel.render.viewer import asset, json_script, viewer_data
 from prepmodel.render.words import LEGEND, words
+from prepmodel.textsafe import printable
 
 
 def _e(text: str | None) -> str:
-    return html.escape(text or "", quote=True)
+    return html.escape(printable(text or ""), quote=True)  # no control character in XML
 
 
 def _inline_svg(svg: bytes) -> str:
@@ -154,7 +156,7 @@ def diagnostics_list(diagnostics: list[Diagnostic], lang: str = "en") -> str:
 def _controls(j: Journey, lang: str) -> str:
     """The bar above the diagram: title, search, goal selector, zoom and presentation."""
     w = words(lang)
-    title = j.model.title or j.model.path
+    title = j.model.title or PurePath(j.model.path).name  # not the folders it came from
     ids = dot_ids(j.model)
     goals = "".join(f'<option value="{ids[k]}">{_e(j.name(k))}</option>'
                     for k in j.model.goals)
@@ -181,7 +183,7 @@ def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic],
     diagram's language. The same inputs give the same bytes."""
     lang = lang or diagram_language(j)
     w = words(lang)
-    title = j.model.title or j.model.path
+    title = j.model.title or PurePath(j.model.path).name  # not the folders it came from
     picture = _inline_svg(svg)
     parts = [
         "<!DOCTYPE html>",

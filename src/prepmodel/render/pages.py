@@ -21,7 +21,7 @@ from typing import Final, Literal
 
 from prepmodel.render.compose import LaidOut, _laid, _split, compose_svg
 from prepmodel.render.dot import Drawing, Panel, _Graph
-from prepmodel.render.engine import EngineName, layout
+from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineName, layout
 from prepmodel.render.measure import label_box, wrap_label
 from prepmodel.render.style import (
     FONT,
@@ -69,21 +69,22 @@ class Page:
 
 
 def deck(drawing: Drawing, kind: PagesKind = "phase", engine: EngineName = "auto",
-         timeout: float | None = None) -> list[Page]:
+         timeout: float | None = DEFAULT_TIMEOUT,
+         progress: Callable[[float], None] | None = None) -> list[Page]:
     """The overview page, then the pages of every band (phase) or every step."""
     texts = _PAGE_TEXTS[drawing.lang]
 
     def lay_out(panel: Panel) -> LaidOut:
-        svg = layout(drawing.dot(panel), "svg", engine, timeout=timeout)
+        svg = layout(drawing.dot(panel), "svg", engine, timeout=timeout, progress=progress)
         return _laid(panel, svg.decode("utf-8"))
 
     contents: list[tuple[str, str, float, float]] = []  # title, body, width, height
-    whole = compose_svg(drawing, engine, timeout).decode("utf-8")
+    whole = compose_svg(drawing, engine, timeout, progress).decode("utf-8")
     width, height = _size(whole)
     if _scale(width, height) * SMALLEST_TEXT >= MIN_TEXT_PX:
         contents.append((texts["overview"], _body(whole), width, height))
     else:
-        svg = layout(journey_dot(drawing), "svg", engine, timeout=timeout)
+        svg = layout(journey_dot(drawing), "svg", engine, timeout=timeout, progress=progress)
         laid = _laid(Panel(0, texts["journey"], ()), svg.decode("utf-8"))
         contents.append((texts["journey"], laid.body, laid.width, laid.height))
     if kind == "step":

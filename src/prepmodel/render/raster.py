@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import html
+import math
 import re
 import shutil
 import subprocess
@@ -114,6 +115,39 @@ class MissingFontWarning(UserWarning):
 
 class MissingJapaneseFontWarning(MissingFontWarning):
     """The diagram has Japanese text but no Japanese font was found (it would be tofu)."""
+
+
+class PngScaledDownWarning(UserWarning):
+    """The PNG would have been too big at the asked scale and was drawn smaller."""
+
+
+#: A PNG is held in memory while it is drawn (4 bytes a pixel, and the converters need
+#: more): above this many pixels, or this many on one side, it is drawn smaller.
+MAX_PIXELS: Final[int] = 64_000_000
+MAX_SIDE: Final[int] = 32_000
+_SVG_SIZE: Final[re.Pattern[str]] = re.compile(
+    r'<svg\b[^>]*?\swidth="([\d.]+)(?:pt)?"[^>]*?\sheight="([\d.]+)(?:pt)?"', re.S)
+
+
+def capped_scale(svg_text: str, scale: float) -> float:
+    """``scale``, or a smaller one that keeps the PNG under :data:`MAX_PIXELS` and
+    :data:`MAX_SIDE` (with a :class:`PngScaledDownWarning` saying so)."""
+    match = _SVG_SIZE.search(svg_text[:4096])
+    if match is None:
+        return scale
+    width, height = float(match.group(1)), float(match.group(2))
+    if width <= 0 or height <= 0:
+        return scale
+    fit: float = min(scale, math.sqrt(MAX_PIXELS / (width * height)),
+                     MAX_SIDE / max(width, height))
+    if fit >= scale:
+        return scale
+    asked = f"{round(width * scale):,}×{round(height * scale):,} px"
+    drawn = f"{round(width * fit):,}×{round(height * fit):,} px"
+    warnings.warn(PngScaledDownWarning(
+        f"the PNG would be {asked}; drawn at scale {fit:.3g} ({drawn}) instead; use .svg "
+        "or .pdf for full detail, or draw less with --goal or --focus"), stacklevel=2)
+    return fit
 
 
 # --------------------------------------------------------------------------- font files
@@ -455,6 +489,7 @@ def svg_to_png(svg: bytes, font: Path | None, scale: float = 2.0) -> bytes:
     if not scale > 0:
         raise ValueError(f"scale must be positive, got {scale!r}")
     text, use, family = _prepare(svg, font)
+    scale = capped_scale(text, scale)
     try:
         return _png_resvg(text, use, family, scale)
     except ImportError as first:

@@ -40,8 +40,16 @@ PHASE_FILLS = ("#eef6f0", "#f0eff9", "#fbf3ea", "#eaf3f8", "#f8eef4", "#f2f5e6")
 
 
 def esc(text: str) -> str:
-    """User text inside a DOT label: backslashes doubled so they show as written."""
-    return text.replace("\\", "\\\\")
+    """User text inside a DOT label: backslashes doubled and ``&`` written as ``&amp;``, so
+    both show as written (Graphviz reads ``\\N`` as the node's name and ``&lt;`` or
+    ``&#x1b;`` as the character, which XML may not even allow)."""
+    return text.replace("\\", "\\\\").replace("&", "&amp;")
+
+
+def esc_tooltip(text: str) -> str:
+    """User text inside a DOT tooltip: Graphviz removes one level of backslashes more
+    there than in a label (then expands ``\\N``, ``\\G``), so each is written four times."""
+    return text.replace("\\", "\\\\\\\\").replace("&", "&amp;")
 
 
 def label_lines(lines: Iterable[str]) -> str:

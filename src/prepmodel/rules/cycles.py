@@ -55,23 +55,44 @@ def recursive_group(ctx: RuleContext) -> Iterator[Diagnostic]:
     for grp in groups.values():
         member_graph.add_node(grp.key)
         member_graph.add_edges_from((grp.key, m) for m in grp.members if m in groups)
-    reported: set[str] = set()
+    # One pass: the strongly connected components say which groups are on a loop; each
+    # loop is reported once, at its first group in the file, with a shortest way round.
+    component: dict[str, int] = {}
+    for index, members in enumerate(nx.strongly_connected_components(member_graph)):
+        if len(members) > 1 or any(member_graph.has_edge(k, k) for k in members):
+            component.update((k, index) for k in members)
+    reported: set[int] = set()
     for grp in ctx.model.group_statements:
-        if grp.key in reported:
+        loop_id = component.get(grp.key)
+        if loop_id is None or loop_id in reported:
             continue
-        try:
-            loop = nx.find_cycle(member_graph, grp.key)
-        except nx.NetworkXNoCycle:
-            continue
-        keys = [e[0] for e in loop] + [loop[-1][1]]
-        if grp.key not in keys:
-            continue
-        reported.update(keys)
+        reported.add(loop_id)
+        keys = _loop_through(member_graph, grp.key)
         names = " ⊃ ".join(ctx.model.name(k) for k in keys)
         yield Diagnostic.make(
             "GR01", grp.span, f"the group '{ctx.model.name(grp.key)}' contains itself: {names}",
             "a group cannot be one of its own members",
         )
+
+
+def _loop_through(graph: nx.DiGraph[str], start: str) -> list[str]:
+    """``start``, the groups on a shortest way from it back to itself, and ``start``."""
+    parents: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for k in frontier:
+            for m in graph.successors(k):
+                if m == start:
+                    path = [k]
+                    while path[-1] != start:
+                        path.append(parents[path[-1]])
+                    return [*reversed(path), start]
+                if m not in parents:
+                    parents[m] = k
+                    following.append(m)
+        frontier = following
+    return [start, start]  # not reached: ``start`` is on a loop
 
 
 RULES: list[tuple[str, Check]] = [("CY01", cycle), ("GR01", recursive_group)]
