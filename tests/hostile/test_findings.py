@@ -374,13 +374,15 @@ def test_png_scale_is_capped_with_a_warning() -> None:
 
 @pytest.mark.slow
 def test_png_of_a_100k_character_name(tmp_path: Path) -> None:
+    from prepmodel.render.raster import MAX_PIXELS
+
     name = "x" * 100_000
     (tmp_path / "l.prep").write_text(f'goal G\nG <- "{name}"\nexternal "{name}"\n')
     r = run_prep("render", str(tmp_path / "l.prep"), "-o", str(tmp_path / "l.png"))
     assert r.returncode == 0 and b"drawn at scale" in r.stderr
     head = (tmp_path / "l.png").read_bytes()[16:24]
     width, height = int.from_bytes(head[:4], "big"), int.from_bytes(head[4:], "big")
-    assert width * height <= 64_000_000 and max(width, height) <= 32_000
+    assert width * height <= MAX_PIXELS and max(width, height) <= 32_000
 
 
 # --- 14 and 15. quadratic checks, endless loops ------------------------------------------

@@ -123,7 +123,7 @@ class PngScaledDownWarning(UserWarning):
 
 #: A PNG is held in memory while it is drawn (4 bytes a pixel, and the converters need
 #: more): above this many pixels, or this many on one side, it is drawn smaller.
-MAX_PIXELS: Final[int] = 64_000_000
+MAX_PIXELS: Final[int] = 16_000_000  # about 5,300 x 3,000: more than a 4K screen
 MAX_SIDE: Final[int] = 32_000
 _SVG_SIZE: Final[re.Pattern[str]] = re.compile(
     r'<svg\b[^>]*?\swidth="([\d.]+)(?:pt)?"[^>]*?\sheight="([\d.]+)(?:pt)?"', re.S)
