@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from prepmodel.render.compose import LaidOut, _laid, _split, compose_svg
+from prepmodel.render.compose import LaidOut, _laid, _split, _xml, compose_svg
 from prepmodel.render.dot import Drawing, Panel, _Graph
 from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineName, layout
 from prepmodel.render.measure import label_box, wrap_label
@@ -217,9 +217,3 @@ def _page(model_title: str, title: str, number: int, total: int, body: str, widt
         "</svg>",
         "",
     ])
-
-
-def _xml(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
-
