@@ -100,14 +100,20 @@ def _split(panel: Panel, parts: int, drawing: Drawing) -> list[Panel]:
     return out
 
 
-def _laid(panel: Panel, svg: str) -> LaidOut:
+def split_svg(svg: str) -> tuple[str, float, float]:
+    """An SVG document's content (between ``<svg>`` and ``</svg>``) and its size in pt."""
     size = _SVG_SIZE.search(svg)
     body = _BODY.search(svg)
     if size is None or body is None:  # pragma: no cover - Graphviz always writes both
         raise ValueError("unexpected SVG from Graphviz")
+    return body.group(1).strip("\n"), float(size.group(1)), float(size.group(2))
+
+
+def _laid(panel: Panel, svg: str) -> LaidOut:
+    body, width, height = split_svg(svg)
     prefix = f"p{panel.number}_"
-    content = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body.group(1))
-    return LaidOut(panel, content.strip("\n"), float(size.group(1)), float(size.group(2)))
+    content = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
+    return LaidOut(panel, content, width, height)
 
 
 def _rows(sizes: list[tuple[float, float]]) -> list[int]:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from prepmodel.render.compose import LaidOut, _laid, _split, _xml, compose_svg
+from prepmodel.render.compose import LaidOut, _laid, _split, _xml, compose_svg, split_svg
 from prepmodel.render.dot import Drawing, Panel, _Graph
 from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineName, layout
 from prepmodel.render.measure import label_box, wrap_label
@@ -80,9 +80,9 @@ def deck(drawing: Drawing, kind: PagesKind = "phase", engine: EngineName = "auto
 
     contents: list[tuple[str, str, float, float]] = []  # title, body, width, height
     whole = compose_svg(drawing, engine, timeout, progress).decode("utf-8")
-    width, height = _size(whole)
+    body, width, height = split_svg(whole)
     if _scale(width, height) * SMALLEST_TEXT >= MIN_TEXT_PX:
-        contents.append((texts["overview"], _body(whole), width, height))
+        contents.append((texts["overview"], body, width, height))
     else:
         svg = layout(journey_dot(drawing), "svg", engine, timeout=timeout, progress=progress)
         laid = _laid(Panel(0, texts["journey"], ()), svg.decode("utf-8"))
@@ -171,18 +171,6 @@ def journey_dot(drawing: Drawing) -> str:
 def _scale(width: float, height: float) -> float:
     return min((PAGE_WIDTH - 2 * MARGIN) / max(width, 1.0),
                (PAGE_HEIGHT - HEADER - MARGIN) / max(height, 1.0))
-
-
-def _size(svg: str) -> tuple[float, float]:
-    m = re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg)
-    assert m is not None
-    return float(m.group(1)), float(m.group(2))
-
-
-def _body(svg: str) -> str:
-    m = re.search(r"<svg\b[^>]*>(.*)</svg>\s*\Z", svg, re.S)
-    assert m is not None
-    return m.group(1).strip("\n")
 
 
 def _page(model_title: str, title: str, number: int, total: int, body: str, width: float,
