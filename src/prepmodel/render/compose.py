@@ -66,7 +66,7 @@ def compose_svg(drawing: Drawing, engine: EngineName = "auto",
         widest = max(range(len(laid)), key=lambda i: sizes(laid)[i][0])
         stacked = sum(h for _, h in sizes(laid)) + GAP * (len(laid) - 1)
         long_side = sizes(laid)[widest][0]
-        parts = _split(laid[widest].panel, math.ceil(long_side / (stacked * TARGET_ASPECT)) + 1,
+        parts = _split(laid[widest].panel, max(2, math.ceil(long_side / (stacked * TARGET_ASPECT))),
                        drawing)
         if len(parts) < 2:
             break
