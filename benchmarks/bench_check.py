@@ -39,7 +39,7 @@ if importlib.util.find_spec("prepmodel") is None:
 
 from generate import generate  # noqa: E402
 
-from prepmodel.fmt import format_source  # noqa: E402
+from prepmodel.review.fmt import format_source  # noqa: E402
 
 TARGETS = {
     "check_big": 2.0,        # s, prep check on 10k deliverables
@@ -123,12 +123,12 @@ def phases(text: str, path: str, repeat: int) -> dict[str, float]:
 
 
 def _phases(text: str, path: str, repeat: int) -> dict[str, float]:
-    from prepmodel.graph import ModelGraph
-    from prepmodel.journey import Journey
-    from prepmodel.model import build
-    from prepmodel.rules import RuleContext, run_rules
-    from prepmodel.syntax import parse
-    from prepmodel.tables import journey_json
+    from prepmodel.check.rules import RuleContext, run_rules
+    from prepmodel.journey.core import Journey
+    from prepmodel.model.core import build
+    from prepmodel.model.graph import ModelGraph
+    from prepmodel.syntax.parser import parse
+    from prepmodel.views.checkpoints import journey_json
 
     parse("warm <- up", "warm.prep")  # builds the Lark parser once
     out: dict[str, float] = {}
@@ -155,10 +155,10 @@ def _phases(text: str, path: str, repeat: int) -> dict[str, float]:
 
 def journey_memory(text: str, path: str) -> tuple[int, int]:
     """Peak bytes (tracemalloc) of Journey.of + goals(): without and with the graph build."""
-    from prepmodel.graph import ModelGraph
-    from prepmodel.journey import Journey
-    from prepmodel.model import build
-    from prepmodel.syntax import parse
+    from prepmodel.journey.core import Journey
+    from prepmodel.model.core import build
+    from prepmodel.model.graph import ModelGraph
+    from prepmodel.syntax.parser import parse
 
     model = build(parse(text, path))
     graph = ModelGraph(model)

@@ -51,8 +51,8 @@ def load(path: Path = DEFAULT_TSV) -> list[tuple[str, str]]:
 
 
 def score(rows: list[tuple[str, str]]) -> Scores:
-    """Classify every row with :func:`prepmodel.naming.action_like` and count."""
-    from prepmodel.naming import action_like
+    """Classify every row with :func:`prepmodel.check.naming.action_like` and count."""
+    from prepmodel.check.naming import action_like
 
     tp = fp = fn = tn = 0
     wrong: list[tuple[str, str, str | None]] = []

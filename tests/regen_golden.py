@@ -20,7 +20,7 @@ CASES = Path(__file__).resolve().parent / "cases"
 
 def regen_fmt() -> list[Path]:
     """``NAME.in.prep`` -> ``NAME.out.prep`` through the formatter."""
-    from prepmodel.fmt import format_source
+    from prepmodel.review.fmt import format_source
 
     written: list[Path] = []
     for src in sorted((CASES / "fmt").glob("*.in.prep")):
@@ -37,9 +37,9 @@ def regen_fmt() -> list[Path]:
 
 def diff_outputs(case: Path) -> dict[str, bytes]:
     """The golden files of one ``tests/cases/diff/CASE`` (old.prep -> new.prep)."""
-    from prepmodel.analysis import analyse_text
-    from prepmodel.diff import semantic_diff
-    from prepmodel.diff_report import format_diff
+    from prepmodel.check.analysis import analyse_text
+    from prepmodel.review.diff import semantic_diff
+    from prepmodel.review.report import format_diff
 
     sides = [analyse_text((case / f).read_bytes().decode("utf-8"), f)
              for f in ("old.prep", "new.prep")]
@@ -76,8 +76,8 @@ RENDER_CASES: dict[str, tuple[str, dict[str, object]]] = {
 
 def render_case_dot(name: str) -> bytes:
     """The DOT text of one golden diagram case, as ``prep render -o X.dot`` writes it."""
-    from prepmodel.analysis import analyse_text
-    from prepmodel.model import identity
+    from prepmodel.check.analysis import analyse_text
+    from prepmodel.model.core import identity
     from prepmodel.render import render
     from prepmodel.render.dot import DiagramOptions
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from prepmodel import analysis
-from prepmodel.analysis import analyse_bytes, analyse_pair
-from prepmodel.diff import semantic_diff
-from prepmodel.diff_report import diff_json
+from prepmodel.check import analysis
+from prepmodel.check.analysis import analyse_bytes, analyse_pair
+from prepmodel.review.diff import semantic_diff
+from prepmodel.review.report import diff_json
 
 from .conftest import SAMPLES
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.analysis import analyse_text
-from prepmodel.diff import RENAME_WEIGHTS, ModelDiff, semantic_diff
-from prepmodel.diff_report import diff_json, format_diff, format_text, union_view
-from prepmodel.render.diff_dot import diff_dot
+from prepmodel.check.analysis import analyse_text
+from prepmodel.review.diff import RENAME_WEIGHTS, ModelDiff, semantic_diff
+from prepmodel.review.diff_dot import diff_dot
+from prepmodel.review.report import diff_json, format_diff, format_text, union_view
 
 from .conftest import CASES, ROOT, run_prep
 from .regen_golden import diff_outputs

@@ -12,11 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prepmodel import syntax as syn
-from prepmodel.analysis import analyse_text
-from prepmodel.fmt import WIDTH, comment_texts, format_source, model_signature, width
-from prepmodel.model import build
-from prepmodel.names import KEYWORDS, is_bare, quote
+from prepmodel.check.analysis import analyse_text
+from prepmodel.model.core import build
+from prepmodel.review.fmt import WIDTH, comment_texts, format_source, model_signature, width
+from prepmodel.syntax import tree as syn
+from prepmodel.syntax.names import KEYWORDS, is_bare, quote
+from prepmodel.syntax.parser import parse
 
 from .conftest import CASES, SAMPLES, run_prep
 
@@ -37,11 +38,11 @@ def _fmt(text: str) -> str:
 
 def assert_formatter_laws(text: str) -> str:
     """Fixed point, same model, same comments, parses cleanly; returns the formatted text."""
-    before = syn.parse(text)
+    before = parse(text)
     assert before.ok
     out = _fmt(text)
     assert _fmt(out) == out, "not a fixed point"
-    after = syn.parse(out)
+    after = parse(out)
     assert after.ok
     assert model_signature(build(after)) == model_signature(build(before))
     assert comment_texts(after) == comment_texts(before)
@@ -300,7 +301,7 @@ def prep_files(draw: st.DrawFn) -> str:
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(prep_files())
 def test_random_models(text: str) -> None:
-    source = syn.parse(text)
+    source = parse(text)
     assert source.ok, (text, [d.message for d in source.diagnostics])
     assert_formatter_laws(text)
 

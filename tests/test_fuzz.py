@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from prepmodel.analysis import analyse_bytes
-from prepmodel.cli import app
-from prepmodel.tables import journey_json, journey_text
+from prepmodel.check.analysis import analyse_bytes
+from prepmodel.cli.app import app
+from prepmodel.views.checkpoints import journey_json, journey_text
 
 from .conftest import SAMPLES, run_prep
 

@@ -4,10 +4,10 @@ the tie-breaks of the critical path (contract section 4)."""
 from __future__ import annotations
 
 import prepmodel
-from prepmodel.graph import ModelGraph
-from prepmodel.journey import Journey, route_letter
-from prepmodel.model import build, identity
-from prepmodel.syntax import parse
+from prepmodel.journey.core import Journey, route_letter
+from prepmodel.model.core import build, identity
+from prepmodel.model.graph import ModelGraph
+from prepmodel.syntax.parser import parse
 
 RESTAURANT = """\
 model "Restaurant floor"

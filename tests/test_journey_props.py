@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prepmodel.graph import ModelGraph
-from prepmodel.journey import Journey
-from prepmodel.model import build, identity
-from prepmodel.syntax import parse
+from prepmodel.journey.core import Journey
+from prepmodel.model.core import build, identity
+from prepmodel.model.graph import ModelGraph
+from prepmodel.syntax.parser import parse
 
 # Spellings exercise bare, quoted and Japanese names; identities are all distinct.
 POOL = [

@@ -1,4 +1,4 @@
-"""Tests for the NM01 naming analysis (prepmodel.naming)."""
+"""Tests for the NM01 naming analysis (prepmodel.check.naming)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.naming import NamingFinding, action_like
+from prepmodel.check.naming import NamingFinding, action_like
 
 DATA = Path(__file__).parent / "data" / "naming_labelled.tsv"
 
@@ -196,7 +196,7 @@ def test_same_identity_same_answer() -> None:
 
 def test_import_does_not_load_sudachi() -> None:
     code = (
-        "import sys, prepmodel.naming as n\n"
+        "import sys, prepmodel.check.naming as n\n"
         "assert 'sudachipy' not in sys.modules, 'imported at module import'\n"
         "n.action_like('Take the order')\n"
         "assert 'sudachipy' not in sys.modules, 'imported for an English name'\n"

@@ -1,4 +1,4 @@
-"""The fast LALR driver (prepmodel.lalr_driver) and Lark's own parser agree.
+"""The fast LALR driver (prepmodel.syntax.lalr) and Lark's own parser agree.
 
 `syntax.parse` runs Lark's tables through a tight loop and asks `Lark.parse` only when the
 text does not parse. Both must give the same statements and comments for every text the
@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lark.exceptions import UnexpectedInput
 
-from prepmodel import syntax
+from prepmodel.syntax import parser as syntax
 
 from .conftest import ROOT, SAMPLES
 from .test_fuzz import TOKENS, mutated_samples
@@ -28,7 +28,7 @@ FAST = settings(max_examples=150, deadline=None, database=None,
 
 def both(text: str) -> tuple[object, object]:
     """(fast result, Lark result); None for a path that rejects the text."""
-    from prepmodel.lalr_driver import Rejected
+    from prepmodel.syntax.lalr import Rejected
 
     lark, comments = syntax._parser()
     fast_comments: list[tuple[str, int, int]] = []
@@ -111,7 +111,7 @@ def _grammar_name_regex() -> re.Pattern[str]:
 @given(st.text(alphabet='"\\ \n\r\ta-あ#{},:;<=|()[]', max_size=12))
 def test_lexer_names_match_the_grammar_terminal(text: str) -> None:
     """One NAME token from the lexer exactly when the grammar's NAME regex matches it all."""
-    from prepmodel.lexer import KEYWORDS, scan
+    from prepmodel.syntax.lexer import KEYWORDS, scan
 
     if text in KEYWORDS:
         return
@@ -135,7 +135,7 @@ def test_quoted_name_does_not_run_over_a_line_end() -> None:
 def _reference_parse(text: str) -> tuple[object, ...] | None:
     """Error recovery as it was first written: blank the bad statement, parse the whole
     text again with Lark. None when it gave up (too many errors, nothing to blank)."""
-    from prepmodel.syntax_errors import blank_statement_at, describe
+    from prepmodel.syntax.errors import blank_statement_at, describe
 
     lark, comments = syntax._parser()
     work, messages = text, []

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.analysis import Analysis, analyse_text
-from prepmodel.model import identity
+from prepmodel.check.analysis import Analysis, analyse_text
+from prepmodel.model.core import identity
 from prepmodel.render import FONT_SEARCH_ENV, render
 from prepmodel.render.dot import LIST_TEXTS, DiagramOptions, diagram_language
 from prepmodel.render.engine import SYSTEM_DOT_MISSING

@@ -6,9 +6,9 @@ import tomllib
 
 import pytest
 
-from prepmodel.analysis import analyse_text
+from prepmodel.check.analysis import analyse_text
+from prepmodel.check.rules import RULES
 from prepmodel.diagnostics import CODES
-from prepmodel.rules import RULES
 
 from .conftest import CASES
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prepmodel.analysis import analyse_text
-from prepmodel.model import identity
+from prepmodel.check.analysis import analyse_text
+from prepmodel.model.core import identity
 
 from .conftest import SAMPLES
 

@@ -1,4 +1,4 @@
-"""`prepmodel.wire`: a model and its journey survive the trip to another process."""
+"""`prepmodel.check.wire`: a model and its journey survive the trip to another process."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel import wire
-from prepmodel.analysis import analyse_bytes
-from prepmodel.graph import ModelGraph
-from prepmodel.journey import Journey
+from prepmodel.check import wire
+from prepmodel.check.analysis import analyse_bytes
+from prepmodel.journey.core import Journey
+from prepmodel.model.graph import ModelGraph
 
 from .conftest import ROOT, SAMPLES
 
@@ -60,8 +60,8 @@ def test_model_with_spellings_roles_groups_and_phases() -> None:
 
 
 def test_construct_equals_pydantic_model_construct() -> None:
-    from prepmodel.model import Route, construct
-    from prepmodel.span import Span
+    from prepmodel.model.core import Route, construct
+    from prepmodel.text.span import Span
 
     values = {"index": 0, "output": "A", "inputs": ("B",), "attrs": {"work": ("x",)},
               "span": Span(1, 1, 1, 7), "output_span": Span(1, 1, 1, 2),
@@ -75,7 +75,7 @@ def test_construct_equals_pydantic_model_construct() -> None:
 @pytest.mark.parametrize("path", sorted(SAMPLES.glob("*.prep")), ids=lambda p: p.name)
 def test_built_models_pass_pydantic_validation(path: Path) -> None:
     """build() skips validation (trusted parser output): the result must still be valid."""
-    from prepmodel.model import Model
+    from prepmodel.model.core import Model
 
     model = analyse_bytes(path.read_bytes(), str(path), rules=False).model
     assert Model.model_validate(model.model_dump()) == model

@@ -136,14 +136,14 @@ def test_analyser_that_changes_the_text_is_ignored(monkeypatch: pytest.MonkeyPat
         def tokenize(self, text: str) -> list[Morpheme]:
             return [Morpheme()]
 
-    monkeypatch.setattr("prepmodel.morphology.sudachi_tokenizer", lambda: Tokenizer())
+    monkeypatch.setattr("prepmodel.text.morphology.sudachi_tokenizer", lambda: Tokenizer())
     assert wrap._morpheme_offsets("成功定義書の作成手順") is None
 
 
 def test_short_labels_load_no_analyser() -> None:
     code = (
         "import sys\n"
-        "import prepmodel.cli\n"
+        "import prepmodel.cli.app\n"
         "from prepmodel.render.measure import wrap_label\n"
         "assert wrap_label('導入計画書', 150.0, 13.0) == ['導入計画書']\n"
         "assert wrap_label('Order slip with a rather long name', 60.0, 13.0)\n"

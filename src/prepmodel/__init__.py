@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from prepmodel.analysis import Analysis
+    from prepmodel.check.analysis import Analysis
     from prepmodel.diagnostics import Diagnostic
 
 __all__ = ["__version__", "check", "checkpoints", "load"]
@@ -24,7 +24,7 @@ __all__ = ["__version__", "check", "checkpoints", "load"]
 
 def load(text: str, path: str = "<stdin>") -> Analysis:
     """Parse and check ``text``: the model, its graph, journey and diagnostics."""
-    from prepmodel.analysis import analyse_text
+    from prepmodel.check.analysis import analyse_text
 
     return analyse_text(text, path)
 
@@ -36,7 +36,7 @@ def check(text: str, path: str = "<stdin>") -> list[Diagnostic]:
 
 def checkpoints(text: str, path: str = "<stdin>", goal: str | None = None) -> dict[str, Any]:
     """The contract's checkpoint JSON object for ``text``."""
-    from prepmodel.tables import journey_json
+    from prepmodel.views.checkpoints import journey_json
 
     analysis = load(text, path)
     return journey_json(analysis.journey, goal)

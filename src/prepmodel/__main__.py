@@ -1,5 +1,5 @@
 """``python -m prepmodel`` runs the ``prep`` command."""
 
-from prepmodel.cli import main
+from prepmodel.cli.app import main
 
 main()

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass, replace
 from typing import Any
 
-from prepmodel.span import Span
+from prepmodel.text.span import Span
 
 
 class Severity(enum.StrEnum):

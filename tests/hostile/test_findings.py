@@ -107,7 +107,7 @@ def test_lone_cr_in_a_name_does_not_start_a_log_command() -> None:
 
 
 def test_printable_escapes_every_control() -> None:
-    from prepmodel.textsafe import printable
+    from prepmodel.text.safe import printable
 
     assert printable("a\x1b[2Jb\x07\x08\r\x9b\u202e") == "a\\x1b[2Jb\\x07\\x08\\x0d\\x9b\\u202e"
     assert printable("tab\tnew\nline 日本") == "tab\tnew\nline 日本"
@@ -145,8 +145,8 @@ def test_fmt_keeps_the_suppression_on_its_names(tmp_path: Path) -> None:
     "goal Top\nTop <- A\nexternal A\nX <- A, B,\n  A # prep: ignore[RC01,GP01]\n",
 ])
 def test_fmt_keeps_findings_for_other_codes(text: str) -> None:
-    from prepmodel.analysis import analyse_text
-    from prepmodel.fmt import format_source
+    from prepmodel.check.analysis import analyse_text
+    from prepmodel.review.fmt import format_source
 
     out = format_source(text).text
     assert sorted(d.code for d in analyse_text(out).diagnostics) == sorted(
@@ -154,8 +154,8 @@ def test_fmt_keeps_findings_for_other_codes(text: str) -> None:
 
 
 def test_fmt_safety_check_compares_suppressed_diagnostics() -> None:
-    from prepmodel import syntax
-    from prepmodel.fmt import FormatterError, _verify
+    from prepmodel.review.fmt import FormatterError, _verify
+    from prepmodel.syntax import parser as syntax
 
     text = "goal Top\nTop <- A, Gap1,\n  Gap2 # prep: ignore[GP01]\nexternal A\n"
     joined = "goal Top\nTop <- A, Gap1, Gap2 # prep: ignore[GP01]\nexternal A\n"
@@ -228,7 +228,7 @@ def test_output_into_a_fifo_stays_a_fifo(tmp_path: Path) -> None:
 
 # --- 7. an edit saved meanwhile ----------------------------------------------------------
 def test_write_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> None:
-    from prepmodel.safewrite import Snapshot, WriteRefused, write_file
+    from prepmodel.cli.safewrite import Snapshot, WriteRefused, write_file
 
     real = tmp_path / "m.prep"
     real.write_bytes(UGLY)
@@ -387,7 +387,7 @@ def test_png_of_a_100k_character_name(tmp_path: Path) -> None:
 
 # --- 14 and 15. quadratic checks, endless loops ------------------------------------------
 def test_gr01_is_linear_on_deep_groups() -> None:
-    from prepmodel.analysis import analyse_text
+    from prepmodel.check.analysis import analyse_text
 
     n = 3000
     text = ("goal G\nG <- g0\n" + "".join(f"group g{i} = g{i + 1}\n" for i in range(n))

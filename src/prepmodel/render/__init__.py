@@ -20,8 +20,8 @@ from prepmodel.render.engine import DEFAULT_TIMEOUT
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from prepmodel.analysis import Analysis
-    from prepmodel.journey import Journey
+    from prepmodel.check.analysis import Analysis
+    from prepmodel.journey.core import Journey
     from prepmodel.render.dot import DiagramOptions
 
 FORMATS = ("svg", "png", "pdf", "dot", "html")
@@ -90,7 +90,7 @@ def render(
 def journey_in(analysis: Analysis, lang: str) -> Journey:
     """The journey of the model as if it said ``lang: <lang>`` (the words of the diagram
     follow the model's ``lang``); nothing else about the model changes."""
-    from prepmodel.journey import Journey
+    from prepmodel.journey.core import Journey
 
     model = analysis.model
     if tuple(model.attrs.get("lang", ())) == (lang,):

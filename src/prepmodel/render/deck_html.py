@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 
-from prepmodel.journey import Journey
+from prepmodel.journey.core import Journey
 from prepmodel.render.pages import Page
 
 _CSS = """

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import graphviz
 
-from prepmodel.journey import Journey
-from prepmodel.model import Phase, Route
+from prepmodel.journey.core import Journey
+from prepmodel.model.core import Phase, Route
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.steplist import (
     LIST_TEXTS,

@@ -11,12 +11,12 @@ import re
 from pathlib import PurePath
 
 from prepmodel.diagnostics import Diagnostic
-from prepmodel.journey import Journey
+from prepmodel.journey.core import Journey
 from prepmodel.render.steplist import diagram_language
 from prepmodel.render.svgmarkup import dot_ids
 from prepmodel.render.viewer import asset, json_script, viewer_data
 from prepmodel.render.words import LEGEND, words
-from prepmodel.textsafe import printable
+from prepmodel.text.safe import printable
 
 
 def _e(text: str | None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from prepmodel.journey import Journey
+from prepmodel.journey.core import Journey
 from prepmodel.render.measure import has_cjk, text_width, wrap_label
 from prepmodel.render.style import INK, LIST_SIZE, LIST_WIDTH, esc, fmt
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from prepmodel.model import Model
+from prepmodel.model.core import Model
 
 #: A deliverable node's opening tag and the title that names it.
 _NODE = re.compile(

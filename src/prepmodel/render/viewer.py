@@ -13,8 +13,8 @@ import json
 from importlib import resources
 from typing import Any
 
-from prepmodel.journey import Journey
-from prepmodel.model import Route
+from prepmodel.journey.core import Journey
+from prepmodel.model.core import Route
 from prepmodel.render.svgmarkup import dot_ids, source_of
 from prepmodel.render.words import viewer_words
 

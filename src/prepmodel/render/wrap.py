@@ -117,7 +117,7 @@ def _morpheme_offsets(word: str) -> tuple[frozenset[int], dict[int, int]] | None
     """
     if len(word) > _LONGEST_ANALYSED:
         return None
-    from prepmodel.morphology import sudachi_tokenizer
+    from prepmodel.text.morphology import sudachi_tokenizer
 
     boundaries: set[int] = set()
     glued: dict[int, int] = {}

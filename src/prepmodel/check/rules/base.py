@@ -1,0 +1,73 @@
+"""What every rule sees (``RuleContext``) and what a rule is (``Rule``)."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from prepmodel.diagnostics import CODES, CodeInfo, Diagnostic
+from prepmodel.model.core import Model
+from prepmodel.model.graph import ModelGraph
+from prepmodel.syntax.tree import SourceFile
+
+
+@dataclass
+class RuleContext:
+    """The parsed file, its model and its graph: built once, shared by every rule."""
+
+    source: SourceFile
+    model: Model
+    memo: dict[str, Any] = field(default_factory=dict)  # results rules share
+
+    @cached_property
+    def graph(self) -> ModelGraph:
+        return ModelGraph(self.model)
+
+    def known_names(self) -> list[str]:
+        """Display names of deliverables that exist (produced or external)."""
+        g = self.graph
+        return [d.name for k, d in self.model.deliverables.items()
+                if k in g.produced or d.external]
+
+
+Check = Callable[[RuleContext], Iterator[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One diagnostic code and the function that finds it.
+
+    The function's docstring is the rule's documentation: what it catches, then a bad and
+    a good example after the lines ``Bad:`` and ``Good:``.
+    """
+
+    code: str
+    check: Check
+
+    @property
+    def info(self) -> CodeInfo:
+        return CODES[self.code]
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.check.__doc__ or "")
+
+    def section(self, title: str) -> str:
+        """The indented block after ``Bad:`` or ``Good:`` in the docstring."""
+        lines = self.doc.splitlines()
+        out: list[str] = []
+        inside = False
+        for line in lines:
+            if line.strip() in ("Bad:", "Good:"):
+                inside = line.strip() == f"{title}:"
+                continue
+            if inside:
+                out.append(line[4:] if line.startswith("    ") else line)
+        return "\n".join(out).strip("\n")
+
+    @property
+    def description(self) -> str:
+        return self.doc.split("\n\n")[0].replace("\n", " ")

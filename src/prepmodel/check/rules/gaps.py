@@ -1,0 +1,125 @@
+"""Rules about what is missing or left over: gaps, unused externals, orphans."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prepmodel.check.rules.base import Check, RuleContext
+from prepmodel.diagnostics import Diagnostic
+from prepmodel.model.core import identity
+from prepmodel.text.span import Span
+
+
+def did_you_mean(name: str, candidates: list[str]) -> str | None:
+    """The closest spelling among ``candidates``, if one is close enough."""
+    if not candidates:
+        return None
+    from rapidfuzz import fuzz, process  # imported only when a finding needs a hint
+
+    match = process.extractOne(
+        identity(name), candidates, scorer=fuzz.WRatio, processor=identity, score_cutoff=75
+    )
+    return match[0] if match else None
+
+
+def _uses(ctx: RuleContext) -> dict[str, list[Span]]:
+    """Where each deliverable is used as an input or a group member, in file order."""
+    cached = ctx.memo.get("uses")
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    uses: dict[str, list[Span]] = {}
+    ctx.memo["uses"] = uses
+    for r in ctx.model.routes:
+        for key, span in zip(r.inputs, r.input_spans, strict=True):
+            uses.setdefault(key, []).append(span)
+    for g in ctx.model.group_statements:
+        for key, span in zip(g.members, g.member_spans, strict=True):
+            uses.setdefault(key, []).append(span)
+    return uses
+
+
+def gap(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A gap: a deliverable is used but nothing produces it and it is not external.
+
+    Either a route is missing, the deliverable should be declared `external`, or the
+    name is misspelt (the hint names a close spelling when there is one).
+
+    Bad:
+        goal Bill
+        Bill <- "Order slip"
+    Good:
+        goal Bill
+        external "Order slip"
+        Bill <- "Order slip"
+    """
+    g = ctx.graph
+    known = ctx.known_names()
+    for key, spans in _uses(ctx).items():
+        d = ctx.model.deliverables[key]
+        if key in g.produced or d.external:
+            continue
+        others = [n for n in known if identity(n) != key]
+        close = did_you_mean(d.name, others)
+        more = f" (used {len(spans)} times)" if len(spans) > 1 else ""
+        hint = (f"did you mean '{close}'?" if close else
+                f"add a route `{d.name} <- ...` or declare it `external`")
+        yield Diagnostic.make(
+            "GP01", spans[0], f"'{d.name}' is needed but neither produced nor external{more}",
+            hint,
+        )
+
+
+def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """An external deliverable that no route or group uses.
+
+    Bad:
+        external Menu, Fax
+        "Order slip" <- Menu
+    Good:
+        external Menu
+        "Order slip" <- Menu
+    """
+    uses = _uses(ctx)
+    for key in ctx.model.externals:
+        d = ctx.model.deliverables[key]
+        if key not in uses and not d.goal:
+            span = d.span
+            yield Diagnostic.make(
+                "GP02", span, f"the external '{d.name}' is not used by any route",
+                "remove it, or add it to the inputs of the route that needs it",
+            )
+
+
+def orphan(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """An orphan: a produced or declared deliverable that no goal needs.
+
+    Bad:
+        goal Bill
+        external "Order slip"
+        Bill <- "Order slip"
+        Receipt <- Bill
+    Good:
+        goal Bill, Receipt
+        external "Order slip"
+        Bill <- "Order slip"
+        Receipt <- Bill
+    """
+    g = ctx.graph
+    if not ctx.model.goals:
+        return
+    uses = _uses(ctx)
+    for key, d in ctx.model.deliverables.items():
+        if key in g.needed or (d.external and key not in g.produced):
+            continue
+        if key not in g.produced and not d.declared and key in uses:
+            continue  # a gap used only by orphans: GP01 says it, RC01 says the user
+        routes = g.routes_by_output.get(key)
+        span = routes[0].output_span if routes else d.span
+        what = "produced" if key in g.produced else "declared"
+        yield Diagnostic.make(
+            "RC01", span, f"'{d.name}' is {what} but no goal needs it",
+            "use it as an input on the way to a goal, make it a goal, or remove it",
+        )
+
+
+RULES: list[tuple[str, Check]] = [("GP01", gap), ("GP02", unused_external), ("RC01", orphan)]

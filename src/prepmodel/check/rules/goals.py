@@ -1,0 +1,62 @@
+"""Rules about goals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prepmodel.check.rules.base import Check, RuleContext
+from prepmodel.diagnostics import Diagnostic
+from prepmodel.text.span import FILE_START
+
+
+def no_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """The model names no goal, so nothing tells what the work is for.
+
+    Bad:
+        "Order slip" <- Menu
+    Good:
+        goal "Order slip"
+        "Order slip" <- Menu
+    """
+    if not ctx.model.goals and not ctx.source.diagnostics:
+        yield Diagnostic.make(
+            "GL01", FILE_START, "the model has no goal",
+            "declare the finished deliverable: `goal NAME`",
+        )
+
+
+def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A goal that no route produces (and that is not a group).
+
+    Bad:
+        goal "Paid meal"
+        external Menu
+    Good:
+        goal "Paid meal"
+        external Menu
+        "Paid meal" <- Menu
+    """
+    produced = ctx.graph.produced
+    # A statement skipped after a syntax error may be the goal's route: say nothing then.
+    broken = [ctx.source.line_text(p.span.line) for p in ctx.source.diagnostics
+              if p.code == "PS01"]
+    for key in ctx.model.goals:
+        if key in produced:
+            continue
+        d = ctx.model.deliverables[key]
+        if any(d.name in line or _quote(d.name) in line for line in broken):
+            continue
+        span = d.span
+        yield Diagnostic.make(
+            "GL02", span, f"nothing produces the goal '{d.name}'",
+            f"add a route: `{_quote(d.name)} <- INPUT, ...`",
+        )
+
+
+def _quote(name: str) -> str:
+    from prepmodel.syntax.names import render_name
+
+    return render_name(name)
+
+
+RULES: list[tuple[str, Check]] = [("GL01", no_goal), ("GL02", unproduced_goal)]

@@ -1,0 +1,1 @@
+"""The ``prep`` command: argument parsing, exit codes, files written atomically (``app``)."""

@@ -1,0 +1,696 @@
+"""The `prep` command: parse arguments, call the library, print, choose the exit code.
+
+Only this module touches argv, files, colours and exit codes. Heavy modules are imported
+inside the commands that need them, so `prep --version` starts fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import gc
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+
+import typer
+
+from prepmodel import __version__
+from prepmodel.text.safe import printable
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from prepmodel.check.analysis import Analysis
+    from prepmodel.check.config import Config
+    from prepmodel.diagnostics import Diagnostic
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    help="prep: deliverable-perspective (PReP) process models — check, list checkpoints, "
+    "render assembly-instruction diagrams, format and diff .prep files.",
+)
+
+
+class CheckFormat(enum.StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class TableFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print ``prep: message`` on stderr and exit (2 by default: usage or I/O)."""
+    typer.echo(f"prep: {printable(message)}", err=True)
+    raise typer.Exit(code)
+
+
+def read_input(path: str) -> bytes:
+    """The bytes of a file, or of standard input for ``-``; I/O problems exit 2."""
+    if path == "-":
+        try:
+            if sys.stdin is None:
+                raise OSError("closed")
+            return sys.stdin.buffer.read()
+        except (OSError, ValueError, AttributeError):
+            fail("cannot read standard input (is it closed?)")
+    p = Path(path)
+    if p.is_dir():
+        fail(f"{path}: is a folder, not a .prep file")
+    try:
+        return p.read_bytes()
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except OSError as err:
+        fail(f"{path}: cannot read: {err.strerror or err}")
+
+
+def load_config(path: str) -> Config:
+    from prepmodel.check.config import ConfigError, find_config
+
+    folder = Path.cwd() if path == "-" else Path(path).parent
+    try:
+        return find_config(folder)
+    except ConfigError as err:
+        fail(str(err))
+
+
+def analyse(path: str) -> Analysis:
+    """Read, parse and check one file with the settings that apply to it."""
+    from prepmodel.check.analysis import analyse_bytes
+
+    data = read_input(path)
+    shown = "<stdin>" if path == "-" else path
+    return analyse_bytes(data, shown, load_config(path))
+
+
+def _use_color(stream: object) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
+    """Text diagnostics with the source line and a caret, then a one-line summary."""
+    from prepmodel.diagnostics import summary
+    from prepmodel.views.report import format_text
+
+    stream = sys.stderr if err else sys.stdout
+    color = _use_color(stream)
+    every: list[Diagnostic] = []
+    for a in analyses:
+        for d in a.diagnostics:
+            typer.echo(format_text(d, a.source.line_text(d.span.line), color), err=err)
+            every.append(d)
+    counts = summary(every)
+    if every or not err:
+        parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+        if counts["infos"]:
+            parts.append(f"{counts['infos']} info")
+        files = f"{len(analyses)} file" + ("s" if len(analyses) != 1 else "")
+        typer.echo(f"{files} checked: " + ", ".join(parts), err=err)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"prep {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        Optional[bool],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """prep: deliverable-perspective process models."""
+
+
+@app.command()
+def check(
+    files: Annotated[
+        list[str], typer.Argument(metavar="FILE...", help="The .prep files ('-' for stdin).")
+    ],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
+    strict: Annotated[bool, typer.Option(help="Warnings fail the check too.")] = False,
+) -> None:
+    """Report every problem: syntax, gaps, cycles, orphans, naming, phases.
+
+    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O.
+    """
+    analyses = [analyse(f) for f in files]
+    every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
+    if format is CheckFormat.text:
+        print_diagnostics(analyses)
+    elif format is CheckFormat.json:
+        from prepmodel.views.report import format_json
+
+        typer.echo(format_json(every), nl=False)
+    elif format is CheckFormat.sarif:
+        import json
+
+        from prepmodel.views.report import sarif_log
+
+        typer.echo(json.dumps(sarif_log(every, __version__), ensure_ascii=False, indent=2))
+    else:
+        from prepmodel.views.report import format_github
+
+        for d in every:
+            typer.echo(format_github(d))
+    failing = [d for d in every if d.severity.value == "error" or
+               (strict and d.severity.value == "warning")]
+    raise typer.Exit(EXIT_FAILED if failing else EXIT_OK)
+
+
+@app.command()
+def rules(
+    code: Annotated[Optional[str], typer.Argument(metavar="[CODE]", help="Show one rule.")] = None,  # noqa: UP045
+) -> None:
+    """List every rule: code, name, default severity, what it catches, examples."""
+    from prepmodel.check.rules import RULES
+
+    chosen = list(RULES.values())
+    if code is not None:
+        chosen = [r for r in chosen if r.code == code.upper()]
+        if not chosen:
+            fail(f"no rule {code!r}; `prep rules` lists them")
+    for i, rule in enumerate(chosen):
+        info = rule.info
+        if i:
+            typer.echo("")
+        typer.echo(f"{rule.code}  {info.name}  [{info.severity.value}]")
+        typer.echo(f"    {rule.description}")
+        for title in ("Bad", "Good"):
+            body = rule.section(title)
+            if body:
+                typer.echo(f"  {title.lower()}:")
+                for line in body.splitlines():
+                    typer.echo(f"    {line}")
+
+
+def _excel_ok(fmt: TableFormat, excel: bool) -> None:
+    if excel and fmt is not TableFormat.csv:
+        fail("--excel goes with --format csv")
+
+
+@app.command()
+def checkpoints(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
+    goal: Annotated[Optional[str], typer.Option(help="Only this goal.")] = None,  # noqa: UP045
+    excel: Annotated[
+        bool, typer.Option(help="CSV for Excel: UTF-8 with a BOM, CRLF line ends.")
+    ] = False,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to a file.")  # noqa: UP045
+    ] = None,
+) -> None:
+    """The journey: numbered steps, checkpoints per goal and phase, the critical path.
+
+    Diagnostics go to stderr; a model with errors still prints what can be computed and
+    exits 1.
+    """
+    from prepmodel.views import checkpoints as tables
+
+    _excel_ok(format, excel)
+    if output is not None:
+        refuse_input(output, [file])
+    a = analyse(file)
+    if not a.syntax_ok:
+        print_diagnostics([a], err=True)
+        raise typer.Exit(EXIT_FAILED)
+    goal_key = resolve_goal(a, goal)
+    text = tables.render_table(a.journey, format.value, goal_key)
+    if a.diagnostics:
+        print_diagnostics([a], err=True)
+    if excel:
+        data = ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
+    else:
+        data = text.encode("utf-8")
+    if output is not None:
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+
+
+class Engine(enum.StrEnum):
+    auto = "auto"
+    wasm = "wasm"
+    system = "system"
+
+
+class Pages(enum.StrEnum):
+    phase = "phase"
+    step = "step"
+
+
+class Direction(enum.StrEnum):
+    LR = "LR"
+    RL = "RL"
+    TB = "TB"
+    BT = "BT"
+
+
+class Lang(enum.StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+@app.command()
+def render(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="OUT.svg, .png, .pdf, .dot or .html")
+    ],
+    engine: Annotated[Engine, typer.Option(help="Graphviz: embedded wasm (default) or "
+                                                "the system `dot`.")] = Engine.auto,
+    direction: Annotated[
+        Optional[Direction], typer.Option(help="Layout direction (default: the model's "  # noqa: UP045
+                                               "`direction`, else LR).")
+    ] = None,
+    goal: Annotated[Optional[str], typer.Option(help="Only what this goal needs.")] = None,  # noqa: UP045
+    focus: Annotated[
+        Optional[str], typer.Option(help="Only the neighbourhood of this deliverable.")  # noqa: UP045
+    ] = None,
+    depth: Annotated[int, typer.Option(help="With --focus: how many links away.", min=0)] = 1,
+    font: Annotated[
+        Optional[Path], typer.Option(help="Font file for PNG/PDF text (e.g. a Noto CJK .ttc).")  # noqa: UP045
+    ] = None,
+    scale: Annotated[
+        float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
+                            min=0.1, max=8.0)
+    ] = 2.0,
+    part_copies: Annotated[
+        bool, typer.Option("--part-copies/--no-part-copies",
+                           help="Draw a part used by several steps beside each of them, and "
+                                "one band per phase (default); or one node with long edges.")
+    ] = True,
+    pages: Annotated[
+        Optional[Pages], typer.Option(  # noqa: UP045
+            help="A deck of 16:9 pages: an overview, then one per phase (or per step). "
+                 ".pdf: one file; .png/.svg: OUT-1.png, OUT-2.png, ...; .html: one page.")
+    ] = None,
+    lang: Annotated[
+        Optional[Lang], typer.Option(help="Language of the diagram's words (default: the "  # noqa: UP045
+                                          "model's `lang`, else that of its names).")
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
+    ] = 120.0,
+) -> None:
+    """Draw the assembly-instruction diagram with the numbered step list beside it.
+
+    A model with semantic errors still renders (diagnostics on stderr, exit 1); a syntax
+    error stops with PS01 and writes nothing.
+    """
+    from prepmodel.render import FORMATS
+    from prepmodel.render import render as render_model
+    from prepmodel.render.dot import DiagramOptions
+    from prepmodel.render.engine import EngineError
+    from prepmodel.render.raster import RasterError
+
+    fmt = output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        fail(f"{output}: cannot tell the format; use .svg, .png, .pdf, .dot or .html")
+    refuse_input(output, [file])
+    a = analyse(file)
+    if not a.syntax_ok:
+        print_diagnostics([a], err=True)
+        raise typer.Exit(EXIT_FAILED)
+    goal_key = resolve_goal(a, goal)
+    focus_key = find_key(a, focus, list(a.model.deliverables), "deliverable")
+    options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
+                             focus=focus_key, depth=depth, part_copies=part_copies)
+    if pages is not None and fmt == "dot":
+        fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
+    try:
+        if pages is not None:
+            from prepmodel.render import render_pages
+
+            files, notes = render_pages(a, fmt, options, pages.value, engine.value, font,
+                                        lang.value if lang else None, _timeout(timeout),
+                                        _progress())
+        else:
+            result = render_model(a, fmt, options, engine.value, font, scale,
+                                  lang.value if lang else None,
+                                  _timeout(timeout), _progress())
+            files, notes = [result.data], result.warnings
+    except (EngineError, RasterError) as err:
+        _progress_done()
+        fail(str(err))
+    _progress_done()
+    if a.diagnostics:
+        print_diagnostics([a], err=True)
+    for warning in notes:
+        typer.echo(f"prep: warning: {warning}", err=True)
+    if pages is not None and fmt in ("png", "svg"):
+        for n, data in enumerate(files, start=1):
+            write_atomic(output.with_name(f"{output.stem}-{n}{output.suffix}"), data)
+        typer.echo(f"prep: wrote {len(files)} pages: {output.stem}-1{output.suffix} … "
+                   f"{output.stem}-{len(files)}{output.suffix}", err=True)
+    else:
+        write_atomic(output, files[0])
+    raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+
+
+def _timeout(seconds: float) -> float | None:
+    return seconds if seconds > 0 else None
+
+
+def _progress() -> Callable[[float], None] | None:
+    """Seconds spent on a long layout, on a terminal's stderr (nothing when redirected)."""
+    if not sys.stderr.isatty():
+        return None
+    def show(seconds: float) -> None:
+        whole = int(seconds)
+        if whole >= 3 and whole != _PROGRESS_SHOWN[0]:
+            _PROGRESS_SHOWN[0] = whole
+            sys.stderr.write(f"\rprep: laying out the diagram … {whole} s (Ctrl-C stops)")
+            sys.stderr.flush()
+
+    return show
+
+
+_PROGRESS_SHOWN = [0]
+
+
+def _progress_done() -> None:
+    if _PROGRESS_SHOWN[0]:
+        sys.stderr.write("\n")
+        _PROGRESS_SHOWN[0] = 0
+
+
+class DiffFormat(enum.StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def read_revision(spec: str) -> bytes:
+    """``REV:path`` via ``git show`` in the current folder (path from the repository top,
+    or ``REV:./path`` from here, as git has it); problems exit 2."""
+    import subprocess
+
+    if spec.startswith("-"):  # nothing from the command line may become a git option
+        fail(f"{spec}: a revision cannot start with '-'")
+
+    def git(*args: str) -> subprocess.CompletedProcess[bytes]:
+        *options, revision = args
+        try:
+            return subprocess.run(["git", *options, "--end-of-options", revision],
+                                  capture_output=True, check=False)
+        except FileNotFoundError:
+            fail(f"{spec}: git is not installed (needed for REV:path)")
+
+    def reason(done: subprocess.CompletedProcess[bytes]) -> str:
+        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        return "; ".join(x.removeprefix("fatal: ").strip() for x in lines if x.strip()) or (
+            "unknown revision or path")
+
+    kind = git("cat-file", "-t", spec)
+    if kind.returncode != 0:  # `git show` explains better ("did you mean ...?")
+        fail(f"{spec}: {reason(git('show', '--no-textconv', spec))}")
+    if kind.stdout.strip() != b"blob":
+        fail(f"{spec}: is a {kind.stdout.decode().strip()} in git, not a file")
+    shown = git("show", "--no-textconv", spec)
+    if shown.returncode != 0:
+        fail(f"{spec}: {reason(shown)}")
+    return shown.stdout
+
+
+def _diff_side(spec: str) -> tuple[bytes, str]:
+    """OLD or NEW of `prep diff` (a file, '-', or ``REV:path`` when no such file exists)
+    as bytes and the name to show."""
+    import re
+
+    revision = (spec != "-" and ":" in spec and not Path(spec).exists()
+                and not re.match(r"[A-Za-z]:[\\/]", spec))
+    data = read_revision(spec) if revision else read_input(spec)
+    return data, "<stdin>" if spec == "-" else spec
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str, typer.Argument(metavar="OLD", help="Old version: a file, '-', or REV:path.")
+    ],
+    new: Annotated[
+        str, typer.Argument(metavar="NEW", help="New version: a file, '-', or REV:path.")
+    ],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.text,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Union diagram: OUT.svg or .dot")  # noqa: UP045
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Graphviz for -o.")] = Engine.auto,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the layout for -o may take (0: no limit).", min=0)
+    ] = 120.0,
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when the models differ.")
+    ] = False,
+) -> None:
+    """Semantic diff: deliverables added, removed, renamed and changed, journey impact.
+
+    REV:path is read with `git show` (path from the repository top; REV:./path from here).
+    Exit status: 0 whether or not the models differ (like `git diff`), 1 with --exit-code
+    when they differ (step renumbering included); 1 when either side has a syntax error
+    (PS01 on stderr); 2 usage or I/O.
+    """
+    from prepmodel.review.diff import semantic_diff
+    from prepmodel.review.report import format_diff
+
+    if old == "-" and new == "-":
+        fail("only one of OLD and NEW can be '-' (standard input)")
+    if output is not None and output.suffix.lower() not in (".svg", ".dot"):
+        fail(f"{output}: the union diagram is written as .svg or .dot")
+    if output is not None:
+        refuse_input(output, [old, new])
+    from prepmodel.check.analysis import analyse_pair
+
+    sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
+    broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
+    if broken:
+        print_diagnostics(broken, err=True)
+        raise typer.Exit(EXIT_FAILED)
+    d = semantic_diff(sides[0], sides[1])
+    color = format is DiffFormat.text and _use_color(sys.stdout)
+    typer.echo(format_diff(d, format.value, color, old, new), nl=False)
+    if output is not None:
+        from prepmodel.review.diff_dot import diff_dot
+
+        source = diff_dot(d)
+        if output.suffix.lower() == ".dot":
+            write_atomic(output, source.encode("utf-8"))
+        else:
+            from prepmodel.render.engine import EngineError, layout
+
+            try:
+                write_atomic(output, layout(source, "svg", engine.value,
+                                            timeout=_timeout(timeout), progress=_progress()))
+                _progress_done()
+            except EngineError as err:
+                _progress_done()
+                fail(str(err))
+    raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
+
+
+@app.command("git-diff-driver", hidden=True,
+             context_settings={"ignore_unknown_options": True})
+def git_diff_driver(
+    args: Annotated[list[str], typer.Argument(help="The 7 (or 9) arguments git passes.")],
+) -> None:
+    """Git external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
+    [NEW-PATH RENAME-INFO]. Prints the semantic diff; always exits 0 so git goes on.
+    Set up with `git config diff.prep.command "prep git-diff-driver"` (docs/git.md)."""
+    from prepmodel.check.analysis import analyse_pair
+    from prepmodel.review.diff import semantic_diff
+    from prepmodel.review.report import format_diff, line_diff
+    from prepmodel.views.report import format_text
+
+    if len(args) not in (7, 9):
+        fail("git-diff-driver takes the 7 (or 9) arguments git gives an external diff")
+    path, new_path = args[0], args[7] if len(args) == 9 else args[0]
+    data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
+    labels = [f"a/{path}", f"b/{new_path}"]
+    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True)
+    color = _use_color(sys.stdout)
+    head = f"prep diff {labels[0]} {labels[1]}"
+    typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)
+    broken = [a for a in sides if not a.syntax_ok]
+    if broken:
+        for a in broken:
+            for dg in a.diagnostics:
+                if dg.code == "PS01":
+                    typer.echo(format_text(dg, a.source.line_text(dg.span.line)))
+        typer.echo("(syntax errors: showing the line diff)")
+        typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
+    else:
+        typer.echo(format_diff(semantic_diff(sides[0], sides[1]), "text", color), nl=False)
+    raise typer.Exit(EXIT_OK)
+
+
+@app.command("fmt")
+def fmt_command(
+    files: Annotated[
+        list[str],
+        typer.Argument(metavar="FILE...", help="The .prep files ('-': stdin to stdout)."),
+    ],
+    check: Annotated[
+        bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
+    ] = False,
+    show_diff: Annotated[
+        bool, typer.Option("--diff", help="Print a unified diff instead of writing.")
+    ] = False,
+) -> None:
+    """Rewrite files in the canonical layout (docs/formatting.md); the model stays the same.
+
+    Files are replaced atomically and only when they change. A file with a syntax error is
+    left untouched (PS01 on stderr). Exit status: 0 done, 1 syntax errors or (with --check)
+    files that would change, 2 usage or I/O.
+    """
+    from prepmodel.check.analysis import analyse_bytes
+    from prepmodel.cli.safewrite import Snapshot, WriteRefused, write_file
+    from prepmodel.review.fmt import FormatterError, format_source, unified_diff
+    from prepmodel.syntax.parser import decode
+
+    status = EXIT_OK
+    for path in files:
+        shown = "<stdin>" if path == "-" else path
+        try:
+            data = read_input(path)
+        except typer.Exit as err:  # reported already; go on with the other files
+            status = max(status, err.exit_code)
+            continue
+        snapshot = None if path == "-" else Snapshot.of(Path(path), data)
+        text, _ = decode(data, shown)
+        try:
+            result = format_source(text, shown) if text is not None else None
+        except FormatterError as err:  # a formatter bug: never write a changed model
+            typer.echo(f"prep: {err}; the file is left as it is (please report this)", err=True)
+            status = max(status, EXIT_FAILED)
+            continue
+        if result is None or not result.ok:
+            print_diagnostics([analyse_bytes(data, shown, rules=False)], err=True)
+            status = max(status, EXIT_FAILED)
+            continue
+        new = result.text.encode("utf-8")
+        changed = new != data
+        if show_diff and changed:
+            typer.echo(printable(unified_diff(result.original, result.text, shown)), nl=False)
+        if check and changed:
+            typer.echo(f"would reformat {printable(shown)}")
+            status = max(status, EXIT_FAILED)
+        if check or show_diff:
+            continue
+        if path == "-":
+            sys.stdout.buffer.write(new)
+            sys.stdout.flush()
+        elif changed:
+            try:
+                write_file(Path(path), new, snapshot)
+            except WriteRefused as err:  # read-only, or edited meanwhile: say so, go on
+                typer.echo(f"prep: {printable(str(err))}", err=True)
+                status = max(status, EXIT_FAILED)
+    raise typer.Exit(status)
+
+
+def resolve_goal(a: Analysis, goal: str | None) -> str | None:
+    """The key of the goal the user named; exit 2 with a suggestion when there is none."""
+    return find_key(a, goal, list(a.model.goals), "goal")
+
+
+def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str | None:
+    """The key among ``keys`` that ``name`` denotes (same identity), or exit 2 with the
+    closest spelling (or the list, when it is short)."""
+    if name is None:
+        return None
+    from prepmodel.check.rules.gaps import did_you_mean
+    from prepmodel.model.core import identity
+
+    key = identity(name)
+    if key in keys:
+        return key
+    names = [a.model.name(k) for k in keys]
+    close = did_you_mean(name, names)
+    if close:
+        hint = f"; did you mean '{close}'?"
+    elif names and len(names) <= 10:
+        hint = f"; the {what}s are: {', '.join(names)}"
+    else:
+        hint = "" if names else f"; the model has no {what}"
+    fail(f"no {what} named '{name}'{hint}")
+
+
+def refuse_input(output: Path, inputs: list[str]) -> None:
+    """Exit 2 when the output the user named is one of the inputs (also through links)."""
+    from prepmodel.cli.safewrite import WriteRefused, refuse_inputs
+
+    try:
+        refuse_inputs(output, inputs)
+    except WriteRefused as err:
+        fail(str(err))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write an output the user named (prepmodel.cli.safewrite); a refusal exits 2."""
+    from prepmodel.cli.safewrite import WriteRefused, write_file
+
+    try:
+        write_file(path, data)
+    except WriteRefused as err:
+        fail(str(err))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    # A short-lived command that builds many small objects and no garbage cycles worth
+    # collecting: the cyclic collector only costs time (a third of it on big models).
+    gc.disable()
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("prep: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(EXIT_FAILED)
+    except SystemExit as done:
+        _hard_exit(done.code)
+
+
+def _hard_exit(code: object) -> NoReturn:
+    """Exit without tearing the heap down object by object (as mypy does): on a big model
+    that took a tenth of a second. Everything the command writes is flushed first; files
+    are already closed (written atomically), and a forked helper has been joined."""
+    if code is None:
+        status = EXIT_OK
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"), as Python would print it
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        status = status or EXIT_FAILED
+    except ValueError:  # a stream already closed: nothing left to flush
+        pass
+    os._exit(status)

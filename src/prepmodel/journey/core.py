@@ -1,0 +1,241 @@
+"""Steps, route ids, mandatory sets, checkpoints, phases and the critical path.
+
+Computed once per model (``Journey.of``); the checkpoint tables, the renderer and the diff
+all read step numbers from here, so a step number means the same everywhere.
+
+Mandatory sets are bitsets (Python ints) over the topological order of what the goals
+need, so a 10,000-deliverable model does not materialise 10,000 Python sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from prepmodel.model.core import Model, Route
+from prepmodel.model.graph import ModelGraph
+
+
+def route_letter(i: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa: route suffixes as spreadsheet-style letters."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+@dataclass(frozen=True)
+class Step:
+    """A produced deliverable some goal needs, with its number and its routes."""
+
+    number: int
+    key: str
+    routes: tuple[Route, ...]
+    group_members: tuple[str, ...] | None
+
+    def route_ids(self) -> list[tuple[str, Route]]:
+        """``n.a, n.b, ...`` in file order (just ``n`` when there is one route)."""
+        if len(self.routes) == 1:
+            return [(str(self.number), self.routes[0])]
+        return [(f"{self.number}.{route_letter(i)}", r) for i, r in enumerate(self.routes)]
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    step: int
+    key: str
+    phase: str | None
+    exit: bool
+
+
+@dataclass(frozen=True)
+class GoalJourney:
+    key: str
+    checkpoints: tuple[Checkpoint, ...]
+    route_dependent: tuple[str, ...]
+    journey: Journey | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def critical_path(self) -> tuple[str, ...]:
+        """Computed when asked for: it needs every deliverable's depth, which the
+        checkpoint list and the diff do not."""
+        return self.journey.critical_path(self.key) if self.journey is not None else ()
+
+    def detached(self) -> GoalJourney:
+        """The same facts without the reference to the journey (to send elsewhere)."""
+        return GoalJourney(self.key, self.checkpoints, self.route_dependent)
+
+
+# What a journey sends to another process: steps, step numbers, each goal's journey.
+JourneyState = tuple[list[Step], dict[str, int], dict[str, GoalJourney]]
+
+
+@dataclass
+class Journey:
+    """Everything section 4 of the contract derives from a model."""
+
+    graph: ModelGraph
+    steps: list[Step] = field(default_factory=list)
+    step_of: dict[str, int] = field(default_factory=dict)
+    _goals: dict[str, GoalJourney] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def of(cls, model: Model, graph: ModelGraph | None = None) -> Journey:
+        graph = graph or ModelGraph(model)
+        j = cls(graph)
+        produced = graph.produced
+        needed_produced = [k for k in graph.needed if k in produced]
+        for n, key in enumerate(graph.step_order(needed_produced), start=1):
+            members = model.groups[key].members if graph.is_group(key) else None
+            j.steps.append(Step(n, key, tuple(graph.routes_by_output.get(key, [])), members))
+            j.step_of[key] = n
+        return j
+
+    @property
+    def model(self) -> Model:
+        return self.graph.model
+
+    # --- sending a journey to another process (prepmodel.check.analysis.analyse_pair) --------
+    def export(self) -> JourneyState:
+        """Steps, step numbers and every goal's journey, without the graph (for
+        :mod:`prepmodel.check.wire`, which writes it with the model)."""
+        goals = {k: self.goal(k).detached() for k in self.model.goals}
+        return self.steps, self.step_of, goals
+
+    @classmethod
+    def restore(cls, graph: ModelGraph, state: JourneyState) -> Journey:
+        """The journey :meth:`export` described, on ``graph`` (built from the same model)."""
+        steps, step_of, goals = state
+        j = cls(graph, steps, step_of)
+        for k, gj in goals.items():
+            j._goals[k] = GoalJourney(gj.key, gj.checkpoints, gj.route_dependent, j)
+        return j
+
+    def name(self, key: str) -> str:
+        return self.model.name(key)
+
+    # --- mandatory sets ----------------------------------------------------------------
+    @cached_property
+    def _order(self) -> list[str]:
+        """What the goals need, inputs first: the deliverables that nothing produces (they
+        have no inputs), then the steps in step order."""
+        produced = self.graph.produced
+        given = sorted((k for k in self.graph.needed if k not in produced),
+                       key=self.graph.position)
+        return given + [s.key for s in self.steps]
+
+    @cached_property
+    def _bit(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self._order)}
+
+    @cached_property
+    def _mandatory(self) -> dict[str, int]:
+        """M(D) as a bitset for every deliverable some goal needs."""
+        graph = self.graph
+        bit = self._bit
+        produced = graph.produced
+        m: dict[str, int] = {}
+        for k in self._order:
+            own = 1 << bit[k]
+            if k not in produced:
+                m[k] = own
+                continue
+            common: int | None = None
+            for inputs in graph.requirements(k):
+                union = 0
+                for x in inputs:
+                    # An input not computed yet sits on a cycle: count only itself.
+                    union |= m.get(x, 1 << bit[x]) if x in bit else 0
+                common = union if common is None else common & union
+                if common == 0 and not graph.is_group(k):
+                    break
+            m[k] = own | (common or 0)
+        return m
+
+    def mandatory(self, key: str) -> set[str]:
+        """The mandatory set M(key) as keys (computed for what some goal needs)."""
+        order = self._order
+        # Read the bits through their binary text: shifting a 10,000-bit int once per
+        # member would copy it each time.
+        text = bin(self._mandatory.get(key, 0))[:1:-1]
+        return {order[i] for i, ch in enumerate(text) if ch == "1"}
+
+    # --- phases ------------------------------------------------------------------------
+    @cached_property
+    def phase_of(self) -> dict[str, str]:
+        """Deliverable key -> display name of its (first) phase."""
+        out: dict[str, str] = {}
+        for ph in self.model.phases:
+            for k in ph.members:
+                out.setdefault(k, ph.name)
+        return out
+
+    def is_exit(self, key: str) -> bool:
+        """An exit checkpoint of its phase: a goal, or needed by something outside it."""
+        return key in self._exits
+
+    @cached_property
+    def _exits(self) -> frozenset[str]:
+        return frozenset(k for k in self.phase_of if self._leaves_phase(k))
+
+    def _leaves_phase(self, key: str) -> bool:
+        phase = self.phase_of.get(key)
+        if phase is None:
+            return False
+        d = self.model.deliverables.get(key)
+        if d is not None and d.goal:
+            return True
+        return any(self.phase_of.get(u) != phase for u in self.graph.users(key))
+
+    # --- per goal ----------------------------------------------------------------------
+    def goal(self, key: str) -> GoalJourney:
+        """The checkpoints, route-dependent deliverables and critical path of a goal."""
+        known = self._goals.get(key)
+        if known is None:
+            known = self._goals[key] = self._goal(key)
+        return known
+
+    def _goal(self, key: str) -> GoalJourney:
+        mandatory = self.mandatory(key)
+        checkpoints: list[Checkpoint] = []
+        dependent: list[str] = []
+        needed = self.graph.needed_by(key)
+        for step in self.steps:
+            k = step.key
+            if k not in needed:
+                continue
+            if k in mandatory:
+                checkpoints.append(Checkpoint(step.number, k, self.phase_of.get(k),
+                                              self.is_exit(k)))
+            else:
+                dependent.append(k)
+        return GoalJourney(key, tuple(checkpoints), tuple(dependent), self)
+
+    def goals(self) -> list[GoalJourney]:
+        return [self.goal(k) for k in self.model.goals]
+
+    def critical_path(self, goal: str) -> tuple[str, ...]:
+        """From an external to the goal, each step back to the deepest input.
+
+        Ties go to the route listed first, then to the input listed first in it.
+        """
+        depth = self.graph.depth
+        path = [goal]
+        seen = {goal}
+        cur = goal
+        while True:
+            best: str | None = None
+            for inputs in self.graph.requirements(cur):
+                for x in inputs:
+                    if x in seen:
+                        continue
+                    if best is None or depth.get(x, 0) > depth.get(best, 0):
+                        best = x
+            if best is None:
+                break
+            path.append(best)
+            seen.add(best)
+            cur = best
+        return tuple(reversed(path))

@@ -1,0 +1,2 @@
+"""Code review: the formatter (``fmt``) and the semantic diff (``diff``, ``match``,
+``report``, ``diff_dot``)."""

@@ -1,0 +1,248 @@
+"""Journey views: the checkpoint list as text, markdown (with playbook and health-score
+tables), CSV and the contract's JSON. Every number comes from ``journey.Journey``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
+from prepmodel.model.core import Route
+from prepmodel.text.safe import csv_cell, markdown_cell, printable
+from prepmodel.views.jsonout import dumps
+
+
+def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "inputs": [j.name(k) for k in r.inputs],
+        "work": r.work,
+        "by": list(r.by),
+        "effort": r.attr("effort"),
+        "note": r.attr("note"),
+        "line": r.span.line,
+    }
+
+
+def _step_json(j: Journey, s: Step) -> dict[str, Any]:
+    d = j.model.deliverables[s.key]
+    out: dict[str, Any] = {
+        "step": s.number,
+        "name": d.name,
+        "kind": "group" if s.group_members is not None else "produced",
+        "phase": j.phase_of.get(s.key),
+        "depth": j.graph.depth.get(s.key, 0),
+        "routes": [_route_json(j, rid, r) for rid, r in s.route_ids()],
+        "kpi": list(d.attrs.get("kpi", ())),
+    }
+    if s.group_members is not None:
+        out["members"] = [j.name(k) for k in s.group_members]
+    return out
+
+
+def _goal_json(j: Journey, g: GoalJourney) -> dict[str, Any]:
+    return {
+        "name": j.name(g.key),
+        "checkpoints": [
+            {"step": c.step, "name": j.name(c.key), "phase": c.phase, "exit": c.exit}
+            for c in g.checkpoints
+        ],
+        "route_dependent": [j.name(k) for k in g.route_dependent],
+        "critical_path": [j.name(k) for k in g.critical_path],
+    }
+
+
+def _selected(j: Journey, goal: str | None) -> tuple[list[GoalJourney], list[Step]]:
+    goals = [j.goal(goal)] if goal is not None else j.goals()
+    if goal is None:
+        return goals, j.steps
+    needed = j.graph.needed_by(goal)
+    return goals, [s for s in j.steps if s.key in needed]
+
+
+def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
+    """The contract's ``prep checkpoints --format json`` object (with extra fields)."""
+    goals, steps = _selected(j, goal)
+    return {
+        "steps": [_step_json(j, s) for s in steps],
+        "goals": [_goal_json(j, g) for g in goals],
+        "phases": [{"name": p.name, "members": [j.name(k) for k in p.members]}
+                   for p in j.model.phases],
+    }
+
+
+def _needs(j: Journey, inputs: tuple[str, ...]) -> str:
+    return " + ".join(j.name(k) for k in inputs)
+
+
+def _work(r: Route) -> str:
+    parts = [p for p in (r.work, ", ".join(r.by) if r.by else None) if p]
+    return f"   ({' · '.join(parts)})" if parts else ""
+
+
+def _text_step(j: Journey, s: Step, exit_mark: bool) -> list[str]:
+    name = j.name(s.key)
+    mark = "   ▶ exit" if exit_mark else ""
+    if s.group_members is not None:
+        return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   (group){mark}"]
+    if len(s.routes) == 1:
+        r = s.routes[0]
+        return [f"  {s.number:>3}  {name}  ← {_needs(j, r.inputs)}{_work(r)}{mark}"]
+    lines = [f"  {s.number:>3}  {name}{mark}"]
+    for rid, r in s.route_ids():
+        lines.append(f"       {rid}  ← {_needs(j, r.inputs)}{_work(r)}")
+    return lines
+
+
+def _by_phase(j: Journey, g: GoalJourney) -> list[tuple[str | None, list[Checkpoint]]]:
+    """Checkpoints grouped by phase in journey order (unphased last), step order inside."""
+    order = {p.name: p.index for p in j.model.phases}
+    groups: dict[str | None, list[Checkpoint]] = {}
+    for c in g.checkpoints:
+        groups.setdefault(c.phase, []).append(c)
+    return sorted(groups.items(), key=lambda kv: order.get(kv[0] or "", len(order)))
+
+
+def journey_text(j: Journey, goal: str | None = None) -> str:
+    """A numbered journey per goal, grouped by phase, then the critical path."""
+    goals, _steps = _selected(j, goal)
+    by_step = {s.key: s for s in j.steps}
+    out: list[str] = []
+    title = j.model.title
+    if title:
+        out += [title, "=" * max(8, len(title)), ""]
+    for g in goals:
+        out.append(f"Goal: {j.name(g.key)}")
+        out.append("Checkpoints (every route passes these):")
+        for phase, members in _by_phase(j, g):
+            if j.model.phases:
+                out.append(f"  [{phase or 'no phase'}]")
+            for c in members:
+                out += _text_step(j, by_step[c.key], c.exit)
+        if not g.checkpoints:
+            out.append("  (none)")
+        if g.route_dependent:
+            out.append("Route-dependent (needed on some routes only):")
+            for k in g.route_dependent:
+                out += _text_step(j, by_step[k], False)
+        out.append("Critical path: " + " → ".join(j.name(k) for k in g.critical_path))
+        out.append("")
+    return "\n".join(out)
+
+
+def _md(text: str | None) -> str:
+    return markdown_cell(text)
+
+
+def _md_routes(j: Journey, s: Step) -> str:
+    if s.group_members is not None:
+        return "group of " + _md(", ".join(j.name(k) for k in s.group_members))
+    parts = []
+    for rid, r in s.route_ids():
+        extra = " · ".join(p for p in (r.work, ", ".join(r.by)) if p)
+        parts.append(f"**{rid}** {_md(extra) or '—'}")
+    return "<br>".join(parts)
+
+
+def journey_markdown(j: Journey, goal: str | None = None) -> str:
+    """Checkpoint, playbook and health-score tables, ready for a wiki or pull request."""
+    goals, steps = _selected(j, goal)
+    by_step = {s.key: s for s in j.steps}
+    out: list[str] = []
+    if j.model.title:
+        out += [f"# {_md(j.model.title)}", ""]
+    for g in goals:
+        out += [f"## Journey to {_md(j.name(g.key))}", ""]
+        out += ["| Step | Deliverable | Phase | Needs | Routes | KPI |",
+                "|---:|---|---|---|---|---|"]
+        rows = [(c.key, c.exit, True) for c in g.checkpoints]
+        rows += [(k, False, False) for k in g.route_dependent]
+        rows.sort(key=lambda row: j.step_of[row[0]])
+        for key, is_exit, is_cp in rows:
+            s = by_step[key]
+            d = j.model.deliverables[key]
+            name = f"**{_md(d.name)}**" if is_cp else f"{_md(d.name)} *(some routes)*"
+            phase = _md(j.phase_of.get(key)) + (" ▶ exit" if is_exit else "")
+            needs = " / ".join(_md(_needs(j, inputs)) for inputs in j.graph.requirements(key))
+            kpi = _md(", ".join(d.attrs.get("kpi", ())))
+            out.append(f"| {s.number} | {name} | {phase} | {needs} | {_md_routes(j, s)} | {kpi} |")
+        out += ["", "Critical path: " + " → ".join(_md(j.name(k)) for k in g.critical_path), ""]
+    playbook = [s for s in steps if len(s.routes) > 1]
+    out += ["## Playbook: alternative routes", ""]
+    if playbook:
+        out += ["| Step | Checkpoint | Route | Inputs | Work | By |", "|---:|---|---|---|---|---|"]
+        for s in playbook:
+            for rid, r in s.route_ids():
+                out.append(f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
+                           f"{_md(_needs(j, r.inputs))} | {_md(r.work)} | {_md(', '.join(r.by))} |")
+    else:
+        out.append("Every step has a single route.")
+    out += ["", "## Health score: KPIs", ""]
+    kpis = [(s, v) for s in steps for v in j.model.deliverables[s.key].attrs.get("kpi", ())]
+    if kpis:
+        out += ["| KPI | Measured at | Step | Goals that depend on it |", "|---|---|---:|---|"]
+        for s, v in kpis:
+            deps = []
+            for g in goals:
+                if any(c.key == s.key for c in g.checkpoints):
+                    deps.append(_md(j.name(g.key)))
+                elif s.key in g.route_dependent:
+                    deps.append(_md(j.name(g.key)) + " *(some routes)*")
+            out.append(f"| {_md(v)} | {_md(j.name(s.key))} | {s.number} | {', '.join(deps)} |")
+    else:
+        out.append("No deliverable has a `kpi`.")
+    out.append("")
+    return "\n".join(out)
+
+
+class _SafeWriter:
+    """A csv writer whose cells cannot start a spreadsheet formula (textsafe.csv_cell)."""
+
+    def __init__(self, writer: Any) -> None:
+        self.writer = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self.writer.writerow([csv_cell(cell) for cell in row])
+
+
+CSV_COLUMNS = ["goal", "step", "deliverable", "role", "phase", "exit", "route", "inputs",
+               "work", "by", "effort", "kpi"]
+
+
+def journey_csv(j: Journey, goal: str | None = None) -> str:
+    """One row per goal, step and route, for spreadsheets."""
+    goals, _steps = _selected(j, goal)
+    by_step = {s.key: s for s in j.steps}
+    buf = io.StringIO()
+    w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
+    w.writerow(CSV_COLUMNS)
+    for g in goals:
+        exits = {c.key: c.exit for c in g.checkpoints}
+        keys = sorted([c.key for c in g.checkpoints] + list(g.route_dependent),
+                      key=lambda k: j.step_of[k])
+        for k in keys:
+            s = by_step[k]
+            d = j.model.deliverables[k]
+            role = "checkpoint" if k in exits else "route-dependent"
+            base = [j.name(g.key), s.number, d.name, role, j.phase_of.get(k) or "",
+                    "yes" if exits.get(k) else ""]
+            kpi = ", ".join(d.attrs.get("kpi", ()))
+            if s.group_members is not None:
+                w.writerow([*base, "", " + ".join(j.name(x) for x in s.group_members),
+                            "(group)", "", "", kpi])
+            for rid, r in s.route_ids():
+                w.writerow([*base, rid, " + ".join(j.name(x) for x in r.inputs), r.work or "",
+                            ", ".join(r.by), r.attr("effort") or "", kpi])
+    return buf.getvalue()
+
+
+def render_table(j: Journey, fmt: str, goal: str | None = None) -> str:
+    """The journey in one of the ``prep checkpoints`` formats."""
+    if fmt == "json":
+        return dumps(journey_json(j, goal))
+    if fmt == "markdown":
+        return journey_markdown(j, goal)
+    if fmt == "csv":
+        return journey_csv(j, goal)
+    return printable(journey_text(j, goal))

@@ -1,0 +1,141 @@
+"""Diagnostics printed for people (text) and machines (json, sarif, github)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prepmodel.diagnostics import CODES, Diagnostic, summary
+from prepmodel.text.safe import printable
+from prepmodel.text.width import width as display_width
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_GITHUB_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def caret_line(source_line: str, column: int, width: int) -> str:
+    """Spaces (tabs kept) up to ``column``, then carets under ``width`` characters."""
+    prefix = source_line[: column - 1]
+    pad = "".join(c if c == "\t" else " " * display_width(c) for c in prefix)
+    marked = source_line[column - 1 : column - 1 + max(width, 1)]
+    return pad + "^" * max(1, display_width(marked))
+
+
+MAX_SHOWN = 160
+
+
+def clip_line(line: str, column: int, width: int) -> tuple[str, int]:
+    """A window of a very long source line around ``column``, and the column in it."""
+    if len(line) <= MAX_SHOWN:
+        return line, column
+    start = max(0, column - 1 - 60)
+    end = min(len(line), column - 1 + min(width, 60) + 60)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(line) else ""
+    return prefix + line[start:end] + suffix, column - start + len(prefix)
+
+
+def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> str:
+    """``path:line:col: CODE severity: message``, the line, a caret, and the hint."""
+    sev = d.severity.value
+    file, message = printable(d.file), printable(d.message)
+    head = f"{file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {message}"
+    if color:
+        tint = {"error": "31", "warning": "33", "info": "36"}[sev]
+        head = (f"\x1b[1m{file}:{d.span.line}:{d.span.column}:\x1b[0m "
+                f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {message}")
+    lines = [head]
+    if source_line is not None and source_line.strip():
+        width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
+        shown, column = clip_line(source_line, d.span.column, width)
+        width = min(width, len(shown) - column + 1)
+        # Control characters are shown escaped; the caret follows the escaped text.
+        before = printable(shown[: column - 1])
+        marked = printable(shown[column - 1 : column - 1 + max(width, 1)])
+        safe = before + marked + printable(shown[column - 1 + max(width, 1) :])
+        lines.append(f"  {safe}")
+        lines.append("  " + caret_line(safe, len(before) + 1, len(marked)))
+    if d.hint:
+        lines.append(f"  hint: {printable(d.hint)}")
+    return "\n".join(lines)
+
+
+def format_json(diagnostics: list[Diagnostic]) -> str:
+    from prepmodel.views.jsonout import dumps
+
+    return dumps(
+        {"diagnostics": [d.to_dict() for d in diagnostics], "summary": summary(diagnostics)}
+    )
+
+
+def format_github(d: Diagnostic) -> str:
+    """A GitHub Actions workflow command that annotates the line in a pull request."""
+
+    def prop(v: str) -> str:
+        v = printable(v)
+        return (v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+                .replace(":", "%3A").replace(",", "%2C"))
+
+    def data(v: str) -> str:
+        v = printable(v.replace("\r\n", "\n"))
+        return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    s = d.span
+    text = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    return (f"::{_GITHUB_LEVEL[d.severity.value]} file={prop(d.file)},line={s.line},"
+            f"col={s.column},endLine={s.end_line},endColumn={s.end_column},"
+            f"title={prop(d.code)}::{data(text)}")
+
+
+def sarif_log(diagnostics: list[Diagnostic], version: str) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one run, every rule described, one result per diagnostic."""
+    from prepmodel.check.rules import RULES
+
+    codes = list(RULES)
+    rules = []
+    for code in codes:
+        rule = RULES[code]
+        info = CODES[code]
+        rules.append({
+            "id": code,
+            "name": info.name,
+            "shortDescription": {"text": info.summary},
+            "fullDescription": {"text": rule.description},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity.value]},
+            "help": {"text": rule.doc},
+        })
+    results = []
+    for d in diagnostics:
+        text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+        results.append({
+            "ruleId": d.code,
+            "ruleIndex": codes.index(d.code),
+            "level": _SARIF_LEVEL[d.severity.value],
+            "message": {"text": text},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": d.file.replace("\\", "/")},
+                    "region": {
+                        "startLine": d.span.line,
+                        "startColumn": d.span.column,
+                        "endLine": d.span.end_line,
+                        "endColumn": max(d.span.end_column, d.span.column + 1)
+                        if d.span.end_line == d.span.line else d.span.end_column,
+                    },
+                }
+            }],
+        })
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "prep",
+                "informationUri": "https://pypi.org/project/prepmodel/",
+                "version": version,
+                "rules": rules,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
