@@ -42,13 +42,13 @@ from generate import generate  # noqa: E402
 from prepmodel.review.fmt import format_source  # noqa: E402
 
 TARGETS = {
-    "check_big": 2.0,        # s, prep check on 10k deliverables
-    "ratio": 12.0,           # check 10k / check 1k
-    "version": 0.3,          # s, prep --version
-    "sample": 0.6,           # s, prep check samples/restaurant.prep
+    "check_big": 2.0,  # s, prep check on 10k deliverables
+    "ratio": 12.0,  # check 10k / check 1k
+    "version": 0.3,  # s, prep --version
+    "sample": 0.6,  # s, prep check samples/restaurant.prep
     "checkpoints_big": 3.0,  # s, prep checkpoints --format json on 10k
-    "cp_over_check": 2.0,    # checkpoints 10k / check 10k
-    "fmt_over_check": 2.0,   # fmt --check 10k / check 10k
+    "cp_over_check": 2.0,  # checkpoints 10k / check 10k
+    "fmt_over_check": 2.0,  # fmt --check 10k / check 10k
     "diff_over_check": 2.0,  # diff 10k (a renamed goal) / check 10k
 }
 
@@ -56,12 +56,10 @@ TARGETS = {
 def _env() -> dict[str, str]:
     """The environment for the CLI: the repo's ``src`` on PYTHONPATH unless installed."""
     env = dict(os.environ)
-    probe = subprocess.run([sys.executable, "-c", "import prepmodel"], env=env,
-                           capture_output=True)
+    probe = subprocess.run([sys.executable, "-c", "import prepmodel"], env=env, capture_output=True)
     if probe.returncode != 0:
         src = str(ROOT / "src")
-        env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
-                                   else "")
+        env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("NO_COLOR", "1")
     return env
 
@@ -69,8 +67,13 @@ def _env() -> dict[str, str]:
 def run_once(args: list[str], env: dict[str, str]) -> tuple[float, int]:
     """(seconds, exit code) of one ``python -m prepmodel ARGS``; output is discarded."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "prepmodel", *args], env=env,
-                          cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(
+        [sys.executable, "-m", "prepmodel", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     elapsed = time.perf_counter() - t0
     if b"Traceback" in proc.stderr:
         raise SystemExit(f"prep {' '.join(args)} crashed:\n{proc.stderr.decode()}")
@@ -87,8 +90,9 @@ def time_cli(args: list[str], repeat: int, env: dict[str, str]) -> tuple[float, 
     return statistics.median(times), min(times), code
 
 
-def time_rounds(commands: dict[str, list[str]], repeat: int, env: dict[str, str]
-                ) -> dict[str, tuple[list[float], int]]:
+def time_rounds(
+    commands: dict[str, list[str]], repeat: int, env: dict[str, str]
+) -> dict[str, tuple[list[float], int]]:
     """Each command once per round, ``repeat`` rounds: label -> (times, exit code)."""
     out: dict[str, tuple[list[float], int]] = {label: ([], 0) for label in commands}
     for _ in range(repeat):
@@ -200,8 +204,10 @@ def main(argv: list[str] | None = None) -> int:
     env = _env()
     args.out_dir.mkdir(parents=True, exist_ok=True)
 
-    print(f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; "
-          f"repeat {args.repeat}, lang {args.lang}, seed {args.seed}")
+    print(
+        f"python {sys.version.split()[0]} on {sys.platform}, {os.cpu_count()} CPUs; "
+        f"repeat {args.repeat}, lang {args.lang}, seed {args.seed}"
+    )
     files: dict[int, Path] = {}
     for n in sizes:
         path = args.out_dir / f"m{n}-{args.lang}-s{args.seed}.prep"
@@ -209,8 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         path.write_text(text, encoding="utf-8")
         files[n] = path
         lines = text.count("\n")
-        print(f"  generated {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
-              f": {n} deliverables, {lines} lines, {len(text.encode()) / 1e6:.2f} MB")
+        print(
+            f"  generated {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}"
+            f": {n} deliverables, {lines} lines, {len(text.encode()) / 1e6:.2f} MB"
+        )
     print()
 
     version, _, _ = time_cli(["--version"], args.repeat, env)
@@ -230,16 +238,21 @@ def main(argv: list[str] | None = None) -> int:
         canon.write_text(format_source(files[n].read_text("utf-8")).text, encoding="utf-8")
         renamed = files[n].with_suffix(".renamed.prep")
         first_goal = generated_goal(canon.read_text("utf-8"))
-        renamed.write_text(canon.read_text("utf-8").replace(first_goal, first_goal + "改"),
-                           encoding="utf-8")
+        renamed.write_text(
+            canon.read_text("utf-8").replace(first_goal, first_goal + "改"), encoding="utf-8"
+        )
         commands = {
             "check": ["check", rel],
             "checkpoints": ["checkpoints", rel, "--format", "json"],
             "fmt": ["fmt", "--check", str(canon)],
             "diff": ["diff", str(canon), str(renamed)],
         }
-        labels = {"check": "prep check", "checkpoints": "prep checkpoints --format json",
-                  "fmt": "prep fmt --check", "diff": "prep diff (one rename)"}
+        labels = {
+            "check": "prep check",
+            "checkpoints": "prep checkpoints --format json",
+            "fmt": "prep fmt --check",
+            "diff": "prep diff (one rename)",
+        }
         got = time_rounds(commands, args.repeat, env)
         base = got["check"][0]
         check[n] = statistics.median(base)
@@ -249,45 +262,68 @@ def main(argv: list[str] | None = None) -> int:
             if label != "check":
                 over[label][n] = statistics.median(t / b for t, b in zip(times, base, strict=True))
                 ratio = f"{over[label][n]:7.2f}"
-            print(f"{labels[label] + f' ({n})':<48} {statistics.median(times):9.3f} "
-                  f"{min(times):7.3f} {code:5d}  {ratio:>7}")
+            print(
+                f"{labels[label] + f' ({n})':<48} {statistics.median(times):9.3f} "
+                f"{min(times):7.3f} {code:5d}  {ratio:>7}"
+            )
     print()
 
     if not args.no_phases:
-        print(f"{'in-process (median s)':<22}" + "".join(f"{p:>9}" for p in
-              ("parse", "build", "rules", "journey", "json", "total")))
+        print(
+            f"{'in-process (median s)':<22}"
+            + "".join(f"{p:>9}" for p in ("parse", "build", "rules", "journey", "json", "total"))
+        )
         for n in sizes:
             text = files[n].read_text(encoding="utf-8")
             ph = phases(text, str(files[n]), args.repeat)
-            print(f"{n:<22}" + "".join(f"{ph[p]:9.3f}" for p in
-                  ("parse", "build", "rules", "journey", "json", "total")))
+            print(
+                f"{n:<22}"
+                + "".join(
+                    f"{ph[p]:9.3f}" for p in ("parse", "build", "rules", "journey", "json", "total")
+                )
+            )
         big = sizes[-1]
-        only, with_graph = journey_memory(files[big].read_text(encoding="utf-8"),
-                                          str(files[big]))
-        print(f"journey peak memory ({big}): {only / 1e6:.1f} MB "
-              f"(with graph build: {with_graph / 1e6:.1f} MB)")
+        only, with_graph = journey_memory(files[big].read_text(encoding="utf-8"), str(files[big]))
+        print(
+            f"journey peak memory ({big}): {only / 1e6:.1f} MB "
+            f"(with graph build: {with_graph / 1e6:.1f} MB)"
+        )
         print()
 
     small, big = sizes[0], sizes[-1]
     print("targets")
-    print(f"  prep --version < {TARGETS['version']} s: {version:.3f} "
-          f"{_mark(version < TARGETS['version'])}")
-    print(f"  check sample < {TARGETS['sample']} s: {sample:.3f} "
-          f"{_mark(sample < TARGETS['sample'])}")
-    print(f"  check {big} < {TARGETS['check_big']} s: {check[big]:.3f} "
-          f"{_mark(check[big] < TARGETS['check_big'])}")
+    print(
+        f"  prep --version < {TARGETS['version']} s: {version:.3f} "
+        f"{_mark(version < TARGETS['version'])}"
+    )
+    print(
+        f"  check sample < {TARGETS['sample']} s: {sample:.3f} {_mark(sample < TARGETS['sample'])}"
+    )
+    print(
+        f"  check {big} < {TARGETS['check_big']} s: {check[big]:.3f} "
+        f"{_mark(check[big] < TARGETS['check_big'])}"
+    )
     if big != small:
         ratio = check[big] / check[small]
-        print(f"  check ratio {big}/{small} <= {TARGETS['ratio']}: {ratio:.2f} "
-              f"{_mark(ratio <= TARGETS['ratio'])}")
-    print(f"  checkpoints {big} < {TARGETS['checkpoints_big']} s: {cps[big]:.3f} "
-          f"{_mark(cps[big] < TARGETS['checkpoints_big'])}")
-    for label, key in (("checkpoints", "cp_over_check"), ("fmt", "fmt_over_check"),
-                       ("diff", "diff_over_check")):
+        print(
+            f"  check ratio {big}/{small} <= {TARGETS['ratio']}: {ratio:.2f} "
+            f"{_mark(ratio <= TARGETS['ratio'])}"
+        )
+    print(
+        f"  checkpoints {big} < {TARGETS['checkpoints_big']} s: {cps[big]:.3f} "
+        f"{_mark(cps[big] < TARGETS['checkpoints_big'])}"
+    )
+    for label, key in (
+        ("checkpoints", "cp_over_check"),
+        ("fmt", "fmt_over_check"),
+        ("diff", "diff_over_check"),
+    ):
         r = over[label][big]
         shown = "fmt --check" if label == "fmt" else label
-        print(f"  {shown}/check ({big}, median of per-round ratios) <= {TARGETS[key]}: "
-              f"{r:.2f} {_mark(r <= TARGETS[key])}")
+        print(
+            f"  {shown}/check ({big}, median of per-round ratios) <= {TARGETS[key]}: "
+            f"{r:.2f} {_mark(r <= TARGETS[key])}"
+        )
     return 0
 
 

@@ -26,8 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 FORMATS = ("svg", "html", "png", "pdf", "pages")
-TARGETS = {(1000, "svg"): (60.0, None), (1000, "html"): (60.0, None),
-           (200, "png"): (5.0, 500.0)}
+TARGETS = {(1000, "svg"): (60.0, None), (1000, "html"): (60.0, None), (200, "png"): (5.0, 500.0)}
 
 # Runs in the child: the command's work in-process, then its own figures as JSON.
 CHILD = r"""
@@ -54,8 +53,13 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 
 
 def measure(model: Path, fmt: str, out: Path) -> dict[str, float]:
-    done = subprocess.run([sys.executable, "-c", CHILD, str(model), fmt, str(out)],
-                          capture_output=True, text=True, timeout=900, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(model), fmt, str(out)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     if done.returncode != 0:
         return {"error": 1.0, "seconds": float("nan")}
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -73,15 +77,16 @@ def main(argv: list[str] | None = None) -> int:
     from generate import generate
 
     missed = 0
-    print(f"{'size':>6} {'format':<6} {'seconds':>8} {'Graphviz':>9} {'share':>6} "
-          f"{'layouts':>7} {'peak MB':>8} {'output':>9}  target")
+    print(
+        f"{'size':>6} {'format':<6} {'seconds':>8} {'Graphviz':>9} {'share':>6} "
+        f"{'layouts':>7} {'peak MB':>8} {'output':>9}  target"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
             model = Path(tmp) / f"m{size}.prep"
             model.write_text(generate(size, args.seed, "ja"), encoding="utf-8")
             for fmt in args.formats:
-                runs = [measure(model, fmt, Path(tmp) / f"out.{fmt}")
-                        for _ in range(args.repeat)]
+                runs = [measure(model, fmt, Path(tmp) / f"out.{fmt}") for _ in range(args.repeat)]
                 if any("error" in r for r in runs):
                     print(f"{size:>6} {fmt:<6} failed")
                     missed += 1
@@ -93,12 +98,15 @@ def main(argv: list[str] | None = None) -> int:
                 if (size, fmt) in TARGETS:
                     limit, memory = TARGETS[(size, fmt)]
                     ok = seconds < limit and (memory is None or rss < memory)
-                    note = (f"{'ok' if ok else 'MISSED'} (< {limit:g} s"
-                            + (f", < {memory:g} MB)" if memory else ")"))
+                    note = f"{'ok' if ok else 'MISSED'} (< {limit:g} s" + (
+                        f", < {memory:g} MB)" if memory else ")"
+                    )
                     missed += not ok
-                print(f"{size:>6} {fmt:<6} {seconds:8.2f} {best['graphviz']:9.2f} "
-                      f"{best['graphviz'] / best['seconds']:6.0%} {int(best['calls']):>7} "
-                      f"{rss:8.0f} {int(best['bytes']) // 1024:>7}KB  {note}")
+                print(
+                    f"{size:>6} {fmt:<6} {seconds:8.2f} {best['graphviz']:9.2f} "
+                    f"{best['graphviz'] / best['seconds']:6.0%} {int(best['calls']):>7} "
+                    f"{rss:8.0f} {int(best['bytes']) // 1024:>7}KB  {note}"
+                )
     return 1 if missed else 0
 
 

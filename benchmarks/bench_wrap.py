@@ -25,13 +25,54 @@ ROOT = Path(__file__).resolve().parent.parent
 if importlib.util.find_spec("prepmodel") is None:
     sys.path.insert(0, str(ROOT / "src"))
 
-HEADS = ["顧客", "契約", "導入", "オンボーディング", "エグゼクティブ", "ToBe", "KPI", "月次",
-         "年次", "解約防止", "アップセル", "e-Tax", "四半期", "SLA", "データ移行", "新規顧客"]
-CORES = ["ビジネスレビュー", "ワークショップ", "業務設計", "ヘルススコア", "カスタマーサクセス",
-         "利用状況", "ダッシュボード", "受入テスト", "プロジェクト体制", "効果測定", "要件定義",
-         "ライセンス更新", "キックオフミーティング", "申告"]
-TAILS = ["計画書", "報告書", "議事録", "結果表", "定義書", "資料", "書控え", "一覧", "フロー図",
-         "見積書", "(改訂版)", "チェックリスト"]
+HEADS = [
+    "顧客",
+    "契約",
+    "導入",
+    "オンボーディング",
+    "エグゼクティブ",
+    "ToBe",
+    "KPI",
+    "月次",
+    "年次",
+    "解約防止",
+    "アップセル",
+    "e-Tax",
+    "四半期",
+    "SLA",
+    "データ移行",
+    "新規顧客",
+]
+CORES = [
+    "ビジネスレビュー",
+    "ワークショップ",
+    "業務設計",
+    "ヘルススコア",
+    "カスタマーサクセス",
+    "利用状況",
+    "ダッシュボード",
+    "受入テスト",
+    "プロジェクト体制",
+    "効果測定",
+    "要件定義",
+    "ライセンス更新",
+    "キックオフミーティング",
+    "申告",
+]
+TAILS = [
+    "計画書",
+    "報告書",
+    "議事録",
+    "結果表",
+    "定義書",
+    "資料",
+    "書控え",
+    "一覧",
+    "フロー図",
+    "見積書",
+    "(改訂版)",
+    "チェックリスト",
+]
 SIZES = [(150.0, 13.0), (90.0, 10.0)]
 
 
@@ -72,8 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     calls = len(texts) * len(SIZES)
     print(f"labels       {len(texts)} distinct ({wrapped} need more than one line at 150 pt)")
     print(f"start-up     {startup * 1000:8.1f} ms  (budoux + SudachiPy dictionary, once)")
-    print(f"cold         {statistics.median(cold) * 1000:8.1f} ms  for {calls} wraps "
-          f"({statistics.median(cold) / calls * 1e6:.0f} µs each)")
+    print(
+        f"cold         {statistics.median(cold) * 1000:8.1f} ms  for {calls} wraps "
+        f"({statistics.median(cold) / calls * 1e6:.0f} µs each)"
+    )
     print(f"cached       {cached * 1000:8.1f} ms")
     return 0
 

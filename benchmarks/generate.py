@@ -31,73 +31,223 @@ __all__ = ["generate"]
 # --- vocabulary ---------------------------------------------------------------------------
 
 JA_DOCS = [
-    "見積書", "契約書", "導入計画書", "提案書", "稟議書", "発注書", "請求書", "納品書",
-    "議事録", "報告書", "仕様書", "基本設計書", "詳細設計書", "画面設計書", "体制図",
-    "業務フロー図", "課題管理表", "リスク管理表", "テスト計画書", "テスト結果報告書",
-    "移行計画書", "運用手順書", "教育資料", "操作マニュアル", "工程表", "構成図",
-    "受入基準書", "検収書", "予算書", "見積根拠資料", "品質計画書", "保守契約書",
-    "利用規約", "価格表", "顧客リスト", "データ移行設計書", "権限設計書", "帳票設計書",
+    "見積書",
+    "契約書",
+    "導入計画書",
+    "提案書",
+    "稟議書",
+    "発注書",
+    "請求書",
+    "納品書",
+    "議事録",
+    "報告書",
+    "仕様書",
+    "基本設計書",
+    "詳細設計書",
+    "画面設計書",
+    "体制図",
+    "業務フロー図",
+    "課題管理表",
+    "リスク管理表",
+    "テスト計画書",
+    "テスト結果報告書",
+    "移行計画書",
+    "運用手順書",
+    "教育資料",
+    "操作マニュアル",
+    "工程表",
+    "構成図",
+    "受入基準書",
+    "検収書",
+    "予算書",
+    "見積根拠資料",
+    "品質計画書",
+    "保守契約書",
+    "利用規約",
+    "価格表",
+    "顧客リスト",
+    "データ移行設計書",
+    "権限設計書",
+    "帳票設計書",
 ]
 JA_CONCEPTS = [
-    "要件", "KPI", "権限", "データ項目", "業務ルール", "成功基準", "品質基準", "サービスレベル",
-    "業務用語", "コード体系", "承認ルート", "障害レベル",
+    "要件",
+    "KPI",
+    "権限",
+    "データ項目",
+    "業務ルール",
+    "成功基準",
+    "品質基準",
+    "サービスレベル",
+    "業務用語",
+    "コード体系",
+    "承認ルート",
+    "障害レベル",
 ]
 JA_DONE = ["承認済み", "署名済み", "レビュー済み", "確定済み", "合意済み", "検証済み"]
 JA_SCOPES = [
-    "本社", "関東支社", "関西支社", "東日本", "西日本", "全社", "部門別", "製品A", "製品B",
-    "第1期", "第2期", "パイロット", "海外拠点", "営業部", "経理部", "人事部", "物流センター",
-    "コールセンター", "店舗", "代理店",
+    "本社",
+    "関東支社",
+    "関西支社",
+    "東日本",
+    "西日本",
+    "全社",
+    "部門別",
+    "製品A",
+    "製品B",
+    "第1期",
+    "第2期",
+    "パイロット",
+    "海外拠点",
+    "営業部",
+    "経理部",
+    "人事部",
+    "物流センター",
+    "コールセンター",
+    "店舗",
+    "代理店",
 ]
 JA_SOURCES = [
-    "顧客の現行業務", "製品マニュアル", "顧客マスタ", "商品マスタ", "法令", "社内規程",
-    "過去案件データ", "市場調査データ", "取引先情報", "会計基準", "業界標準", "既存システム仕様",
-    "現行帳票", "組織図", "予算枠", "顧客要望",
+    "顧客の現行業務",
+    "製品マニュアル",
+    "顧客マスタ",
+    "商品マスタ",
+    "法令",
+    "社内規程",
+    "過去案件データ",
+    "市場調査データ",
+    "取引先情報",
+    "会計基準",
+    "業界標準",
+    "既存システム仕様",
+    "現行帳票",
+    "組織図",
+    "予算枠",
+    "顧客要望",
 ]
 JA_GOALS = [
-    "定着した顧客業務", "稼働中の新基幹システム", "全社展開済み業務基盤", "締結済み年間契約",
+    "定着した顧客業務",
+    "稼働中の新基幹システム",
+    "全社展開済み業務基盤",
+    "締結済み年間契約",
     "監査対応済み決算資料",
 ]
 JA_GROUPS = ["一式", "パッケージ", "セット"]
 JA_WORK = [
-    "作成", "レビュー", "承認", "集計", "策定", "設計", "締結", "検証", "取りまとめ", "更新",
-    "ワークショップ", "ヒアリング", "突合", "清書",
+    "作成",
+    "レビュー",
+    "承認",
+    "集計",
+    "策定",
+    "設計",
+    "締結",
+    "検証",
+    "取りまとめ",
+    "更新",
+    "ワークショップ",
+    "ヒアリング",
+    "突合",
+    "清書",
 ]
 JA_ROLES = ["営業", "法務", "PMO", "CSM", "経理", "情報システム部", "顧客PM", "品質保証", "開発"]
-JA_KPI = ["リードタイム短縮率", "業務時間削減率", "手戻り件数", "顧客満足度", "承認所要日数",
-          "不具合密度"]
+JA_KPI = [
+    "リードタイム短縮率",
+    "業務時間削減率",
+    "手戻り件数",
+    "顧客満足度",
+    "承認所要日数",
+    "不具合密度",
+]
 JA_PHASES = ["提案", "契約", "設計", "構築", "移行", "定着"]
 
 EN_DOCS = [
-    "pricing proposal", "service contract", "rollout plan", "requirements specification",
-    "solution design", "test plan", "test report", "migration plan", "runbook",
-    "training deck", "user guide", "risk register", "issue log", "budget", "purchase order",
-    "invoice", "delivery note", "meeting minutes", "status report", "data dictionary",
-    "architecture diagram", "acceptance criteria", "access matrix", "cost estimate",
-    "project charter", "release notes", "support agreement", "vendor shortlist",
+    "pricing proposal",
+    "service contract",
+    "rollout plan",
+    "requirements specification",
+    "solution design",
+    "test plan",
+    "test report",
+    "migration plan",
+    "runbook",
+    "training deck",
+    "user guide",
+    "risk register",
+    "issue log",
+    "budget",
+    "purchase order",
+    "invoice",
+    "delivery note",
+    "meeting minutes",
+    "status report",
+    "data dictionary",
+    "architecture diagram",
+    "acceptance criteria",
+    "access matrix",
+    "cost estimate",
+    "project charter",
+    "release notes",
+    "support agreement",
+    "vendor shortlist",
 ]
 EN_STATES = ["Draft", "Approved", "Signed", "Reviewed", "Final", "Baselined", "Agreed"]
 EN_SCOPES = [
-    "EMEA", "APAC", "Americas", "Head office", "Retail", "Pilot", "Phase 2", "Wave 3",
-    "Finance", "HR", "Warehouse", "Call centre", "Partner", "Store",
+    "EMEA",
+    "APAC",
+    "Americas",
+    "Head office",
+    "Retail",
+    "Pilot",
+    "Phase 2",
+    "Wave 3",
+    "Finance",
+    "HR",
+    "Warehouse",
+    "Call centre",
+    "Partner",
+    "Store",
 ]
 EN_SOURCES = [
-    "Customer's current process", "Product manual", "Customer master data", "Price list",
-    "Regulations", "Company policy", "Historic project data", "Market research",
-    "Supplier catalogue", "Accounting standard", "Legacy system spec", "Org chart",
-    "Budget envelope", "Customer wish list",
+    "Customer's current process",
+    "Product manual",
+    "Customer master data",
+    "Price list",
+    "Regulations",
+    "Company policy",
+    "Historic project data",
+    "Market research",
+    "Supplier catalogue",
+    "Accounting standard",
+    "Legacy system spec",
+    "Org chart",
+    "Budget envelope",
+    "Customer wish list",
 ]
 EN_GOALS = [
-    "Live customer operations", "Go-live approval", "Signed annual renewal",
-    "Audited year-end accounts", "Company-wide rollout",
+    "Live customer operations",
+    "Go-live approval",
+    "Signed annual renewal",
+    "Audited year-end accounts",
+    "Company-wide rollout",
 ]
 EN_GROUPS = ["package", "kit", "bundle"]
 EN_WORK = [
-    "Draft it", "Review", "Approve", "Consolidate", "Plan", "Design", "Negotiate",
-    "Validate", "Compile", "Update", "Run the workshop", "Interview users", "Reconcile",
+    "Draft it",
+    "Review",
+    "Approve",
+    "Consolidate",
+    "Plan",
+    "Design",
+    "Negotiate",
+    "Validate",
+    "Compile",
+    "Update",
+    "Run the workshop",
+    "Interview users",
+    "Reconcile",
 ]
 EN_ROLES = ["Sales", "Legal", "PMO", "CSM", "Finance", "IT", "Customer PM", "QA", "Dev"]
-EN_KPI = ["Lead time", "Hours saved", "Rework count", "CSAT", "Days to approve",
-          "Defect density"]
+EN_KPI = ["Lead time", "Hours saved", "Rework count", "CSAT", "Days to approve", "Defect density"]
 EN_PHASES = ["Discover", "Propose", "Contract", "Build", "Launch", "Adopt"]
 
 _WS = re.compile(r"\s+")
@@ -106,7 +256,7 @@ _KEYWORDS = {"model", "goal", "external", "deliverable", "group", "phase", "role
 
 
 def _lower_first(text: str) -> str:
-    """"Head office" -> "head office", but "EMEA" and "HR" stay as they are."""
+    """ "Head office" -> "head office", but "EMEA" and "HR" stay as they are."""
     if len(text) > 1 and text[1].isupper():
         return text
     return text[0].lower() + text[1:]
@@ -189,8 +339,7 @@ class _Namer:
     def group(self, lang: str) -> str:
         r = self.rng
         if lang == "ja":
-            return self.unique(r.choice(JA_SCOPES) + r.choice(JA_DOCS) + r.choice(JA_GROUPS),
-                               lang)
+            return self.unique(r.choice(JA_SCOPES) + r.choice(JA_DOCS) + r.choice(JA_GROUPS), lang)
         doc = r.choice(EN_DOCS)
         return self.unique(f"{r.choice(EN_SCOPES)} {doc} {r.choice(EN_GROUPS)}", lang)
 
@@ -229,8 +378,9 @@ def _inputs_count(rng: random.Random) -> int:
     return rng.choices([1, 2, 3, 4, 5, 6], weights=[10, 25, 30, 20, 10, 5])[0]
 
 
-def generate(n_deliverables: int, seed: int = 1, lang: str = "ja",
-             phases: tuple[int, int] = (4, 6)) -> str:
+def generate(
+    n_deliverables: int, seed: int = 1, lang: str = "ja", phases: tuple[int, int] = (4, 6)
+) -> str:
     """A `.prep` model with about ``n_deliverables`` deliverables (at least 6), with a
     number of phases drawn from the range ``phases``."""
     if lang not in ("en", "ja", "mixed"):
@@ -251,8 +401,12 @@ def generate(n_deliverables: int, seed: int = 1, lang: str = "ja",
         nodes.append(node)
         return len(nodes) - 1
 
-    layers.append([add(_Node(namer.external(lg), 0, lg))
-                   for lg in (_lang_of(lang, rng) for _ in range(n_ext))])
+    layers.append(
+        [
+            add(_Node(namer.external(lg), 0, lg))
+            for lg in (_lang_of(lang, rng) for _ in range(n_ext))
+        ]
+    )
     for li, w in enumerate(widths, start=1):
         ids = []
         for _ in range(w):
@@ -262,11 +416,13 @@ def generate(n_deliverables: int, seed: int = 1, lang: str = "ja",
             ids.append(add(_Node(name, li, lg, group=is_group)))
         layers.append(ids)
     top = len(layers)
-    layers.append([add(_Node(namer.goal(_lang_of(lang, rng), i), top, "ja"))
-                   for i in range(n_goals)])
+    layers.append(
+        [add(_Node(namer.goal(_lang_of(lang, rng), i), top, "ja")) for i in range(n_goals)]
+    )
     for gid in layers[top]:
-        nodes[gid].lang = "ja" if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", nodes[gid].name) \
-            else "en"
+        nodes[gid].lang = (
+            "ja" if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", nodes[gid].name) else "en"
+        )
 
     below: list[list[int]] = [[]]  # below[l] = every node id in layers < l
     for li in range(1, len(layers)):
@@ -359,15 +515,20 @@ def _attr_block(rng: random.Random, lang: str, multi: bool, alt: int) -> str:
     return " { " + "; ".join(attrs) + " }"
 
 
-def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.Random,
-           seed: int, phases: tuple[int, int] = (4, 6)) -> str:
+def _write(
+    nodes: list[_Node],
+    layers: list[list[int]],
+    lang: str,
+    rng: random.Random,
+    seed: int,
+    phases: tuple[int, int] = (4, 6),
+) -> str:
     name = [_render(nd.name) for nd in nodes]
     top = len(layers) - 1
     ja = lang != "en"
     out: list[str] = []
     n = len(nodes)
-    out.append(f"# Generated by benchmarks/generate.py: {n} deliverables, seed {seed}, "
-               f"lang {lang}")
+    out.append(f"# Generated by benchmarks/generate.py: {n} deliverables, seed {seed}, lang {lang}")
     out.append("# Layered model: externals first, goals last; do not edit by hand.")
     title = "大規模導入プロジェクト" if ja else "Large rollout programme"
     out.append(f'model "{title} ({n})" {{ lang: {lang}; version: 1.{seed} }}')
@@ -389,7 +550,7 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
     plain = [x for x in layers[0] if rng.random() >= 0.05]
     special = [x for x in layers[0] if x not in set(plain)]
     for i in range(0, len(plain), 40):
-        out.append(_wrap("external", [name[x] for x in plain[i:i + 40]]))
+        out.append(_wrap("external", [name[x] for x in plain[i : i + 40]]))
     for x in special:
         owner = rng.choice(JA_ROLES if nodes[x].lang == "ja" else EN_ROLES)
         out.append(f"external {name[x]} {{ owner: {_render(owner)} }}")
@@ -411,10 +572,10 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
         if need and (seen >= want or left_layers <= need):
             cuts.append(pos)
     bounds = [0, *cuts, len(mids)]
-    phase_layers = [mids[bounds[i]:bounds[i + 1]] for i in range(n_phases)]
+    phase_layers = [mids[bounds[i] : bounds[i + 1]] for i in range(n_phases)]
     phase_names = JA_PHASES if ja else EN_PHASES
     offset = rng.randint(0, len(phase_names) - n_phases)
-    phase_names = phase_names[offset:offset + n_phases]
+    phase_names = phase_names[offset : offset + n_phases]
 
     # routes: written phase by phase; inside a layer in a shuffled order
     kpi_nodes: list[int] = []
@@ -431,8 +592,7 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
                 if nd.group:
                     members = [name[x] for x in nd.routes[0]]
                     note = "まとめて提出" if nd.lang == "ja" else "Handed over together"
-                    out.append(_wrap(f"group {name[nid]} =", members,
-                                     f' {{ note: "{note}" }}'))
+                    out.append(_wrap(f"group {name[nid]} =", members, f' {{ note: "{note}" }}'))
                     continue
                 for alt, route in enumerate(nd.routes):
                     multi = rng.random() < 0.1 or len(route) >= 10
@@ -452,8 +612,9 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
             nd = nodes[nid]
             kpi = rng.choice(JA_KPI if nd.lang == "ja" else EN_KPI)
             owner = rng.choice(JA_ROLES if nd.lang == "ja" else EN_ROLES)
-            out.append(f"deliverable {name[nid]} "
-                       f"{{ kpi: {_render(kpi)}; owner: {_render(owner)} }}")
+            out.append(
+                f"deliverable {name[nid]} {{ kpi: {_render(kpi)}; owner: {_render(owner)} }}"
+            )
         out.append("")
 
     # phases
@@ -461,8 +622,7 @@ def _write(nodes: list[_Node], layers: list[list[int]], lang: str, rng: random.R
     for pi, pls in enumerate(phase_layers):
         members = [name[x] for li in pls for x in layers[li]]
         note = f"{pi + 1}番目のフェーズ" if ja else f"Phase {pi + 1} of {n_phases}"
-        out.append(_wrap(f"phase {_render(phase_names[pi])}:", members,
-                         f' {{ note: "{note}" }}'))
+        out.append(_wrap(f"phase {_render(phase_names[pi])}:", members, f' {{ note: "{note}" }}'))
     out.append("")
     return "\n".join(out)
 
@@ -473,8 +633,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("-o", "--output", help="output file (default: stdout)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--lang", choices=["en", "ja", "mixed"], default="ja")
-    ap.add_argument("--phases", type=int, nargs=2, default=(4, 6), metavar=("MIN", "MAX"),
-                    help="how many phases (drawn from MIN..MAX; default 4 6)")
+    ap.add_argument(
+        "--phases",
+        type=int,
+        nargs=2,
+        default=(4, 6),
+        metavar=("MIN", "MAX"),
+        help="how many phases (drawn from MIN..MAX; default 4 6)",
+    )
     args = ap.parse_args(argv)
     text = generate(args.n, args.seed, args.lang, tuple(args.phases))
     if args.output:

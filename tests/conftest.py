@@ -14,13 +14,21 @@ SAMPLES = ROOT / "samples"
 CASES = Path(__file__).resolve().parent / "cases"
 
 
-def run_prep(*args: str, stdin: bytes | None = None, cwd: Path | None = None,
-             env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+def run_prep(
+    *args: str,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
     """Run `python -m prepmodel ARGS` with the interpreter running the tests."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "prepmodel", *args],
-        input=stdin, capture_output=True, cwd=cwd or ROOT, env=full_env, timeout=300,
+        input=stdin,
+        capture_output=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=300,
     )
 
 

@@ -41,11 +41,14 @@ def diff_outputs(case: Path) -> dict[str, bytes]:
     from prepmodel.review.diff import semantic_diff
     from prepmodel.review.report import format_diff
 
-    sides = [analyse_text((case / f).read_bytes().decode("utf-8"), f)
-             for f in ("old.prep", "new.prep")]
+    sides = [
+        analyse_text((case / f).read_bytes().decode("utf-8"), f) for f in ("old.prep", "new.prep")
+    ]
     d = semantic_diff(sides[0], sides[1])
-    return {f"expected.{ext}": format_diff(d, fmt, False, "old.prep", "new.prep").encode()
-            for ext, fmt in (("txt", "text"), ("md", "markdown"), ("json", "json"))}
+    return {
+        f"expected.{ext}": format_diff(d, fmt, False, "old.prep", "new.prep").encode()
+        for ext, fmt in (("txt", "text"), ("md", "markdown"), ("json", "json"))
+    }
 
 
 def regen_diff() -> list[Path]:

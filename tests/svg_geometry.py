@@ -77,13 +77,21 @@ def shapes(svg: bytes | str) -> list[Shape]:
                     box = (min(xs), min(ys), max(xs), max(ys))
                 else:
                     box = (0.0, 0.0, 0.0, 0.0)
-                found.append(Shape(kind, classes,
-                                   title_el.text or "" if title_el is not None else "",
-                                   [t.text or "" for t in child.iter(f"{SVG}text")],
-                                   box, here, pts,
-                                   [(t.text or "", float(t.get("x") or 0) + cx,
-                                     float(t.get("y") or 0) + cy)
-                                    for t in child.iter(f"{SVG}text")]))
+                found.append(
+                    Shape(
+                        kind,
+                        classes,
+                        title_el.text or "" if title_el is not None else "",
+                        [t.text or "" for t in child.iter(f"{SVG}text")],
+                        box,
+                        here,
+                        pts,
+                        [
+                            (t.text or "", float(t.get("x") or 0) + cx, float(t.get("y") or 0) + cy)
+                            for t in child.iter(f"{SVG}text")
+                        ],
+                    )
+                )
                 if kind == "cluster":
                     continue  # a cluster's nodes are its siblings in Graphviz's SVG
                 continue
@@ -105,5 +113,7 @@ def deliverable_index(title: str) -> int | None:
 
 def picture_size(svg: bytes | str) -> tuple[float, float]:
     root = ET.fromstring(svg)
-    return (float((root.get("width") or "0").removesuffix("pt")),
-            float((root.get("height") or "0").removesuffix("pt")))
+    return (
+        float((root.get("width") or "0").removesuffix("pt")),
+        float((root.get("height") or "0").removesuffix("pt")),
+    )

@@ -13,20 +13,28 @@ from .conftest import SAMPLES
 
 OLD = (SAMPLES / "onboarding.prep").read_bytes()
 NEW = OLD.replace("導入計画書".encode(), "導入計画シート".encode()).replace(
-    b"{ work: KPI", b"{ work: KPI2")
+    b"{ work: KPI", b"{ work: KPI2"
+)
 
 
 @pytest.mark.parametrize("journeys", [False, True], ids=["model", "model+journey"])
 @pytest.mark.parametrize("threshold", [0, 10**9], ids=["forked", "in-process"])
-def test_same_diff_either_way(monkeypatch: pytest.MonkeyPatch, threshold: int,
-                              journeys: bool) -> None:
+def test_same_diff_either_way(
+    monkeypatch: pytest.MonkeyPatch, threshold: int, journeys: bool
+) -> None:
     monkeypatch.setattr(analysis, "PARALLEL_BYTES", threshold)
     a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=journeys)
-    serial = semantic_diff(analyse_bytes(OLD, "old.prep", rules=False),
-                           analyse_bytes(NEW, "new.prep", rules=False))
+    serial = semantic_diff(
+        analyse_bytes(OLD, "old.prep", rules=False), analyse_bytes(NEW, "new.prep", rules=False)
+    )
     assert diff_json(semantic_diff(a, b)) == diff_json(serial)
-    assert diff_json(serial)["renamed"] == [{"from": "導入計画書", "to": "導入計画シート",
-                                             "score": diff_json(serial)["renamed"][0]["score"]}]
+    assert diff_json(serial)["renamed"] == [
+        {
+            "from": "導入計画書",
+            "to": "導入計画シート",
+            "score": diff_json(serial)["renamed"][0]["score"],
+        }
+    ]
     assert b.syntax_ok and b.model.title == a.model.title
 
 

@@ -18,8 +18,14 @@ import pytest
 from tests.conftest import SAMPLES, run_prep
 
 CHROMIUM = Path(os.environ.get("PREP_CHROMIUM", "/usr/bin/chromium"))
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 TOLERANCE = 0.75  # SVG user units (pt): anti-aliasing and rounding in the browser
 
 try:
@@ -31,12 +37,12 @@ pytestmark = [
     pytest.mark.skipif(
         sync_playwright is None,
         reason="the playwright package is missing: pip install -e '.[test]' (or pip install "
-               "playwright); no `playwright install` needed",
+        "playwright); no `playwright install` needed",
     ),
     pytest.mark.skipif(
         not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)) and not shutil.which("chromium"),
         reason=f"no Chromium at {CHROMIUM}: install it with `apt-get install chromium` "
-               "(or set PREP_CHROMIUM to its path)",
+        "(or set PREP_CHROMIUM to its path)",
     ),
 ]
 
@@ -89,9 +95,12 @@ def _measure(url: str) -> list[dict]:  # type: ignore[type-arg]
 
 
 def _inside(t: dict, b: dict) -> bool:  # type: ignore[type-arg]
-    return (t["x"] >= b["x"] - TOLERANCE and t["y"] >= b["y"] - TOLERANCE
-            and t["x"] + t["w"] <= b["x"] + b["w"] + TOLERANCE
-            and t["y"] + t["h"] <= b["y"] + b["h"] + TOLERANCE)
+    return (
+        t["x"] >= b["x"] - TOLERANCE
+        and t["y"] >= b["y"] - TOLERANCE
+        and t["x"] + t["w"] <= b["x"] + b["w"] + TOLERANCE
+        and t["y"] + t["h"] <= b["y"] + b["h"] + TOLERANCE
+    )
 
 
 def _check(nodes: list[dict]) -> list[str]:  # type: ignore[type-arg]
@@ -110,8 +119,10 @@ def _check(nodes: list[dict]) -> list[str]:  # type: ignore[type-arg]
             if not t["text"].strip():
                 continue
             if not _inside(t, box):
-                problems.append(f"{n['title']} ({n['cls']}): text {t['text']!r} "
-                                f"{_fmt(t)} is outside its shape {_fmt(box)}")
+                problems.append(
+                    f"{n['title']} ({n['cls']}): text {t['text']!r} "
+                    f"{_fmt(t)} is outside its shape {_fmt(box)}"
+                )
         if "checkpoint-list" in (n["cls"] or ""):
             problems += _check_fields(n, box)
     assert labelled > 10, f"too few labelled nodes found: {labelled}"
@@ -126,15 +137,22 @@ def _check_fields(n: dict, box: dict) -> list[str]:  # type: ignore[type-arg]
         for t in n["texts"]:
             if horizontal:
                 y = line["y"]
-                crossing = (t["y"] + TOLERANCE < y < t["y"] + t["h"] - TOLERANCE
-                            and t["x"] < line["x"] + line["w"] and line["x"] < t["x"] + t["w"])
+                crossing = (
+                    t["y"] + TOLERANCE < y < t["y"] + t["h"] - TOLERANCE
+                    and t["x"] < line["x"] + line["w"]
+                    and line["x"] < t["x"] + t["w"]
+                )
             else:
                 x = line["x"]
-                crossing = (t["x"] + TOLERANCE < x < t["x"] + t["w"] - TOLERANCE
-                            and t["y"] < line["y"] + line["h"] and line["y"] < t["y"] + t["h"])
+                crossing = (
+                    t["x"] + TOLERANCE < x < t["x"] + t["w"] - TOLERANCE
+                    and t["y"] < line["y"] + line["h"]
+                    and line["y"] < t["y"] + t["h"]
+                )
             if crossing:
-                out.append(f"step list: {t['text']!r} {_fmt(t)} crosses a field separator "
-                           f"{_fmt(line)}")
+                out.append(
+                    f"step list: {t['text']!r} {_fmt(t)} crosses a field separator {_fmt(line)}"
+                )
     return out
 
 
@@ -153,15 +171,18 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             assert result.returncode == 0, result.stderr.decode()
             files[f"{sample}.{fmt}"] = target
     target = out / "onboarding-tb.svg"
-    result = run_prep("render", str(SAMPLES / "onboarding.prep"), "--direction", "TB",
-                      "-o", str(target))
+    result = run_prep(
+        "render", str(SAMPLES / "onboarding.prep"), "--direction", "TB", "-o", str(target)
+    )
     assert result.returncode == 0, result.stderr.decode()
     files["onboarding-tb.svg"] = target
     return files
 
 
-@pytest.mark.parametrize("name", ["onboarding.html", "onboarding.svg", "onboarding-tb.svg",
-                                  "restaurant.html", "restaurant.svg"])
+@pytest.mark.parametrize(
+    "name",
+    ["onboarding.html", "onboarding.svg", "onboarding-tb.svg", "restaurant.html", "restaurant.svg"],
+)
 def test_every_label_fits_its_node(rendered: dict[str, Path], name: str) -> None:
     nodes = _measure(rendered[name].as_uri())
     problems = _check(nodes)

@@ -35,7 +35,7 @@ def test_broken_sample_shows_every_family() -> None:
 
 def test_text_format_has_caret_and_hint(tmp_path: Path) -> None:
     f = tmp_path / "m.prep"
-    f.write_text('goal 請求書\nexternal 受注データ\n請求書 <- 受注データー\n', "utf-8")
+    f.write_text("goal 請求書\nexternal 受注データ\n請求書 <- 受注データー\n", "utf-8")
     r = run_prep("check", str(f))
     out = r.stdout.decode()
     assert r.returncode == 1
@@ -53,8 +53,17 @@ def test_json_shape(tmp_path: Path) -> None:
     f.write_text("goal A\nA <- B\n", "utf-8")
     data = json.loads(run_prep("check", str(f), "--format", "json").stdout)
     (d,) = data["diagnostics"]
-    assert set(d) == {"code", "severity", "file", "line", "column", "end_line", "end_column",
-                      "message", "hint"}
+    assert set(d) == {
+        "code",
+        "severity",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "message",
+        "hint",
+    }
     assert (d["code"], d["line"], d["column"], d["end_column"]) == ("GP01", 2, 6, 7)
     assert data["summary"] == {"errors": 1, "warnings": 0, "infos": 0}
 
@@ -68,8 +77,10 @@ def test_sarif_validates_against_official_schema() -> None:
     schema = json.loads(SARIF_SCHEMA.read_text("utf-8"))
     jsonschema.validate(log, schema)
     results = log["runs"][0]["results"]
-    assert results and all(res["ruleId"] == log["runs"][0]["tool"]["driver"]["rules"]
-                           [res["ruleIndex"]]["id"] for res in results)
+    assert results and all(
+        res["ruleId"] == log["runs"][0]["tool"]["driver"]["rules"][res["ruleIndex"]]["id"]
+        for res in results
+    )
     assert {res["level"] for res in results} <= {"error", "warning", "note"}
 
 
@@ -157,8 +168,25 @@ def test_rules_command_lists_every_code() -> None:
     r = run_prep("rules")
     out = r.stdout.decode()
     assert r.returncode == 0
-    for code in ["PS01", "PS02", "GL01", "GL02", "GP01", "GP02", "CY01", "RC01", "RT01",
-                 "RT02", "NM01", "NM02", "PH01", "PH02", "PH03", "GR01", "AT01"]:
+    for code in [
+        "PS01",
+        "PS02",
+        "GL01",
+        "GL02",
+        "GP01",
+        "GP02",
+        "CY01",
+        "RC01",
+        "RT01",
+        "RT02",
+        "NM01",
+        "NM02",
+        "PH01",
+        "PH02",
+        "PH03",
+        "GR01",
+        "AT01",
+    ]:
         assert f"\n{code}  " in "\n" + out
     assert "bad:" in out and "good:" in out
     assert run_prep("rules", "GP01").stdout.decode().startswith("GP01  gap  [error]")
@@ -169,24 +197,36 @@ def test_version_and_module_entry() -> None:
     assert r.returncode == 0 and r.stdout.decode().startswith("prep ")
 
 
-@pytest.mark.parametrize(("text", "where", "words"), [
-    ("goal A { title x }\n", "1:16", "unexpected name 'x'; expected ':'"),
-    ("A <- B { work: }\n", "1:16", "unexpected '}'; expected a name"),
-    ("A <- B { work: x\nC <- D\n", "1:8", "'{' is never closed"),
-    ("goal A {\n  title: x\nC <- D\n", "1:8", "'{' is never closed"),
-    ("goal A\nA <- B,\n", "2:7", "expected a name"),
-    ("A, B <- C\n", "1:2", "unexpected ','; expected '<-'"),
-    ("(\n", "1:1", "expected a name, a statement, the end of the statement or the end of"),
-    ('G <- X {\n  work: "Draft <- review"; by Chef\n}\n', "2:31",
-     "unexpected name 'Chef'; expected ':'"),
-    ("G <- X Y\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
-    ("goal A (x)\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
-    ("goal A {\n  title: x\n  external B\n}\n", "3:12", "unexpected name 'B'; expected ':'"),
-    ("goal A\nA <- B {\n  by: Chef,\n    role  # x\n  work y\n}\nexternal B\n", "5:8",
-     "unexpected name 'y'; expected ':'"),
-    ("goal A\r\nA <- B {\r\n  by: Chef,\r\n    role\r\n  work y\r\n}\r\n", "5:8",
-     "unexpected name 'y'; expected ':'"),
-])
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("goal A { title x }\n", "1:16", "unexpected name 'x'; expected ':'"),
+        ("A <- B { work: }\n", "1:16", "unexpected '}'; expected a name"),
+        ("A <- B { work: x\nC <- D\n", "1:8", "'{' is never closed"),
+        ("goal A {\n  title: x\nC <- D\n", "1:8", "'{' is never closed"),
+        ("goal A\nA <- B,\n", "2:7", "expected a name"),
+        ("A, B <- C\n", "1:2", "unexpected ','; expected '<-'"),
+        ("(\n", "1:1", "expected a name, a statement, the end of the statement or the end of"),
+        (
+            'G <- X {\n  work: "Draft <- review"; by Chef\n}\n',
+            "2:31",
+            "unexpected name 'Chef'; expected ':'",
+        ),
+        ("G <- X Y\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
+        ("goal A (x)\n", "1:8", "expected the end of the statement, ',', '{' or the end of the"),
+        ("goal A {\n  title: x\n  external B\n}\n", "3:12", "unexpected name 'B'; expected ':'"),
+        (
+            "goal A\nA <- B {\n  by: Chef,\n    role  # x\n  work y\n}\nexternal B\n",
+            "5:8",
+            "unexpected name 'y'; expected ':'",
+        ),
+        (
+            "goal A\r\nA <- B {\r\n  by: Chef,\r\n    role\r\n  work y\r\n}\r\n",
+            "5:8",
+            "unexpected name 'y'; expected ':'",
+        ),
+    ],
+)
 def test_syntax_error_messages(tmp_path: Path, text: str, where: str, words: str) -> None:
     f = tmp_path / "m.prep"
     f.write_text(text, "utf-8")
@@ -197,20 +237,23 @@ def test_syntax_error_messages(tmp_path: Path, text: str, where: str, words: str
     assert "decl_stmt" not in out and "statements" not in out
 
 
-@pytest.mark.parametrize(("text", "hint"), [
-    ("Order slip <- X\n", "quote names that contain spaces"),
-    ("x", "quote names that contain spaces"),
-    ("成果物A\u3000＜－\u3000成果物B\n", "write the arrow with ASCII characters: `<-`"),
-    ("goal G\nexternal X,  # c\n\nG <- X\n", "line 2 ends with a comma"),
-    ("A <- B { work: a; by b }\n", "write attributes as `key: value`"),
-    ("A, B <- C\n", "one output per route"),
-    ("G = A, B\n", "a group is written `group G = A, B`"),
-    ("Menu { title: x }\n", "attributes belong to a statement"),
-    ("Menu: x\n", "a phase is written `phase Land: A, B`"),
-    ("goal A\nA <- B {\n  note: a<-b }\n", "quote a value that contains it"),
-    ("A <ー B\n", "write the arrow with ASCII characters"),
-    ("A <- B { by: x, }\n", "a list ends with a name, not a comma"),
-])
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("Order slip <- X\n", "quote names that contain spaces"),
+        ("x", "quote names that contain spaces"),
+        ("成果物A\u3000＜－\u3000成果物B\n", "write the arrow with ASCII characters: `<-`"),
+        ("goal G\nexternal X,  # c\n\nG <- X\n", "line 2 ends with a comma"),
+        ("A <- B { work: a; by b }\n", "write attributes as `key: value`"),
+        ("A, B <- C\n", "one output per route"),
+        ("G = A, B\n", "a group is written `group G = A, B`"),
+        ("Menu { title: x }\n", "attributes belong to a statement"),
+        ("Menu: x\n", "a phase is written `phase Land: A, B`"),
+        ("goal A\nA <- B {\n  note: a<-b }\n", "quote a value that contains it"),
+        ("A <ー B\n", "write the arrow with ASCII characters"),
+        ("A <- B { by: x, }\n", "a list ends with a name, not a comma"),
+    ],
+)
 def test_syntax_error_hints(tmp_path: Path, text: str, hint: str) -> None:
     f = tmp_path / "m.prep"
     f.write_text(text, "utf-8")
@@ -221,15 +264,23 @@ def test_syntax_error_hints(tmp_path: Path, text: str, hint: str) -> None:
     assert out.count("PS01") == 1 and hint in hint_line, out
 
 
-@pytest.mark.parametrize("command", [["diff", "OK", "BAD"], ["checkpoints", "BAD"],
-                                     ["render", "BAD", "-o", "OUT"], ["check", "BAD"]])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["diff", "OK", "BAD"],
+        ["checkpoints", "BAD"],
+        ["render", "BAD", "-o", "OUT"],
+        ["check", "BAD"],
+    ],
+)
 def test_invalid_utf8_stops_every_command(tmp_path: Path, command: list[str]) -> None:
     bad = tmp_path / "bad.prep"
     bad.write_bytes(b"goal G\n\xff\n")
     ok = tmp_path / "ok.prep"
     ok.write_text("goal G\nexternal X\nG <- X\n", "utf-8")
-    args = [{"OK": str(ok), "BAD": str(bad), "OUT": str(tmp_path / "x.svg")}.get(a, a)
-            for a in command]
+    args = [
+        {"OK": str(ok), "BAD": str(bad), "OUT": str(tmp_path / "x.svg")}.get(a, a) for a in command
+    ]
     r = run_prep(*args)
     assert r.returncode == 1
     assert b"PS01" in r.stdout + r.stderr and b"not valid UTF-8" in r.stdout + r.stderr

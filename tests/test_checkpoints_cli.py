@@ -19,8 +19,13 @@ def _json(*args: str) -> dict:  # type: ignore[type-arg]
 def test_restaurant_json_matches_the_contract() -> None:
     data = _json("samples/restaurant.prep")
     steps = [(s["step"], s["name"]) for s in data["steps"]]
-    assert steps == [(1, "Order slip"), (2, "Cooked dish"), (3, "Served meal"), (4, "Bill"),
-                     (5, "Paid meal")]
+    assert steps == [
+        (1, "Order slip"),
+        (2, "Cooked dish"),
+        (3, "Served meal"),
+        (4, "Bill"),
+        (5, "Paid meal"),
+    ]
     first = data["steps"][0]
     assert [r["id"] for r in first["routes"]] == ["1.a", "1.b"]
     assert first["routes"][0]["inputs"] == ["Customer's choice", "Menu"]
@@ -30,11 +35,15 @@ def test_restaurant_json_matches_the_contract() -> None:
     (goal,) = data["goals"]
     assert goal["name"] == "Paid meal"
     assert [c["step"] for c in goal["checkpoints"]] == [1, 2, 3, 4, 5]
-    assert goal["checkpoints"][0] == {"step": 1, "name": "Order slip", "phase": None,
-                                      "exit": False}
+    assert goal["checkpoints"][0] == {"step": 1, "name": "Order slip", "phase": None, "exit": False}
     assert goal["route_dependent"] == []
-    assert goal["critical_path"] == ["Customer's choice", "Order slip", "Cooked dish",
-                                     "Served meal", "Paid meal"]
+    assert goal["critical_path"] == [
+        "Customer's choice",
+        "Order slip",
+        "Cooked dish",
+        "Served meal",
+        "Paid meal",
+    ]
 
 
 def test_onboarding_phases_exits_and_route_dependent() -> None:
@@ -53,8 +62,11 @@ def test_onboarding_phases_exits_and_route_dependent() -> None:
 
 def test_route_dependent_listed_apart(tmp_path: Path) -> None:
     f = tmp_path / "m.prep"
-    f.write_text('goal 稼働\nexternal 契約書\n稼働 <- 手順書\n稼働 <- 動画\n'
-                 '手順書 <- 契約書\n動画 <- 契約書\n', "utf-8")
+    f.write_text(
+        "goal 稼働\nexternal 契約書\n稼働 <- 手順書\n稼働 <- 動画\n"
+        "手順書 <- 契約書\n動画 <- 契約書\n",
+        "utf-8",
+    )
     data = _json(str(f))
     assert data["goals"][0]["route_dependent"] == ["手順書", "動画"]
     text = run_prep("checkpoints", str(f)).stdout.decode()
@@ -88,8 +100,9 @@ def test_csv_and_excel(tmp_path: Path) -> None:
     assert rows[0][:4] == ["goal", "step", "deliverable", "role"]
     assert rows[1][:4] == ["Paid meal", "1", "Order slip", "checkpoint"]
     out = tmp_path / "cp.csv"
-    r = run_prep("checkpoints", "samples/onboarding.prep", "--format", "csv", "--excel",
-                 "-o", str(out))
+    r = run_prep(
+        "checkpoints", "samples/onboarding.prep", "--format", "csv", "--excel", "-o", str(out)
+    )
     assert r.returncode == 0
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
@@ -122,4 +135,5 @@ def test_api_matches_cli() -> None:
 
     text = (ROOT / "samples" / "restaurant.prep").read_text("utf-8")
     assert prepmodel.checkpoints(text, "samples/restaurant.prep") == _json(
-        "samples/restaurant.prep")
+        "samples/restaurant.prep"
+    )

@@ -43,22 +43,32 @@ def texts(d: ModelDiff) -> list[str]:
 # --- renames ------------------------------------------------------------------------------
 def test_bill_to_invoice_is_a_rename() -> None:
     d = sdiff(RESTAURANT, RESTAURANT.replace("Bill", "Invoice"))
-    assert core(d) == {"added": [], "removed": [],
-                       "renamed": [{"from": "Bill", "to": "Invoice",
-                                    "score": d.renamed[0].score}], "changed": []}
+    assert core(d) == {
+        "added": [],
+        "removed": [],
+        "renamed": [{"from": "Bill", "to": "Invoice", "score": d.renamed[0].score}],
+        "changed": [],
+    }
     assert d.journey == []
     assert format_text(d) == "~ Bill → Invoice (renamed)\n"
 
 
 def test_rename_that_also_changes() -> None:
-    new = (RESTAURANT.replace("Bill <- \"Order slip\"", "Invoice <- \"Order slip\", Tablet")
-           .replace('"Served meal", Bill', '"Served meal", Invoice')
-           .replace('"Print the bill"', '"Print the invoice"; effort: 5m'))
+    new = (
+        RESTAURANT.replace('Bill <- "Order slip"', 'Invoice <- "Order slip", Tablet')
+        .replace('"Served meal", Bill', '"Served meal", Invoice')
+        .replace('"Print the bill"', '"Print the invoice"; effort: 5m')
+    )
     d = sdiff(RESTAURANT, new)
     assert [(r.old_name, r.new_name) for r in d.renamed] == [("Bill", "Invoice")]
-    assert core(d)["changed"] == [{"name": "Invoice", "what": ["routes", "attributes"],
-                                   "from": "Bill", "details": diff_json(d)["changed"][0]
-                                   ["details"]}]
+    assert core(d)["changed"] == [
+        {
+            "name": "Invoice",
+            "what": ["routes", "attributes"],
+            "from": "Bill",
+            "details": diff_json(d)["changed"][0]["details"],
+        }
+    ]
     assert texts(d) == [
         "Invoice: routes: 4 gained input Tablet",
         'Invoice: attributes: 4 effort (none) → "5m"',
@@ -67,29 +77,42 @@ def test_rename_that_also_changes() -> None:
 
 
 def test_several_neighbouring_renames_at_once() -> None:
-    new = (RESTAURANT.replace("Bill", "Invoice").replace("Order slip", "Ticket")
-           .replace("Cooked dish", "Plated food").replace("Served meal", "Meal on table"))
+    new = (
+        RESTAURANT.replace("Bill", "Invoice")
+        .replace("Order slip", "Ticket")
+        .replace("Cooked dish", "Plated food")
+        .replace("Served meal", "Meal on table")
+    )
     d = sdiff(RESTAURANT, new)
     assert sorted((r.old_name, r.new_name) for r in d.renamed) == [
-        ("Bill", "Invoice"), ("Cooked dish", "Plated food"),
-        ("Order slip", "Ticket"), ("Served meal", "Meal on table")]
+        ("Bill", "Invoice"),
+        ("Cooked dish", "Plated food"),
+        ("Order slip", "Ticket"),
+        ("Served meal", "Meal on table"),
+    ]
     assert not d.added and not d.removed and not d.changed and not d.journey
 
 
 def test_japanese_rename() -> None:
     d = sdiff(ONBOARDING, ONBOARDING.replace("成功定義書", "成功定義シート"))
-    assert core(d)["renamed"] == [{"from": "成功定義書", "to": "成功定義シート",
-                                   "score": d.renamed[0].score}]
+    assert core(d)["renamed"] == [
+        {"from": "成功定義書", "to": "成功定義シート", "score": d.renamed[0].score}
+    ]
     assert not d.added and not d.removed and not d.changed and not d.journey
 
 
 def test_several_japanese_renames() -> None:
-    new = (ONBOARDING.replace("成功定義書", "成功定義シート").replace("導入計画書", "導入計画")
-           .replace("ヘルススコア定義書", "ヘルススコア設計書"))
+    new = (
+        ONBOARDING.replace("成功定義書", "成功定義シート")
+        .replace("導入計画書", "導入計画")
+        .replace("ヘルススコア定義書", "ヘルススコア設計書")
+    )
     d = sdiff(ONBOARDING, new)
     assert [(r.old_name, r.new_name) for r in d.renamed] == [
-        ("ヘルススコア定義書", "ヘルススコア設計書"), ("導入計画書", "導入計画"),
-        ("成功定義書", "成功定義シート")]
+        ("ヘルススコア定義書", "ヘルススコア設計書"),
+        ("導入計画書", "導入計画"),
+        ("成功定義書", "成功定義シート"),
+    ]
     assert not d.added and not d.removed and not d.changed
 
 
@@ -98,8 +121,10 @@ def test_a_replacement_in_one_place_is_not_a_rename() -> None:
     d = sdiff(RESTAURANT.replace("Tablet", "Fax"), RESTAURANT)
     assert core(d)["added"] == ["Tablet"] and core(d)["removed"] == ["Fax"]
     assert d.renamed == []
-    assert texts(d) == ["Order slip: routes: 1.b gained input Tablet",
-                        "Order slip: routes: 1.b lost input Fax"]
+    assert texts(d) == [
+        "Order slip: routes: 1.b gained input Tablet",
+        "Order slip: routes: 1.b lost input Fax",
+    ]
 
 
 def test_unrelated_additions_are_not_renames() -> None:
@@ -127,31 +152,47 @@ def test_order_slip_gains_an_input() -> None:
 def test_input_added_and_new_external() -> None:
     new = RESTAURANT.replace(", Tablet {", ", Tablet, Wifi {") + "external Wifi\n"
     d = sdiff(RESTAURANT, new)
-    assert core(d) == {"added": ["Wifi"], "removed": [], "renamed": [],
-                       "changed": [{"name": "Order slip", "what": ["routes"],
-                                    "details": diff_json(d)["changed"][0]["details"]}]}
+    assert core(d) == {
+        "added": ["Wifi"],
+        "removed": [],
+        "renamed": [],
+        "changed": [
+            {
+                "name": "Order slip",
+                "what": ["routes"],
+                "details": diff_json(d)["changed"][0]["details"],
+            }
+        ],
+    }
     assert format_text(d) == ("+ Wifi\n* Order slip: routes: 1.b gained input Wifi\n")
 
 
 def test_alternative_route_removed_and_added() -> None:
     without = RESTAURANT.replace(TABLET_ROUTE, "")
     d = sdiff(RESTAURANT, without)
-    assert texts(d) == ["Order slip: routes: alternative route removed: "
-                        "Customer's choice + Tablet (Self-order)"]
+    assert texts(d) == [
+        "Order slip: routes: alternative route removed: Customer's choice + Tablet (Self-order)"
+    ]
     detail = d.changed[0].details[0]
     assert (detail.change, detail.route, detail.old) == (
-        "route_removed", "1.b", ["Customer's choice", "Tablet"])
+        "route_removed",
+        "1.b",
+        ["Customer's choice", "Tablet"],
+    )
     back = sdiff(without, RESTAURANT)
-    assert texts(back) == ["Order slip: routes: alternative route 1.b added: "
-                           "Customer's choice + Tablet (Self-order)"]
+    assert texts(back) == [
+        "Order slip: routes: alternative route 1.b added: Customer's choice + Tablet (Self-order)"
+    ]
     assert [c.what for c in back.changed] == [["routes"]]
 
 
 def test_route_attributes_change() -> None:
     new = RESTAURANT.replace("by: Chef", "by: Chef, Sous-chef; effort: 20m")
     d = sdiff(RESTAURANT, new)
-    assert texts(d) == ['Cooked dish: attributes: 2 by "Chef" → "Chef, Sous-chef"',
-                        'Cooked dish: attributes: 2 effort (none) → "20m"']
+    assert texts(d) == [
+        'Cooked dish: attributes: 2 by "Chef" → "Chef, Sous-chef"',
+        'Cooked dish: attributes: 2 effort (none) → "20m"',
+    ]
 
 
 def test_deliverable_attributes_change() -> None:
@@ -162,30 +203,42 @@ def test_deliverable_attributes_change() -> None:
 def test_kind_goal_to_produced() -> None:
     old = RESTAURANT.replace('goal "Paid meal"', 'goal "Paid meal", "Served meal"')
     d = sdiff(old, RESTAURANT)
-    assert core(d)["changed"][0] == {"name": "Served meal", "what": ["kind"],
-                                     "details": [{"aspect": "kind", "change": "kind_changed",
-                                                  "route": None, "key": None, "old": "goal",
-                                                  "new": "produced",
-                                                  "text": "goal → produced"}]}
+    assert core(d)["changed"][0] == {
+        "name": "Served meal",
+        "what": ["kind"],
+        "details": [
+            {
+                "aspect": "kind",
+                "change": "kind_changed",
+                "route": None,
+                "key": None,
+                "old": "goal",
+                "new": "produced",
+                "text": "goal → produced",
+            }
+        ],
+    }
     assert [(g.goal, g.change) for g in d.journey] == [("Served meal", "goal_removed")]
 
 
 def test_kind_external_to_produced() -> None:
-    new = (RESTAURANT.replace("Menu, Tablet", "Tablet")
-           + 'Menu <- "Menu card"\nexternal "Menu card"\n')
+    new = (
+        RESTAURANT.replace("Menu, Tablet", "Tablet") + 'Menu <- "Menu card"\nexternal "Menu card"\n'
+    )
     d = sdiff(RESTAURANT, new)
     assert core(d)["added"] == ["Menu card"]
     assert [c.what for c in d.changed] == [["routes", "kind"]]
-    assert texts(d) == ["Menu: routes: route 1 added: Menu card",
-                        "Menu: kind: external → produced"]
+    assert texts(d) == ["Menu: routes: route 1 added: Menu card", "Menu: kind: external → produced"]
 
 
 def test_phase_change() -> None:
-    new = (ONBOARDING.replace("phase Land: 成功定義書, 導入計画書", "phase Land: 成功定義書")
-           .replace("phase Adopt: ", "phase Adopt: 導入計画書, "))
+    new = ONBOARDING.replace(
+        "phase Land: 成功定義書, 導入計画書", "phase Land: 成功定義書"
+    ).replace("phase Adopt: ", "phase Adopt: 導入計画書, ")
     d = sdiff(ONBOARDING, new)
-    assert core(d)["changed"] == [{"name": "導入計画書", "what": ["phase"],
-                                   "details": diff_json(d)["changed"][0]["details"]}]
+    assert core(d)["changed"] == [
+        {"name": "導入計画書", "what": ["phase"], "details": diff_json(d)["changed"][0]["details"]}
+    ]
     assert texts(d) == ["導入計画書: phase: Land → Adopt"]
 
 
@@ -214,8 +267,10 @@ def test_formatting_only_change_is_empty() -> None:
 
 def test_reordering_is_reported_only_as_renumbering() -> None:
     lines = RESTAURANT.splitlines()
-    reordered = "\n".join(["# reversed"] + [ln + "  # c" if "<-" in ln else ln
-                                          for ln in reversed(lines)]) + "\n"
+    reordered = (
+        "\n".join(["# reversed"] + [ln + "  # c" if "<-" in ln else ln for ln in reversed(lines)])
+        + "\n"
+    )
     d = sdiff(RESTAURANT, reordered)
     assert core(d) == {"added": [], "removed": [], "renamed": [], "changed": []}
     events = [e for g in d.journey for e in g.events]
@@ -223,16 +278,20 @@ def test_reordering_is_reported_only_as_renumbering() -> None:
 
 
 def test_same_identity_other_spelling_is_no_change() -> None:
-    d = sdiff("goal ＫＰＩ設計\nＫＰＩ設計 <- 要件\nexternal 要件\n",
-              "goal KPI設計\nKPI設計 <- 要件\nexternal 要件\n")
+    d = sdiff(
+        "goal ＫＰＩ設計\nＫＰＩ設計 <- 要件\nexternal 要件\n",
+        "goal KPI設計\nKPI設計 <- 要件\nexternal 要件\n",
+    )
     assert core(d) == {"added": [], "removed": [], "renamed": [], "changed": []}
 
 
 # --- journey ------------------------------------------------------------------------------
 def test_journey_impact_events() -> None:
     case = CASES / "diff" / "journey"
-    d = sdiff((case / "old.prep").read_text(encoding="utf-8"),
-              (case / "new.prep").read_text(encoding="utf-8"))
+    d = sdiff(
+        (case / "old.prep").read_text(encoding="utf-8"),
+        (case / "new.prep").read_text(encoding="utf-8"),
+    )
     by_goal = {g.goal: g for g in d.journey}
     assert by_goal["Happy regular"].change == "goal_added"
     paid = {(e.change, e.name): e for e in by_goal["Paid meal"].events}
@@ -244,10 +303,13 @@ def test_journey_impact_events() -> None:
 
 def test_journey_new_and_removed_checkpoint_with_rename() -> None:
     old = RESTAURANT
-    new = (RESTAURANT.replace("Bill", "Invoice")
-           .replace('"Paid meal" <- "Served meal", Invoice',
-                    '"Paid meal" <- "Served meal", Invoice, Receipt')
-           + 'Receipt <- Invoice { work: "Print a receipt" }\n')
+    new = (
+        RESTAURANT.replace("Bill", "Invoice").replace(
+            '"Paid meal" <- "Served meal", Invoice',
+            '"Paid meal" <- "Served meal", Invoice, Receipt',
+        )
+        + 'Receipt <- Invoice { work: "Print a receipt" }\n'
+    )
     d = sdiff(old, new)
     assert [(r.old_name, r.new_name) for r in d.renamed] == [("Bill", "Invoice")]
     events = {(e.change, e.name): e for g in d.journey for e in g.events}
@@ -262,8 +324,10 @@ def test_golden(case: str) -> None:
     folder = CASES / "diff" / case
     for name, data in diff_outputs(folder).items():
         expected = (folder / name).read_bytes()
-        assert data == expected, (f"{case}/{name} differs; if intended, run "
-                                  "PYTHONPATH=src python tests/regen_golden.py --diff")
+        assert data == expected, (
+            f"{case}/{name} differs; if intended, run "
+            "PYTHONPATH=src python tests/regen_golden.py --diff"
+        )
 
 
 def test_json_shape() -> None:
@@ -272,7 +336,8 @@ def test_json_shape() -> None:
     assert {"added", "removed", "renamed", "changed"} <= set(j)
     assert j["added"] == ["Tablet"] and j["removed"] == ["Fax"]
     assert [{k: r[k] for k in ("from", "to")} for r in j["renamed"]] == [
-        {"from": "Bill", "to": "Invoice"}]
+        {"from": "Bill", "to": "Invoice"}
+    ]
     assert j["changed"][0]["name"] == "Order slip" and j["changed"][0]["what"] == ["routes"]
     for c in j["changed"]:
         assert set(c["what"]) <= {"routes", "attributes", "phase", "kind"}
@@ -330,7 +395,7 @@ def test_cli_formats_and_exit_codes(tmp_path: Path) -> None:
 
 def test_cli_errors(tmp_path: Path) -> None:
     good = write(tmp_path / "good.prep", RESTAURANT)
-    bad = write(tmp_path / "bad.prep", 'goal A\nA <- B {\n')
+    bad = write(tmp_path / "bad.prep", "goal A\nA <- B {\n")
     r = run_prep("diff", str(bad), str(good))
     assert r.returncode == 1 and b"PS01" in r.stderr and r.stdout == b""
     r = run_prep("diff", str(tmp_path / "missing.prep"), str(good))
@@ -355,7 +420,11 @@ def test_cli_union_diagram(tmp_path: Path) -> None:
 def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
-        cwd=repo, capture_output=True, check=True, env={**os.environ, **(env or {})})
+        cwd=repo,
+        capture_output=True,
+        check=True,
+        env={**os.environ, **(env or {})},
+    )
     return done.stdout.decode("utf-8")
 
 
@@ -382,19 +451,21 @@ def prep_env() -> dict[str, str]:
 
 def test_git_revisions(repo: Path) -> None:
     env = prep_env()
-    r = run_prep("diff", "HEAD~1:models/restaurant.prep", "models/restaurant.prep",
-                 cwd=repo, env=env)
+    r = run_prep(
+        "diff", "HEAD~1:models/restaurant.prep", "models/restaurant.prep", cwd=repo, env=env
+    )
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout.decode() == "~ Bill → Invoice (renamed)\n"
     # REV:./path is relative to the current folder, as in git.
-    r = run_prep("diff", "HEAD~1:./restaurant.prep", "HEAD:./restaurant.prep",
-                 cwd=repo / "models", env=env)
+    r = run_prep(
+        "diff", "HEAD~1:./restaurant.prep", "HEAD:./restaurant.prep", cwd=repo / "models", env=env
+    )
     assert r.stdout.decode() == "~ Bill → Invoice (renamed)\n"
-    r = run_prep("diff", "HEAD~1:restaurant.prep", "restaurant.prep", cwd=repo / "models",
-                 env=env)
+    r = run_prep("diff", "HEAD~1:restaurant.prep", "restaurant.prep", cwd=repo / "models", env=env)
     assert r.returncode == 2 and b"HEAD~1:./restaurant.prep" in r.stderr  # git's hint
-    r = run_prep("diff", "HEAD~7:models/restaurant.prep", "models/restaurant.prep",
-                 cwd=repo, env=env)
+    r = run_prep(
+        "diff", "HEAD~7:models/restaurant.prep", "models/restaurant.prep", cwd=repo, env=env
+    )
     assert r.returncode == 2 and b"HEAD~7" in r.stderr
     r = run_prep("diff", "HEAD:models", "models/restaurant.prep", cwd=repo, env=env)
     assert r.returncode == 2 and b"tree" in r.stderr
@@ -406,11 +477,16 @@ def test_git_diff_driver_end_to_end(repo: Path) -> None:
     write(repo / ".gitattributes", "*.prep diff=prep\n")
     git(repo, "config", "diff.prep.command", command)
     path = repo / "models" / "restaurant.prep"
-    write(path, path.read_text(encoding="utf-8").replace(", Tablet {", ", Tablet, Wifi {")
-          + "external Wifi\n")
+    write(
+        path,
+        path.read_text(encoding="utf-8").replace(", Tablet {", ", Tablet, Wifi {")
+        + "external Wifi\n",
+    )
     out = git(repo, "diff", env=env)
-    assert out == ("prep diff a/models/restaurant.prep b/models/restaurant.prep\n"
-                   "+ Wifi\n* Order slip: routes: 1.b gained input Wifi\n")
+    assert out == (
+        "prep diff a/models/restaurant.prep b/models/restaurant.prep\n"
+        "+ Wifi\n* Order slip: routes: 1.b gained input Wifi\n"
+    )
     history = git(repo, "log", "-p", "--ext-diff", "-1", "--format=%s", env=env)
     assert "~ Bill → Invoice (renamed)" in history
     raw = git(repo, "diff", "--no-ext-diff", env=env)
@@ -422,7 +498,7 @@ def test_git_diff_driver_end_to_end(repo: Path) -> None:
     assert "+ X\n+ Y\n" in out
     write(path, "goal A\nA <- B {\n")
     out = git(repo, "diff", "--", "models/restaurant.prep", env=env)
-    assert "PS01" in out and "-goal \"Paid meal\"" in out
+    assert "PS01" in out and '-goal "Paid meal"' in out
 
 
 def test_git_diff_driver_argument_count() -> None:

@@ -135,7 +135,8 @@ def test_empty_and_comment_only_files() -> None:
     assert _fmt("") == ""
     assert _fmt("\n\n  \n") == ""
     assert _fmt("\n\n# only a comment   \n\n\n# and another\n\n") == (
-        "# only a comment\n\n# and another\n")
+        "# only a comment\n\n# and another\n"
+    )
 
 
 def test_japanese_counts_two_columns() -> None:
@@ -152,12 +153,16 @@ def test_japanese_counts_two_columns() -> None:
 
 def _check_summary(text: str) -> list[tuple[str, str, str]]:
     a = analyse_text(text, "m.prep")
-    return sorted((d.code, d.severity.value, re.sub(r"line \d+", "line N", d.message))
-                  for d in a.diagnostics)
+    return sorted(
+        (d.code, d.severity.value, re.sub(r"line \d+", "line N", d.message)) for d in a.diagnostics
+    )
 
 
-IGNORE_SOURCES = [FMT_CASES / "ignores.in.prep", FMT_CASES / "comments.in.prep",
-                  *[SAMPLES / n for n in SAMPLE_NAMES]]
+IGNORE_SOURCES = [
+    FMT_CASES / "ignores.in.prep",
+    FMT_CASES / "comments.in.prep",
+    *[SAMPLES / n for n in SAMPLE_NAMES],
+]
 
 
 @pytest.mark.parametrize("path", IGNORE_SOURCES, ids=lambda p: p.name)
@@ -175,9 +180,11 @@ def test_ignores_case_really_suppresses() -> None:
 
 
 def test_check_output_identical_when_lines_stay(tmp_path: Path) -> None:
-    text = ("goal   Meal\nexternal Menu,Fax   # prep: ignore[GP02]\n"
-            "Meal <- Menu   # prep: ignore[RT01]\nMeal <- Menu {wrok: x}  # prep: ignore[AT01]\n"
-            "Meal<-Menu,Gap\n")
+    text = (
+        "goal   Meal\nexternal Menu,Fax   # prep: ignore[GP02]\n"
+        "Meal <- Menu   # prep: ignore[RT01]\nMeal <- Menu {wrok: x}  # prep: ignore[AT01]\n"
+        "Meal<-Menu,Gap\n"
+    )
     src = tmp_path / "m.prep"
     src.write_text(text, encoding="utf-8")
     before = run_prep("check", str(src))
@@ -185,6 +192,7 @@ def test_check_output_identical_when_lines_stay(tmp_path: Path) -> None:
     assert src.read_text(encoding="utf-8") != text
     after = run_prep("check", str(src))
     assert before.returncode == after.returncode == 1
+
     def same_lines(out: bytes) -> bytes:  # columns move with spacing; lines must not
         out = re.sub(rb"^  .*\n(  +\^.*\n)?", b"", out, flags=re.M)  # quoted source, caret
         return re.sub(rb"^(.*?:\d+):\d+:", rb"\1:C:", out, flags=re.M)
@@ -195,16 +203,58 @@ def test_check_output_identical_when_lines_stay(tmp_path: Path) -> None:
 
 # --- random models -----------------------------------------------------------------------
 
-_BARE = ["Menu", "Bill", "order_slip", "KPI-2", "導入計画書", "契約書", "ＫＰＩ設計", "KPI設計",
-         "3d", "a.b", "x\\y", "modelX", "goals", "とても長い名前の成果物です", "成果物" * 12]
-_QUOTED = ["Order slip", "Customer's choice", "A: draft", 'say "hi"', "back\\ slash", "-minus",
-           "a#b", "顧客 の 業務", "semi;colon", "{brace}", "a  b", "tab\there", "<-", "",
-           "A rather long deliverable name, with a comma", "顧客の 現行業務と その課題の一覧表"]
-_COMMENTS = ["# note", "#", "# prep: ignore[GP01]", "# prep: ignore[RC01,GP02]",
-             "#日本語のコメント", '# "quoted" # twice', "# trailing blanks   ", "## ;{}<-"]
+_BARE = [
+    "Menu",
+    "Bill",
+    "order_slip",
+    "KPI-2",
+    "導入計画書",
+    "契約書",
+    "ＫＰＩ設計",
+    "KPI設計",
+    "3d",
+    "a.b",
+    "x\\y",
+    "modelX",
+    "goals",
+    "とても長い名前の成果物です",
+    "成果物" * 12,
+]
+_QUOTED = [
+    "Order slip",
+    "Customer's choice",
+    "A: draft",
+    'say "hi"',
+    "back\\ slash",
+    "-minus",
+    "a#b",
+    "顧客 の 業務",
+    "semi;colon",
+    "{brace}",
+    "a  b",
+    "tab\there",
+    "<-",
+    "",
+    "A rather long deliverable name, with a comma",
+    "顧客の 現行業務と その課題の一覧表",
+]
+_COMMENTS = [
+    "# note",
+    "#",
+    "# prep: ignore[GP01]",
+    "# prep: ignore[RC01,GP02]",
+    "#日本語のコメント",
+    '# "quoted" # twice',
+    "# trailing blanks   ",
+    "## ;{}<-",
+]
 # Names cannot hold control characters (PS01), tab aside: see tests/hostile for those.
-_FREE = st.text(st.characters(exclude_categories=["Cs", "Cc"], include_characters="\t",
-                              exclude_characters="\ufeff"), max_size=8)
+_FREE = st.text(
+    st.characters(
+        exclude_categories=["Cs", "Cc"], include_characters="\t", exclude_characters="\ufeff"
+    ),
+    max_size=8,
+)
 
 
 @st.composite
@@ -260,8 +310,23 @@ def _block(draw: st.DrawFn) -> str:
 
 @st.composite
 def _statement(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["model", "goal", "external", "deliverable", "role",
-                                 "route", "route", "route", "group", "phase", "import"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "model",
+                "goal",
+                "external",
+                "deliverable",
+                "role",
+                "route",
+                "route",
+                "route",
+                "group",
+                "phase",
+                "import",
+            ]
+        )
+    )
     if kind == "import":
         return f"import {quote(draw(_FREE))}"
     if kind == "model":

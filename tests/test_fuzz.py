@@ -29,19 +29,70 @@ from .conftest import SAMPLES, run_prep
 
 SAMPLE_BYTES = [p.read_bytes() for p in sorted(SAMPLES.glob("*.prep"))]
 TOKENS = [
-    "goal", "external", "deliverable", "group", "phase", "role", "model", "import", "<-",
-    "<", "-", "=", ":", ";", ",", "{", "}", "(", ")", "[", "]", "|", '"', '\\"', "\\", "#",
-    "# prep: ignore[GP01]", "\n", "\r\n", "\r", "\t", " ", "  ", "\x00", "\x1b", "\ufeff",
-    "\u3000", "A", "B", "Order slip", "導入計画書", "ＫＰＩ設計", "作成する", "work", "by",
-    "effort", "kpi", "3d", "é", "\u200b", "\U0001f600", "e\u0301", "\ufffd",
+    "goal",
+    "external",
+    "deliverable",
+    "group",
+    "phase",
+    "role",
+    "model",
+    "import",
+    "<-",
+    "<",
+    "-",
+    "=",
+    ":",
+    ";",
+    ",",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "|",
+    '"',
+    '\\"',
+    "\\",
+    "#",
+    "# prep: ignore[GP01]",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    " ",
+    "  ",
+    "\x00",
+    "\x1b",
+    "\ufeff",
+    "\u3000",
+    "A",
+    "B",
+    "Order slip",
+    "導入計画書",
+    "ＫＰＩ設計",
+    "作成する",
+    "work",
+    "by",
+    "effort",
+    "kpi",
+    "3d",
+    "é",
+    "\u200b",
+    "\U0001f600",
+    "e\u0301",
+    "\ufffd",
 ]
-FAST = settings(max_examples=60, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 prep_like = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
 any_text = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
-mixed_text = st.one_of(prep_like, any_text,
-                       st.tuples(prep_like, any_text, prep_like).map("".join))
+mixed_text = st.one_of(prep_like, any_text, st.tuples(prep_like, any_text, prep_like).map("".join))
 
 
 @st.composite
@@ -104,10 +155,14 @@ def test_mutated_samples_never_raise(data: bytes) -> None:
     check_pipeline(data)
 
 
-@settings(max_examples=30, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.one_of(mixed_text.map(lambda t: t.encode("utf-8")), mutated_samples(),
-                 st.binary(max_size=200)))
+@settings(
+    max_examples=30, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.one_of(
+        mixed_text.map(lambda t: t.encode("utf-8")), mutated_samples(), st.binary(max_size=200)
+    )
+)
 def test_cli_exit_codes(data: bytes) -> None:
     run_cli(["check"], data)
     run_cli(["check", "--format", "json"], data)
@@ -145,8 +200,12 @@ ODD_FILES = {
     "only-bom": b"\xef\xbb\xbf",
     # 100,000-character lines that check clean. (The same line with 12,500 gaps takes
     # minutes in text output: every diagnostic reprints the line, see report.caret_line.)
-    "huge-line": ("goal G\nexternal " + ", ".join(f"n{i}" for i in range(HUGE // 8))
-                  + "\nG <- " + ", ".join(f"n{i}" for i in range(HUGE // 8))).encode(),
+    "huge-line": (
+        "goal G\nexternal "
+        + ", ".join(f"n{i}" for i in range(HUGE // 8))
+        + "\nG <- "
+        + ", ".join(f"n{i}" for i in range(HUGE // 8))
+    ).encode(),
     "truncated-sample": SAMPLE_BYTES[0][: len(SAMPLE_BYTES[0]) // 2],
 }
 

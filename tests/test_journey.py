@@ -79,7 +79,12 @@ def test_restaurant_checkpoints_and_mandatory_set() -> None:
     j = journey(RESTAURANT)
     (g,) = j.goals()
     assert names(j, [c.key for c in g.checkpoints]) == [
-        "Order slip", "Cooked dish", "Served meal", "Bill", "Paid meal"]
+        "Order slip",
+        "Cooked dish",
+        "Served meal",
+        "Bill",
+        "Paid meal",
+    ]
     assert [c.step for c in g.checkpoints] == [1, 2, 3, 4, 5]
     assert g.route_dependent == ()
     mandatory = j.mandatory(identity("Paid meal"))
@@ -93,7 +98,12 @@ def test_restaurant_critical_path() -> None:
     j = journey(RESTAURANT)
     path = j.critical_path(identity("Paid meal"))
     assert names(j, path) == [
-        "Customer's choice", "Order slip", "Cooked dish", "Served meal", "Paid meal"]
+        "Customer's choice",
+        "Order slip",
+        "Cooked dish",
+        "Served meal",
+        "Paid meal",
+    ]
     depth = j.graph.depth
     assert [depth[k] for k in path] == [0, 1, 2, 3, 4]
 
@@ -107,9 +117,13 @@ def test_restaurant_checkpoint_json_matches_contract() -> None:
     assert first["routes"][0]["by"] == ["Waiter"]
     (goal,) = data["goals"]
     assert goal["critical_path"] == [
-        "Customer's choice", "Order slip", "Cooked dish", "Served meal", "Paid meal"]
-    assert goal["checkpoints"][0] == {"step": 1, "name": "Order slip", "phase": None,
-                                      "exit": False}
+        "Customer's choice",
+        "Order slip",
+        "Cooked dish",
+        "Served meal",
+        "Paid meal",
+    ]
+    assert goal["checkpoints"][0] == {"step": 1, "name": "Order slip", "phase": None, "exit": False}
 
 
 # --- step numbering tie-breaks ------------------------------------------------------------
@@ -167,8 +181,7 @@ Box <- Parts
     kit = j.steps[2]
     assert kit.group_members is not None
     assert names(j, kit.group_members) == ["Box", "Manual"]
-    assert j.mandatory(identity("Kit")) == {identity(n) for n in ("Kit", "Box", "Manual",
-                                                                  "Parts")}
+    assert j.mandatory(identity("Kit")) == {identity(n) for n in ("Kit", "Box", "Manual", "Parts")}
     (g,) = j.goals()
     assert names(j, [c.key for c in g.checkpoints]) == ["Approval", "Box", "Kit", "Launch"]
     assert j.graph.depth[identity("Kit")] == 2
@@ -177,7 +190,14 @@ Box <- Parts
 
 def test_route_letters() -> None:
     assert [route_letter(i) for i in (0, 1, 25, 26, 27, 51, 52)] == [
-        "a", "b", "z", "aa", "ab", "az", "ba"]
+        "a",
+        "b",
+        "z",
+        "aa",
+        "ab",
+        "az",
+        "ba",
+    ]
 
 
 # --- critical path tie-breaks -------------------------------------------------------------
@@ -268,9 +288,17 @@ def test_onboarding_phases_and_exits() -> None:
     (g,) = j.goals()
     cps = {j.name(c.key): c for c in g.checkpoints}
     assert set(cps) == {
-        "成功定義書", "導入計画書", "設定済みテナント", "新業務フロー図", "トレーニング資料",
-        "教育済みユーザー", "稼働中の業務フロー", "ヘルススコア定義書", "効果測定レポート",
-        "定着した顧客業務"}
+        "成功定義書",
+        "導入計画書",
+        "設定済みテナント",
+        "新業務フロー図",
+        "トレーニング資料",
+        "教育済みユーザー",
+        "稼働中の業務フロー",
+        "ヘルススコア定義書",
+        "効果測定レポート",
+        "定着した顧客業務",
+    }
     assert step_names(j)[0] == "成功定義書"
     assert step_names(j)[-1] == "定着した顧客業務"
     assert (cps["成功定義書"].phase, cps["成功定義書"].exit) == ("Land", True)
@@ -280,8 +308,15 @@ def test_onboarding_phases_and_exits() -> None:
     assert cps["定着した顧客業務"].exit is True  # a goal
     assert cps["ヘルススコア定義書"].exit is False
     assert names(j, j.critical_path(identity("定着した顧客業務"))) == [
-        "顧客の現行業務", "成功定義書", "新業務フロー図", "トレーニング資料", "教育済みユーザー",
-        "稼働中の業務フロー", "効果測定レポート", "定着した顧客業務"]
+        "顧客の現行業務",
+        "成功定義書",
+        "新業務フロー図",
+        "トレーニング資料",
+        "教育済みユーザー",
+        "稼働中の業務フロー",
+        "効果測定レポート",
+        "定着した顧客業務",
+    ]
 
 
 def test_cycle_is_finished_before_what_needs_it() -> None:

@@ -27,16 +27,36 @@ from prepmodel.syntax.parser import parse
 
 # Spellings exercise bare, quoted and Japanese names; identities are all distinct.
 POOL = [
-    "A", "B", "C", "Order slip", "Bill", "導入計画書", "契約書", "成功定義書", "Menu",
-    "KPI-2", "Paid meal", "見積書案", "Cooked dish", "goal", "x_1",
+    "A",
+    "B",
+    "C",
+    "Order slip",
+    "Bill",
+    "導入計画書",
+    "契約書",
+    "成功定義書",
+    "Menu",
+    "KPI-2",
+    "Paid meal",
+    "見積書案",
+    "Cooked dish",
+    "goal",
+    "x_1",
 ]
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def render(name: str) -> str:
     if " " not in name and name not in (
-            "goal", "model", "external", "deliverable", "group", "phase", "role", "import"):
+        "goal",
+        "model",
+        "external",
+        "deliverable",
+        "group",
+        "phase",
+        "role",
+        "import",
+    ):
         return name  # the pool has no reserved punctuation
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -47,7 +67,7 @@ class Spec:
 
     names: list[str]
     routes: dict[int, list[list[int]]] = field(default_factory=dict)  # produced: routes
-    groups: dict[int, list[int]] = field(default_factory=dict)        # group: members
+    groups: dict[int, list[int]] = field(default_factory=dict)  # group: members
     externals: list[int] = field(default_factory=list)
     goals: list[int] = field(default_factory=list)
     statements: list[tuple[str, int, int]] = field(default_factory=list)  # kind, node, route#
@@ -92,8 +112,11 @@ def specs(draw: st.DrawFn, acyclic: bool = True) -> Spec:
     spec = Spec(list(names))
     for i in range(n):
         lower = list(range(i))
-        kind = "leaf" if i == 0 else draw(
-            st.sampled_from(["leaf", "produced", "produced", "produced", "group"]))
+        kind = (
+            "leaf"
+            if i == 0
+            else draw(st.sampled_from(["leaf", "produced", "produced", "produced", "group"]))
+        )
         if kind == "leaf":
             if draw(st.integers(0, 4)):  # sometimes left undeclared: a gap
                 spec.externals.append(i)
@@ -234,8 +257,9 @@ def route_order(spec: Spec, i: int) -> list[list[int]]:
 def in_file_order(spec: Spec) -> Spec:
     """The same spec with each deliverable's routes listed in file order."""
     routes = {i: route_order(spec, i) for i in spec.routes}
-    return Spec(spec.names, routes, spec.groups, spec.externals, spec.goals,
-                spec.statements, spec.wrap)
+    return Spec(
+        spec.names, routes, spec.groups, spec.externals, spec.goals, spec.statements, spec.wrap
+    )
 
 
 # --- properties ---------------------------------------------------------------------------
@@ -269,8 +293,7 @@ def test_steps_are_topological_with_file_order_tie_break(spec: Spec) -> None:
             for x in req:
                 if x in j.step_of:
                     assert j.step_of[x] < s.number, spec.text()
-    assert [s.key for s in j.steps] == [spec.key(i) for i in reference_steps(spec)], \
-        spec.text()
+    assert [s.key for s in j.steps] == [spec.key(i) for i in reference_steps(spec)], spec.text()
     for s in j.steps:  # route ids n.a, n.b in file order
         ids = [rid for rid, _ in s.route_ids()]
         if len(s.routes) == 1:
@@ -292,8 +315,7 @@ def test_critical_path(spec: Spec) -> None:
         depth = j.graph.depth
         for a, b in itertools.pairwise(path):  # each step back is one level shallower
             assert depth[a] == depth[b] - 1, spec.text()
-        assert list(path) == [spec.key(i) for i in reference_critical_path(ordered, g)], \
-            spec.text()
+        assert list(path) == [spec.key(i) for i in reference_critical_path(ordered, g)], spec.text()
         for i in range(len(spec.names)):
             if spec.key(i) in depth:
                 assert depth[spec.key(i)] == reference_depth(spec, i)

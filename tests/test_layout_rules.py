@@ -33,8 +33,9 @@ MAX_ASPECT = 2.2
 
 
 def _generate(n: int) -> str:
-    spec = importlib.util.spec_from_file_location("prep_generate",
-                                                  ROOT / "benchmarks" / "generate.py")
+    spec = importlib.util.spec_from_file_location(
+        "prep_generate", ROOT / "benchmarks" / "generate.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("prep_generate", module)
@@ -55,8 +56,14 @@ def _case(name: str) -> tuple[Analysis, bytes]:
     return a, render(a, "svg", DiagramOptions()).data
 
 
-CASES = ["restaurant", "onboarding", "software-design", "generated-20", "generated-60",
-         pytest.param("generated-200", marks=pytest.mark.slow)]
+CASES = [
+    "restaurant",
+    "onboarding",
+    "software-design",
+    "generated-20",
+    "generated-60",
+    pytest.param("generated-200", marks=pytest.mark.slow),
+]
 
 
 @pytest.mark.parametrize("name", CASES)
@@ -76,14 +83,19 @@ def test_phase_bands_in_order_without_overlap(name: str) -> None:
     for before, after in itertools.pairwise(bands):  # LR: along the row, or a later row
         assert after.box[0] >= before.box[2] or after.box[1] >= before.box[3]
     for one, other in itertools.combinations(bands, 2):
-        assert (one.box[2] <= other.box[0] or other.box[2] <= one.box[0]
-                or one.box[3] <= other.box[1] or other.box[3] <= one.box[1])
+        assert (
+            one.box[2] <= other.box[0]
+            or other.box[2] <= one.box[0]
+            or one.box[3] <= other.box[1]
+            or other.box[3] <= one.box[1]
+        )
 
 
 def _edges_from_externals(svg: bytes) -> list[float]:
     all_shapes = shapes(svg)
-    externals = {(s.panel, s.title) for s in all_shapes
-                 if s.kind == "node" and "external" in s.classes}
+    externals = {
+        (s.panel, s.title) for s in all_shapes if s.kind == "node" and "external" in s.classes
+    }
     lengths = []
     for edge in all_shapes:
         if edge.kind != "edge" or not edge.points:
@@ -143,18 +155,32 @@ def test_alternatives_stacked_in_order(name: str) -> None:
         if s.kind == "node" and "alternatives" in s.classes:
             cells = [(t.strip(), y) for t, _, y in s.text_at if t.strip()]
             found[cells[0][0].split(".")[0]] = cells
-            assert [t for t, _ in cells] == sorted((t for t, _ in cells),
-                                                    key=lambda r: (len(r), r))  # a, b, ... aa
+            assert [t for t, _ in cells] == sorted(
+                (t for t, _ in cells), key=lambda r: (len(r), r)
+            )  # a, b, ... aa
             ys = [y for _, y in cells]
             assert ys == sorted(ys) and len(set(ys)) == len(ys)  # top to bottom
     expected = {str(st.number) for st in a.journey.steps if len(st.routes) > 1}
     assert set(found) == expected
 
 
-@pytest.mark.parametrize("name", [*CASES[:-1], pytest.param(
-    "generated-200", marks=[pytest.mark.slow, pytest.mark.xfail(
-        reason="known: in a rank with a much wider box, a work label centred in its rank "
-               "can stand a point nearer to a neighbouring junction", strict=False)])])
+@pytest.mark.parametrize(
+    "name",
+    [
+        *CASES[:-1],
+        pytest.param(
+            "generated-200",
+            marks=[
+                pytest.mark.slow,
+                pytest.mark.xfail(
+                    reason="known: in a rank with a much wider box, a work label centred in its "
+                    "rank can stand a point nearer to a neighbouring junction",
+                    strict=False,
+                ),
+            ],
+        ),
+    ],
+)
 def test_work_labels_stand_nearest_their_own_junction(name: str) -> None:
     _, svg = _case(name)
     all_shapes = shapes(svg)
@@ -165,12 +191,14 @@ def test_work_labels_stand_nearest_their_own_junction(name: str) -> None:
     for work in works:
         own_id = re.sub(r"_w$", "", work.title)
         own = by_title.get((work.panel, own_id)) or by_title.get(
-            (work.panel, re.sub(r"\d+$", "", own_id)))  # a cell of the step's record
+            (work.panel, re.sub(r"\d+$", "", own_id))
+        )  # a cell of the step's record
         assert own is not None, work.title
 
         def gap(j: Shape, w: Shape = work) -> float:
             dx = max(j.box[0] - w.box[2], w.box[0] - j.box[2], 0.0)
             dy = max(j.box[1] - w.box[3], w.box[1] - j.box[3], 0.0)
             return math.hypot(dx, dy)
+
         nearest = min(gap(j) for j in junctions if j.panel == work.panel)
         assert gap(own) <= nearest + 0.5, (work.texts, own.title)

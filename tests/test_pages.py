@@ -59,17 +59,21 @@ def test_one_page_per_phase_after_the_overview() -> None:
     titles = [ET.fromstring(p).find(f"{SVG}g").get("data-title") for p in pages]  # type: ignore[union-attr]
     assert titles[0] == "フェーズごとの道のり"  # the journey map: the whole is too big at 14 px
     bands = [re.sub(r" · 手順 .*", "", t or "") for t in titles[1:]]
-    assert sorted(set(bands), key=bands.index) == ["1. Land", "2. Adopt", "3. Expand",
-                                                    "4. Renew"]
+    assert sorted(set(bands), key=bands.index) == ["1. Land", "2. Adopt", "3. Expand", "4. Renew"]
     # each phase page carries its own checkpoint list and incoming parts from earlier phases
     adopt = [p for p, t in zip(pages[1:], bands, strict=True) if t == "2. Adopt"]
     found = [sh for page in adopt for sh in shapes(page) if sh.kind == "node"]
     assert any("checkpoint-list" in sh.classes for sh in found)
-    assert any("incoming" in sh.classes and "".join(sh.texts) == "(1) 成功定義書"
-               for sh in found)
+    assert any("incoming" in sh.classes and "".join(sh.texts) == "(1) 成功定義書" for sh in found)
     # every step is on one phase page
-    steps = {int(t.split(".")[0]) for p in pages[1:] for sh in shapes(p)
-             if sh.kind == "node" and "junction" in sh.classes for t in sh.texts if t.strip()}
+    steps = {
+        int(t.split(".")[0])
+        for p in pages[1:]
+        for sh in shapes(p)
+        if sh.kind == "node" and "junction" in sh.classes
+        for t in sh.texts
+        if t.strip()
+    }
     assert sorted(steps) == [s.number for s in a.journey.steps]  # type: ignore[attr-defined]
 
 
@@ -79,25 +83,30 @@ def test_step_pages() -> None:
 
 
 def test_cli_writes_pdf_png_svg_and_html_decks(tmp_path: Path) -> None:
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(tmp_path / "deck.pdf"),
-                 "--pages", "phase")
+    r = run_prep(
+        "render", "samples/onboarding.prep", "-o", str(tmp_path / "deck.pdf"), "--pages", "phase"
+    )
     assert r.returncode == 0, r.stderr.decode()
     reader = PdfReader(tmp_path / "deck.pdf")
     _, pages = _deck("onboarding")
     assert len(reader.pages) == len(pages)
     for page in reader.pages:
         assert abs(float(page.mediabox.width) / float(page.mediabox.height) - 16 / 9) < 0.01
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(tmp_path / "deck.png"),
-                 "--pages", "phase")
+    r = run_prep(
+        "render", "samples/onboarding.prep", "-o", str(tmp_path / "deck.png"), "--pages", "phase"
+    )
     assert r.returncode == 0, r.stderr.decode()
     pngs = sorted(tmp_path.glob("deck-*.png"), key=lambda p: int(p.stem.split("-")[1]))
     assert len(pngs) == len(pages)
     for png in pngs:
         data = png.read_bytes()
         assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (
-            PAGE_WIDTH, PAGE_HEIGHT)
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(tmp_path / "deck.dot"),
-                 "--pages", "phase")
+            PAGE_WIDTH,
+            PAGE_HEIGHT,
+        )
+    r = run_prep(
+        "render", "samples/onboarding.prep", "-o", str(tmp_path / "deck.dot"), "--pages", "phase"
+    )
     assert r.returncode == 2 and b"--pages writes" in r.stderr
     # same input, same bytes
     again = tmp_path / "again.pdf"
@@ -122,6 +131,7 @@ def test_html_deck_in_a_browser(tmp_path: Path) -> None:
 
             def current() -> str:
                 return str(page.eval_on_selector(".slide.current", "e => e.id"))
+
             assert current() == "page-1"
             page.keyboard.press("ArrowRight")
             page.keyboard.press("ArrowRight")
@@ -132,9 +142,10 @@ def test_html_deck_in_a_browser(tmp_path: Path) -> None:
             page.keyboard.press("End")
             assert current() == f"page-{len(pages)}"
             # the page fills the width or the height of the window, 16:9
-            box = page.eval_on_selector(".slide.current svg",
-                                        "e => {const b = e.getBoundingClientRect();"
-                                        " return [b.width, b.height]}")
+            box = page.eval_on_selector(
+                ".slide.current svg",
+                "e => {const b = e.getBoundingClientRect(); return [b.width, b.height]}",
+            )
             assert abs(box[0] - 1920) < 2 and abs(box[1] - 1080) < 2
             page.screenshot(path=str(tmp_path / "deck.png"))
         finally:

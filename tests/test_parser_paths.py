@@ -22,8 +22,12 @@ from prepmodel.syntax import parser as syntax
 from .conftest import ROOT, SAMPLES
 from .test_fuzz import TOKENS, mutated_samples
 
-FAST = settings(max_examples=150, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FAST = settings(
+    max_examples=150,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def both(text: str) -> tuple[object, object]:
@@ -51,8 +55,19 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     files = []
     for lang in ("en", "ja", "mixed"):
         path = out / f"m300-{lang}.prep"
-        subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "300",
-                        "--lang", lang, "-o", str(path)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(ROOT / "benchmarks" / "generate.py"),
+                "300",
+                "--lang",
+                lang,
+                "-o",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+        )
         files.append(path)
     return files
 
@@ -128,7 +143,9 @@ def test_quoted_name_does_not_run_over_a_line_end() -> None:
     source = syntax.parse('goal "A\\\nB"\nexternal X\n')
     # Both lines hold a quote that is not closed on its line.
     assert [(d.code, d.span.line, d.message) for d in source.diagnostics] == [
-        ("PS01", 1, "unclosed quoted name"), ("PS01", 2, "unclosed quoted name")]
+        ("PS01", 1, "unclosed quoted name"),
+        ("PS01", 2, "unclosed quoted name"),
+    ]
     assert [type(st).__name__ for st in source.statements] == ["DeclStmt"]
 
 
@@ -156,16 +173,22 @@ def _reference_parse(text: str) -> tuple[object, ...] | None:
 
 def _recovered(text: str) -> tuple[object, ...]:
     source = syntax.parse(text)
-    return (source.statements, tuple((c.text, c.line, c.column) for c in source.comments),
-            tuple((d.span, d.message, d.hint) for d in source.diagnostics))
+    return (
+        source.statements,
+        tuple((c.text, c.line, c.column) for c in source.comments),
+        tuple((d.span, d.message, d.hint) for d in source.diagnostics),
+    )
 
 
-@pytest.mark.parametrize("text", [
-    "goal A\nA <- B C\nexternal D  # d\nA <- -x\nE <- F\n",
-    "goal G\nexternal X,  # c\n\nG <- X\nexternal Y\n",
-    "A <- B { work: x\nC <- D  # kept\nE <- F\n",
-    "# top\nA <- B,\n  C # mid\n  D\nE <- F { by: x y }\n# end\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "goal A\nA <- B C\nexternal D  # d\nA <- -x\nE <- F\n",
+        "goal G\nexternal X,  # c\n\nG <- X\nexternal Y\n",
+        "A <- B { work: x\nC <- D  # kept\nE <- F\n",
+        "# top\nA <- B,\n  C # mid\n  D\nE <- F { by: x y }\n# end\n",
+    ],
+)
 def test_recovery_keeps_what_a_full_reparse_keeps(text: str) -> None:
     expected = _reference_parse(text)
     assert expected is not None

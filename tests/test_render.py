@@ -31,7 +31,8 @@ SAMPLE_NAMES = ["restaurant", "onboarding", "software-design"]
 SEMANTIC = CASES / "render" / "semantic-errors.prep"
 JP_FONT = find_japanese_font()
 needs_jp_font = pytest.mark.skipif(
-    JP_FONT is None, reason="no Japanese font installed: apt-get install fonts-noto-cjk")
+    JP_FONT is None, reason="no Japanese font installed: apt-get install fonts-noto-cjk"
+)
 REGEN = "run `PYTHONPATH=src python tests/regen_golden.py --render` and review the diff"
 
 
@@ -45,8 +46,11 @@ def _svg(a: Analysis, **options: object) -> ET.Element:
 
 
 def _nodes(root: ET.Element, cls: str) -> list[ET.Element]:
-    return [g for g in root.iter(f"{SVG}g")
-            if "node" in (g.get("class") or "").split() and cls in (g.get("class") or "").split()]
+    return [
+        g
+        for g in root.iter(f"{SVG}g")
+        if "node" in (g.get("class") or "").split() and cls in (g.get("class") or "").split()
+    ]
 
 
 def _title(g: ET.Element) -> str:
@@ -75,8 +79,16 @@ def test_cli_writes_the_golden_dot(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr.decode()
     assert out.read_bytes() == (CASES / "render" / "onboarding-TB.dot").read_bytes()
     out2 = tmp_path / "y.dot"
-    r = run_prep("render", "samples/onboarding.prep", "--focus", "設定済みテナント",
-                 "--depth", "1", "-o", str(out2))
+    r = run_prep(
+        "render",
+        "samples/onboarding.prep",
+        "--focus",
+        "設定済みテナント",
+        "--depth",
+        "1",
+        "-o",
+        str(out2),
+    )
     assert r.returncode == 0, r.stderr.decode()
     assert out2.read_bytes() == (CASES / "render" / "onboarding-focus.dot").read_bytes()
 
@@ -133,15 +145,15 @@ def test_junction_labels_are_the_route_ids(name: str) -> None:
     root = _svg(a)
     expected = []
     for s in j.steps:
-        expected += ([str(s.number)] if s.group_members is not None
-                     else [rid for rid, _ in s.route_ids()])
+        expected += (
+            [str(s.number)] if s.group_members is not None else [rid for rid, _ in s.route_ids()]
+        )
     labels = [t.strip() for g in _nodes(root, "junction") for t in _texts(g) if t.strip()]
     assert sorted(x for x in labels if x != "·") == sorted(expected)
     # every route has a junction or a cell of its step's junction (routes of deliverables
     # no goal needs have no number)
     routes = len(a.model.routes) + sum(1 for k in a.model.groups if a.graph.is_group(k))
-    cells = sum(max(1, len([t for t in _texts(g) if t.strip()]))
-                for g in _nodes(root, "junction"))
+    cells = sum(max(1, len([t for t in _texts(g) if t.strip()])) for g in _nodes(root, "junction"))
     assert cells == routes
 
 
@@ -183,8 +195,10 @@ def test_checkpoints_and_some_route_parts_look_different() -> None:
     assert "checkpoint" in (slip.get("class") or "")
 
     def dashed(g: ET.Element) -> bool:
-        return any(s.get("stroke-dasharray") for s in g.iter() if s.tag in
-                   (f"{SVG}path", f"{SVG}polygon"))
+        return any(
+            s.get("stroke-dasharray") for s in g.iter() if s.tag in (f"{SVG}path", f"{SVG}polygon")
+        )
+
     assert dashed(menu) and not dashed(choice) and not dashed(slip)
 
 
@@ -196,8 +210,11 @@ def test_semantic_problems_in_warning_colours() -> None:
     assert any("cycle" in c for c in classes)
     assert any("orphan" in c for c in classes)
     assert any("route-dependent" in c for c in classes)
-    cycle_edges = [g for g in root.iter(f"{SVG}g") if "cycle" in (g.get("class") or "").split()
-                   and "edge" in (g.get("class") or "").split()]
+    cycle_edges = [
+        g
+        for g in root.iter(f"{SVG}g")
+        if "cycle" in (g.get("class") or "").split() and "edge" in (g.get("class") or "").split()
+    ]
     assert cycle_edges
     text = " ".join(t for listing in _nodes(root, "checkpoint-list") for t in _texts(listing))
     assert "gap" in text and "cycle" in text and "no goal" in text
@@ -222,8 +239,11 @@ def test_phase_bands_follow_the_journey(direction: str) -> None:
 def test_step_list_is_a_column_in_both_directions(direction: str) -> None:
     a = _analysis(SAMPLES / "restaurant.prep")
     root = _svg(a, direction=direction)
-    separators = [p.get("points") for listing in _nodes(root, "checkpoint-list")
-                  for p in listing.iter(f"{SVG}polyline")]
+    separators = [
+        p.get("points")
+        for listing in _nodes(root, "checkpoint-list")
+        for p in listing.iter(f"{SVG}polyline")
+    ]
     assert separators
     for points in separators:
         (x1, y1), (x2, y2) = [tuple(map(float, p.split(","))) for p in points.split()]
@@ -238,8 +258,12 @@ def test_goal_view_shows_only_what_the_goal_needs() -> None:
     shown = {keys[deliverable_index(_title(g)) or 0] for g in _nodes(root, "deliverable")}
     assert shown == a.graph.needed_by(goal)
     assert "更新契約" not in shown and "更新提案書" not in shown
-    numbered = [t for listing in _nodes(root, "checkpoint-list") for t in _texts(listing)
-                if re.match(r"[\u2007 ]*\d+ ", t)]
+    numbered = [
+        t
+        for listing in _nodes(root, "checkpoint-list")
+        for t in _texts(listing)
+        if re.match(r"[\u2007 ]*\d+ ", t)
+    ]
     assert len(numbered) == sum(1 for s in a.journey.steps if s.key in shown)
 
 
@@ -251,8 +275,11 @@ def test_focus_view_shows_the_neighbourhood_and_hidden_inputs() -> None:
     shown = {keys[deliverable_index(_title(g)) or 0] for g in _nodes(root, "deliverable")}
     near = {focus, *a.graph.g.predecessors(focus), *a.graph.g.successors(focus)}
     assert shown == near
-    focused = [g for g in _nodes(root, "deliverable") if "focus" in (g.get("class") or "")
-               and "incoming" not in (g.get("class") or "")]
+    focused = [
+        g
+        for g in _nodes(root, "deliverable")
+        if "focus" in (g.get("class") or "") and "incoming" not in (g.get("class") or "")
+    ]
     assert [keys[deliverable_index(_title(g)) or 0] for g in focused] == [focus]
     more = [" ".join(_texts(g)) for g in _nodes(root, "more")]
     assert more and all(re.fullmatch(r"\+\d+", m) for m in more)
@@ -266,8 +293,9 @@ def test_same_bytes_across_processes(tmp_path: Path, fmt: str) -> None:
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"{seed}.{fmt}"
-        r = run_prep("render", "samples/onboarding.prep", "-o", str(out),
-                     env={"PYTHONHASHSEED": seed})
+        r = run_prep(
+            "render", "samples/onboarding.prep", "-o", str(out), env={"PYTHONHASHSEED": seed}
+        )
         assert r.returncode == 0, r.stderr.decode()
         outs.append(out.read_bytes())
     assert outs[0] == outs[1]
@@ -294,8 +322,7 @@ def test_raster_with_japanese_font_has_no_warning(tmp_path: Path, fmt: str) -> N
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_raster_without_japanese_font_warns_and_still_writes(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"x.{fmt}"
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(out),
-                 env={FONT_SEARCH_ENV: ""})
+    r = run_prep("render", "samples/onboarding.prep", "-o", str(out), env={FONT_SEARCH_ENV: ""})
     assert r.returncode == 0
     err = r.stderr.decode()
     assert f"prep: warning: {NO_JAPANESE_FONT_MESSAGE}" in err
@@ -311,21 +338,30 @@ def test_raster_without_japanese_font_warns_and_still_writes(tmp_path: Path, fmt
 def test_explicit_font_wins_over_search_path(tmp_path: Path) -> None:
     assert JP_FONT is not None
     out = tmp_path / "x.png"
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(out), "--font", str(JP_FONT),
-                 env={FONT_SEARCH_ENV: ""})
+    r = run_prep(
+        "render",
+        "samples/onboarding.prep",
+        "-o",
+        str(out),
+        "--font",
+        str(JP_FONT),
+        env={FONT_SEARCH_ENV: ""},
+    )
     assert r.returncode == 0, r.stderr.decode()
     assert b"warning" not in r.stderr
     auto = tmp_path / "auto.png"
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(auto),
-                 env={FONT_SEARCH_ENV: str(JP_FONT)})
+    r = run_prep(
+        "render", "samples/onboarding.prep", "-o", str(auto), env={FONT_SEARCH_ENV: str(JP_FONT)}
+    )
     assert r.returncode == 0 and b"warning" not in r.stderr
     assert auto.read_bytes() == out.read_bytes()
 
 
 def test_missing_font_file_is_a_usage_error(tmp_path: Path) -> None:
     out = tmp_path / "x.png"
-    r = run_prep("render", "samples/onboarding.prep", "-o", str(out), "--font",
-                 str(tmp_path / "nope.ttf"))
+    r = run_prep(
+        "render", "samples/onboarding.prep", "-o", str(out), "--font", str(tmp_path / "nope.ttf")
+    )
     assert r.returncode == 2
     assert b"font file not found" in r.stderr
     assert not out.exists()
@@ -349,15 +385,23 @@ def test_system_engine_without_dot(tmp_path: Path) -> None:
     empty = tmp_path / "bin"
     empty.mkdir()
     out = tmp_path / "x.svg"
-    r = run_prep("render", "samples/restaurant.prep", "-o", str(out), "--engine", "system",
-                 env={"PATH": str(empty)})
+    r = run_prep(
+        "render",
+        "samples/restaurant.prep",
+        "-o",
+        str(out),
+        "--engine",
+        "system",
+        env={"PATH": str(empty)},
+    )
     assert r.returncode == 2
     assert SYSTEM_DOT_MISSING in r.stderr.decode()
     assert not out.exists()
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="no system Graphviz (apt-get install "
-                                                         "graphviz)")
+@pytest.mark.skipif(
+    shutil.which("dot") is None, reason="no system Graphviz (apt-get install graphviz)"
+)
 def test_system_engine_with_dot(tmp_path: Path) -> None:
     out = tmp_path / "x.svg"
     r = run_prep("render", "samples/restaurant.prep", "-o", str(out), "--engine", "system")
@@ -401,11 +445,18 @@ def test_unknown_output_format(tmp_path: Path) -> None:
 
 
 def test_unknown_goal_and_focus(tmp_path: Path) -> None:
-    r = run_prep("render", "samples/onboarding.prep", "--goal", "定着した顧客業", "-o",
-                 str(tmp_path / "x.svg"))
+    r = run_prep(
+        "render",
+        "samples/onboarding.prep",
+        "--goal",
+        "定着した顧客業",
+        "-o",
+        str(tmp_path / "x.svg"),
+    )
     assert r.returncode == 2 and "定着した顧客業務" in r.stderr.decode()
-    r = run_prep("render", "samples/onboarding.prep", "--focus", "nothing", "-o",
-                 str(tmp_path / "x.svg"))
+    r = run_prep(
+        "render", "samples/onboarding.prep", "--focus", "nothing", "-o", str(tmp_path / "x.svg")
+    )
     assert r.returncode == 2 and b"no deliverable named" in r.stderr
 
 
@@ -420,14 +471,17 @@ def test_html_is_self_contained(tmp_path: Path, name: str) -> None:
     assert r.returncode in (0, 1), r.stderr.decode()
     html = out.read_text("utf-8")
     # The model's own `url:` attributes are data for the side panel (shown as text).
-    page = re.sub(r'<script type="application/json" id="prep-data">.*?</script>', "", html,
-                  flags=re.S)
+    page = re.sub(
+        r'<script type="application/json" id="prep-data">.*?</script>', "", html, flags=re.S
+    )
     urls = set(re.findall(r"https?://[^\s\"'<>)]+", page))
     assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}, urls
     assert not re.search(r"<(link|img|iframe|object|embed)\b", html)
     # Only the viewer's own inline script and its JSON data, nothing loaded from elsewhere.
     assert re.findall(r"<script\b[^>]*>", html) == [
-        '<script type="application/json" id="prep-data">', "<script>"]
+        '<script type="application/json" id="prep-data">',
+        "<script>",
+    ]
     assert not re.search(r"(?<![-\w])(src|href)\s*=", html.replace("xlink:href", ""))
     assert html.count("<svg") >= 1 and "<!DOCTYPE svg" not in html
     assert '<table class="checkpoints">' in html

@@ -24,8 +24,9 @@ def test_every_code_has_a_rule_and_a_fixture() -> None:
 def test_rule_case(case: object) -> None:
     data = tomllib.loads(case.read_text("utf-8"))  # type: ignore[attr-defined]
     code = case.stem  # type: ignore[attr-defined]
-    found = [d for d in analyse_text(data["fail"].lstrip("\n"), "t.prep").diagnostics
-             if d.code == code]
+    found = [
+        d for d in analyse_text(data["fail"].lstrip("\n"), "t.prep").diagnostics if d.code == code
+    ]
     assert [[d.span.line, d.span.column] for d in found] == data["expect"], found
     if "hint" in data:
         assert found[0].hint == data["hint"]

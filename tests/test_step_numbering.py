@@ -22,11 +22,9 @@ def phased_models(draw: st.DrawFn) -> tuple[str, list[list[int]], dict[int, int]
     for i in range(externals, n):
         for _ in range(draw(st.integers(1, 2))):
             k = draw(st.integers(1, min(3, i)))
-            routes[i].append(sorted(draw(st.sets(st.integers(0, i - 1), min_size=k,
-                                                 max_size=k))))
+            routes[i].append(sorted(draw(st.sets(st.integers(0, i - 1), min_size=k, max_size=k))))
     phases = draw(st.integers(1, 4))
-    phase_of = {i: draw(st.integers(1, phases)) for i in range(externals, n)
-                if draw(st.booleans())}
+    phase_of = {i: draw(st.integers(1, phases)) for i in range(externals, n) if draw(st.booleans())}
     order = draw(st.permutations(list(range(externals, n))))  # file order of producers
     lines = [f"goal N{n - 1}", "external " + ", ".join(f"N{i}" for i in range(externals))]
     for i in order:
@@ -40,8 +38,9 @@ def phased_models(draw: st.DrawFn) -> tuple[str, list[list[int]], dict[int, int]
     return "\n".join(lines) + "\n", flat, phase_of, phases
 
 
-def reference_order(text: str, inputs: list[list[int]], phase_of: dict[int, int],
-                    phases: int) -> list[int]:
+def reference_order(
+    text: str, inputs: list[list[int]], phase_of: dict[int, int], phases: int
+) -> list[int]:
     """Kahn's algorithm written out: needed produced nodes; priority (phase key, first
     route line); the phase key by walking every transitive user."""
     n = len(inputs)
@@ -87,8 +86,11 @@ def reference_order(text: str, inputs: list[list[int]], phase_of: dict[int, int]
     done: set[int] = set()
     out: list[int] = []
     while len(out) < len(produced):
-        ready = [i for i in produced if i not in done
-                 and all(x in done or not inputs[x] for x in inputs[i])]
+        ready = [
+            i
+            for i in produced
+            if i not in done and all(x in done or not inputs[x] for x in inputs[i])
+        ]
         best = min(ready, key=lambda i: (key(i) if phases else 0, first_line[f"N{i}"]))
         done.add(best)
         out.append(best)
@@ -98,7 +100,7 @@ def reference_order(text: str, inputs: list[list[int]], phase_of: dict[int, int]
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(phased_models())
 def test_phase_major_numbering_matches_the_reference(
-    case: tuple[str, list[list[int]], dict[int, int], int]
+    case: tuple[str, list[list[int]], dict[int, int], int],
 ) -> None:
     text, inputs, phase_of, phases = case
     a = analyse_text(text, "m.prep")
@@ -109,7 +111,7 @@ def test_phase_major_numbering_matches_the_reference(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(phased_models())
 def test_numbers_read_phase_by_phase_when_the_journey_runs_forwards(
-    case: tuple[str, list[list[int]], dict[int, int], int]
+    case: tuple[str, list[list[int]], dict[int, int], int],
 ) -> None:
     text, _inputs, _phase_of, _ = case
     a = analyse_text(text, "m.prep")
@@ -132,7 +134,12 @@ def test_models_without_phases_keep_the_v1_numbers() -> None:
     path = SAMPLES / "restaurant.prep"
     a = analyse_text(path.read_text("utf-8"), str(path))
     assert [a.model.name(s.key) for s in a.journey.steps] == [
-        "Order slip", "Cooked dish", "Served meal", "Bill", "Paid meal"]
+        "Order slip",
+        "Cooked dish",
+        "Served meal",
+        "Bill",
+        "Paid meal",
+    ]
 
 
 def test_unphased_deliverable_takes_the_earliest_phase_that_needs_it() -> None:

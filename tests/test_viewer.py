@@ -43,8 +43,7 @@ def _analysis(name: str) -> Analysis:
 
 
 def _page_data(html: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" id="prep-data">(.*?)</script>', html,
-                      re.S)
+    match = re.search(r'<script type="application/json" id="prep-data">(.*?)</script>', html, re.S)
     assert match is not None
     return json.loads(match.group(1))  # type: ignore[no-any-return]
 
@@ -86,7 +85,8 @@ def test_html_is_deterministic_and_its_data_parses() -> None:
     data = _page_data(page.decode("utf-8"))
     assert data["lang"] == "ja"
     assert [d["name"] for d in data["deliverables"]] == [
-        d.name for d in a.model.deliverables.values()]
+        d.name for d in a.model.deliverables.values()
+    ]
     by_id = {d["id"]: d for d in data["deliverables"]}
     plan = by_id[dot_ids(a.model)["導入計画書"]]
     assert plan["step"] == a.journey.step_of["導入計画書"] and plan["phase"] == "Land"
@@ -112,7 +112,7 @@ def test_data_carries_effort_kpi_owner_and_groups() -> None:
 def test_hostile_names_cannot_leave_the_json() -> None:
     data = {"names": [*HOSTILE_NAMES, "<!-- x", "a\u2028b"]}
     script = json_script(data)
-    body = script[script.index(">") + 1:-len("</script>")]
+    body = script[script.index(">") + 1 : -len("</script>")]
     assert "<" not in body and ">" not in body
     assert json.loads(body) == data
 
@@ -120,8 +120,11 @@ def test_hostile_names_cannot_leave_the_json() -> None:
 def test_hostile_names_keep_the_svg_well_formed() -> None:
     a = analyse_text(HOSTILE, "hostile.prep")
     root = ET.fromstring(render(a, "svg").data)
-    names = {g.get("data-name") for g in root.iter("{http://www.w3.org/2000/svg}g")
-             if g.get("data-name") is not None}
+    names = {
+        g.get("data-name")
+        for g in root.iter("{http://www.w3.org/2000/svg}g")
+        if g.get("data-name") is not None
+    }
     assert set(HOSTILE_NAMES) <= names
 
 
@@ -141,7 +144,7 @@ def test_lang_option_sets_every_word(tmp_path: Path) -> None:
 def test_legend_lists_only_the_symbols_drawn(name: str) -> None:
     html = render(_analysis(name), "html").data.decode("utf-8")
     legend = re.findall(r'<li data-symbol="([^"]+)"', html)
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    svg = html[html.index("<svg") : html.index("</svg>")]
     assert legend == present_symbols(svg)
     assert "gap" not in legend and "junction" in legend and "checkpoint" in legend
     assert ("some-routes" in legend) == (name == "restaurant")  # the dashed Menu and Tablet
@@ -192,8 +195,12 @@ class Opened:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.route("**/*", lambda route: route.continue_()
-                        if route.request.url == path.as_uri() else route.abort())
+        self.page.route(
+            "**/*",
+            lambda route: (
+                route.continue_() if route.request.url == path.as_uri() else route.abort()
+            ),
+        )
         self.page.goto(path.as_uri())
         self.page.wait_for_load_state("load")
         self.page.evaluate("document.fonts.ready.then(() => true)")
@@ -204,11 +211,16 @@ class Opened:
     def rect(self, selector: str) -> dict[str, float]:
         return self.page.evaluate(  # type: ignore[no-any-return]
             "s => { const r = document.querySelector(s).getBoundingClientRect();"
-            " return {x: r.x, y: r.y, w: r.width, h: r.height}; }", selector)
+            " return {x: r.x, y: r.y, w: r.width, h: r.height}; }",
+            selector,
+        )
 
     def lit(self) -> set[str]:
-        return set(self.page.evaluate(
-            "[...document.querySelectorAll('g.node.deliverable.lit')].map(g => g.dataset.id)"))
+        return set(
+            self.page.evaluate(
+                "[...document.querySelectorAll('g.node.deliverable.lit')].map(g => g.dataset.id)"
+            )
+        )
 
     def close(self) -> None:
         assert not self.errors, self.errors
@@ -229,14 +241,18 @@ def opened(browser: Browser, pages: dict[str, Path]) -> Iterator[Any]:
 
 
 def _within(inner: dict[str, float], outer: dict[str, float], slack: float = 1.0) -> bool:
-    return (inner["x"] >= outer["x"] - slack and inner["y"] >= outer["y"] - slack
-            and inner["x"] + inner["w"] <= outer["x"] + outer["w"] + slack
-            and inner["y"] + inner["h"] <= outer["y"] + outer["h"] + slack)
+    return (
+        inner["x"] >= outer["x"] - slack
+        and inner["y"] >= outer["y"] - slack
+        and inner["x"] + inner["w"] <= outer["x"] + outer["w"] + slack
+        and inner["y"] + inner["h"] <= outer["y"] + outer["h"] + slack
+    )
 
 
 @pytest.mark.parametrize("name", ["onboarding", "restaurant"])
-def test_fits_the_window_on_open_and_sends_no_request(opened: Any, pages: dict[str, Path],
-                                                      name: str) -> None:
+def test_fits_the_window_on_open_and_sends_no_request(
+    opened: Any, pages: dict[str, Path], name: str
+) -> None:
     o = opened(name)
     stage = o.rect("#stage")
     drawing = o.rect("#diagram > g")
@@ -283,19 +299,24 @@ def test_wheel_keys_and_drag_move_the_view(opened: Any) -> None:
     assert o.view() == pytest.approx(fit)
 
 
-@pytest.mark.parametrize(("name", "key"), [("onboarding", "導入計画書"),
-                                           ("onboarding", "効果測定レポート"),
-                                           ("restaurant", None)])
-def test_click_highlights_exactly_upstream_and_downstream(opened: Any, name: str,
-                                                          key: str | None) -> None:
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [("onboarding", "導入計画書"), ("onboarding", "効果測定レポート"), ("restaurant", None)],
+)
+def test_click_highlights_exactly_upstream_and_downstream(
+    opened: Any, name: str, key: str | None
+) -> None:
     a = _analysis(name)
     key = key or a.journey.steps[len(a.journey.steps) // 2].key
     ids = dot_ids(a.model)
     o = opened(name)
     box = f'g.node.deliverable[data-id="{ids[key]}"]'
     o.page.locator(box).first.click()
-    drawn = set(o.page.evaluate(
-        "[...document.querySelectorAll('g.node.deliverable')].map(g => g.dataset.id)"))
+    drawn = set(
+        o.page.evaluate(
+            "[...document.querySelectorAll('g.node.deliverable')].map(g => g.dataset.id)"
+        )
+    )
     assert o.lit() == {ids[k] for k in _closure(a, key)} & drawn
     assert o.page.evaluate("prepViewer.selected()") == ids[key]
     panel = o.page.inner_text("#panel")
@@ -311,7 +332,8 @@ def test_click_highlights_exactly_upstream_and_downstream(opened: Any, name: str
     if phase:
         assert o.page.inner_text("#panel dd.phase") == phase
     assert o.page.inner_text("#panel dd.src") == (
-        f"samples/{name}.prep:{a.model.deliverables[key].span.line}")
+        f"samples/{name}.prep:{a.model.deliverables[key].span.line}"
+    )
     # every lit edge joins two lit nodes; Escape clears
     assert o.page.evaluate("""() => [...document.querySelectorAll('g.edge.lit')].every(e => {
         const [t, h] = e.querySelector('title').textContent.split('->');
@@ -381,7 +403,9 @@ def test_presentation_frames_each_phase_then_each_checkpoint(opened: Any) -> Non
             """i => { const g = [...document.querySelectorAll('g.cluster')]
                 .find(c => c.querySelector('title').textContent === 'cluster_phase' + i);
               const r = g.getBoundingClientRect();
-              return {x: r.x, y: r.y, w: r.width, h: r.height}; }""", phase.index)
+              return {x: r.x, y: r.y, w: r.width, h: r.height}; }""",
+            phase.index,
+        )
         assert _within(band, screen, slack=2)
         assert band["w"] > 0.85 * WIDTH or band["h"] > 0.85 * HEIGHT
         assert phase.name in o.page.inner_text("#caption")

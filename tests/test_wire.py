@@ -19,8 +19,19 @@ from .conftest import ROOT, SAMPLES
 def _files(tmp: Path) -> list[Path]:
     out = [p for p in sorted(SAMPLES.glob("*.prep")) if p.name != "broken.prep"]
     path = tmp / "m400-mixed.prep"
-    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), "400",
-                    "--lang", "mixed", "-o", str(path)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "generate.py"),
+            "400",
+            "--lang",
+            "mixed",
+            "-o",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return [*out, path]
 
 
@@ -38,8 +49,9 @@ def test_round_trip_is_equal(tmp_path: Path, with_journey: bool) -> None:
             continue
         assert back is not None
         j = Journey.restore(ModelGraph(model), back)
-        assert [(s.number, s.key, s.routes) for s in j.steps] == \
-            [(s.number, s.key, s.routes) for s in a.journey.steps]
+        assert [(s.number, s.key, s.routes) for s in j.steps] == [
+            (s.number, s.key, s.routes) for s in a.journey.steps
+        ]
         assert j.step_of == a.journey.step_of
         for goal in model.goals:
             assert j.goal(goal) == a.journey.goal(goal)
@@ -63,9 +75,15 @@ def test_construct_equals_pydantic_model_construct() -> None:
     from prepmodel.model.core import Route, construct
     from prepmodel.text.span import Span
 
-    values = {"index": 0, "output": "A", "inputs": ("B",), "attrs": {"work": ("x",)},
-              "span": Span(1, 1, 1, 7), "output_span": Span(1, 1, 1, 2),
-              "input_spans": (Span(1, 6, 1, 7),)}
+    values = {
+        "index": 0,
+        "output": "A",
+        "inputs": ("B",),
+        "attrs": {"work": ("x",)},
+        "span": Span(1, 1, 1, 7),
+        "output_span": Span(1, 1, 1, 2),
+        "input_spans": (Span(1, 6, 1, 7),),
+    }
     ours = construct(Route, dict(values))
     theirs = Route.model_construct(**values)
     assert ours == theirs and ours.model_fields_set == theirs.model_fields_set

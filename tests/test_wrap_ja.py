@@ -19,8 +19,29 @@ from prepmodel.render.measure import text_width, wrap_label
 DATA = Path(__file__).resolve().parent / "data" / "wrap_ja.toml"
 TABLE: dict[str, Any] = tomllib.loads(DATA.read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = TABLE["case"]
-LONE = frozenset({"書", "表", "図", "案", "票", "率", "部", "化", "者", "会", "帳", "簿", "控え",
-                  "録", "版", "(", ")", "（", "）"})
+LONE = frozenset(
+    {
+        "書",
+        "表",
+        "図",
+        "案",
+        "票",
+        "率",
+        "部",
+        "化",
+        "者",
+        "会",
+        "帳",
+        "簿",
+        "控え",
+        "録",
+        "版",
+        "(",
+        ")",
+        "（",
+        "）",
+    }
+)
 _KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc-\u30ff]+")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
@@ -31,8 +52,9 @@ def _sizes(case: dict[str, Any]) -> list[tuple[float, float]]:
 
 
 PARAMS = [
-    pytest.param(case["text"], width, size, case.get("keep", []),
-                 id=f"{case['text']}@{width:g}/{size:g}")
+    pytest.param(
+        case["text"], width, size, case.get("keep", []), id=f"{case['text']}@{width:g}/{size:g}"
+    )
     for case in CASES
     for width, size in _sizes(case)
 ]
@@ -73,11 +95,18 @@ def test_tricky_label(text: str, width: float, size: float, keep: list[str]) -> 
         assert text_width(line, size) <= width + 1e-9, (line, lines)
         assert line.strip() not in LONE, lines
         assert not line.startswith((")", "）")) and not line.endswith(("(", "（")), lines
-    fits = [(low, high) for pattern in (_KATAKANA, _LATIN_WORD)
-            for low, high in _spans(pattern, text)
-            if text_width(text[low:high], size) <= width]
-    fits += [(low, high) for item in keep for low, high in _spans(item, text)
-             if text_width(item.strip(), size) <= width]
+    fits = [
+        (low, high)
+        for pattern in (_KATAKANA, _LATIN_WORD)
+        for low, high in _spans(pattern, text)
+        if text_width(text[low:high], size) <= width
+    ]
+    fits += [
+        (low, high)
+        for item in keep
+        for low, high in _spans(item, text)
+        if text_width(item.strip(), size) <= width
+    ]
     for end, start in breaks:
         inside = [text[low:high] for low, high in fits if low < end and start < high]
         assert not inside, f"{lines} breaks inside {inside}"
@@ -103,7 +132,9 @@ def test_brackets_that_do_not_fit_break_at_spaces_but_not_alone() -> None:
 
 def test_balanced_lines_instead_of_a_lone_last_word() -> None:
     assert wrap_label("Architecture decision records", 150.0, 13.0) == [
-        "Architecture", "decision records"]
+        "Architecture",
+        "decision records",
+    ]
     # not "Review the / design": a function word stays with the word after it
     assert wrap_label("Review the design", 60.0, 10.0) == ["Review", "the design"]
 
@@ -149,20 +180,47 @@ def test_short_labels_load_no_analyser() -> None:
         "assert wrap_label('Order slip with a rather long name', 60.0, 13.0)\n"
         "print(sorted(m for m in ('sudachipy', 'budoux') if m in sys.modules))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 
-PIECES = ["エグゼクティブ", "ビジネス", "レビュー", "資料", "書", "控え", "表", "KPI", "e-Tax",
-          "設計", "(", ")", "（改訂版）", "Project", "manager", "Inspect-and-adapt", "・", "ー",
-          "の", "2", " ", ", ", "\n", "顧客PM", "ワークショップ"]
+PIECES = [
+    "エグゼクティブ",
+    "ビジネス",
+    "レビュー",
+    "資料",
+    "書",
+    "控え",
+    "表",
+    "KPI",
+    "e-Tax",
+    "設計",
+    "(",
+    ")",
+    "（改訂版）",
+    "Project",
+    "manager",
+    "Inspect-and-adapt",
+    "・",
+    "ー",
+    "の",
+    "2",
+    " ",
+    ", ",
+    "\n",
+    "顧客PM",
+    "ワークショップ",
+]
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(PIECES), max_size=12),
-       st.floats(min_value=10.0, max_value=300.0, allow_nan=False),
-       st.sampled_from([10.0, 13.0]))
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=12),
+    st.floats(min_value=10.0, max_value=300.0, allow_nan=False),
+    st.sampled_from([10.0, 13.0]),
+)
 def test_wrap_property_on_tricky_pieces(pieces: list[str], width: float, size: float) -> None:
     text = "".join(pieces)
     lines = wrap_label(text, width, size)

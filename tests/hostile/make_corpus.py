@@ -14,7 +14,8 @@ CASES: dict[str, bytes] = {
     "terminal-escapes.prep": (
         b'goal "Report\x1b]0;pwned\x07"\n'
         b'"Report\x1b]0;pwned\x07" <- "x\x1b[1G::error::fake", Data\x1b[2J\n'
-        b"external Data\x1b[2J, \"b\x08\x08ok\"\n"),
+        b'external Data\x1b[2J, "b\x08\x08ok"\n'
+    ),
     "cr-in-name.prep": b'goal G\nG <- "x\r::error::fake"\nexternal "x\r::error::fake"\n',
     "nul.prep": b"goal G\x00\nG <- A\nexternal A\n",
     "utf16-nobom.prep": "goal G\nG <- A\nexternal A\n".encode("utf-16-le"),
@@ -27,22 +28,24 @@ CASES: dict[str, bytes] = {
         b'"R&amp;D" <- "&lt;tag&gt;", "&#x1b;", "&#x8;", "&#xFFFE;", "&#xD800;", "\\\\N", '
         b'"\\\\G", "\\\\E", "b\\\\\\\\" { work: "&#0;"; by: "<script>alert(1)</script>" }\n'
         b'external "&lt;tag&gt;", "&#x1b;", "&#x8;", "&#xFFFE;", "&#xD800;", "\\\\N", "\\\\G", '
-        b'"\\\\E", "b\\\\\\\\"\n'),
+        b'"\\\\E", "b\\\\\\\\"\n'
+    ),
     "formula.prep": (
         'goal "=HYPERLINK(\\"http://x\\",\\"y\\")"\n'
-        "\"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\" <- \"=cmd|' /C calc'!A0\", \"+1+1\", "
+        '"=HYPERLINK(\\"http://x\\",\\"y\\")" <- "=cmd|\' /C calc\'!A0", "+1+1", '
         '"-2+3", "@SUM(A1)", "\tTab", "＝全角" { work: "=1+1"; by: "@admin" }\n'
-        "external \"=cmd|' /C calc'!A0\", \"+1+1\", \"-2+3\", \"@SUM(A1)\", \"\tTab\", "
-        '"＝全角"\n').encode(),
+        'external "=cmd|\' /C calc\'!A0", "+1+1", "-2+3", "@SUM(A1)", "\tTab", '
+        '"＝全角"\n'
+    ).encode(),
     "markdown-html.prep": (
         b'goal "<img src=x onerror=alert(1)>"\n'
         b'"<img src=x onerror=alert(1)>" <- "<script>alert(2)</script>", "[link](javascript:'
         b'alert(3))", "a|b", "@octocat" { work: "<iframe src=javascript:alert(4)>" }\n'
         b'deliverable "<img src=x onerror=alert(1)>" { kpi: "<b>bold</b> & @team" }\n'
         b'external "<script>alert(2)</script>", "[link](javascript:alert(3))", "a|b", '
-        b'"@octocat"\n'),
-    "ignore-join.prep": (
-        b"goal Top\nTop <- A, Gap1,\n  Gap2 # prep: ignore[GP01]\nexternal A\n"),
+        b'"@octocat"\n'
+    ),
+    "ignore-join.prep": (b"goal Top\nTop <- A, Gap1,\n  Gap2 # prep: ignore[GP01]\nexternal A\n"),
     "bidi-and-wide.prep": (
         'goal "abc\u202edcba"\n"abc\u202edcba" <- 受注　処理, "ｘ"\nexternal 受注, "ｘ"\n'
     ).encode(),
@@ -50,7 +53,9 @@ CASES: dict[str, bytes] = {
     "deep-groups.prep": (
         "goal G\nG <- g0\n"
         + "".join(f"group g{i} = g{i + 1}, x{i}\n" for i in range(300))
-        + "group g300 = y\nexternal y, " + ", ".join(f"x{i}" for i in range(300)) + "\n"
+        + "group g300 = y\nexternal y, "
+        + ", ".join(f"x{i}" for i in range(300))
+        + "\n"
     ).encode(),
     "group-loop.prep": b"goal G\nG <- K\ngroup K = A, L\ngroup L = K, B\nexternal A, B\n",
     "empty.prep": b"",

@@ -22,15 +22,24 @@ QUICK = {"terminal-escapes.prep", "formula.prep", "markdown-html.prep", "utf16-n
 FILE_PARAMS = [pytest.param(n, marks=() if n in QUICK else pytest.mark.slow) for n in FILES]
 RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b-\x1f\x7f]")
 TEXT_COMMANDS = [
-    ["check", "{f}"], ["check", "{f}", "--format", "github"], ["check", "{f}", "-f", "json"],
-    ["check", "{f}", "-f", "sarif"], ["checkpoints", "{f}"],
-    ["checkpoints", "{f}", "-f", "markdown"], ["checkpoints", "{f}", "-f", "csv", "--excel"],
-    ["checkpoints", "{f}", "-f", "json"], ["fmt", "--check", "--diff", "{f}"],
-    ["diff", str(SAMPLES / "restaurant.prep"), "{f}"], ["diff", "{f}", "{f}", "-f", "markdown"],
+    ["check", "{f}"],
+    ["check", "{f}", "--format", "github"],
+    ["check", "{f}", "-f", "json"],
+    ["check", "{f}", "-f", "sarif"],
+    ["checkpoints", "{f}"],
+    ["checkpoints", "{f}", "-f", "markdown"],
+    ["checkpoints", "{f}", "-f", "csv", "--excel"],
+    ["checkpoints", "{f}", "-f", "json"],
+    ["fmt", "--check", "--diff", "{f}"],
+    ["diff", str(SAMPLES / "restaurant.prep"), "{f}"],
+    ["diff", "{f}", "{f}", "-f", "markdown"],
     ["render", "{f}", "-o", "{out}/d.dot"],
 ]
-RENDER_COMMANDS = [["render", "{f}", "-o", "{out}/d.svg"], ["render", "{f}", "-o", "{out}/d.html"],
-                   ["diff", str(SAMPLES / "restaurant.prep"), "{f}", "-o", "{out}/u.svg"]]
+RENDER_COMMANDS = [
+    ["render", "{f}", "-o", "{out}/d.svg"],
+    ["render", "{f}", "-o", "{out}/d.html"],
+    ["diff", str(SAMPLES / "restaurant.prep"), "{f}", "-o", "{out}/u.svg"],
+]
 
 
 def _run_all(name: str, commands: list[list[str]], tmp_path: Path) -> None:
@@ -52,8 +61,7 @@ def _run_all(name: str, commands: list[list[str]], tmp_path: Path) -> None:
         where = f"prep {' '.join(args)}"
         assert code in (0, 1, 2), (where, code, stderr)
         assert b"Traceback" not in stderr and b"Traceback" not in stdout, (where, stderr)
-        human = stderr + (b"" if "json" in args or "sarif" in args or "csv" in args
-                          else stdout)
+        human = stderr + (b"" if "json" in args or "sarif" in args or "csv" in args else stdout)
         assert not RAW_CONTROL.search(human.replace(b"\r\n", b"\n")), (where, human[:400])
     assert (work / name).read_bytes() == before, "an input was changed"
     for svg in out.glob("*.svg"):
@@ -88,6 +96,8 @@ def test_fmt_writes_only_what_it_was_asked_to(tmp_path: Path) -> None:
     run_prep("fmt", *[str(tmp_path / n) for n in FILES], cwd=tmp_path)
     changed = {n for n in FILES if (tmp_path / n).read_bytes() != (CORPUS / n).read_bytes()}
     for name in changed:  # each changed file still parses to the same diagnostics
-        assert run_prep("check", str(tmp_path / name)).returncode == run_prep(
-            "check", str(CORPUS / name)).returncode, name
+        assert (
+            run_prep("check", str(tmp_path / name)).returncode
+            == run_prep("check", str(CORPUS / name)).returncode
+        ), name
     assert sorted(p.name for p in tmp_path.iterdir()) == FILES  # no stray temporary file

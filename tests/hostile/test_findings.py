@@ -44,8 +44,7 @@ def _markdown_html(path: Path) -> str:
 
     r = run_prep("checkpoints", str(path), "-f", "markdown")
     assert r.returncode == 0, r.stderr
-    return str(MarkdownIt("commonmark", {"html": True}).enable("table").render(
-        r.stdout.decode()))
+    return str(MarkdownIt("commonmark", {"html": True}).enable("table").render(r.stdout.decode()))
 
 
 def test_markdown_table_renders_no_html() -> None:
@@ -57,8 +56,13 @@ def test_markdown_table_renders_no_html() -> None:
 
 
 def test_diff_markdown_neutralises_mentions_and_html(tmp_path: Path) -> None:
-    r = run_prep("diff", str(SAMPLES / "restaurant.prep"), str(CORPUS / "markdown-html.prep"),
-                 "-f", "markdown")
+    r = run_prep(
+        "diff",
+        str(SAMPLES / "restaurant.prep"),
+        str(CORPUS / "markdown-html.prep"),
+        "-f",
+        "markdown",
+    )
     text = r.stdout.decode()
     assert "<script" not in text and "@octocat" not in text and "&lt;script&gt;" in text
 
@@ -72,8 +76,10 @@ def test_markdown_runs_no_script_in_chromium(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     page_file = tmp_path / "table.html"
-    page_file.write_text("<!DOCTYPE html><meta charset=utf-8><body>"
-                         + _markdown_html(CORPUS / "markdown-html.prep"), "utf-8")
+    page_file.write_text(
+        "<!DOCTYPE html><meta charset=utf-8><body>" + _markdown_html(CORPUS / "markdown-html.prep"),
+        "utf-8",
+    )
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page()
@@ -81,8 +87,9 @@ def test_markdown_runs_no_script_in_chromium(tmp_path: Path) -> None:
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(page_file.as_uri())
         page.wait_for_timeout(300)
-        counts = page.evaluate("() => ['script','img','iframe','b'].map("
-                               "t => document.querySelectorAll(t).length)")
+        counts = page.evaluate(
+            "() => ['script','img','iframe','b'].map(t => document.querySelectorAll(t).length)"
+        )
         browser.close()
     assert dialogs == [] and counts == [0, 0, 0, 0]
 
@@ -139,18 +146,22 @@ def test_fmt_keeps_the_suppression_on_its_names(tmp_path: Path) -> None:
     assert "Gap2 # prep: ignore[GP01]" in model.read_text()
 
 
-@pytest.mark.parametrize("text", [
-    "goal Top\nTop <- A, Gap1,\n  Gap2 # prep: ignore\nexternal A\n",
-    "goal Top\nTop <- A\nexternal A, Unused1,\n  Unused2 # prep: ignore[GP02]\n",
-    "goal Top\nTop <- A\nexternal A\nX <- A, B,\n  A # prep: ignore[RC01,GP01]\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "goal Top\nTop <- A, Gap1,\n  Gap2 # prep: ignore\nexternal A\n",
+        "goal Top\nTop <- A\nexternal A, Unused1,\n  Unused2 # prep: ignore[GP02]\n",
+        "goal Top\nTop <- A\nexternal A\nX <- A, B,\n  A # prep: ignore[RC01,GP01]\n",
+    ],
+)
 def test_fmt_keeps_findings_for_other_codes(text: str) -> None:
     from prepmodel.check.analysis import analyse_text
     from prepmodel.review.fmt import format_source
 
     out = format_source(text).text
     assert sorted(d.code for d in analyse_text(out).diagnostics) == sorted(
-        d.code for d in analyse_text(text).diagnostics)
+        d.code for d in analyse_text(text).diagnostics
+    )
 
 
 def test_fmt_safety_check_compares_suppressed_diagnostics() -> None:
@@ -194,8 +205,9 @@ def test_fmt_keeps_mode_bits_when_replacing(tmp_path: Path) -> None:
     assert real.read_bytes() == PRETTY and stat.S_IMODE(real.stat().st_mode) == 0o2751
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
-                    reason="changing a file's owner needs root")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() != 0, reason="changing a file's owner needs root"
+)
 def test_fmt_keeps_owner_and_group(tmp_path: Path) -> None:
     real = tmp_path / "real.prep"
     real.write_bytes(UGLY)
@@ -243,8 +255,9 @@ def test_write_refuses_a_file_changed_since_it_was_read(tmp_path: Path) -> None:
 
 
 # --- 8. output is an input ---------------------------------------------------------------
-@pytest.mark.parametrize("command", [["checkpoints", "{m}", "-o", "{o}"],
-                                     ["render", "{m}", "-o", "{o}"]])
+@pytest.mark.parametrize(
+    "command", [["checkpoints", "{m}", "-o", "{o}"], ["render", "{m}", "-o", "{o}"]]
+)
 def test_output_that_is_an_input_is_refused(command: list[str], tmp_path: Path) -> None:
     model = tmp_path / "m.svg"  # render decides by the suffix: a model called .svg
     model.write_bytes(PRETTY)
@@ -277,8 +290,13 @@ def test_html_title_is_the_file_name(tmp_path: Path) -> None:
 
 # --- 10. standard input closed -----------------------------------------------------------
 def test_closed_stdin_is_exit_2() -> None:
-    r = subprocess.run([sys.executable, "-m", "prepmodel", "check", "-"], cwd=ROOT,
-                       capture_output=True, preexec_fn=lambda: os.close(0), timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "prepmodel", "check", "-"],
+        cwd=ROOT,
+        capture_output=True,
+        preexec_fn=lambda: os.close(0),
+        timeout=60,
+    )
     assert r.returncode == 2 and b"Traceback" not in r.stderr
     assert b"standard input" in r.stderr
 
@@ -289,8 +307,9 @@ def _chain(n: int) -> str:
 
 
 def _dense_dot(n: int) -> str:
-    edges = "".join(f"n{i} -> n{(i * 7919) % n}; n{i} -> n{(i * 104729 + 1) % n};"
-                    for i in range(n))
+    edges = "".join(
+        f"n{i} -> n{(i * 7919) % n}; n{i} -> n{(i * 104729 + 1) % n};" for i in range(n)
+    )
     return f"digraph {{ {edges} }}"
 
 
@@ -349,8 +368,11 @@ def test_ctrl_c_stops_a_layout(tmp_path: Path) -> None:
     model.write_text(_dense_model(1500))
     proc = subprocess.Popen(
         [sys.executable, "-m", "prepmodel", "render", str(model), "-o", str(tmp_path / "d.svg")],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     time.sleep(10)  # parsing and DOT take a few seconds; then the layout runs (~30 s)
     assert proc.poll() is None, "the layout finished too soon to test Ctrl-C"
     sent = time.monotonic()
@@ -390,8 +412,11 @@ def test_gr01_is_linear_on_deep_groups() -> None:
     from prepmodel.check.analysis import analyse_text
 
     n = 3000
-    text = ("goal G\nG <- g0\n" + "".join(f"group g{i} = g{i + 1}\n" for i in range(n))
-            + f"group g{n} = g0\n")
+    text = (
+        "goal G\nG <- g0\n"
+        + "".join(f"group g{i} = g{i + 1}\n" for i in range(n))
+        + f"group g{n} = g0\n"
+    )
     start = time.monotonic()
     found = [d for d in analyse_text(text).diagnostics if d.code == "GR01"]
     assert time.monotonic() - start < 8  # was quadratic: 21 s at 4,000
@@ -399,18 +424,29 @@ def test_gr01_is_linear_on_deep_groups() -> None:
 
 
 def test_huge_focus_depth_ends(tmp_path: Path) -> None:
-    r = run_prep("render", str(SAMPLES / "restaurant.prep"), "--focus", "Bill", "--depth",
-                 "99999999999999999999", "-o", str(tmp_path / "f.dot"))
+    r = run_prep(
+        "render",
+        str(SAMPLES / "restaurant.prep"),
+        "--focus",
+        "Bill",
+        "--depth",
+        "99999999999999999999",
+        "-o",
+        str(tmp_path / "f.dot"),
+    )
     assert r.returncode == 0, r.stderr
 
 
 # --- 16. messages ------------------------------------------------------------------------
-@pytest.mark.parametrize(("name", "message"), [
-    ("nul.prep", "control character U+0000 in a name"),
-    ("utf16-nobom.prep", "the file is UTF-16 LE (without a byte-order mark), not UTF-8"),
-    ("utf16-bom.prep", "the file is UTF-16 (with a byte-order mark), not UTF-8"),
-    ("classic-mac.prep", "carriage return alone (classic Mac line ends)"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("nul.prep", "control character U+0000 in a name"),
+        ("utf16-nobom.prep", "the file is UTF-16 LE (without a byte-order mark), not UTF-8"),
+        ("utf16-bom.prep", "the file is UTF-16 (with a byte-order mark), not UTF-8"),
+        ("classic-mac.prep", "carriage return alone (classic Mac line ends)"),
+    ],
+)
 def test_one_clear_message(name: str, message: str) -> None:
     r = run_prep("check", str(CORPUS / name))
     assert r.returncode == 1
@@ -424,7 +460,8 @@ def test_no_gl02_when_a_syntax_error_hid_the_route() -> None:
 
 
 def test_ideographic_space_gets_the_space_hint() -> None:
-    r = run_prep("check", "-", stdin="goal G\nG <- A { work: 受注\u3000処理 }\nexternal A\n"
-                 .encode())
+    r = run_prep(
+        "check", "-", stdin="goal G\nG <- A { work: 受注\u3000処理 }\nexternal A\n".encode()
+    )
     out = r.stdout.decode()
     assert "ideographic space" in out and "'<-' is reserved" not in out

@@ -120,7 +120,10 @@ PARALLEL_BYTES = 400_000
 
 
 def analyse_pair(
-    first: tuple[bytes, str], second: tuple[bytes, str], *, rules: bool = False,
+    first: tuple[bytes, str],
+    second: tuple[bytes, str],
+    *,
+    rules: bool = False,
     journeys: bool = False,
 ) -> tuple[Analysis, Analysis]:
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
@@ -140,8 +143,10 @@ def analyse_pair(
     (data_a, path_a), (data_b, path_b) = first, second
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
     if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES:
-        return (analyse_bytes(data_a, path_a, rules=rules),
-                analyse_bytes(data_b, path_b, rules=rules))
+        return (
+            analyse_bytes(data_a, path_a, rules=rules),
+            analyse_bytes(data_b, path_b, rules=rules),
+        )
 
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)

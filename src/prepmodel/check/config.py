@@ -72,8 +72,7 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
             severities[code_u] = Severity(level)
         else:
             raise ConfigError(
-                f"{where}: severity of {code_u} must be error, warning, info or off, "
-                f"not {level!r}"
+                f"{where}: severity of {code_u} must be error, warning, info or off, not {level!r}"
             )
     for code in table.get("ignore", []):
         if str(code).upper() not in CODES:

@@ -356,8 +356,10 @@ def _morphs(text: str) -> list[_Morph]:
     # so a huge name is analysed by its last 4,096 characters (at most 16,384 bytes).
     new = tuple.__new__
     pos = _pos_tuple
-    return [new(_Morph, (m.surface(), pos(m.part_of_speech_id(), m), m.dictionary_form()))
-            for m in sudachi_tokenizer().tokenize(text[-4096:])]
+    return [
+        new(_Morph, (m.surface(), pos(m.part_of_speech_id(), m), m.dictionary_form()))
+        for m in sudachi_tokenizer().tokenize(text[-4096:])
+    ]
 
 
 _POS: dict[int, tuple[str, ...]] = {}
@@ -473,9 +475,7 @@ def _japanese(text: str) -> NamingFinding | None:
             phrase, suggestion = found
             return NamingFinding(f"ends in the nominalised verb {phrase}こと", suggestion)
 
-    if last.pos[0] in ("動詞", "助動詞") and not (
-        last.pos[0] == "助動詞" and last.base in COPULAS
-    ):
+    if last.pos[0] in ("動詞", "助動詞") and not (last.pos[0] == "助動詞" and last.base in COPULAS):
         found = _ja_verb_ending(morphs)
         if found is not None:
             phrase, suggestion = found

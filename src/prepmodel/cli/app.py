@@ -173,8 +173,11 @@ def check(
 
         for d in every:
             typer.echo(format_github(d))
-    failing = [d for d in every if d.severity.value == "error" or
-               (strict and d.severity.value == "warning")]
+    failing = [
+        d
+        for d in every
+        if d.severity.value == "error" or (strict and d.severity.value == "warning")
+    ]
     raise typer.Exit(EXIT_FAILED if failing else EXIT_OK)
 
 
@@ -280,11 +283,12 @@ def render(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="OUT.svg, .png, .pdf, .dot or .html")
     ],
-    engine: Annotated[Engine, typer.Option(help="Graphviz: embedded wasm (default) or "
-                                                "the system `dot`.")] = Engine.auto,
+    engine: Annotated[
+        Engine, typer.Option(help="Graphviz: embedded wasm (default) or the system `dot`.")
+    ] = Engine.auto,
     direction: Annotated[
-        Optional[Direction], typer.Option(help="Layout direction (default: the model's "  # noqa: UP045
-                                               "`direction`, else LR).")
+        Direction | None,
+        typer.Option(help="Layout direction (default: the model's `direction`, else LR)."),
     ] = None,
     goal: Annotated[Optional[str], typer.Option(help="Only what this goal needs.")] = None,  # noqa: UP045
     focus: Annotated[
@@ -295,22 +299,32 @@ def render(
         Optional[Path], typer.Option(help="Font file for PNG/PDF text (e.g. a Noto CJK .ttc).")  # noqa: UP045
     ] = None,
     scale: Annotated[
-        float, typer.Option(help="PNG only: pixels per point (1 = small file, 2 = sharp).",
-                            min=0.1, max=8.0)
+        float,
+        typer.Option(
+            help="PNG only: pixels per point (1 = small file, 2 = sharp).", min=0.1, max=8.0
+        ),
     ] = 2.0,
     part_copies: Annotated[
-        bool, typer.Option("--part-copies/--no-part-copies",
-                           help="Draw a part used by several steps beside each of them, and "
-                                "one band per phase (default); or one node with long edges.")
+        bool,
+        typer.Option(
+            "--part-copies/--no-part-copies",
+            help="Draw a part used by several steps beside each of them, and "
+            "one band per phase (default); or one node with long edges.",
+        ),
     ] = True,
     pages: Annotated[
-        Optional[Pages], typer.Option(  # noqa: UP045
+        Pages | None,
+        typer.Option(
             help="A deck of 16:9 pages: an overview, then one per phase (or per step). "
-                 ".pdf: one file; .png/.svg: OUT-1.png, OUT-2.png, ...; .html: one page.")
+            ".pdf: one file; .png/.svg: OUT-1.png, OUT-2.png, ...; .html: one page."
+        ),
     ] = None,
     lang: Annotated[
-        Optional[Lang], typer.Option(help="Language of the diagram's words (default: the "  # noqa: UP045
-                                          "model's `lang`, else that of its names).")
+        Lang | None,
+        typer.Option(
+            help="Language of the diagram's words (default: the "
+            "model's `lang`, else that of its names)."
+        ),
     ] = None,
     timeout: Annotated[
         float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
@@ -337,21 +351,42 @@ def render(
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
     focus_key = find_key(a, focus, list(a.model.deliverables), "deliverable")
-    options = DiagramOptions(direction=direction.value if direction else None, goal=goal_key,
-                             focus=focus_key, depth=depth, part_copies=part_copies)
+    options = DiagramOptions(
+        direction=direction.value if direction else None,
+        goal=goal_key,
+        focus=focus_key,
+        depth=depth,
+        part_copies=part_copies,
+    )
     if pages is not None and fmt == "dot":
         fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
     try:
         if pages is not None:
             from prepmodel.render import render_pages
 
-            files, notes = render_pages(a, fmt, options, pages.value, engine.value, font,
-                                        lang.value if lang else None, _timeout(timeout),
-                                        _progress())
+            files, notes = render_pages(
+                a,
+                fmt,
+                options,
+                pages.value,
+                engine.value,
+                font,
+                lang.value if lang else None,
+                _timeout(timeout),
+                _progress(),
+            )
         else:
-            result = render_model(a, fmt, options, engine.value, font, scale,
-                                  lang.value if lang else None,
-                                  _timeout(timeout), _progress())
+            result = render_model(
+                a,
+                fmt,
+                options,
+                engine.value,
+                font,
+                scale,
+                lang.value if lang else None,
+                _timeout(timeout),
+                _progress(),
+            )
             files, notes = [result.data], result.warnings
     except (EngineError, RasterError) as err:
         _progress_done()
@@ -364,8 +399,11 @@ def render(
     if pages is not None and fmt in ("png", "svg"):
         for n, data in enumerate(files, start=1):
             write_atomic(output.with_name(f"{output.stem}-{n}{output.suffix}"), data)
-        typer.echo(f"prep: wrote {len(files)} pages: {output.stem}-1{output.suffix} … "
-                   f"{output.stem}-{len(files)}{output.suffix}", err=True)
+        typer.echo(
+            f"prep: wrote {len(files)} pages: {output.stem}-1{output.suffix} … "
+            f"{output.stem}-{len(files)}{output.suffix}",
+            err=True,
+        )
     else:
         write_atomic(output, files[0])
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
@@ -379,6 +417,7 @@ def _progress() -> Callable[[float], None] | None:
     """Seconds spent on a long layout, on a terminal's stderr (nothing when redirected)."""
     if not sys.stderr.isatty():
         return None
+
     def show(seconds: float) -> None:
         whole = int(seconds)
         if whole >= 3 and whole != _PROGRESS_SHOWN[0]:
@@ -415,15 +454,17 @@ def read_revision(spec: str) -> bytes:
     def git(*args: str) -> subprocess.CompletedProcess[bytes]:
         *options, revision = args
         try:
-            return subprocess.run(["git", *options, "--end-of-options", revision],
-                                  capture_output=True, check=False)
+            return subprocess.run(
+                ["git", *options, "--end-of-options", revision], capture_output=True, check=False
+            )
         except FileNotFoundError:
             fail(f"{spec}: git is not installed (needed for REV:path)")
 
     def reason(done: subprocess.CompletedProcess[bytes]) -> str:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         return "; ".join(x.removeprefix("fatal: ").strip() for x in lines if x.strip()) or (
-            "unknown revision or path")
+            "unknown revision or path"
+        )
 
     kind = git("cat-file", "-t", spec)
     if kind.returncode != 0:  # `git show` explains better ("did you mean ...?")
@@ -441,8 +482,12 @@ def _diff_side(spec: str) -> tuple[bytes, str]:
     as bytes and the name to show."""
     import re
 
-    revision = (spec != "-" and ":" in spec and not Path(spec).exists()
-                and not re.match(r"[A-Za-z]:[\\/]", spec))
+    revision = (
+        spec != "-"
+        and ":" in spec
+        and not Path(spec).exists()
+        and not re.match(r"[A-Za-z]:[\\/]", spec)
+    )
     data = read_revision(spec) if revision else read_input(spec)
     return data, "<stdin>" if spec == "-" else spec
 
@@ -503,8 +548,12 @@ def diff(
             from prepmodel.render.engine import EngineError, layout
 
             try:
-                write_atomic(output, layout(source, "svg", engine.value,
-                                            timeout=_timeout(timeout), progress=_progress()))
+                write_atomic(
+                    output,
+                    layout(
+                        source, "svg", engine.value, timeout=_timeout(timeout), progress=_progress()
+                    ),
+                )
                 _progress_done()
             except EngineError as err:
                 _progress_done()
@@ -512,8 +561,7 @@ def diff(
     raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
 
 
-@app.command("git-diff-driver", hidden=True,
-             context_settings={"ignore_unknown_options": True})
+@app.command("git-diff-driver", hidden=True, context_settings={"ignore_unknown_options": True})
 def git_diff_driver(
     args: Annotated[list[str], typer.Argument(help="The 7 (or 9) arguments git passes.")],
 ) -> None:

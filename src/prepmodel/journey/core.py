@@ -122,8 +122,7 @@ class Journey:
         """What the goals need, inputs first: the deliverables that nothing produces (they
         have no inputs), then the steps in step order."""
         produced = self.graph.produced
-        given = sorted((k for k in self.graph.needed if k not in produced),
-                       key=self.graph.position)
+        given = sorted((k for k in self.graph.needed if k not in produced), key=self.graph.position)
         return given + [s.key for s in self.steps]
 
     @cached_property
@@ -207,8 +206,9 @@ class Journey:
             if k not in needed:
                 continue
             if k in mandatory:
-                checkpoints.append(Checkpoint(step.number, k, self.phase_of.get(k),
-                                              self.is_exit(k)))
+                checkpoints.append(
+                    Checkpoint(step.number, k, self.phase_of.get(k), self.is_exit(k))
+                )
             else:
                 dependent.append(k)
         return GoalJourney(key, tuple(checkpoints), tuple(dependent), self)

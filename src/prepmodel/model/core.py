@@ -201,8 +201,13 @@ def build(source: syn.SourceFile) -> Model:
             if st.keyword == "role":
                 for n in st.names:
                     k = identity(n.text)
-                    roles.setdefault(k, construct(Role, {
-                        "key": k, "name": n.text, "attrs": _attrs(st.block), "span": n.span}))
+                    roles.setdefault(
+                        k,
+                        construct(
+                            Role,
+                            {"key": k, "name": n.text, "attrs": _attrs(st.block), "span": n.span},
+                        ),
+                    )
                 continue
             for n in st.names:
                 k = b.see(n)
@@ -217,47 +222,88 @@ def build(source: syn.SourceFile) -> Model:
         elif isinstance(st, syn.AssemblyStmt):
             out = b.see(st.output)
             ins = _unique(b, st.inputs)
-            routes.append(construct(Route, {
-                "index": len(routes), "output": out, "inputs": tuple(ins),
-                "attrs": _attrs(st.block), "span": st.span, "output_span": st.output.span,
-                "input_spans": tuple(ins.values()),
-            }))
+            routes.append(
+                construct(
+                    Route,
+                    {
+                        "index": len(routes),
+                        "output": out,
+                        "inputs": tuple(ins),
+                        "attrs": _attrs(st.block),
+                        "span": st.span,
+                        "output_span": st.output.span,
+                        "input_spans": tuple(ins.values()),
+                    },
+                )
+            )
         elif isinstance(st, syn.GroupStmt):
             g = b.see(st.name)
             members = _unique(b, st.members)
             b.merge_attrs(g, _attrs(st.block))
-            group_stmts.append(construct(Group, {
-                "index": len(group_stmts), "key": g, "members": tuple(members),
-                "span": st.span, "member_spans": tuple(members.values())}))
+            group_stmts.append(
+                construct(
+                    Group,
+                    {
+                        "index": len(group_stmts),
+                        "key": g,
+                        "members": tuple(members),
+                        "span": st.span,
+                        "member_spans": tuple(members.values()),
+                    },
+                )
+            )
         elif isinstance(st, syn.PhaseStmt):
             members = _unique(b, st.members)
-            phases.append(construct(Phase, {
-                "index": len(phases), "key": identity(st.name.text), "name": st.name.text,
-                "members": tuple(members), "attrs": _attrs(st.block), "span": st.span,
-                "member_spans": tuple(members.values())}))
+            phases.append(
+                construct(
+                    Phase,
+                    {
+                        "index": len(phases),
+                        "key": identity(st.name.text),
+                        "name": st.name.text,
+                        "members": tuple(members),
+                        "attrs": _attrs(st.block),
+                        "span": st.span,
+                        "member_spans": tuple(members.values()),
+                    },
+                )
+            )
 
     deliverables = {
-        k: construct(Deliverable, {
-            "key": k,
-            "name": str(v["name"]),
-            "span": v["span"],
-            "goal": bool(v.get("goal")),
-            "external": bool(v.get("external")),
-            "declared": bool(v.get("declared")),
-            "attrs": v["attrs"],
-            "spellings": tuple(b.spellings[k]),
-        })
+        k: construct(
+            Deliverable,
+            {
+                "key": k,
+                "name": str(v["name"]),
+                "span": v["span"],
+                "goal": bool(v.get("goal")),
+                "external": bool(v.get("external")),
+                "declared": bool(v.get("declared")),
+                "attrs": v["attrs"],
+                "spellings": tuple(b.spellings[k]),
+            },
+        )
         for k, v in b.info.items()
     }
     groups: dict[str, Group] = {}
     for grp in group_stmts:
         groups.setdefault(grp.key, grp)
-    return construct(Model, {
-        "path": source.path, "title": title, "attrs": model_attrs,
-        "deliverables": deliverables, "routes": tuple(routes), "groups": groups,
-        "group_statements": tuple(group_stmts), "phases": tuple(phases), "roles": roles,
-        "goals": tuple(goals), "externals": tuple(externals),
-    })
+    return construct(
+        Model,
+        {
+            "path": source.path,
+            "title": title,
+            "attrs": model_attrs,
+            "deliverables": deliverables,
+            "routes": tuple(routes),
+            "groups": groups,
+            "group_statements": tuple(group_stmts),
+            "phases": tuple(phases),
+            "roles": roles,
+            "goals": tuple(goals),
+            "externals": tuple(externals),
+        },
+    )
 
 
 def _unique(b: _Builder, names: Iterable[syn.Name]) -> dict[str, Span]:

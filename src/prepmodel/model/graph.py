@@ -24,8 +24,10 @@ class ModelGraph:
         g: Any = nx.DiGraph()
         g.add_nodes_from(model.deliverables)
         # One call for all edges: NetworkX's per-call overhead was most of the build.
-        g.add_edges_from([(i, r.output) for r in model.routes for i in r.inputs]
-                         + [(m, grp.key) for grp in model.groups.values() for m in grp.members])
+        g.add_edges_from(
+            [(i, r.output) for r in model.routes for i in r.inputs]
+            + [(m, grp.key) for grp in model.groups.values() for m in grp.members]
+        )
         self.g = g
         self.routes_by_output: dict[str, list[Route]] = {}
         for r in model.routes:
@@ -80,8 +82,11 @@ class ModelGraph:
     @cached_property
     def knots(self) -> list[set[str]]:
         """Strongly connected components that hold a loop (several nodes, or a self-loop)."""
-        return [comp for comp in nx.strongly_connected_components(self.g)
-                if len(comp) > 1 or any(self.g.has_edge(k, k) for k in comp)]
+        return [
+            comp
+            for comp in nx.strongly_connected_components(self.g)
+            if len(comp) > 1 or any(self.g.has_edge(k, k) for k in comp)
+        ]
 
     @cached_property
     def cycles(self) -> list[list[str]]:
@@ -105,7 +110,7 @@ class ModelGraph:
                 nxt = min((p for p in self.g.predecessors(cur) if p in comp), key=position)
                 path.append(nxt)
                 if nxt in seen:
-                    path = path[path.index(nxt):]
+                    path = path[path.index(nxt) :]
                     break
                 seen.add(nxt)
                 cur = nxt
@@ -265,8 +270,12 @@ class _Loops:
     """The strongly connected components of what was left when Kahn's algorithm got stuck,
     with the count of pending inputs each gets from outside itself."""
 
-    def __init__(self, left: set[str], preds: Callable[[str], Iterable[str]],
-                 prio: dict[str, tuple[int, ...]]) -> None:
+    def __init__(
+        self,
+        left: set[str],
+        preds: Callable[[str], Iterable[str]],
+        prio: dict[str, tuple[int, ...]],
+    ) -> None:
         sub: Any = nx.DiGraph()
         sub.add_nodes_from(left)
         sub.add_edges_from((p, n) for n in left for p in set(preds(n)) if p in left and p != n)
@@ -283,8 +292,7 @@ class _Loops:
         self.sources = [(prio[n], n) for n in left if self.outside[self.comp[n]] == 0]
         heapq.heapify(self.sources)
 
-    def input_done(self, n: str, s: str, done: set[str],
-                   prio: dict[str, tuple[int, ...]]) -> None:
+    def input_done(self, n: str, s: str, done: set[str], prio: dict[str, tuple[int, ...]]) -> None:
         c = self.comp.get(s)
         if c is None or n not in self.comp or self.comp[n] == c:
             return

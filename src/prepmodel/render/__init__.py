@@ -68,8 +68,13 @@ def render(
         svg = compose_svg(drawing, engine, timeout, progress)  # type: ignore[arg-type]
     else:
         (panel,) = drawing.panels()
-        svg = layout(drawing.dot(panel), "svg", engine,  # type: ignore[arg-type]
-                     timeout=timeout, progress=progress)
+        svg = layout(
+            drawing.dot(panel),
+            "svg",
+            engine,  # type: ignore[arg-type]
+            timeout=timeout,
+            progress=progress,
+        )
     svg = annotate(svg, journey.model)
     if fmt == "svg":
         return Rendered(svg)
@@ -82,8 +87,11 @@ def render(
     chosen = raster.find_japanese_font(font, search_paths=font_search_paths())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = (raster.svg_to_png(svg, chosen, scale) if fmt == "png"
-                else raster.svg_to_pdf(svg, chosen))
+        data = (
+            raster.svg_to_png(svg, chosen, scale)
+            if fmt == "png"
+            else raster.svg_to_pdf(svg, chosen)
+        )
     return Rendered(data, [str(w.message) for w in caught])
 
 
@@ -118,8 +126,13 @@ def render_pages(
     if fmt not in ("pdf", "html", "png", "svg"):
         raise ValueError(f"pages cannot be written as {fmt!r}")
     journey = analysis.journey if lang is None else journey_in(analysis, lang)
-    pages = deck(Drawing(journey, options), kind, engine,  # type: ignore[arg-type]
-                 timeout, progress)
+    pages = deck(
+        Drawing(journey, options),
+        kind,  # type: ignore[arg-type]
+        engine,  # type: ignore[arg-type]
+        timeout,
+        progress,
+    )
     if fmt == "svg":
         return [p.svg.encode("utf-8") for p in pages], []
     if fmt == "html":
@@ -134,8 +147,9 @@ def render_pages(
         if fmt == "png":
             files = [raster.svg_to_png(p.svg.encode("utf-8"), chosen, 1.0) for p in pages]
         else:
-            files = [raster.join_pdfs([raster.svg_to_pdf(p.svg.encode("utf-8"), chosen)
-                                       for p in pages])]
+            files = [
+                raster.join_pdfs([raster.svg_to_pdf(p.svg.encode("utf-8"), chosen) for p in pages])
+            ]
     return files, sorted({str(w.message) for w in caught})
 
 

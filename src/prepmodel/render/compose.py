@@ -44,9 +44,12 @@ class LaidOut:
     height: float
 
 
-def compose_svg(drawing: Drawing, engine: EngineName = "auto",
-                timeout: float | None = DEFAULT_TIMEOUT,
-                progress: Callable[[float], None] | None = None) -> bytes:
+def compose_svg(
+    drawing: Drawing,
+    engine: EngineName = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
     """The whole diagram as one SVG document."""
     horizontal = drawing.direction in ("LR", "RL")
 
@@ -66,11 +69,12 @@ def compose_svg(drawing: Drawing, engine: EngineName = "auto",
         widest = max(range(len(laid)), key=lambda i: sizes(laid)[i][0])
         stacked = sum(h for _, h in sizes(laid)) + GAP * (len(laid) - 1)
         long_side = sizes(laid)[widest][0]
-        parts = _split(laid[widest].panel, max(2, math.ceil(long_side / (stacked * TARGET_ASPECT))),
-                       drawing)
+        parts = _split(
+            laid[widest].panel, max(2, math.ceil(long_side / (stacked * TARGET_ASPECT))), drawing
+        )
         if len(parts) < 2:
             break
-        laid[widest:widest + 1] = [lay_out(p) for p in parts]
+        laid[widest : widest + 1] = [lay_out(p) for p in parts]
     return _write(drawing, laid, _rows(sizes(laid)), horizontal)
 
 
@@ -95,8 +99,9 @@ def _split(panel: Panel, parts: int, drawing: Drawing) -> list[Panel]:
         first, last = min(numbers), max(numbers)
         span = f"{drawing.texts['steps']} {first}" + (f"–{last}" if last != first else "")
         title = f"{band} · {span}" if band else span
-        out.append(Panel(panel.number * 100 + n, title, chunk,
-                         panel.legend and n == len(kept), band))
+        out.append(
+            Panel(panel.number * 100 + n, title, chunk, panel.legend and n == len(kept), band)
+        )
     return out
 
 
@@ -137,7 +142,7 @@ def _aspect(sizes: list[tuple[float, float]], counts: list[int]) -> float:
     height = 0.0
     start = 0
     for count in counts:
-        row = sizes[start:start + count]
+        row = sizes[start : start + count]
         width = max(width, sum(w for w, _ in row) + GAP * (count - 1))
         height += max(h for _, h in row)
         start += count
@@ -148,6 +153,7 @@ def _aspect(sizes: list[tuple[float, float]], counts: list[int]) -> float:
 def _partition(widths: list[float], rows: int) -> list[int]:
     """Split ``widths`` in order into at most ``rows`` runs, minimising the widest run
     (binary search on the width, greedy fill)."""
+
     def fill(limit: float) -> list[int] | None:
         counts: list[int] = []
         current = 0.0
@@ -180,7 +186,7 @@ def _write(drawing: Drawing, laid: list[LaidOut], rows: list[int], horizontal: b
     extent = 0.0  # along the main direction
     start = 0
     for count in rows:
-        row = laid[start:start + count]
+        row = laid[start : start + count]
         start += count
         along = PAD
         thickness = max(p.height if horizontal else p.width for p in row)
@@ -211,13 +217,17 @@ def _write(drawing: Drawing, laid: list[LaidOut], rows: list[int], horizontal: b
         f'<rect x="0" y="0" width="{fmt(width)}" height="{fmt(height)}" fill="white"/>',
     ]
     if title:
-        out.append(f'<text class="title" x="{fmt(width / 2)}" y="{fmt(TITLE_SIZE * 1.25)}" '
-                   f'text-anchor="middle" font-family="{_xml(FONT)}" '
-                   f'font-size="{fmt(TITLE_SIZE)}" fill="{INK}">{_xml(title)}</text>')
+        out.append(
+            f'<text class="title" x="{fmt(width / 2)}" y="{fmt(TITLE_SIZE * 1.25)}" '
+            f'text-anchor="middle" font-family="{_xml(FONT)}" '
+            f'font-size="{fmt(TITLE_SIZE)}" fill="{INK}">{_xml(title)}</text>'
+        )
     for p, x, y in placed:
-        out.append(f'<g id="panel{p.panel.number}" class="panel" '
-                   f'data-title="{_xml(p.panel.title)}" '
-                   f'transform="translate({fmt(x)},{fmt(y)})">')
+        out.append(
+            f'<g id="panel{p.panel.number}" class="panel" '
+            f'data-title="{_xml(p.panel.title)}" '
+            f'transform="translate({fmt(x)},{fmt(y)})">'
+        )
         out.append(p.body)
         out.append("</g>")
     out += ["</g>", "</svg>", ""]
@@ -225,5 +235,6 @@ def _write(drawing: Drawing, laid: list[LaidOut], rows: list[int], horizontal: b
 
 
 def _xml(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )

@@ -64,9 +64,11 @@ def deck_page(j: Journey, pages: list[Page]) -> bytes:
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
     ]
     for n, page in enumerate(pages, start=1):
-        parts.append(f'<section class="slide" id="page-{n}" '
-                     f'aria-label="{html.escape(page.title, quote=True)}">'
-                     f"{_inline(page.svg)}</section>")
+        parts.append(
+            f'<section class="slide" id="page-{n}" '
+            f'aria-label="{html.escape(page.title, quote=True)}">'
+            f"{_inline(page.svg)}</section>"
+        )
     parts += [
         '<nav><span id="where"></span><button id="prev" aria-label="previous">‹</button>'
         '<button id="next" aria-label="next">›</button></nav>',

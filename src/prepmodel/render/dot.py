@@ -258,9 +258,10 @@ class Drawing:
         """The bands in journey order. Without part copies: one panel, as before."""
         model = self.j.model
         step_of = self.j.step_of
-        order = sorted((k for k in self.keys if not self.copied(k)),
-                       key=lambda k: (step_of.get(k, len(step_of) + 1),
-                                      self.j.graph.position(k)))
+        order = sorted(
+            (k for k in self.keys if not self.copied(k)),
+            key=lambda k: (step_of.get(k, len(step_of) + 1), self.j.graph.position(k)),
+        )
         if not self.copies or not model.phases:
             return [Panel(1, "", tuple(order), legend=True)]
         bands: dict[int, list[str]] = {}
@@ -280,8 +281,7 @@ class Drawing:
 
     def phase_label(self, phase: Phase) -> str:
         title = _first(phase.attrs.get("title"))
-        return f"{self.phase_number[phase.index]}. {phase.name}" + (
-            f" · {title}" if title else "")
+        return f"{self.phase_number[phase.index]}. {phase.name}" + (f" · {title}" if title else "")
 
     # --- DOT ---------------------------------------------------------------------------
     def dot(self, panel: Panel) -> str:
@@ -290,25 +290,55 @@ class Drawing:
         model = j.model
         single = not self.copies
         dot = _Graph(f"prep_{panel.number}" if not single else "prep")
-        dot.attr(rankdir=self.direction, newrank="true", nodesep="0.3", ranksep="0.32",
-                 fontname=FONT, fontsize=fmt(TITLE_SIZE), fontcolor=INK, bgcolor="white",
-                 pad="0.25", labelloc="t", outputorder="edgesfirst",
-                 label=esc(model.title or "") if single else "")
-        dot.attr("node", fontname=FONT, fontsize=fmt(NAME_SIZE), fontcolor=INK, color=INK,
-                 shape="box", style="rounded,filled", fillcolor=PART_FILL, fixedsize="true",
-                 penwidth="1.2")
+        dot.attr(
+            rankdir=self.direction,
+            newrank="true",
+            nodesep="0.3",
+            ranksep="0.32",
+            fontname=FONT,
+            fontsize=fmt(TITLE_SIZE),
+            fontcolor=INK,
+            bgcolor="white",
+            pad="0.25",
+            labelloc="t",
+            outputorder="edgesfirst",
+            label=esc(model.title or "") if single else "",
+        )
+        dot.attr(
+            "node",
+            fontname=FONT,
+            fontsize=fmt(NAME_SIZE),
+            fontcolor=INK,
+            color=INK,
+            shape="box",
+            style="rounded,filled",
+            fillcolor=PART_FILL,
+            fixedsize="true",
+            penwidth="1.2",
+        )
         dot.attr("edge", color=MUTED, arrowsize="0.7", penwidth="1.1")
         here = set(panel.home)
-        phases = [p for p in model.phases
-                  if any(k in here for k in p.members if j.phase_of.get(k) == p.name)]
+        phases = [
+            p
+            for p in model.phases
+            if any(k in here for k in p.members if j.phase_of.get(k) == p.name)
+        ]
         clusters = {p.index: _Graph(f"cluster_phase{p.index}") for p in phases}
         for p in phases:
             label = self.phase_label(p) if single else panel.title
             clusters[p.index].attr(
-                label=esc(label), style="rounded,filled",
-                fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)], color=PHASE_LINE,
-                fontsize=fmt(PHASE_SIZE), fontcolor=PHASE_INK, labeljust="l", labelloc="t",
-                penwidth="1", margin="12", **{"class": "phase"})
+                label=esc(label),
+                style="rounded,filled",
+                fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)],
+                color=PHASE_LINE,
+                fontsize=fmt(PHASE_SIZE),
+                fontcolor=PHASE_INK,
+                labeljust="l",
+                labelloc="t",
+                penwidth="1",
+                margin="12",
+                **{"class": "phase"},
+            )
         phase_index = {p.name: p.index for p in phases}
 
         def home(key: str) -> _Graph:
@@ -322,14 +352,30 @@ class Drawing:
         for key in panel.home:
             stack = self.alternatives_node(home(key), key)
             for n, (jid, rid, inputs, route) in enumerate(self.routes.get(key, [])):
-                sources = {x: self.source(x, jid, here, incoming, home(key))
-                           for x in inputs if x in self.shown}
-                self.route(dot, home(key), key, jid, rid, inputs, route, sources,
-                           f"{stack}:r{n}" if stack else None)
+                sources = {
+                    x: self.source(x, jid, here, incoming, home(key))
+                    for x in inputs
+                    if x in self.shown
+                }
+                self.route(
+                    dot,
+                    home(key),
+                    key,
+                    jid,
+                    rid,
+                    inputs,
+                    route,
+                    sources,
+                    f"{stack}:r{n}" if stack else None,
+                )
         if single and len(phases) > 1 and len(self.keys) <= BIG_DIAGRAM:
-            entry = {k: [(self.endpoint(k, n), inputs)
-                         for n, (_, _, inputs, _) in enumerate(self.routes.get(k, []))]
-                     for k in panel.home}
+            entry = {
+                k: [
+                    (self.endpoint(k, n), inputs)
+                    for n, (_, _, inputs, _) in enumerate(self.routes.get(k, []))
+                ]
+                for k in panel.home
+            }
             _phase_order(dot, j, phases, here, self.ids, entry)
         elif single and len(self.keys) > BIG_DIAGRAM:
             dot.attr(nslimit="0.2", mclimit="0.5")
@@ -339,8 +385,9 @@ class Drawing:
             self.checkpoint_list(dot, panel)
         return dot.source()
 
-    def source(self, x: str, jid: str, here: set[str], incoming: dict[str, str],
-               target: _Graph) -> str:
+    def source(
+        self, x: str, jid: str, here: set[str], incoming: dict[str, str], target: _Graph
+    ) -> str:
         """The node an input arrow starts from: the deliverable itself when it is drawn in
         this panel, else a copy (a part at its point of use, or a deliverable made in an
         earlier band, drawn once per panel as an incoming part)."""
@@ -379,9 +426,18 @@ class Drawing:
             return f"{self.ids[key]}_r:r{n}"
         return f"{self.ids[key]}_r{n}"
 
-    def route(self, dot: _Graph, target: _Graph, key: str, jid: str, rid: str,
-              inputs: tuple[str, ...], route: Route | None, sources: dict[str, str],
-              cell: str | None = None) -> None:
+    def route(
+        self,
+        dot: _Graph,
+        target: _Graph,
+        key: str,
+        jid: str,
+        rid: str,
+        inputs: tuple[str, ...],
+        route: Route | None,
+        sources: dict[str, str],
+        cell: str | None = None,
+    ) -> None:
         """One junction: input arrows meet at the numbered dot (or at the route's ``cell``
         of a step's alternatives), then work text, then the output."""
         j = self.j
@@ -391,21 +447,32 @@ class Drawing:
             orphan = not rid and key not in g.needed
             width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
             fill = "white" if group_step else (ORPHAN if orphan else INK)
-            target.node(jid, label=esc(rid), shape="circle" if len(rid) < 3 else "box",
-                        style="filled,rounded", fillcolor=fill,
-                        fontcolor=INK if group_step else "white",
-                        color=INK if not orphan else ORPHAN, fontsize=fmt(STEP_SIZE),
-                        width=fmt(width), height="0.3", penwidth="1",
-                        tooltip=esc_tooltip(f"step {rid}" if rid else "route (no goal needs it)"),
-                        group=jid,
-                        **{"class": "junction group-junction" if group_step else "junction"})
+            target.node(
+                jid,
+                label=esc(rid),
+                shape="circle" if len(rid) < 3 else "box",
+                style="filled,rounded",
+                fillcolor=fill,
+                fontcolor=INK if group_step else "white",
+                color=INK if not orphan else ORPHAN,
+                fontsize=fmt(STEP_SIZE),
+                width=fmt(width),
+                height="0.3",
+                penwidth="1",
+                tooltip=esc_tooltip(f"step {rid}" if rid else "route (no goal needs it)"),
+                group=jid,
+                **{"class": "junction group-junction" if group_step else "junction"},
+            )
         meet = cell or jid
         loop = self.loops.get(key)
         for x in inputs:
             if x not in sources:
                 continue
-            attrs = {"arrowhead": "none", "style": "dashed" if group_step else "solid",
-                     "class": "input"}
+            attrs = {
+                "arrowhead": "none",
+                "style": "dashed" if group_step else "solid",
+                "class": "input",
+            }
             if loop is not None and self.loops.get(x) == loop:
                 attrs.update(color=GAP, penwidth="1.8", **{"class": "input cycle"})
             dot.edge(sources[x], meet, **attrs)
@@ -414,27 +481,53 @@ class Drawing:
             more = f"+{len(hidden)}"
             names = ", ".join(j.name(x) for x in hidden)
             w, h = label_box([more], WORK_SIZE, margin=(0.04, 0.02), min_size=(0.2, 0.2))
-            target.node(f"{jid}_more", label=more, shape="box", style="rounded,dashed",
-                        color=MUTED, fontcolor=MUTED, fontsize=fmt(WORK_SIZE), width=fmt(w),
-                        height=fmt(h), penwidth="0.8", tooltip=esc_tooltip(f"not shown: {names}"),
-                        **{"class": "more"})
-            dot.edge(f"{jid}_more", meet, arrowhead="none", style="dotted",
-                     **{"class": "input"})
-        out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output",
-                               "weight": "4"}
+            target.node(
+                f"{jid}_more",
+                label=more,
+                shape="box",
+                style="rounded,dashed",
+                color=MUTED,
+                fontcolor=MUTED,
+                fontsize=fmt(WORK_SIZE),
+                width=fmt(w),
+                height=fmt(h),
+                penwidth="0.8",
+                tooltip=esc_tooltip(f"not shown: {names}"),
+                **{"class": "more"},
+            )
+            dot.edge(f"{jid}_more", meet, arrowhead="none", style="dotted", **{"class": "input"})
+        out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output", "weight": "4"}
         if group_step:
             out["style"] = "dashed"
         work = _work_lines(route) if route is not None else []
         if work:
             wid = f"{jid}_w"
             w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
-            target.node(wid, label=label_lines(work), shape="box", style="filled",
-                        fillcolor="transparent", color="transparent", fontsize=fmt(WORK_SIZE),
-                        fontcolor=WORK_INK, width=fmt(w), height=fmt(h), penwidth="0",
-                        tooltip=esc_tooltip(" / ".join(work)), group=jid if cell is None else "",
-                        **{"class": "work"})
-            dot.edge(meet, wid, arrowhead="none", color=INK, penwidth="1.5", weight="8",
-                     **{"class": "output"})
+            target.node(
+                wid,
+                label=label_lines(work),
+                shape="box",
+                style="filled",
+                fillcolor="transparent",
+                color="transparent",
+                fontsize=fmt(WORK_SIZE),
+                fontcolor=WORK_INK,
+                width=fmt(w),
+                height=fmt(h),
+                penwidth="0",
+                tooltip=esc_tooltip(" / ".join(work)),
+                group=jid if cell is None else "",
+                **{"class": "work"},
+            )
+            dot.edge(
+                meet,
+                wid,
+                arrowhead="none",
+                color=INK,
+                penwidth="1.5",
+                weight="8",
+                **{"class": "output"},
+            )
             dot.edge(wid, self.ids[key], **out)
         else:
             dot.edge(meet, self.ids[key], **out)
@@ -453,23 +546,36 @@ class Drawing:
         orphan = key not in self.j.graph.needed
         body = "|".join(f"<r{n}> {esc(c)}" for n, c in enumerate(cells))
         vertical = self.direction in ("LR", "RL")  # a record turns with rankdir
-        target.node(node, label=body, shape="record",
-                    style="filled,rounded", fillcolor=ORPHAN if orphan else INK,
-                    fontcolor="white", color=ORPHAN if orphan else INK,
-                    fontsize=fmt(STEP_SIZE),
-                    width=fmt(width if vertical else width * len(cells)),
-                    height=fmt(0.3 * len(cells) if vertical else 0.3), penwidth="1",
-                    tooltip=esc_tooltip(" / ".join(f"step {c}" for c in cells)),
-                    **{"class": "junction alternatives"})
+        target.node(
+            node,
+            label=body,
+            shape="record",
+            style="filled,rounded",
+            fillcolor=ORPHAN if orphan else INK,
+            fontcolor="white",
+            color=ORPHAN if orphan else INK,
+            fontsize=fmt(STEP_SIZE),
+            width=fmt(width if vertical else width * len(cells)),
+            height=fmt(0.3 * len(cells) if vertical else 0.3),
+            penwidth="1",
+            tooltip=esc_tooltip(" / ".join(f"step {c}" for c in cells)),
+            **{"class": "junction alternatives"},
+        )
         return node
 
     def checkpoint_list(self, dot: _Graph, panel: Panel) -> None:
         """The numbered steps of this panel beside it (same numbers as the junctions)."""
         here = set(panel.home)
-        attrs = checkpoint_list_node(self.j, here, self.roles, self.direction,
-                                     lang=self.lang, legend=panel.legend,
-                                     legend_keys=self.shown,
-                                     notes=[self.texts["incoming"]] if self.any_incoming else [])
+        attrs = checkpoint_list_node(
+            self.j,
+            here,
+            self.roles,
+            self.direction,
+            lang=self.lang,
+            legend=panel.legend,
+            legend_keys=self.shown,
+            notes=[self.texts["incoming"]] if self.any_incoming else [],
+        )
         if attrs is None:
             return
         name = "checkpoint_list" if panel.number == 1 else f"checkpoint_list_{panel.number}"
@@ -488,28 +594,44 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     return "".join(drawing.dot(p) for p in drawing.panels())
 
 
-def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None,
-                       prefix: str = "") -> dict[str, str]:
+def _deliverable_attrs(
+    j: Journey, key: str, roles: Roles, focus: str | None, prefix: str = ""
+) -> dict[str, str]:
     model = j.model
     g = j.graph
     d = model.deliverables[key]
     lines = wrap_label(prefix + d.name, NAME_WIDTH, NAME_SIZE) if d.name else [prefix]
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
-    attrs: dict[str, str] = {"label": label_lines(lines), "width": fmt(w),
-                             "height": fmt(h), "tooltip": esc_tooltip(d.name)}
+    attrs: dict[str, str] = {
+        "label": label_lines(lines),
+        "width": fmt(w),
+        "height": fmt(h),
+        "tooltip": esc_tooltip(d.name),
+    }
     produced = key in g.produced
     needed = key in g.needed
     if d.goal:
-        attrs.update(fillcolor=GOAL_FILL, color=GOAL_LINE, penwidth="2.4", peripheries="2",
-                     style="rounded,filled,bold", fontsize=fmt(NAME_SIZE))
+        attrs.update(
+            fillcolor=GOAL_FILL,
+            color=GOAL_LINE,
+            penwidth="2.4",
+            peripheries="2",
+            style="rounded,filled,bold",
+            fontsize=fmt(NAME_SIZE),
+        )
     elif g.is_group(key):
         attrs.update(style="dashed,filled", fillcolor="white", color=INK, penwidth="1.4")
     elif produced and (key in roles.checkpoints or not needed):
-        attrs.update(fillcolor=CHECKPOINT_FILL, color=CHECKPOINT_LINE, penwidth="2",
-                     style="rounded,filled,bold")
+        attrs.update(
+            fillcolor=CHECKPOINT_FILL,
+            color=CHECKPOINT_LINE,
+            penwidth="2",
+            style="rounded,filled,bold",
+        )
     elif produced:  # needed on some routes only
-        attrs.update(fillcolor="white", color=CHECKPOINT_LINE, penwidth="1.6",
-                     style="rounded,filled,dashed")
+        attrs.update(
+            fillcolor="white", color=CHECKPOINT_LINE, penwidth="1.6", style="rounded,filled,dashed"
+        )
     else:
         attrs.update(color=MUTED, fontcolor=PART_INK)
         if needed and key not in roles.mandatory:
@@ -517,8 +639,13 @@ def _deliverable_attrs(j: Journey, key: str, roles: Roles, focus: str | None,
     if key in g.in_cycle:
         attrs.update(color=GAP, penwidth="2.4", style="rounded,filled,bold")
     elif not produced and not d.external and needed:
-        attrs.update(fillcolor=GAP_FILL, color=GAP, fontcolor=INK, style="rounded,filled,dashed",
-                     penwidth="2")
+        attrs.update(
+            fillcolor=GAP_FILL,
+            color=GAP,
+            fontcolor=INK,
+            style="rounded,filled,dashed",
+            penwidth="2",
+        )
     elif not needed and model.goals:
         attrs.update(fillcolor=ORPHAN_FILL, color=ORPHAN, penwidth="2")
     if key == focus:
@@ -563,9 +690,14 @@ def _work_lines(route: Route) -> list[str]:
     return lines
 
 
-def _phase_order(dot: _Graph, j: Journey, phases: list[Phase], shown: set[str],
-                 ids: dict[str, str],
-                 entry: dict[str, list[tuple[str, tuple[str, ...]]]]) -> None:
+def _phase_order(
+    dot: _Graph,
+    j: Journey,
+    phases: list[Phase],
+    shown: set[str],
+    ids: dict[str, str],
+    entry: dict[str, list[tuple[str, tuple[str, ...]]]],
+) -> None:
     """Lay phases out one after the other in journey (declaration) order.
 
     An invisible, weightless anchor sits after each phase: the phase's last members (those
@@ -580,8 +712,9 @@ def _phase_order(dot: _Graph, j: Journey, phases: list[Phase], shown: set[str],
     members = [[k for k in p.members if k in shown] for p in phases]
     for n in range(len(members) - 1):
         anchor = f"phase{phases[n].index}_end"
-        dot.node(anchor, shape="point", style="invis", width="0", height="0",
-                 fixedsize="true", label="")
+        dot.node(
+            anchor, shape="point", style="invis", width="0", height="0", fixedsize="true", label=""
+        )
         here = set(members[n])
         for k in members[n]:
             if not any(u in here for u in users(k)):

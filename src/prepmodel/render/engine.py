@@ -135,8 +135,12 @@ DEFAULT_TIMEOUT: Final[float] = 120.0
 SMALLER: Final[str] = "draw less of it with --goal NAME or --focus NAME --depth N"
 
 
-def _layout_wasm(dot_source: str, fmt: str, timeout: float | None = None,
-                 progress: Callable[[float], None] | None = None) -> bytes:
+def _layout_wasm(
+    dot_source: str,
+    fmt: str,
+    timeout: float | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
     if fmt not in WASM_FORMATS:
         raise EngineError(
             f"the embedded Graphviz cannot write {fmt!r}; use one of "
@@ -176,8 +180,9 @@ def _layout_wasm(dot_source: str, fmt: str, timeout: float | None = None,
     return out
 
 
-def _layout_limited(dot_source: str, fmt: str, timeout: float | None,
-                    progress: Callable[[float], None] | None) -> bytes:
+def _layout_limited(
+    dot_source: str, fmt: str, timeout: float | None, progress: Callable[[float], None] | None
+) -> bytes:
     """The embedded Graphviz with a timeout, Ctrl-C, and stack and memory limits."""
     from prepmodel.render import wasmrun
 
@@ -187,8 +192,9 @@ def _layout_limited(dot_source: str, fmt: str, timeout: float | None,
     except wasmrun.GraphvizRefused as exc:
         raise EngineError(f"Graphviz (embedded) could not lay out the diagram: {exc}") from None
     except wasmrun.LayoutStopped as exc:
-        advice = SMALLER + (", or allow more time with --timeout SECONDS"
-                            if exc.reason == "timeout" else "")
+        advice = SMALLER + (
+            ", or allow more time with --timeout SECONDS" if exc.reason == "timeout" else ""
+        )
         raise EngineError(f"the diagram is too big to lay out: {exc}; {advice}") from None
     finally:
         _STATS.record("wasm", time.perf_counter() - start)
@@ -209,8 +215,10 @@ def _layout_system(dot_source: str, fmt: str, timeout: float | None) -> bytes:
             timeout=timeout,
         )
     except subprocess.TimeoutExpired as exc:
-        raise EngineError(f"Graphviz 'dot' did not finish within {timeout:g} s; {SMALLER}, "
-                          "or allow more time with --timeout SECONDS") from exc
+        raise EngineError(
+            f"Graphviz 'dot' did not finish within {timeout:g} s; {SMALLER}, "
+            "or allow more time with --timeout SECONDS"
+        ) from exc
     except OSError as exc:
         raise EngineError(f"Graphviz 'dot' could not be started: {exc}") from exc
     finally:

@@ -29,8 +29,9 @@ def _inline_svg(svg: bytes) -> str:
     text = text[start:] if start >= 0 else text
     text = re.sub(r"<!--.*?-->\n?", "", text, flags=re.S)
     # The graph's own title would be the tooltip of every empty spot of the viewer.
-    text = re.sub(r'(<g id="graph0" class="graph"[^>]*>)\n<title>[^<]*</title>', r"\1", text,
-                  count=1)
+    text = re.sub(
+        r'(<g id="graph0" class="graph"[^>]*>)\n<title>[^<]*</title>', r"\1", text, count=1
+    )
     # The viewer sizes the picture to its window and moves the viewBox to pan and zoom.
     return re.sub(r'^<svg width="[^"]*" height="[^"]*"', '<svg id="diagram"', text, count=1)
 
@@ -48,8 +49,15 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
         for k in g.route_dependent:
             roles.setdefault(k, []).append(j.name(g.key) + w["some_routes"])
             some.setdefault(k, True)
-    heads = ("th_step", "th_deliverable", "th_phase", "th_route", "th_needs", "th_work",
-             "th_checkpoint_of")
+    heads = (
+        "th_step",
+        "th_deliverable",
+        "th_phase",
+        "th_route",
+        "th_needs",
+        "th_work",
+        "th_checkpoint_of",
+    )
     rows = ["<tr>" + "".join(f"<th>{_e(w[h])}</th>" for h in heads) + "</tr>"]
     for s in j.steps:
         name = j.name(s.key)
@@ -57,40 +65,61 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
         alts = s.route_ids() if s.group_members is None else [(str(s.number), None)]
         span = f' rowspan="{len(alts)}"' if len(alts) > 1 else ""
         for i, (rid, r) in enumerate(alts):
-            needs = (" + ".join(j.name(k) for k in r.inputs) if r is not None else
-                     " + ".join(j.name(k) for k in s.group_members or ()))
+            needs = (
+                " + ".join(j.name(k) for k in r.inputs)
+                if r is not None
+                else " + ".join(j.name(k) for k in s.group_members or ())
+            )
             work = " · ".join(p for p in (r.work, ", ".join(r.by)) if p) if r else w["group"]
             head = tail = ""
             if i == 0:
-                head = (f'<td class="n"{span}>{s.number}</td><td{span}{cls}>{_e(name)}</td>'
-                        f'<td{span}>{_e(j.phase_of.get(s.key))}</td>')
-                tail = f'<td{span}>{_e(", ".join(roles.get(s.key, [])))}</td>'
-            rows.append(f"<tr>{head}<td>{_e(rid)}</td><td>{_e(needs)}</td>"
-                        f"<td>{_e(work)}</td>{tail}</tr>")
-    return "<table class=\"checkpoints\">" + "".join(rows) + "</table>"
+                head = (
+                    f'<td class="n"{span}>{s.number}</td><td{span}{cls}>{_e(name)}</td>'
+                    f"<td{span}>{_e(j.phase_of.get(s.key))}</td>"
+                )
+                tail = f"<td{span}>{_e(', '.join(roles.get(s.key, [])))}</td>"
+            rows.append(
+                f"<tr>{head}<td>{_e(rid)}</td><td>{_e(needs)}</td><td>{_e(work)}</td>{tail}</tr>"
+            )
+    return '<table class="checkpoints">' + "".join(rows) + "</table>"
 
 
-def _swatch(shape: str, fill: str, stroke: str, width: float = 1.5, dash: bool = False,
-            double: bool = False, text: str = "") -> str:
+def _swatch(
+    shape: str,
+    fill: str,
+    stroke: str,
+    width: float = 1.5,
+    dash: bool = False,
+    double: bool = False,
+    text: str = "",
+) -> str:
     """A small inline SVG sample of one diagram element (no external resources)."""
     d = ' stroke-dasharray="4,2"' if dash else ""
     if shape == "box":
-        inner = (f'<rect x="3" y="3" width="34" height="16" rx="4" fill="{fill}" '
-                 f'stroke="{stroke}" stroke-width="{width}"{d}/>')
+        inner = (
+            f'<rect x="3" y="3" width="34" height="16" rx="4" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="{width}"{d}/>'
+        )
         if double:
-            inner = (f'<rect x="1" y="1" width="38" height="20" rx="5" fill="none" '
-                     f'stroke="{stroke}" stroke-width="{width}"/>') + inner
+            inner = (
+                f'<rect x="1" y="1" width="38" height="20" rx="5" fill="none" '
+                f'stroke="{stroke}" stroke-width="{width}"/>'
+            ) + inner
         w, h = 40, 22
     elif shape == "dot":
-        inner = (f'<circle cx="11" cy="11" r="9" fill="{fill}" stroke="{stroke}"/>'
-                 f'<text x="11" y="15" font-size="10" text-anchor="middle" fill="white">'
-                 f"{_e(text)}</text>")
+        inner = (
+            f'<circle cx="11" cy="11" r="9" fill="{fill}" stroke="{stroke}"/>'
+            f'<text x="11" y="15" font-size="10" text-anchor="middle" fill="white">'
+            f"{_e(text)}</text>"
+        )
         w, h = 22, 22
     else:  # band
         inner = f'<rect x="1" y="3" width="38" height="16" rx="3" fill="{fill}" stroke="{stroke}"/>'
         w, h = 40, 22
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-            f'viewBox="0 0 {w} {h}" aria-hidden="true">{inner}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+        f'viewBox="0 0 {w} {h}" aria-hidden="true">{inner}</svg>'
+    )
 
 
 #: The SVG classes that show each legend symbol is drawn (node classes, or a cluster).
@@ -135,9 +164,14 @@ def legend(lang: str = "en", present: list[str] | None = None) -> str:
     }
     texts = LEGEND["ja" if lang == "ja" else "en"]
     names = list(swatches) if present is None else present
-    return '<ul class="legend">' + "".join(
-        f'<li data-symbol="{name}">{swatches[name]}<span>{_e(texts[name])}</span></li>'
-        for name in names) + "</ul>"
+    return (
+        '<ul class="legend">'
+        + "".join(
+            f'<li data-symbol="{name}">{swatches[name]}<span>{_e(texts[name])}</span></li>'
+            for name in names
+        )
+        + "</ul>"
+    )
 
 
 def diagnostics_list(diagnostics: list[Diagnostic], lang: str = "en") -> str:
@@ -147,10 +181,12 @@ def diagnostics_list(diagnostics: list[Diagnostic], lang: str = "en") -> str:
     items = []
     for d in diagnostics:
         hint = f"<br><small>{_e(w['hint'])}: {_e(d.hint)}</small>" if d.hint else ""
-        items.append(f'<li class="{d.severity.value}"><code>{_e(d.file)}:{d.span.line}:'
-                     f'{d.span.column}</code> <b>{d.code}</b> {_e(d.severity.value)}: '
-                     f"{_e(d.message)}{hint}</li>")
-    return "<ul class=\"diagnostics\">" + "".join(items) + "</ul>"
+        items.append(
+            f'<li class="{d.severity.value}"><code>{_e(d.file)}:{d.span.line}:'
+            f"{d.span.column}</code> <b>{d.code}</b> {_e(d.severity.value)}: "
+            f"{_e(d.message)}{hint}</li>"
+        )
+    return '<ul class="diagnostics">' + "".join(items) + "</ul>"
 
 
 def _controls(j: Journey, lang: str) -> str:
@@ -158,8 +194,7 @@ def _controls(j: Journey, lang: str) -> str:
     w = words(lang)
     title = j.model.title or PurePath(j.model.path).name  # not the folders it came from
     ids = dot_ids(j.model)
-    goals = "".join(f'<option value="{ids[k]}">{_e(j.name(k))}</option>'
-                    for k in j.model.goals)
+    goals = "".join(f'<option value="{ids[k]}">{_e(j.name(k))}</option>' for k in j.model.goals)
     return (
         f'<header id="bar"><h1>{_e(title)}</h1>'
         f'<input id="search" type="search" autocomplete="off" placeholder="{_e(w["search"])}"'
@@ -176,8 +211,9 @@ def _controls(j: Journey, lang: str) -> str:
     )
 
 
-def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic],
-              lang: str | None = None) -> bytes:
+def html_page(
+    j: Journey, svg: bytes, diagnostics: list[Diagnostic], lang: str | None = None
+) -> bytes:
     """The page as UTF-8 bytes: the interactive viewer (diagram, controls, side panel,
     legend), then the checkpoint table and the diagnostics. ``lang`` defaults to the
     diagram's language. The same inputs give the same bytes."""
@@ -202,7 +238,7 @@ def html_page(j: Journey, svg: bytes, diagnostics: list[Diagnostic],
         "</div>",
         f'<section id="tables"><h2>{_e(w["checkpoints"])}</h2>',
         checkpoint_table(j, lang),
-        f'<h2>{_e(w["diagnostics"])}</h2>',
+        f"<h2>{_e(w['diagnostics'])}</h2>",
         diagnostics_list(diagnostics, lang),
         "</section>",
         json_script(viewer_data(j, lang)),

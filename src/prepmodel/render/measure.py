@@ -97,6 +97,7 @@ _CJK_RANGES: Final[tuple[tuple[int, int], ...]] = (
     (0x20000, 0x3FFFF),  # CJK ext. B and later
 )
 
+
 def _is_cjk(ch: str) -> bool:
     cp = ord(ch)
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)

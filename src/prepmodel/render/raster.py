@@ -126,7 +126,8 @@ class PngScaledDownWarning(UserWarning):
 MAX_PIXELS: Final[int] = 16_000_000  # about 5,300 x 3,000: more than a 4K screen
 MAX_SIDE: Final[int] = 32_000
 _SVG_SIZE: Final[re.Pattern[str]] = re.compile(
-    r'<svg\b[^>]*?\swidth="([\d.]+)(?:pt)?"[^>]*?\sheight="([\d.]+)(?:pt)?"', re.S)
+    r'<svg\b[^>]*?\swidth="([\d.]+)(?:pt)?"[^>]*?\sheight="([\d.]+)(?:pt)?"', re.S
+)
 
 
 def capped_scale(svg_text: str, scale: float) -> float:
@@ -138,15 +139,18 @@ def capped_scale(svg_text: str, scale: float) -> float:
     width, height = float(match.group(1)), float(match.group(2))
     if width <= 0 or height <= 0:
         return scale
-    fit: float = min(scale, math.sqrt(MAX_PIXELS / (width * height)),
-                     MAX_SIDE / max(width, height))
+    fit: float = min(scale, math.sqrt(MAX_PIXELS / (width * height)), MAX_SIDE / max(width, height))
     if fit >= scale:
         return scale
     asked = f"{round(width * scale):,}×{round(height * scale):,} px"
     drawn = f"{round(width * fit):,}×{round(height * fit):,} px"
-    warnings.warn(PngScaledDownWarning(
-        f"the PNG would be {asked}; drawn at scale {fit:.3g} ({drawn}) instead; use .svg "
-        "or .pdf for full detail, or draw less with --goal or --focus"), stacklevel=2)
+    warnings.warn(
+        PngScaledDownWarning(
+            f"the PNG would be {asked}; drawn at scale {fit:.3g} ({drawn}) instead; use .svg "
+            "or .pdf for full detail, or draw less with --goal or --focus"
+        ),
+        stacklevel=2,
+    )
     return fit
 
 

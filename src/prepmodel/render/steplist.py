@@ -80,10 +80,16 @@ def diagram_language(j: Journey) -> str:
     return "ja" if any(has_cjk(n) for n in names) else "en"
 
 
-def checkpoint_list_lines(j: Journey, shown: set[str], roles: Roles, *,
-                          lang: str | None = None, legend: bool = True,
-                          legend_keys: set[str] | None = None,
-                          notes: Sequence[str] = ()) -> list[list[str]]:
+def checkpoint_list_lines(
+    j: Journey,
+    shown: set[str],
+    roles: Roles,
+    *,
+    lang: str | None = None,
+    legend: bool = True,
+    legend_keys: set[str] | None = None,
+    notes: Sequence[str] = (),
+) -> list[list[str]]:
     """The step list as fields of lines: title, one field per shown step, and (with
     ``legend``) the legend of the marks that appear among ``legend_keys`` (default:
     ``shown``)."""
@@ -107,11 +113,14 @@ def checkpoint_list_lines(j: Journey, shown: set[str], roles: Roles, *,
     lines = [texts["checkpoint"]]
     if any(k in roles.exits for k in shown):
         lines.append(texts["exit"])
-    if any(k in g.needed and k not in roles.mandatory and k not in roles.checkpoints
-           for k in shown):
+    if any(
+        k in g.needed and k not in roles.mandatory and k not in roles.checkpoints for k in shown
+    ):
         lines.append(texts["some"])
-    if any(k not in g.produced and k in g.needed and not j.model.deliverables[k].external
-           for k in shown):
+    if any(
+        k not in g.produced and k in g.needed and not j.model.deliverables[k].external
+        for k in shown
+    ):
         lines.append(texts["gap"])
     if any(k in g.in_cycle for k in shown):
         lines.append(texts["cycle"])
@@ -130,8 +139,15 @@ def _rec(text: str) -> str:
 
 
 def checkpoint_list_node(
-    j: Journey, shown: set[str], roles: Roles, direction: str, *, lang: str | None = None,
-    legend: bool = True, legend_keys: set[str] | None = None, notes: Sequence[str] = (),
+    j: Journey,
+    shown: set[str],
+    roles: Roles,
+    direction: str,
+    *,
+    lang: str | None = None,
+    legend: bool = True,
+    legend_keys: set[str] | None = None,
+    notes: Sequence[str] = (),
 ) -> dict[str, str] | None:
     """The attributes of the step list's record node, or ``None`` when no step is shown.
 
@@ -139,8 +155,9 @@ def checkpoint_list_node(
     the fields. A record turns with ``rankdir``, so braces keep the fields stacked in
     ``TB``/``BT`` diagrams too.
     """
-    fields = checkpoint_list_lines(j, shown, roles, lang=lang, legend=legend,
-                                   legend_keys=legend_keys, notes=notes)
+    fields = checkpoint_list_lines(
+        j, shown, roles, lang=lang, legend=legend, legend_keys=legend_keys, notes=notes
+    )
     if len(fields) <= (2 if legend else 1):
         return None
     size = LIST_SIZE

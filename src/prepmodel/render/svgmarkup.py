@@ -36,8 +36,9 @@ def dot_ids(model: Model) -> dict[str, str]:
 def attr(text: str) -> str:
     """``text`` as the value of an XML attribute (quotes, ``<``, ``&`` and controls)."""
     text = _NOT_XML.sub("\ufffd", text)
-    return escape(text, quote=True).replace("\n", "&#10;").replace("\r", "&#13;").replace(
-        "\t", "&#9;")
+    return (
+        escape(text, quote=True).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    )
 
 
 def source_of(model: Model, key: str) -> str:
@@ -55,8 +56,10 @@ def annotate(svg: bytes, model: Model) -> bytes:
         if index >= len(keys):
             return match.group(0)
         key = keys[index]
-        extra = (f' data-name="{attr(model.deliverables[key].name)}"'
-                 f' data-src="{attr(source_of(model, key))}"')
+        extra = (
+            f' data-name="{attr(model.deliverables[key].name)}"'
+            f' data-src="{attr(source_of(model, key))}"'
+        )
         return match.group(1) + extra + match.group(2) + match.group(3) + match.group(5)
 
     return _NODE.sub(add, text).encode("utf-8")

@@ -24,9 +24,15 @@ def _first(values: tuple[str, ...] | None) -> str | None:
 
 
 def _route(rid: str, route: Route, ids: dict[str, str], path: str) -> dict[str, Any]:
-    return {"id": rid, "inputs": [ids[k] for k in route.inputs if k in ids],
-            "work": route.work, "by": list(route.by), "effort": route.attr("effort"),
-            "note": route.attr("note"), "src": f"{path}:{route.span.line}"}
+    return {
+        "id": rid,
+        "inputs": [ids[k] for k in route.inputs if k in ids],
+        "work": route.work,
+        "by": list(route.by),
+        "effort": route.attr("effort"),
+        "note": route.attr("note"),
+        "src": f"{path}:{route.span.line}",
+    }
 
 
 def _kind(j: Journey, key: str) -> str:
@@ -56,9 +62,15 @@ def viewer_data(j: Journey, lang: str) -> dict[str, Any]:
             checkpoint_of.setdefault(c.key, []).append({"goal": ids[goal.key], "exit": c.exit})
         for k in goal.route_dependent:
             dependent_for.setdefault(k, []).append(ids[goal.key])
-        goals.append({"id": ids[goal.key], "name": model.name(goal.key),
-                      "checkpoints": [{"id": ids[c.key], "step": c.step, "exit": c.exit}
-                                      for c in goal.checkpoints]})
+        goals.append(
+            {
+                "id": ids[goal.key],
+                "name": model.name(goal.key),
+                "checkpoints": [
+                    {"id": ids[c.key], "step": c.step, "exit": c.exit} for c in goal.checkpoints
+                ],
+            }
+        )
     deliverables = []
     for key, d in model.deliverables.items():
         step = j.step_of.get(key)
@@ -67,20 +79,43 @@ def viewer_data(j: Journey, lang: str) -> dict[str, Any]:
         else:
             routes = [_route("", r, ids, model.path) for r in g.routes_by_output.get(key, [])]
         members = [ids[m] for m in model.groups[key].members] if g.is_group(key) else []
-        deliverables.append({
-            "id": ids[key], "name": d.name, "kind": _kind(j, key), "step": step,
-            "phase": j.phase_of.get(key), "owner": _first(d.attrs.get("owner")),
-            "kpi": list(d.attrs.get("kpi", ())), "note": _first(d.attrs.get("note")),
-            "title": _first(d.attrs.get("title")), "url": _first(d.attrs.get("url")),
-            "src": source_of(model, key), "routes": routes, "members": members,
-            "inputs": [ids[k] for k in g.inputs(key)],
-            "checkpoint_of": checkpoint_of.get(key, []),
-            "route_dependent_for": dependent_for.get(key, []),
-        })
-    phases = [{"index": p.index, "name": p.name, "title": _first(p.attrs.get("title")),
-               "members": [ids[k] for k in p.members if k in ids]} for p in model.phases]
-    return {"lang": lang, "title": model.title or model.path, "words": viewer_words(lang),
-            "deliverables": deliverables, "phases": phases, "goals": goals}
+        deliverables.append(
+            {
+                "id": ids[key],
+                "name": d.name,
+                "kind": _kind(j, key),
+                "step": step,
+                "phase": j.phase_of.get(key),
+                "owner": _first(d.attrs.get("owner")),
+                "kpi": list(d.attrs.get("kpi", ())),
+                "note": _first(d.attrs.get("note")),
+                "title": _first(d.attrs.get("title")),
+                "url": _first(d.attrs.get("url")),
+                "src": source_of(model, key),
+                "routes": routes,
+                "members": members,
+                "inputs": [ids[k] for k in g.inputs(key)],
+                "checkpoint_of": checkpoint_of.get(key, []),
+                "route_dependent_for": dependent_for.get(key, []),
+            }
+        )
+    phases = [
+        {
+            "index": p.index,
+            "name": p.name,
+            "title": _first(p.attrs.get("title")),
+            "members": [ids[k] for k in p.members if k in ids],
+        }
+        for p in model.phases
+    ]
+    return {
+        "lang": lang,
+        "title": model.title or model.path,
+        "words": viewer_words(lang),
+        "deliverables": deliverables,
+        "phases": phases,
+        "goals": goals,
+    }
 
 
 def json_script(data: dict[str, Any], element_id: str = "prep-data") -> str:

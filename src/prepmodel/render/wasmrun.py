@@ -97,8 +97,12 @@ def _drop_runtime() -> None:
     _runtime = None
 
 
-def render(dot_source: str, fmt: str, timeout: float | None,
-           progress: Callable[[float], None] | None = None) -> bytes:
+def render(
+    dot_source: str,
+    fmt: str,
+    timeout: float | None,
+    progress: Callable[[float], None] | None = None,
+) -> bytes:
     """Lay out ``dot_source`` as ``fmt``; :class:`LayoutStopped` when it cannot finish.
     ``progress(seconds)`` is called about once a second while the layout runs."""
     runtime = _get_runtime()
@@ -192,13 +196,16 @@ def _explain(error: BaseException) -> Exception:
         return LayoutStopped("memory", "Graphviz ran out of memory")
     if isinstance(error, wasmtime.ExitTrap):
         return LayoutStopped(
-            "memory", f"Graphviz stopped (exit code {error.code}); most likely it ran out of "
-            f"memory (the limit is {MEMORY_BYTES // 2**30} GiB)")
+            "memory",
+            f"Graphviz stopped (exit code {error.code}); most likely it ran out of "
+            f"memory (the limit is {MEMORY_BYTES // 2**30} GiB)",
+        )
     if isinstance(error, wasmtime.Trap):
         code = error.trap_code
         if code == wasmtime.TrapCode.STACK_OVERFLOW:
-            return LayoutStopped("stack", "the diagram is too deep for Graphviz (its call "
-                                 "stack ran out)")
+            return LayoutStopped(
+                "stack", "the diagram is too deep for Graphviz (its call stack ran out)"
+            )
         if code == wasmtime.TrapCode.INTERRUPT:
             return LayoutStopped("interrupt", "the layout was stopped")
         first = str(error).strip().splitlines()[0] if str(error).strip() else "trap"

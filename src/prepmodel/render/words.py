@@ -35,7 +35,7 @@ WORDS: dict[str, dict[str, str]] = {
         "present": "Present (p)",
         "close": "Close (Esc)",
         "help": "Drag to pan, wheel or + − to zoom, 0 to fit, click a deliverable, "
-                "p for presentation (← →), Esc to clear.",
+        "p for presentation (← →), Esc to clear.",
         "matches": "{n} found",
         "no_match": "not found",
         "kind_goal": "goal",
@@ -92,7 +92,7 @@ WORDS: dict[str, dict[str, str]] = {
         "present": "プレゼン (p)",
         "close": "閉じる (Esc)",
         "help": "ドラッグで移動、ホイールか + − で拡大縮小、0 で全体、成果物をクリック、"
-                "p でプレゼン（← →）、Esc で解除。",
+        "p でプレゼン（← →）、Esc で解除。",
         "matches": "{n} 件",
         "no_match": "見つかりません",
         "kind_goal": "ゴール",
@@ -136,7 +136,7 @@ LEGEND: dict[str, dict[str, str]] = {
         "goal": "goal",
         "group": "group (exists when all its parts do)",
         "junction": "assembly step 3 (3.a, 3.b: alternative routes); work and (performers) "
-                    "follow it",
+        "follow it",
         "phase": "phase, in journey order",
         "gap": "gap: needed but never made",
         "cycle": "on a cycle",
@@ -159,11 +159,27 @@ LEGEND: dict[str, dict[str, str]] = {
 
 
 #: The words the page writes itself; the others are the viewer's (sent in its JSON data).
-PAGE_KEYS = frozenset({
-    "checkpoints", "diagnostics", "no_problems", "hint", "legend", "th_step", "th_deliverable",
-    "th_phase", "th_route", "th_needs", "th_work", "th_checkpoint_of", "exit_mark",
-    "some_routes", "group", "all_goals", "goal_label",
-})
+PAGE_KEYS = frozenset(
+    {
+        "checkpoints",
+        "diagnostics",
+        "no_problems",
+        "hint",
+        "legend",
+        "th_step",
+        "th_deliverable",
+        "th_phase",
+        "th_route",
+        "th_needs",
+        "th_work",
+        "th_checkpoint_of",
+        "exit_mark",
+        "some_routes",
+        "group",
+        "all_goals",
+        "goal_label",
+    }
+)
 
 
 def words(lang: str) -> dict[str, str]:

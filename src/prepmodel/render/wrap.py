@@ -50,21 +50,72 @@ _NO_START: Final[frozenset[str]] = frozenset(
 #: Characters that should not end a line (opening brackets and quotes).
 _NO_END: Final[frozenset[str]] = frozenset("([{（［｛〔〈《「『【〘〖〝‘“")
 _BRACKETS: Final[dict[str, str]] = {
-    "(": ")", "[": "]", "（": "）", "［": "］", "「": "」", "『": "』", "【": "】", "〔": "〕",
+    "(": ")",
+    "[": "]",
+    "（": "）",
+    "［": "］",
+    "「": "」",
+    "『": "』",
+    "【": "】",
+    "〔": "〕",
 }
 _CLOSERS: Final[frozenset[str]] = frozenset(_BRACKETS.values())
 _COMMAS: Final[frozenset[str]] = frozenset(",、，;；")
 #: One-word nouns that end a compound and must not start a line, whatever Sudachi calls them.
-SUFFIX_NOUNS: Final[frozenset[str]] = frozenset((
-    "書", "表", "図", "期", "案", "票", "率", "部", "化", "者", "会", "帳", "簿",
-    "控え", "録", "版", "用", "向け", "別", "様", "類", "集", "欄", "費", "等",
-    "届", "証", "額", "数", "値", "式", "点", "系", "型", "性", "的", "課",
-    "室", "局", "側", "内", "外", "中", "後", "前", "順", "毎",
-))
+SUFFIX_NOUNS: Final[frozenset[str]] = frozenset(
+    (
+        "書",
+        "表",
+        "図",
+        "期",
+        "案",
+        "票",
+        "率",
+        "部",
+        "化",
+        "者",
+        "会",
+        "帳",
+        "簿",
+        "控え",
+        "録",
+        "版",
+        "用",
+        "向け",
+        "別",
+        "様",
+        "類",
+        "集",
+        "欄",
+        "費",
+        "等",
+        "届",
+        "証",
+        "額",
+        "数",
+        "値",
+        "式",
+        "点",
+        "系",
+        "型",
+        "性",
+        "的",
+        "課",
+        "室",
+        "局",
+        "側",
+        "内",
+        "外",
+        "中",
+        "後",
+        "前",
+        "順",
+        "毎",
+    )
+)
 #: English words that read with the word after them ("the design", "of work").
 _FUNCTION_WORDS: Final[frozenset[str]] = frozenset(
-    {"a", "an", "the", "of", "to", "for", "and", "or", "in", "on", "at", "by", "with", "from",
-     "&"}
+    {"a", "an", "the", "of", "to", "for", "and", "or", "in", "on", "at", "by", "with", "from", "&"}
 )
 #: Parts of speech that attach to the morpheme before them.
 _ATTACH_LEFT_POS: Final[frozenset[str]] = frozenset({"助詞", "助動詞", "接尾辞"})
@@ -83,8 +134,12 @@ class Cut(NamedTuple):
 
 def _is_katakana(ch: str) -> bool:
     code = ord(ch)
-    return (0x30A1 <= code <= 0x30FA or 0x30FC <= code <= 0x30FF or 0xFF66 <= code <= 0xFF9F
-            or code in (0x3099, 0x309A))
+    return (
+        0x30A1 <= code <= 0x30FA
+        or 0x30FC <= code <= 0x30FF
+        or 0xFF66 <= code <= 0xFF9F
+        or code in (0x3099, 0x309A)
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,7 +227,8 @@ def _alnum(ch: str) -> bool:
 def _hyphen_offsets(word: str) -> frozenset[int]:
     """Offsets just after a hyphen joining two words of three letters or more."""
     return frozenset(
-        offset for offset in range(2, len(word) - 2)
+        offset
+        for offset in range(2, len(word) - 2)
         if word[offset - 1] == "-"
         and _run_length(word, offset - 2, -1, str.isalpha) >= 3
         and _run_length(word, offset, 1, str.isalpha) >= 3
@@ -215,9 +271,10 @@ def word_cuts(word: str) -> tuple[tuple[int, int], ...]:
 
 
 def _katakana_runs(text: str) -> list[tuple[int, int]]:
-    return [(match.start(), match.end())
-            for match in re.finditer(r"[\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f\u3099\u309a]{2,}",
-                                     text)]
+    return [
+        (match.start(), match.end())
+        for match in re.finditer(r"[\u30a1-\u30fa\u30fc-\u30ff\uff66-\uff9f\u3099\u309a]{2,}", text)
+    ]
 
 
 def _bracket_groups(text: str) -> list[tuple[int, int]]:
@@ -248,13 +305,14 @@ def _cuts(text: str, max_width: float, font_size: float) -> list[Cut]:
         space = text[end:start]
         forced = "\n" in space or "\r" in space
         # never leave "(" or ")" alone on a line
-        lone = (all(ch in _NO_END for ch in text[previous_start:end])
-                or all(ch in _NO_START for ch in text[start:next_end]))
+        lone = all(ch in _NO_END for ch in text[previous_start:end]) or all(
+            ch in _NO_START for ch in text[start:next_end]
+        )
         if forced or not lone:
             function_word = text[previous_start:end].lower() in _FUNCTION_WORDS
             cuts[end] = Cut(end, start, SOFT if function_word else FREE, forced)
     runs = _katakana_runs(text)
-    fitting = [run for run in runs if text_width(text[run[0]:run[1]], font_size) <= max_width]
+    fitting = [run for run in runs if text_width(text[run[0] : run[1]], font_size) <= max_width]
     hidden: dict[int, int] = {}  # cuts used only inside a chunk wider than a line
     for start, end in words:
         for offset, penalty in word_cuts(text[start:end]):
@@ -316,7 +374,7 @@ def wrap_lines(text: str, max_width: float, font_size: float) -> tuple[str, ...]
             if width > limit and target > origin + 1:
                 break
             penalty = nodes[target].penalty if target < last else 0
-            if target == origin + 1 and _lone_suffix(text[nodes[origin].end:nodes[target].start]):
+            if target == origin + 1 and _lone_suffix(text[nodes[origin].end : nodes[target].start]):
                 penalty += AGAINST_KINSOKU
             cost = (base[0] + penalty, base[1] + 1, base[2] + width * width)
             known = best[target]
@@ -329,6 +387,6 @@ def wrap_lines(text: str, max_width: float, font_size: float) -> tuple[str, ...]
     target = last
     while target > 0:
         origin = back[target]
-        lines.append(text[nodes[origin].end:nodes[target].start])
+        lines.append(text[nodes[origin].end : nodes[target].start])
         target = origin
     return tuple(reversed(lines))

@@ -74,8 +74,15 @@ class Detail:
     new: str | list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"aspect": self.aspect, "change": self.change, "route": self.route,
-                "key": self.key, "old": self.old, "new": self.new, "text": self.text}
+        return {
+            "aspect": self.aspect,
+            "change": self.change,
+            "route": self.route,
+            "key": self.key,
+            "old": self.old,
+            "new": self.new,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,13 @@ class JourneyEvent:
     text: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"change": self.change, "name": self.name, "old_step": self.old_step,
-                "new_step": self.new_step, "text": self.text}
+        return {
+            "change": self.change,
+            "name": self.name,
+            "old_step": self.old_step,
+            "new_step": self.new_step,
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -128,18 +140,17 @@ class ModelDiff:
 
     old: Analysis
     new: Analysis
-    mapping: dict[str, str]          # old key -> new key, for every matched deliverable
+    mapping: dict[str, str]  # old key -> new key, for every matched deliverable
     renamed: list[Renamed]
-    added: list[str]                 # new keys
-    removed: list[str]               # old keys
+    added: list[str]  # new keys
+    removed: list[str]  # old keys
     changed: list[Changed]
     journey: list[GoalImpact] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         """No differences at all, step renumbering included."""
-        return not (self.added or self.removed or self.renamed or self.changed
-                    or self.journey)
+        return not (self.added or self.removed or self.renamed or self.changed or self.journey)
 
     def new_name(self, key: str) -> str:
         return self.new.model.name(key)
@@ -151,8 +162,6 @@ class ModelDiff:
 def name_key(name: str) -> tuple[str, str]:
     """How display names are sorted everywhere in the diff."""
     return (name.casefold(), name)
-
-
 
 
 def semantic_diff(old: Analysis, new: Analysis) -> ModelDiff:
@@ -170,10 +179,14 @@ def semantic_diff(old: Analysis, new: Analysis) -> ModelDiff:
             changed.append(Changed(n, new.model.name(n), old.model.name(o), tuple(details)))
     changed.sort(key=lambda c: name_key(c.name))
     return ModelDiff(
-        old=old, new=new, mapping=mapping, renamed=renamed,
+        old=old,
+        new=new,
+        mapping=mapping,
+        renamed=renamed,
         added=sorted(added, key=lambda k: name_key(new.model.name(k))),
         removed=sorted(removed, key=lambda k: name_key(old.model.name(k))),
-        changed=changed, journey=journey_impact(old.journey, new.journey, mapping),
+        changed=changed,
+        journey=journey_impact(old.journey, new.journey, mapping),
     )
 
 
@@ -228,19 +241,30 @@ class _Compare:
 
     def deliverable(self, o: str, n: str) -> list[Detail]:
         out = self.routes(o, n) + self.members(o, n)
-        out += self.attributes(None, self.old.model.deliverables[o].attrs,
-                               self.new.model.deliverables[n].attrs)
+        out += self.attributes(
+            None, self.old.model.deliverables[o].attrs, self.new.model.deliverables[n].attrs
+        )
         old_phase = self.old.journey.phase_of.get(o)
         new_phase = self.new.journey.phase_of.get(n)
         if (identity(old_phase) if old_phase else None) != (
-                identity(new_phase) if new_phase else None):
-            out.append(Detail("phase", "phase_changed",
-                              f"{old_phase or '(none)'} → {new_phase or '(none)'}",
-                              old=old_phase, new=new_phase))
+            identity(new_phase) if new_phase else None
+        ):
+            out.append(
+                Detail(
+                    "phase",
+                    "phase_changed",
+                    f"{old_phase or '(none)'} → {new_phase or '(none)'}",
+                    old=old_phase,
+                    new=new_phase,
+                )
+            )
         old_kind, new_kind = kind_of(self.old, o), kind_of(self.new, n)
         if old_kind != new_kind:
-            out.append(Detail("kind", "kind_changed", f"{old_kind} → {new_kind}",
-                              old=old_kind, new=new_kind))
+            out.append(
+                Detail(
+                    "kind", "kind_changed", f"{old_kind} → {new_kind}", old=old_kind, new=new_kind
+                )
+            )
         return out
 
     def routes(self, o: str, n: str) -> list[Detail]:
@@ -261,30 +285,56 @@ class _Compare:
             for x in new_routes[j].inputs:
                 if x not in old_sets[i]:
                     name = self.input_name(x)
-                    out.append(Detail("routes", "input_added", f"{rid} gained input {name}",
-                                      route=rid, key=name))
+                    out.append(
+                        Detail(
+                            "routes",
+                            "input_added",
+                            f"{rid} gained input {name}",
+                            route=rid,
+                            key=name,
+                        )
+                    )
             for x in old_routes[i].inputs:
                 if self.old_input(x) not in new_sets[j]:
                     name = self.input_name(self.old_input(x))
-                    out.append(Detail("routes", "input_removed", f"{rid} lost input {name}",
-                                      route=rid, key=name))
+                    out.append(
+                        Detail(
+                            "routes",
+                            "input_removed",
+                            f"{rid} lost input {name}",
+                            route=rid,
+                            key=name,
+                        )
+                    )
             out += self.attributes(rid, old_routes[i].attrs, new_routes[j].attrs)
         alternative = "alternative route" if len(new_routes) > 1 else "route"
         for j, r in enumerate(new_routes):
             if j not in paired_new:
                 rid = self.new_ids.get(r.index, "route")
                 names = [self.new.model.name(x) for x in r.inputs]
-                out.append(Detail("routes", "route_added",
-                                  f"{alternative} {rid} added: {_route_text(names, r)}",
-                                  route=rid, new=names))
+                out.append(
+                    Detail(
+                        "routes",
+                        "route_added",
+                        f"{alternative} {rid} added: {_route_text(names, r)}",
+                        route=rid,
+                        new=names,
+                    )
+                )
         alternative = "alternative route" if len(old_routes) > 1 else "route"
         for i, r in enumerate(old_routes):
             if i not in paired_old:
                 rid = self.old_ids.get(r.index, "route")
                 names = [self.input_name(self.old_input(x)) for x in r.inputs]
-                out.append(Detail("routes", "route_removed",
-                                  f"{alternative} removed: {_route_text(names, r)}",
-                                  route=rid, old=names))
+                out.append(
+                    Detail(
+                        "routes",
+                        "route_removed",
+                        f"{alternative} removed: {_route_text(names, r)}",
+                        route=rid,
+                        old=names,
+                    )
+                )
         return out
 
     def members(self, o: str, n: str) -> list[Detail]:
@@ -292,24 +342,47 @@ class _Compare:
         if old_g is None or new_g is None:
             return []
         old_members = [self.old_input(x) for x in old_g.members]
-        out = [Detail("routes", "member_added", f"group gained member {self.input_name(x)}",
-                      key=self.input_name(x))
-               for x in new_g.members if x not in old_members]
-        out += [Detail("routes", "member_removed", f"group lost member {self.input_name(x)}",
-                       key=self.input_name(x))
-                for x in old_members if x not in new_g.members]
+        out = [
+            Detail(
+                "routes",
+                "member_added",
+                f"group gained member {self.input_name(x)}",
+                key=self.input_name(x),
+            )
+            for x in new_g.members
+            if x not in old_members
+        ]
+        out += [
+            Detail(
+                "routes",
+                "member_removed",
+                f"group lost member {self.input_name(x)}",
+                key=self.input_name(x),
+            )
+            for x in old_members
+            if x not in new_g.members
+        ]
         return out
 
-    def attributes(self, rid: str | None, old: dict[str, tuple[str, ...]],
-                   new: dict[str, tuple[str, ...]]) -> list[Detail]:
+    def attributes(
+        self, rid: str | None, old: dict[str, tuple[str, ...]], new: dict[str, tuple[str, ...]]
+    ) -> list[Detail]:
         out = []
         prefix = f"{rid} " if rid else ""
         for key in sorted(set(old) | set(new)):
             a, b = _value(old.get(key), key), _value(new.get(key), key)
             if a != b:
-                out.append(Detail("attributes", "attribute_changed",
-                                  f"{prefix}{key} {_show(a)} → {_show(b)}",
-                                  route=rid, key=key, old=a, new=b))
+                out.append(
+                    Detail(
+                        "attributes",
+                        "attribute_changed",
+                        f"{prefix}{key} {_show(a)} → {_show(b)}",
+                        route=rid,
+                        key=key,
+                        old=a,
+                        new=b,
+                    )
+                )
         return out
 
 
@@ -318,8 +391,12 @@ def _route_text(names: list[str], r: Route) -> str:
     return f"{text} ({r.work})" if r.work else text
 
 
-def _pair_routes(old_sets: list[frozenset[str]], new_sets: list[frozenset[str]],
-                 old_routes: list[Route], new_routes: list[Route]) -> list[tuple[int, int]]:
+def _pair_routes(
+    old_sets: list[frozenset[str]],
+    new_sets: list[frozenset[str]],
+    old_routes: list[Route],
+    new_routes: list[Route],
+) -> list[tuple[int, int]]:
     """Pair old and new routes of one deliverable: equal input sets, then the largest
     overlap, then the same work, then a lone route on each side."""
     pairs: list[tuple[int, int]] = []
@@ -336,7 +413,9 @@ def _pair_routes(old_sets: list[frozenset[str]], new_sets: list[frozenset[str]],
             take(i, j)
     overlaps = sorted(
         (-jaccard(old_sets[i], new_sets[j]), i, j)
-        for i in free_old for j in free_new if old_sets[i] & new_sets[j]
+        for i in free_old
+        for j in free_new
+        if old_sets[i] & new_sets[j]
     )
     for _, i, j in overlaps:
         if i in free_old and j in free_new:
@@ -362,9 +441,15 @@ def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[
         gj = new.goal(g)
         if o is None or o not in old_goals:
             events = tuple(
-                JourneyEvent("checkpoint_added", new.name(c.key), None, c.step,
-                             f"checkpoint {new.name(c.key)} (step {c.step})")
-                for c in gj.checkpoints)
+                JourneyEvent(
+                    "checkpoint_added",
+                    new.name(c.key),
+                    None,
+                    c.step,
+                    f"checkpoint {new.name(c.key)} (step {c.step})",
+                )
+                for c in gj.checkpoints
+            )
             impacts.append(GoalImpact(new.name(g), "goal_added", events))
             continue
         events = _goal_events(old, new, mapping, o, g)
@@ -377,8 +462,9 @@ def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[
     return impacts
 
 
-def _goal_events(old: Journey, new: Journey, mapping: dict[str, str],
-                 o: str, n: str) -> tuple[JourneyEvent, ...]:
+def _goal_events(
+    old: Journey, new: Journey, mapping: dict[str, str], o: str, n: str
+) -> tuple[JourneyEvent, ...]:
     before, after = old.goal(o), new.goal(n)
 
     def m(k: str) -> str:
@@ -397,32 +483,78 @@ def _goal_events(old: Journey, new: Journey, mapping: dict[str, str],
     for k, step in new_cp.items():
         if k not in old_cp:
             was = " (was route-dependent)" if k in old_rd else ""
-            events.append(JourneyEvent("checkpoint_added", name(k), old_step.get(k), step,
-                                       f"new checkpoint {name(k)} (step {step}){was}"))
+            events.append(
+                JourneyEvent(
+                    "checkpoint_added",
+                    name(k),
+                    old_step.get(k),
+                    step,
+                    f"new checkpoint {name(k)} (step {step}){was}",
+                )
+            )
         elif old_cp[k] != step:
-            events.append(JourneyEvent("renumbered", name(k), old_cp[k], step,
-                                       f"{name(k)} step {old_cp[k]} → {step}"))
+            events.append(
+                JourneyEvent(
+                    "renumbered", name(k), old_cp[k], step, f"{name(k)} step {old_cp[k]} → {step}"
+                )
+            )
     for k, step in old_cp.items():
         if k in new_cp:
             continue
         if k in new_rd:
             now = new_step.get(k)
             where = f"step {step}" if now == step else f"step {step} → {now}"
-            events.append(JourneyEvent("became_route_dependent", name(k), step, now,
-                                       f"{name(k)} became route-dependent ({where})"))
+            events.append(
+                JourneyEvent(
+                    "became_route_dependent",
+                    name(k),
+                    step,
+                    now,
+                    f"{name(k)} became route-dependent ({where})",
+                )
+            )
         else:
-            events.append(JourneyEvent("checkpoint_removed", name(k), step, None,
-                                       f"checkpoint {name(k)} removed (was step {step})"))
+            events.append(
+                JourneyEvent(
+                    "checkpoint_removed",
+                    name(k),
+                    step,
+                    None,
+                    f"checkpoint {name(k)} removed (was step {step})",
+                )
+            )
     for k in sorted(new_rd - old_rd - set(old_cp), key=lambda k: new_step.get(k, 0)):
-        events.append(JourneyEvent("route_dependent_added", name(k), old_step.get(k),
-                                   new_step.get(k), f"{name(k)} is now route-dependent"))
+        events.append(
+            JourneyEvent(
+                "route_dependent_added",
+                name(k),
+                old_step.get(k),
+                new_step.get(k),
+                f"{name(k)} is now route-dependent",
+            )
+        )
     for k in sorted(old_rd - new_rd - set(new_cp), key=lambda k: old_step.get(k, 0)):
-        events.append(JourneyEvent("route_dependent_removed", name(k), old_step.get(k),
-                                   new_step.get(k),
-                                   f"{name(k)} is no longer route-dependent"))
-    order = {c: i for i, c in enumerate((
-        "checkpoint_added", "checkpoint_removed", "became_route_dependent",
-        "route_dependent_added", "route_dependent_removed", "renumbered"))}
-    events.sort(key=lambda e: (order[e.change], e.new_step or e.old_step or 0,
-                               name_key(e.name)))
+        events.append(
+            JourneyEvent(
+                "route_dependent_removed",
+                name(k),
+                old_step.get(k),
+                new_step.get(k),
+                f"{name(k)} is no longer route-dependent",
+            )
+        )
+    order = {
+        c: i
+        for i, c in enumerate(
+            (
+                "checkpoint_added",
+                "checkpoint_removed",
+                "became_route_dependent",
+                "route_dependent_added",
+                "route_dependent_removed",
+                "renumbered",
+            )
+        )
+    }
+    events.sort(key=lambda e: (order[e.change], e.new_step or e.old_step or 0, name_key(e.name)))
     return tuple(events)

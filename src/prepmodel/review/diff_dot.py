@@ -37,8 +37,12 @@ SAME_FILL = "#f5f7fa"
 _STATUS_STYLE: dict[str, dict[str, str]] = {
     "same": {"color": MUTED, "fillcolor": SAME_FILL, "style": "rounded,filled"},
     "added": {"color": ADDED, "fillcolor": ADDED_FILL, "style": "rounded,filled,bold"},
-    "removed": {"color": REMOVED, "fillcolor": REMOVED_FILL, "style": "rounded,filled,dashed",
-                "fontcolor": REMOVED},
+    "removed": {
+        "color": REMOVED,
+        "fillcolor": REMOVED_FILL,
+        "style": "rounded,filled,dashed",
+        "fontcolor": REMOVED,
+    },
     "changed": {"color": CHANGED, "fillcolor": CHANGED_FILL, "style": "rounded,filled,bold"},
     "renamed": {"color": CHANGED, "fillcolor": "white", "style": "rounded,filled,bold"},
 }
@@ -62,19 +66,39 @@ def union_dot(view: UnionView, direction: str = "LR", title: str | None = None) 
     """DOT source of the union diagram (no layout: that is ``render.engine.layout``)."""
     ids = {n.id: f"n{i}" for i, n in enumerate(view.nodes)}
     dot = graphviz.Digraph("prep_diff", strict=False)
-    dot.attr(rankdir=direction if direction in {"LR", "RL", "TB", "BT"} else "LR",
-             nodesep="0.3", ranksep="0.5", fontname=FONT, fontsize="12", fontcolor=INK,
-             bgcolor="white", pad="0.2", labelloc="t",
-             label=graphviz.nohtml(esc(title or "")))
-    dot.attr("node", fontname=FONT, fontsize=fmt(NAME_SIZE), fontcolor=INK, shape="box",
-             fixedsize="true", penwidth="1.4")
+    dot.attr(
+        rankdir=direction if direction in {"LR", "RL", "TB", "BT"} else "LR",
+        nodesep="0.3",
+        ranksep="0.5",
+        fontname=FONT,
+        fontsize="12",
+        fontcolor=INK,
+        bgcolor="white",
+        pad="0.2",
+        labelloc="t",
+        label=graphviz.nohtml(esc(title or "")),
+    )
+    dot.attr(
+        "node",
+        fontname=FONT,
+        fontsize=fmt(NAME_SIZE),
+        fontcolor=INK,
+        shape="box",
+        fixedsize="true",
+        penwidth="1.4",
+    )
     dot.attr("edge", arrowsize="0.7", penwidth="1.1")
     for n in view.nodes:
         label, w, h = _node_label(n)
         status = "changed" if n.status == "renamed" and n.changed else n.status
-        attrs = {"label": label, "width": fmt(w), "height": fmt(h),
-                 **_STATUS_STYLE[status], "class": f"diff-{n.status}",
-                 "tooltip": esc_tooltip(_tooltip(n))}
+        attrs = {
+            "label": label,
+            "width": fmt(w),
+            "height": fmt(h),
+            **_STATUS_STYLE[status],
+            "class": f"diff-{n.status}",
+            "tooltip": esc_tooltip(_tooltip(n)),
+        }
         if n.status == "renamed":
             attrs["fillcolor"] = CHANGED_FILL if n.changed else "white"
         if n.kind == "goal":

@@ -111,11 +111,14 @@ def comment_texts(source: syn.SourceFile) -> Counter[str]:
 def unified_diff(before: str, after: str, path: str) -> str:
     """A unified diff of two texts, labelled ``a/PATH`` and ``b/PATH``."""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"a/{path}", tofile=f"b/{path}",
+        before.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile=f"a/{path}",
+        tofile=f"b/{path}",
     )
-    return "".join(ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n"
-                   for ln in lines)
+    return "".join(
+        ln if ln.endswith("\n") else ln + "\n\\ No newline at end of file\n" for ln in lines
+    )
 
 
 def _drop_spans(value: Any) -> Any:
@@ -129,16 +132,19 @@ def _drop_spans(value: Any) -> Any:
 def _verify(source: syn.SourceFile, out: str, path: str) -> None:
     again = parse(out, path)
     if not again.ok:
-        raise FormatterError(f"{path}: the formatted text does not parse: "
-                             f"{again.diagnostics[0].message}")
+        raise FormatterError(
+            f"{path}: the formatted text does not parse: {again.diagnostics[0].message}"
+        )
     if model_signature(build(again)) != model_signature(build(source)):
         raise FormatterError(f"{path}: the formatted text means a different model")
     if comment_texts(again) != comment_texts(source):
         raise FormatterError(f"{path}: the formatted text lost or changed a comment")
     if any(_IGNORE.search(c.text) for c in source.comments) and (
-            _reported(source.text, path) != _reported(out, path)):
-        raise FormatterError(f"{path}: the formatted text would change what "
-                             "`# prep: ignore` silences")
+        _reported(source.text, path) != _reported(out, path)
+    ):
+        raise FormatterError(
+            f"{path}: the formatted text would change what `# prep: ignore` silences"
+        )
 
 
 _IGNORE = re.compile(r"#\s*prep:\s*ignore")

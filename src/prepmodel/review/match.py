@@ -31,12 +31,12 @@ __all__ = [
 
 #: Weights of the rename score; they add up to 1. Structure decides, the name breaks ties.
 RENAME_WEIGHTS: dict[str, float] = {
-    "inputs": 0.30,   # overlap of input deliverables (all routes, group members)
+    "inputs": 0.30,  # overlap of input deliverables (all routes, group members)
     "outputs": 0.30,  # overlap of the deliverables that use it
-    "kind": 0.10,     # same goal/external/produced/group/declared
-    "work": 0.10,     # Jaccard of its routes' `work` values
-    "phase": 0.05,    # same phase (or both in none)
-    "name": 0.15,     # rapidfuzz ratio of the two identities, 0..1
+    "kind": 0.10,  # same goal/external/produced/group/declared
+    "work": 0.10,  # Jaccard of its routes' `work` values
+    "phase": 0.05,  # same phase (or both in none)
+    "name": 0.15,  # rapidfuzz ratio of the two identities, 0..1
 }
 #: A pair scoring below this is an addition plus a removal, not a rename.
 RENAME_THRESHOLD = 0.60
@@ -106,22 +106,27 @@ def _mapped(keys: Iterable[str], mapping: dict[str, str]) -> frozenset[str]:
     return frozenset(mapping.get(k, "\0old:" + k) for k in keys)
 
 
-def _neighbour_overlap(old: frozenset[str], new: frozenset[str],
-                       pending_new: set[str]) -> float:
+def _neighbour_overlap(old: frozenset[str], new: frozenset[str], pending_new: set[str]) -> float:
     """Jaccard of two neighbour sets, where a neighbour still unmatched on *both* sides
     counts half (it may be a rename found in a later round): with ``p`` such possible
     pairs, ``(common + p/2) / (union - p)``; 1 when both sets are empty."""
     if not old and not new:
         return 1.0
-    p = min(sum(1 for k in old if k.startswith("\0old:")),
-            sum(1 for k in new if k in pending_new))
+    p = min(sum(1 for k in old if k.startswith("\0old:")), sum(1 for k in new if k in pending_new))
     common = len(old & new)
     rest = len(old | new) - p
     return (common + p / 2) / rest if rest else 1.0
 
 
-def rename_score(old: _Side, new: _Side, o: str, n: str, mapping: dict[str, str],
-                 pending_new: set[str], name_sim: float | None = None) -> tuple[float, int]:
+def rename_score(
+    old: _Side,
+    new: _Side,
+    o: str,
+    n: str,
+    mapping: dict[str, str],
+    pending_new: set[str],
+    name_sim: float | None = None,
+) -> tuple[float, int]:
     """The score of old ``o`` being renamed to new ``n``, and the evidence for it (the
     number of neighbours in common once old names are mapped to new ones).
 
@@ -135,12 +140,14 @@ def rename_score(old: _Side, new: _Side, o: str, n: str, mapping: dict[str, str]
     if name_sim is None:
         name_sim = _name_similarity(o, n)
     w = RENAME_WEIGHTS
-    score = (w["inputs"] * _neighbour_overlap(ins_o, ins_n, pending_new)
-             + w["outputs"] * _neighbour_overlap(outs_o, outs_n, pending_new)
-             + w["kind"] * (old.kind[o] == new.kind[n])
-             + w["work"] * jaccard(old.work[o], new.work[n])
-             + w["phase"] * (old.phase.get(o) == new.phase.get(n))
-             + w["name"] * name_sim)
+    score = (
+        w["inputs"] * _neighbour_overlap(ins_o, ins_n, pending_new)
+        + w["outputs"] * _neighbour_overlap(outs_o, outs_n, pending_new)
+        + w["kind"] * (old.kind[o] == new.kind[n])
+        + w["work"] * jaccard(old.work[o], new.work[n])
+        + w["phase"] * (old.phase.get(o) == new.phase.get(n))
+        + w["name"] * name_sim
+    )
     evidence = len(ins_o & ins_n) + len(outs_o & outs_n)
     return round(score, 6), evidence
 
@@ -151,8 +158,9 @@ def _acceptable(score: float, evidence: int, name_sim: float) -> bool:
     return evidence >= RENAME_EVIDENCE or name_sim >= RENAME_NAME_FLOOR
 
 
-def match_renames(old_a: Analysis, new_a: Analysis, mapping: dict[str, str],
-                  removed: set[str], added: set[str]) -> list[Renamed]:
+def match_renames(
+    old_a: Analysis, new_a: Analysis, mapping: dict[str, str], removed: set[str], added: set[str]
+) -> list[Renamed]:
     """Pair removed with added deliverables, best first, until nothing more qualifies.
 
     Each round scores the candidate pairs under the current mapping and accepts every
@@ -198,6 +206,7 @@ def match_renames(old_a: Analysis, new_a: Analysis, mapping: dict[str, str],
                 mapping[o] = n
                 removed.discard(o)
                 added.discard(n)
-                found.append(Renamed(o, n, old.a.model.name(o), new.a.model.name(n),
-                                     round(score, 3)))
+                found.append(
+                    Renamed(o, n, old.a.model.name(o), new.a.model.name(n), round(score, 3))
+                )
     return found

@@ -46,8 +46,7 @@ def diff_json(d: ModelDiff) -> dict[str, Any]:
     return {
         "added": [d.new_name(k) for k in d.added],
         "removed": [d.old_name(k) for k in d.removed],
-        "renamed": [{"from": r.old_name, "to": r.new_name, "score": r.score}
-                    for r in d.renamed],
+        "renamed": [{"from": r.old_name, "to": r.new_name, "score": r.score} for r in d.renamed],
         "changed": [_changed_json(c) for c in d.changed],
         "journey": [_impact_json(g) for g in d.journey],
         "summary": summary(d),
@@ -55,8 +54,13 @@ def diff_json(d: ModelDiff) -> dict[str, Any]:
 
 
 def summary(d: ModelDiff) -> dict[str, int]:
-    return {"added": len(d.added), "removed": len(d.removed), "renamed": len(d.renamed),
-            "changed": len(d.changed), "goals_affected": len(d.journey)}
+    return {
+        "added": len(d.added),
+        "removed": len(d.removed),
+        "renamed": len(d.renamed),
+        "changed": len(d.changed),
+        "goals_affected": len(d.journey),
+    }
 
 
 # --- text ---------------------------------------------------------------------------------
@@ -75,8 +79,7 @@ def _impact_lines(g: GoalImpact) -> list[str]:
     if g.change == "goal_removed":
         return [f"{g.goal}: no longer a goal"]
     lines = [f"{g.goal}: {e.text}" for e in g.events if e.change != "renumbered"]
-    moved = [f"{e.name} {e.old_step} → {e.new_step}" for e in g.events
-             if e.change == "renumbered"]
+    moved = [f"{e.name} {e.old_step} → {e.new_step}" for e in g.events if e.change == "renumbered"]
     if moved:
         lines.append(f"{g.goal}: steps renumbered: " + ", ".join(moved))
     return lines
@@ -85,8 +88,7 @@ def _impact_lines(g: GoalImpact) -> list[str]:
 def format_text(d: ModelDiff, color: bool = False) -> str:
     """``~ Bill → Invoice (renamed)``, ``+ Tablet``, ``- Fax``, ``* Order slip: routes: …``
     then a ``journey:`` section; ``no semantic differences`` when there is nothing."""
-    lines = [_paint(f"~ {r.old_name} → {r.new_name} (renamed)", "~", color)
-             for r in d.renamed]
+    lines = [_paint(f"~ {r.old_name} → {r.new_name} (renamed)", "~", color) for r in d.renamed]
     lines += [_paint(f"+ {d.new_name(k)}", "+", color) for k in d.added]
     lines += [_paint(f"- {d.old_name(k)}", "-", color) for k in d.removed]
     for c in d.changed:
@@ -101,8 +103,9 @@ def format_text(d: ModelDiff, color: bool = False) -> str:
 
 
 # --- markdown -----------------------------------------------------------------------------
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|#~"}
-                            | {"<": "&lt;", ">": "&gt;", "&": "&amp;"})
+_MD_SPECIAL = str.maketrans(
+    {c: "\\" + c for c in "\\`*_[]|#~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+)
 _MENTION = re.compile(r"(?<![\w@])@(?=[\w-])")
 
 
@@ -121,13 +124,15 @@ def _summary_line(d: ModelDiff) -> str:
     return ", ".join(parts) if parts else "no semantic differences"
 
 
-def format_markdown(d: ModelDiff, old_label: str | None = None,
-                    new_label: str | None = None) -> str:
+def format_markdown(
+    d: ModelDiff, old_label: str | None = None, new_label: str | None = None
+) -> str:
     """A pull-request comment: a summary line, a table of deliverables, journey impact."""
     title = "### prep diff"
     if old_label and new_label:
-        title += f": `{old_label}` → `{new_label}`" if old_label != new_label else (
-            f": `{new_label}`")
+        title += (
+            f": `{old_label}` → `{new_label}`" if old_label != new_label else (f": `{new_label}`")
+        )
     out = [title, "", f"**Summary:** {_summary_line(d)}", ""]
     rows: list[tuple[str, str, str]] = []
     rows += [("renamed", f"{_md(r.old_name)} → {_md(r.new_name)}", "") for r in d.renamed]
@@ -200,26 +205,41 @@ def union_view(d: ModelDiff) -> UnionView:
     for k, dl in d.new.model.deliverables.items():
         c = changed.get(k)
         r = renamed.get(k)
-        status = ("added" if k in added else "renamed" if r else
-                  "changed" if c else "same")
-        nodes.append(UnionNode(
-            id=f"new:{k}", name=dl.name, old_name=r.old_name if r else None, status=status,
-            changed=c is not None, kind=kind_of(d.new, k), step=d.new.journey.step_of.get(k),
-            what=tuple(c.what) if c else ()))
+        status = "added" if k in added else "renamed" if r else "changed" if c else "same"
+        nodes.append(
+            UnionNode(
+                id=f"new:{k}",
+                name=dl.name,
+                old_name=r.old_name if r else None,
+                status=status,
+                changed=c is not None,
+                kind=kind_of(d.new, k),
+                step=d.new.journey.step_of.get(k),
+                what=tuple(c.what) if c else (),
+            )
+        )
     for k in d.old.model.deliverables:
         if k in d.mapping:
             continue
-        nodes.append(UnionNode(
-            id=f"old:{k}", name=d.old_name(k), old_name=d.old_name(k), status="removed",
-            changed=False, kind=kind_of(d.old, k), step=None, what=()))
+        nodes.append(
+            UnionNode(
+                id=f"old:{k}",
+                name=d.old_name(k),
+                old_name=d.old_name(k),
+                status="removed",
+                changed=False,
+                kind=kind_of(d.old, k),
+                step=None,
+                what=(),
+            )
+        )
 
     def node(k: str) -> str:
         return f"new:{d.mapping[k]}" if k in d.mapping else f"old:{k}"
 
     new_edges = {(f"new:{a}", f"new:{b}") for a, b in _edges(d.new)}
     old_edges = {(node(a), node(b)) for a, b in _edges(d.old)}
-    edges = [UnionEdge(a, b, "same" if (a, b) in old_edges else "added")
-             for a, b in new_edges]
+    edges = [UnionEdge(a, b, "same" if (a, b) in old_edges else "added") for a, b in new_edges]
     edges += [UnionEdge(a, b, "removed") for a, b in old_edges - new_edges]
     order = {n.id: i for i, n in enumerate(nodes)}
     edges.sort(key=lambda e: (order[e.source], order[e.target]))
@@ -230,8 +250,13 @@ def union_view(d: ModelDiff) -> UnionView:
 FORMATS = ("text", "markdown", "json")
 
 
-def format_diff(d: ModelDiff, fmt: str = "text", color: bool = False,
-                old_label: str | None = None, new_label: str | None = None) -> str:
+def format_diff(
+    d: ModelDiff,
+    fmt: str = "text",
+    color: bool = False,
+    old_label: str | None = None,
+    new_label: str | None = None,
+) -> str:
     """``d`` as ``text``, ``markdown`` or ``json``, ending with a newline."""
     if fmt == "json":
         return json.dumps(diff_json(d), ensure_ascii=False, indent=2) + "\n"

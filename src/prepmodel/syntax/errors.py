@@ -37,8 +37,13 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
         "a list ends with a name, not a comma",
     ),
     "attribute-without-colon": (
-        ["A <- B { work x }", "goal A { title\n", "goal A { title x",
-         "A <- B { work: x; by y }", "A <- B { work: x\n by y }"],
+        [
+            "A <- B { work x }",
+            "goal A { title\n",
+            "goal A { title x",
+            "A <- B { work: x; by y }",
+            "A <- B { work: x\n by y }",
+        ],
         "write attributes as `key: value`, separated by newlines or ';'",
     ),
     "attribute-without-value": (
@@ -66,8 +71,12 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
         "a phase is written `phase Land: A, B`; attributes go in braces after a statement",
     ),
     "arrow-in-value": (
-        ["A <- B { note: a<-b }", "goal A { note: a <- b }", "A <- B {\n note: a<-b }",
-         "A <- B { work: x\n note: a<-b }"],
+        [
+            "A <- B { note: a<-b }",
+            "goal A { note: a <- b }",
+            "A <- B {\n note: a<-b }",
+            "A <- B { work: x\n note: a<-b }",
+        ],
         "'<-' is reserved punctuation: quote a value that contains it, e.g. `note: \"a <- b\"`",
     ),
     "unclosed-block": (
@@ -150,8 +159,12 @@ def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, i
     line_start = text.rfind("\n", 0, offset) + 1
     # A '{' left open on an earlier line, and the parser stopped at the next statement:
     # say so at the brace. (An error inside a block on one line is not about the brace.)
-    if (brace is not None and brace < line_start and _starts_statement_line(text, offset)
-            and _next_brace(text, offset) != "}"):
+    if (
+        brace is not None
+        and brace < line_start
+        and _starts_statement_line(text, offset)
+        and _next_brace(text, offset) != "}"
+    ):
         line, column = _line_col(text, brace)
         here = _line_col(text, offset)[0]
         return (
@@ -180,8 +193,10 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
             line, column = _line_col(text, control)
             code = ord(text[control])
             message = f"control character U+{code:04X} in a name"
-            hint = ("names cannot hold control characters (they would act on terminals, "
-                    "logs and diagrams): remove it")
+            hint = (
+                "names cannot hold control characters (they would act on terminals, "
+                "logs and diagrams): remove it"
+            )
         elif ch == '"':
             message = "unclosed quoted name"
             hint = 'close the name with " on the same line; write \\" for a quote inside it'
@@ -259,14 +274,17 @@ def _token_hint(token: Token, text: str) -> str | None:
     value = str(token)
     if token.type == "NAME" and (
         unicodedata.normalize("NFKC", value) == "<-"
-        or value in ("←", "⟵") or (value[:1] == "＜" and value[1:] in _DASHES)
+        or value in ("←", "⟵")
+        or (value[:1] == "＜" and value[1:] in _DASHES)
     ):
         return "write the arrow with ASCII characters: `<-`"
     if token.type == "ARROW" and token.start_pos is not None:
         line, before = _previous_code_line(text, int(token.start_pos))
         if before.endswith(","):
-            return (f"line {line} ends with a comma, so this line was read as more of its "
-                    "list: remove that comma")
+            return (
+                f"line {line} ends with a comma, so this line was read as more of its "
+                "list: remove that comma"
+            )
     return None
 
 
@@ -278,12 +296,14 @@ def _space_hint(token: Token, text: str) -> str | None:
         return None
     start = int(token.start_pos)
     before = text[text.rfind("\n", 0, start) + 1 : start]
-    gap = before[len(before.rstrip()):]
+    gap = before[len(before.rstrip()) :]
     word = before.rstrip()
     if gap and word and word[-1] not in ",:;={}<-" and "#" not in word:
         kind = "an ideographic space (U+3000)" if "\u3000" in gap else "a space"
-        return (f"two names are separated by {kind}: quote names that contain spaces "
-                "(`\"A B\"`), or separate names with ','")
+        return (
+            f"two names are separated by {kind}: quote names that contain spaces "
+            "(`\"A B\"`), or separate names with ','"
+        )
     return None
 
 
@@ -325,11 +345,11 @@ def _match_example(err: UnexpectedInput, lark: Lark) -> str | None:
         for label, ut in _example_errors(lark):
             if ut.state != err.state:
                 continue
-            if accepts is not None and isinstance(ut, UnexpectedToken) \
-                    and _accepts(ut) != accepts:
+            if accepts is not None and isinstance(ut, UnexpectedToken) and _accepts(ut) != accepts:
                 continue
-            if isinstance(err, UnexpectedToken | UnexpectedEOF) \
-                    and isinstance(ut, UnexpectedToken | UnexpectedEOF):
+            if isinstance(err, UnexpectedToken | UnexpectedEOF) and isinstance(
+                ut, UnexpectedToken | UnexpectedEOF
+            ):
                 if ut.token == err.token:  # the very same token: this is the one
                     return label
                 if ut.token.type == err.token.type and not by_type:
@@ -357,8 +377,11 @@ def error_offset(err: UnexpectedInput, text: str) -> int:
     """Where in ``text`` the parser stopped."""
     if isinstance(err, UnexpectedCharacters):
         return _pos(err)
-    if (isinstance(err, UnexpectedToken) and err.token.type != "$END"
-            and err.token.start_pos is not None):
+    if (
+        isinstance(err, UnexpectedToken)
+        and err.token.type != "$END"
+        and err.token.start_pos is not None
+    ):
         return int(err.token.start_pos)
     return len(text)
 
@@ -392,8 +415,9 @@ def _starts_statement_line(text: str, offset: int) -> bool:
     return bool(_STATEMENT_LINE.match(text[line_start : line_end if line_end >= 0 else None]))
 
 
-def _code_positions(text: str, chars: str, report_comments: bool = False,
-                   start: int = 0, end: int | None = None) -> Iterator[int]:
+def _code_positions(
+    text: str, chars: str, report_comments: bool = False, start: int = 0, end: int | None = None
+) -> Iterator[int]:
     """Offsets of ``chars`` that are code (not inside a quoted name or comment), in order,
     from ``start`` to ``end``.
 
@@ -414,7 +438,7 @@ def _code_positions(text: str, chars: str, report_comments: bool = False,
 def _code_pattern(chars: str) -> re.Pattern[str]:
     wanted = "".join(re.escape(c) for c in chars if c not in '"#')
     # A quoted name, closed or not (then it ends with its line); a comment; a wanted char.
-    return re.compile(QUOTED_NAME + '?|#[^\n]*' + (f"|[{wanted}]" if wanted else ""))
+    return re.compile(QUOTED_NAME + "?|#[^\n]*" + (f"|[{wanted}]" if wanted else ""))
 
 
 # A keyword and white space, or an arrow outside quotes, before any comment or brace.

@@ -26,8 +26,15 @@ from prepmodel.text.span import Span
 _span = tuple.__new__
 
 KEYWORDS = {word: word.upper() for word in sorted(names.KEYWORDS)}  # word -> terminal
-_PUNCT = {",": "COMMA", ":": "COLON", ";": "SEMICOLON", "=": "EQUAL", "{": "LBRACE",
-          "}": "RBRACE", "<-": "ARROW"}
+_PUNCT = {
+    ",": "COMMA",
+    ":": "COLON",
+    ";": "SEMICOLON",
+    "=": "EQUAL",
+    "{": "LBRACE",
+    "}": "RBRACE",
+    "<-": "ARROW",
+}
 
 # Each match eats the horizontal white space before its token, so white space costs no
 # loop turn of its own; END matches white space at the end of the text.
@@ -35,9 +42,13 @@ _TOKENS = re.compile(
     r"""[^\S\n]*(?:
         (?P<NL>\n(?:[^\S\n]*\n)*)  # blank lines too, so a blanked-out region is one token
       | (?P<COMMENT>\#[^\n]*)
-      | (?P<QUOTED>""" + names.QUOTED_NAME + r""")
+      | (?P<QUOTED>"""
+    + names.QUOTED_NAME
+    + r""")
       | (?P<PUNCT><-|[,:;={}])
-      | (?P<NAME>""" + names.BARE_NAME + r""")
+      | (?P<NAME>"""
+    + names.BARE_NAME
+    + r""")
       | (?P<END>\Z)
       | (?P<ERROR>.))""",
     re.VERBOSE | re.DOTALL,
@@ -49,8 +60,17 @@ _TOKENS = re.compile(
 FILTERED = frozenset({"_NL", "COMMA", "COLON", "SEMICOLON", "EQUAL"})
 
 
-def _token(kind: str, value: str, start: int, line: int, column: int, end_line: int,
-           end_column: int, end: int, _new: Any = str.__new__) -> Token:
+def _token(
+    kind: str,
+    value: str,
+    start: int,
+    line: int,
+    column: int,
+    end_line: int,
+    end_column: int,
+    end: int,
+    _new: Any = str.__new__,
+) -> Token:
     """A lark Token without Token.__new__'s keyword handling: a third of the cost, which
     matters at ~300,000 tokens for a 10,000-deliverable model. Same attributes."""
     tok: Token = _new(Token, value)
@@ -78,8 +98,9 @@ class PrepLexer(Lexer):
         return scan(lexer_state.text.text, PrepLexer.comments, parser_state)
 
 
-def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = None,
-         *, fast: bool = False) -> Iterator[Token]:
+def scan(
+    text: str, comments: list[tuple[str, int, int]], parser_state: Any = None, *, fast: bool = False
+) -> Iterator[Token]:
     """The tokens of ``text``; comments go to ``comments`` as (text, line, column).
 
     An unknown character raises lark's ``UnexpectedCharacters`` (with the terminals the
@@ -100,15 +121,20 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
         if kind == "NAME":
             value = text[start:end]
             column = start - line_start + 1
-            if depth == 0 and value in KEYWORDS and (
-                last in ("", "SEMICOLON") or (newline and last != "COMMA")
+            if (
+                depth == 0
+                and value in KEYWORDS
+                and (last in ("", "SEMICOLON") or (newline and last != "COMMA"))
             ):
                 kind = KEYWORDS[value]
             elif fast:
                 last = "NAME"
                 newline = False
-                yield Name(value, False,  # type: ignore[misc]
-                           _span(Span, (line, column, line, column + end - start)))
+                yield Name(
+                    value,
+                    False,  # type: ignore[misc]
+                    _span(Span, (line, column, line, column + end - start)),
+                )
                 continue
         elif kind == "PUNCT":
             value = text[start:end]
@@ -131,8 +157,16 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
                 continue
             value = text[start:end]
             if shared is None:
-                tok = _token("_NL", value, start, line, start - line_start + 1, line,
-                             start - line_start + 2, end)
+                tok = _token(
+                    "_NL",
+                    value,
+                    start,
+                    line,
+                    start - line_start + 1,
+                    line,
+                    start - line_start + 2,
+                    end,
+                )
             else:
                 tok = shared["_NL"]
             line += value.count("\n")
@@ -146,8 +180,11 @@ def scan(text: str, comments: list[tuple[str, int, int]], parser_state: Any = No
             if fast:
                 last = "NAME"
                 newline = False
-                yield Name(unescape(value), True,  # type: ignore[misc]
-                           _span(Span, (line, column, line, column + end - start)))
+                yield Name(
+                    unescape(value),
+                    True,  # type: ignore[misc]
+                    _span(Span, (line, column, line, column + end - start)),
+                )
                 continue
             kind = "NAME"  # one terminal for both: the transformer looks at the quote
         elif kind == "COMMENT":

@@ -13,9 +13,9 @@ KEYWORDS = frozenset(
 #: terminals, CI logs and XML, where they act instead of showing (docs/security.md).
 CONTROL = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
 #: A bare name: no white space, no reserved punctuation, not starting with '-'.
-BARE_NAME = r'[^\s#"{}()\[\],:;<>=|\-' + CONTROL + r'][^\s#"{}()\[\],:;<>=|' + CONTROL + ']*'
+BARE_NAME = r'[^\s#"{}()\[\],:;<>=|\-' + CONTROL + r'][^\s#"{}()\[\],:;<>=|' + CONTROL + "]*"
 #: A quoted name: on one line, with backslash escapes.
-QUOTED_NAME = r'"(?:[^"\\' + CONTROL + r']|\\[^' + CONTROL + '])*"'
+QUOTED_NAME = r'"(?:[^"\\' + CONTROL + r"]|\\[^" + CONTROL + '])*"'
 
 _BARE = re.compile(BARE_NAME + r"\Z")
 

@@ -256,9 +256,13 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
             break
         work = new_work
     all_comments = kept_comments + list(comments)
-    return SourceFile(path, text, tuple(kept + statements),
-                      tuple(Comment(t, line, col) for t, line, col in all_comments),
-                      tuple(diagnostics))
+    return SourceFile(
+        path,
+        text,
+        tuple(kept + statements),
+        tuple(Comment(t, line, col) for t, line, col in all_comments),
+        tuple(diagnostics),
+    )
 
 
 def _offset(text: str, line: int, column: int) -> int:
@@ -275,8 +279,8 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic |
     utf16 = _utf16(data)
     if utf16:
         return None, Diagnostic.make(
-            "PS01", Span.point(1, 1), f"the file is {utf16}, not UTF-8",
-            "save the file as UTF-8").with_file(path)
+            "PS01", Span.point(1, 1), f"the file is {utf16}, not UTF-8", "save the file as UTF-8"
+        ).with_file(path)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -295,9 +299,11 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic |
         line = before.count("\n") + 1
         column = len(before) - (before.rfind("\n") + 1) + 1
         return None, Diagnostic.make(
-            "PS01", Span.point(line, column),
+            "PS01",
+            Span.point(line, column),
             "a line ends with a carriage return alone (classic Mac line ends)",
-            "save the file with LF (or CRLF) line ends").with_file(path)
+            "save the file with LF (or CRLF) line ends",
+        ).with_file(path)
     return text, None
 
 

@@ -11,8 +11,7 @@ import re
 
 # C0 controls except tab, line feed and the CR of a CRLF, DEL, C1 controls, and the
 # bidirectional overrides/isolates that reorder what a terminal or a review page shows.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
-                      "|\r(?!\n)")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
 
 
 def _escaped(match: re.Match[str]) -> str:

@@ -67,8 +67,9 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
     return {
         "steps": [_step_json(j, s) for s in steps],
         "goals": [_goal_json(j, g) for g in goals],
-        "phases": [{"name": p.name, "members": [j.name(k) for k in p.members]}
-                   for p in j.model.phases],
+        "phases": [
+            {"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases
+        ],
     }
 
 
@@ -154,8 +155,10 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
         out += [f"# {_md(j.model.title)}", ""]
     for g in goals:
         out += [f"## Journey to {_md(j.name(g.key))}", ""]
-        out += ["| Step | Deliverable | Phase | Needs | Routes | KPI |",
-                "|---:|---|---|---|---|---|"]
+        out += [
+            "| Step | Deliverable | Phase | Needs | Routes | KPI |",
+            "|---:|---|---|---|---|---|",
+        ]
         rows = [(c.key, c.exit, True) for c in g.checkpoints]
         rows += [(k, False, False) for k in g.route_dependent]
         rows.sort(key=lambda row: j.step_of[row[0]])
@@ -174,8 +177,10 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
         out += ["| Step | Checkpoint | Route | Inputs | Work | By |", "|---:|---|---|---|---|---|"]
         for s in playbook:
             for rid, r in s.route_ids():
-                out.append(f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
-                           f"{_md(_needs(j, r.inputs))} | {_md(r.work)} | {_md(', '.join(r.by))} |")
+                out.append(
+                    f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
+                    f"{_md(_needs(j, r.inputs))} | {_md(r.work)} | {_md(', '.join(r.by))} |"
+                )
     else:
         out.append("Every step has a single route.")
     out += ["", "## Health score: KPIs", ""]
@@ -206,8 +211,20 @@ class _SafeWriter:
         self.writer.writerow([csv_cell(cell) for cell in row])
 
 
-CSV_COLUMNS = ["goal", "step", "deliverable", "role", "phase", "exit", "route", "inputs",
-               "work", "by", "effort", "kpi"]
+CSV_COLUMNS = [
+    "goal",
+    "step",
+    "deliverable",
+    "role",
+    "phase",
+    "exit",
+    "route",
+    "inputs",
+    "work",
+    "by",
+    "effort",
+    "kpi",
+]
 
 
 def journey_csv(j: Journey, goal: str | None = None) -> str:
@@ -219,21 +236,46 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
     w.writerow(CSV_COLUMNS)
     for g in goals:
         exits = {c.key: c.exit for c in g.checkpoints}
-        keys = sorted([c.key for c in g.checkpoints] + list(g.route_dependent),
-                      key=lambda k: j.step_of[k])
+        keys = sorted(
+            [c.key for c in g.checkpoints] + list(g.route_dependent), key=lambda k: j.step_of[k]
+        )
         for k in keys:
             s = by_step[k]
             d = j.model.deliverables[k]
             role = "checkpoint" if k in exits else "route-dependent"
-            base = [j.name(g.key), s.number, d.name, role, j.phase_of.get(k) or "",
-                    "yes" if exits.get(k) else ""]
+            base = [
+                j.name(g.key),
+                s.number,
+                d.name,
+                role,
+                j.phase_of.get(k) or "",
+                "yes" if exits.get(k) else "",
+            ]
             kpi = ", ".join(d.attrs.get("kpi", ()))
             if s.group_members is not None:
-                w.writerow([*base, "", " + ".join(j.name(x) for x in s.group_members),
-                            "(group)", "", "", kpi])
+                w.writerow(
+                    [
+                        *base,
+                        "",
+                        " + ".join(j.name(x) for x in s.group_members),
+                        "(group)",
+                        "",
+                        "",
+                        kpi,
+                    ]
+                )
             for rid, r in s.route_ids():
-                w.writerow([*base, rid, " + ".join(j.name(x) for x in r.inputs), r.work or "",
-                            ", ".join(r.by), r.attr("effort") or "", kpi])
+                w.writerow(
+                    [
+                        *base,
+                        rid,
+                        " + ".join(j.name(x) for x in r.inputs),
+                        r.work or "",
+                        ", ".join(r.by),
+                        r.attr("effort") or "",
+                        kpi,
+                    ]
+                )
     return buf.getvalue()
 
 

@@ -42,8 +42,10 @@ def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> 
     head = f"{file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {message}"
     if color:
         tint = {"error": "31", "warning": "33", "info": "36"}[sev]
-        head = (f"\x1b[1m{file}:{d.span.line}:{d.span.column}:\x1b[0m "
-                f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {message}")
+        head = (
+            f"\x1b[1m{file}:{d.span.line}:{d.span.column}:\x1b[0m "
+            f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {message}"
+        )
     lines = [head]
     if source_line is not None and source_line.strip():
         width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
@@ -73,8 +75,13 @@ def format_github(d: Diagnostic) -> str:
 
     def prop(v: str) -> str:
         v = printable(v)
-        return (v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-                .replace(":", "%3A").replace(",", "%2C"))
+        return (
+            v.replace("%", "%25")
+            .replace("\r", "%0D")
+            .replace("\n", "%0A")
+            .replace(":", "%3A")
+            .replace(",", "%2C")
+        )
 
     def data(v: str) -> str:
         v = printable(v.replace("\r\n", "\n"))
@@ -82,9 +89,11 @@ def format_github(d: Diagnostic) -> str:
 
     s = d.span
     text = d.message + (f" (hint: {d.hint})" if d.hint else "")
-    return (f"::{_GITHUB_LEVEL[d.severity.value]} file={prop(d.file)},line={s.line},"
-            f"col={s.column},endLine={s.end_line},endColumn={s.end_column},"
-            f"title={prop(d.code)}::{data(text)}")
+    return (
+        f"::{_GITHUB_LEVEL[d.severity.value]} file={prop(d.file)},line={s.line},"
+        f"col={s.column},endLine={s.end_line},endColumn={s.end_column},"
+        f"title={prop(d.code)}::{data(text)}"
+    )
 
 
 def sarif_log(diagnostics: list[Diagnostic], version: str) -> dict[str, Any]:
@@ -96,46 +105,57 @@ def sarif_log(diagnostics: list[Diagnostic], version: str) -> dict[str, Any]:
     for code in codes:
         rule = RULES[code]
         info = CODES[code]
-        rules.append({
-            "id": code,
-            "name": info.name,
-            "shortDescription": {"text": info.summary},
-            "fullDescription": {"text": rule.description},
-            "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity.value]},
-            "help": {"text": rule.doc},
-        })
+        rules.append(
+            {
+                "id": code,
+                "name": info.name,
+                "shortDescription": {"text": info.summary},
+                "fullDescription": {"text": rule.description},
+                "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity.value]},
+                "help": {"text": rule.doc},
+            }
+        )
     results = []
     for d in diagnostics:
         text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
-        results.append({
-            "ruleId": d.code,
-            "ruleIndex": codes.index(d.code),
-            "level": _SARIF_LEVEL[d.severity.value],
-            "message": {"text": text},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": d.file.replace("\\", "/")},
-                    "region": {
-                        "startLine": d.span.line,
-                        "startColumn": d.span.column,
-                        "endLine": d.span.end_line,
-                        "endColumn": max(d.span.end_column, d.span.column + 1)
-                        if d.span.end_line == d.span.line else d.span.end_column,
-                    },
-                }
-            }],
-        })
+        results.append(
+            {
+                "ruleId": d.code,
+                "ruleIndex": codes.index(d.code),
+                "level": _SARIF_LEVEL[d.severity.value],
+                "message": {"text": text},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": d.file.replace("\\", "/")},
+                            "region": {
+                                "startLine": d.span.line,
+                                "startColumn": d.span.column,
+                                "endLine": d.span.end_line,
+                                "endColumn": max(d.span.end_column, d.span.column + 1)
+                                if d.span.end_line == d.span.line
+                                else d.span.end_column,
+                            },
+                        }
+                    }
+                ],
+            }
+        )
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "prep",
-                "informationUri": "https://pypi.org/project/prepmodel/",
-                "version": version,
-                "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "prep",
+                        "informationUri": "https://pypi.org/project/prepmodel/",
+                        "version": version,
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
     }

@@ -21,10 +21,17 @@ def _registry(families: Iterable[list[tuple[str, Check]]]) -> dict[str, Rule]:
     return dict(sorted(table.items()))
 
 
-RULES: dict[str, Rule] = _registry([
-    structure.RULES, goals.RULES, gaps.RULES, cycles.RULES, routes.RULES, phases.RULES,
-    naming.RULES,
-])
+RULES: dict[str, Rule] = _registry(
+    [
+        structure.RULES,
+        goals.RULES,
+        gaps.RULES,
+        cycles.RULES,
+        routes.RULES,
+        phases.RULES,
+        naming.RULES,
+    ]
+)
 
 
 def run_rules(ctx: RuleContext) -> list[Diagnostic]:

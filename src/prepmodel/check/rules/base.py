@@ -29,8 +29,7 @@ class RuleContext:
     def known_names(self) -> list[str]:
         """Display names of deliverables that exist (produced or external)."""
         g = self.graph
-        return [d.name for k, d in self.model.deliverables.items()
-                if k in g.produced or d.external]
+        return [d.name for k, d in self.model.deliverables.items() if k in g.produced or d.external]
 
 
 Check = Callable[[RuleContext], Iterator[Diagnostic]]

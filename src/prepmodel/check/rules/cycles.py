@@ -33,10 +33,15 @@ def cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
         if routes:
             span = routes[0].output_span
         else:
-            span = ctx.model.groups[first].span if first in ctx.model.groups else \
-                ctx.model.deliverables[first].span
+            span = (
+                ctx.model.groups[first].span
+                if first in ctx.model.groups
+                else ctx.model.deliverables[first].span
+            )
         yield Diagnostic.make(
-            "CY01", span, f"cycle: {names}",
+            "CY01",
+            span,
+            f"cycle: {names}",
             "a deliverable cannot be needed to make itself: remove one of these inputs, or "
             "give the deliverable a route that does not go through the loop",
         )
@@ -70,7 +75,9 @@ def recursive_group(ctx: RuleContext) -> Iterator[Diagnostic]:
         keys = _loop_through(member_graph, grp.key)
         names = " ⊃ ".join(ctx.model.name(k) for k in keys)
         yield Diagnostic.make(
-            "GR01", grp.span, f"the group '{ctx.model.name(grp.key)}' contains itself: {names}",
+            "GR01",
+            grp.span,
+            f"the group '{ctx.model.name(grp.key)}' contains itself: {names}",
             "a group cannot be one of its own members",
         )
 

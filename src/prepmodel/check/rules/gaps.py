@@ -61,10 +61,15 @@ def gap(ctx: RuleContext) -> Iterator[Diagnostic]:
         others = [n for n in known if identity(n) != key]
         close = did_you_mean(d.name, others)
         more = f" (used {len(spans)} times)" if len(spans) > 1 else ""
-        hint = (f"did you mean '{close}'?" if close else
-                f"add a route `{d.name} <- ...` or declare it `external`")
+        hint = (
+            f"did you mean '{close}'?"
+            if close
+            else f"add a route `{d.name} <- ...` or declare it `external`"
+        )
         yield Diagnostic.make(
-            "GP01", spans[0], f"'{d.name}' is needed but neither produced nor external{more}",
+            "GP01",
+            spans[0],
+            f"'{d.name}' is needed but neither produced nor external{more}",
             hint,
         )
 
@@ -85,7 +90,9 @@ def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
         if key not in uses and not d.goal:
             span = d.span
             yield Diagnostic.make(
-                "GP02", span, f"the external '{d.name}' is not used by any route",
+                "GP02",
+                span,
+                f"the external '{d.name}' is not used by any route",
                 "remove it, or add it to the inputs of the route that needs it",
             )
 
@@ -117,7 +124,9 @@ def orphan(ctx: RuleContext) -> Iterator[Diagnostic]:
         span = routes[0].output_span if routes else d.span
         what = "produced" if key in g.produced else "declared"
         yield Diagnostic.make(
-            "RC01", span, f"'{d.name}' is {what} but no goal needs it",
+            "RC01",
+            span,
+            f"'{d.name}' is {what} but no goal needs it",
             "use it as an input on the way to a goal, make it a goal, or remove it",
         )
 

@@ -20,7 +20,9 @@ def no_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     if not ctx.model.goals and not ctx.source.diagnostics:
         yield Diagnostic.make(
-            "GL01", FILE_START, "the model has no goal",
+            "GL01",
+            FILE_START,
+            "the model has no goal",
             "declare the finished deliverable: `goal NAME`",
         )
 
@@ -38,8 +40,7 @@ def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     produced = ctx.graph.produced
     # A statement skipped after a syntax error may be the goal's route: say nothing then.
-    broken = [ctx.source.line_text(p.span.line) for p in ctx.source.diagnostics
-              if p.code == "PS01"]
+    broken = [ctx.source.line_text(p.span.line) for p in ctx.source.diagnostics if p.code == "PS01"]
     for key in ctx.model.goals:
         if key in produced:
             continue
@@ -48,7 +49,9 @@ def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         span = d.span
         yield Diagnostic.make(
-            "GL02", span, f"nothing produces the goal '{d.name}'",
+            "GL02",
+            span,
+            f"nothing produces the goal '{d.name}'",
             f"add a route: `{_quote(d.name)} <- INPUT, ...`",
         )
 

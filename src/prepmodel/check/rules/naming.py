@@ -28,9 +28,11 @@ def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
         finding = action_like(d.name)
         if finding is None:
             continue
-        hint = (f"name the result, e.g. '{finding.suggestion}', and move the activity to `work`"
-                if finding.suggestion else
-                "name what exists afterwards (a noun), and move the activity to `work`")
+        hint = (
+            f"name the result, e.g. '{finding.suggestion}', and move the activity to `work`"
+            if finding.suggestion
+            else "name what exists afterwards (a noun), and move the activity to `work`"
+        )
         yield Diagnostic.make(
             "NM01", d.span, f"'{d.name}' reads like an action ({finding.reason})", hint
         )

@@ -32,7 +32,8 @@ def multiple_phases(ctx: RuleContext) -> Iterator[Diagnostic]:
         for k, span in zip(ph.members, ph.member_spans, strict=True):
             if k in first and first[k] != ph.key:
                 yield Diagnostic.make(
-                    "PH01", span,
+                    "PH01",
+                    span,
                     f"'{ctx.model.name(k)}' is already in phase '{first[k]}'",
                     "list each deliverable in one phase only",
                 )
@@ -64,7 +65,8 @@ def backward_journey(ctx: RuleContext) -> Iterator[Diagnostic]:
             there = phase.get(k)
             if there is not None and there > here:
                 yield Diagnostic.make(
-                    "PH02", span,
+                    "PH02",
+                    span,
                     f"'{ctx.model.name(r.output)}' (phase {names[here]}) needs "
                     f"'{ctx.model.name(k)}' from the later phase {names[there]}",
                     "move one of them to another phase, or reorder the phases",
@@ -92,11 +94,15 @@ def unphased(ctx: RuleContext) -> Iterator[Diagnostic]:
             routes = g.routes_by_output.get(key)
             span = routes[0].output_span if routes else d.span
             yield Diagnostic.make(
-                "PH03", span, f"'{d.name}' is produced but in no phase",
+                "PH03",
+                span,
+                f"'{d.name}' is produced but in no phase",
                 "add it to the phase where it is made",
             )
 
 
 RULES: list[tuple[str, Check]] = [
-    ("PH01", multiple_phases), ("PH02", backward_journey), ("PH03", unphased),
+    ("PH01", multiple_phases),
+    ("PH02", backward_journey),
+    ("PH03", unphased),
 ]

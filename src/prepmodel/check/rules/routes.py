@@ -26,7 +26,8 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
             seen[sig] = r.span.line
             continue
         yield Diagnostic.make(
-            "RT01", r.output_span,
+            "RT01",
+            r.output_span,
             f"this route of '{ctx.model.name(r.output)}' has the same inputs as the one on "
             f"line {first}",
             "merge the two routes (list both activities in `work`), or change the inputs",
@@ -51,7 +52,9 @@ def external_produced(ctx: RuleContext) -> Iterator[Diagnostic]:
         span = routes[0].output_span if routes else ctx.model.groups[key].span
         name = ctx.model.name(key)
         yield Diagnostic.make(
-            "RT02", span, f"'{name}' is declared external but is also produced here",
+            "RT02",
+            span,
+            f"'{name}' is declared external but is also produced here",
             "remove it from `external`, or remove its routes",
         )
 
@@ -73,7 +76,8 @@ def group_conflict(ctx: RuleContext) -> Iterator[Diagnostic]:
         name = ctx.model.name(grp.key)
         if grp.key in first:
             yield Diagnostic.make(
-                "GR02", grp.span,
+                "GR02",
+                grp.span,
                 f"the group '{name}' is defined again (first on line {first[grp.key]})",
                 "list all members in one `group` statement",
             )
@@ -82,12 +86,15 @@ def group_conflict(ctx: RuleContext) -> Iterator[Diagnostic]:
         routes = g.routes_by_output.get(grp.key)
         if routes:
             yield Diagnostic.make(
-                "GR02", routes[0].output_span,
+                "GR02",
+                routes[0].output_span,
                 f"'{name}' is a group (line {grp.span.line}) and cannot have routes",
                 "add these inputs to the group's members, or make it an ordinary deliverable",
             )
 
 
 RULES: list[tuple[str, Check]] = [
-    ("RT01", duplicate_route), ("RT02", external_produced), ("GR02", group_conflict),
+    ("RT01", duplicate_route),
+    ("RT02", external_produced),
+    ("GR02", group_conflict),
 ]

@@ -45,7 +45,8 @@ def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
                 first_model = st
             else:
                 yield Diagnostic.make(
-                    "PS02", st.span,
+                    "PS02",
+                    st.span,
                     f"a second `model` statement (the first is on line {first_model.span.line})",
                     "keep one `model` statement and merge their attributes",
                 )
@@ -56,7 +57,8 @@ def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
             prev = seen.get(attr.key.text)
             if prev is not None:
                 yield Diagnostic.make(
-                    "PS02", attr.key.span,
+                    "PS02",
+                    attr.key.span,
                     f"the key '{attr.key.text}' is repeated in this block "
                     f"(first on line {prev.key.span.line})",
                     "give several values as a list: `key: a, b`",
@@ -122,7 +124,8 @@ def inconsistent_spelling(ctx: RuleContext) -> Iterator[Diagnostic]:
         for sp in d.spellings:
             if sp.text != d.name:
                 yield Diagnostic.make(
-                    "NM02", sp.span,
+                    "NM02",
+                    sp.span,
                     f"'{sp.text}' is spelled '{d.name}' elsewhere "
                     f"(line {d.span.line}); both mean the same deliverable",
                     f"write '{d.name}' everywhere",
