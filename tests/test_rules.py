@@ -53,3 +53,23 @@ def test_rule_doc_examples_behave(code: str) -> None:
     good = analyse_text(rule.section("Good") + "\n", "good.prep").diagnostics
     assert code in {d.code for d in bad}
     assert code not in {d.code for d in good}
+
+
+def test_each_rule_is_declared_beside_its_check_in_its_family_module() -> None:
+    """One place per rule: the code's family names the module the check lives in, and the
+    declaration (name, severity, summary) is the decorator on that check."""
+    import subprocess
+    import sys
+
+    for code, rule in RULES.items():
+        module = rule.check.__module__.rsplit(".", 1)[1]
+        assert module.startswith(code[:2].lower() + "_"), (code, module)
+        assert CODES[code].summary and CODES[code].name
+    # a fresh interpreter that loads only the configuration still knows every code
+    out = subprocess.run(
+        [sys.executable, "-c", "import prepmodel.check.config as c; print(len(c.CODES))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(out.stdout) == len(RULES)

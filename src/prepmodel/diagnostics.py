@@ -31,58 +31,19 @@ class CodeInfo:
     summary: str
 
 
-_TABLE = [
-    ("PS01", "syntax-error", Severity.ERROR, "syntax error"),
-    (
-        "PS02",
-        "duplicate-statement",
-        Severity.ERROR,
-        "a duplicated `model` statement, or a key repeated in one block",
-    ),
-    ("GL01", "no-goal", Severity.ERROR, "the model has no goal"),
-    ("GL02", "unproduced-goal", Severity.ERROR, "a goal that nothing produces"),
-    ("GP01", "gap", Severity.ERROR, "a deliverable is needed but is neither produced nor external"),
-    ("GP02", "unused-external", Severity.WARNING, "an external deliverable nothing uses"),
-    ("CY01", "cycle", Severity.ERROR, "a deliverable needs itself"),
-    ("RC01", "orphan", Severity.WARNING, "a produced or declared deliverable that no goal needs"),
-    ("RT01", "duplicate-route", Severity.WARNING, "two routes of one output with the same inputs"),
-    (
-        "RT02",
-        "external-produced",
-        Severity.ERROR,
-        "a deliverable declared external and also produced",
-    ),
-    ("NM01", "action-name", Severity.WARNING, "a deliverable named like an action (a verb phrase)"),
-    ("NM02", "inconsistent-spelling", Severity.WARNING, "one deliverable spelled two ways"),
-    ("PH01", "multiple-phases", Severity.ERROR, "a deliverable in more than one phase"),
-    (
-        "PH02",
-        "backward-journey",
-        Severity.WARNING,
-        "the journey runs backwards: a deliverable needs one from a later phase",
-    ),
-    (
-        "PH03",
-        "unphased",
-        Severity.INFO,
-        "phases are declared but a produced deliverable is in none",
-    ),
-    (
-        "GR01",
-        "recursive-group",
-        Severity.ERROR,
-        "a group that contains itself, directly or through other groups",
-    ),
-    (
-        "GR02",
-        "group-conflict",
-        Severity.ERROR,
-        "a group defined twice, or a group that also has routes or is declared external",
-    ),
-    ("AT01", "unknown-attribute", Severity.WARNING, "an unknown attribute key"),
-]
+CODES: dict[str, CodeInfo] = {}
+"""Every declared code. A code is declared once, beside the code that finds it: the rules
+with ``prepmodel.check.rules.base.rule``, the parser's PS01 in ``prepmodel.syntax.errors``.
+Import ``prepmodel.check.rules`` to have them all."""
 
-CODES: dict[str, CodeInfo] = {c: CodeInfo(c, n, s, d) for c, n, s, d in _TABLE}
+
+def declare(code: str, name: str, severity: Severity, summary: str) -> CodeInfo:
+    """Register a diagnostic code; declaring one code twice differently is a bug."""
+    info = CodeInfo(code, name, severity, summary)
+    known = CODES.setdefault(code, info)
+    if known != info:
+        raise ValueError(f"diagnostic code {code} declared twice: {known} and {info}")
+    return info
 
 
 @dataclass(frozen=True, slots=True)

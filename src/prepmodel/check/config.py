@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prepmodel.diagnostics import CODES, Diagnostic, Severity
+from prepmodel.check.rules import CODES
+from prepmodel.diagnostics import Diagnostic, Severity
 
 
 class ConfigError(Exception):

@@ -670,7 +670,7 @@ def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str |
     closest spelling (or the list, when it is short)."""
     if name is None:
         return None
-    from prepmodel.check.rules.gaps import did_you_mean
+    from prepmodel.check.rules.gp_gaps import did_you_mean
     from prepmodel.model.core import identity
 
     key = identity(name)

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.diagnostics import Diagnostic, Severity, declare
 from prepmodel.syntax.names import CONTROL, KEYWORDS, QUOTED_NAME
 from prepmodel.text.span import Span
+
+PS01 = declare("PS01", "syntax-error", Severity.ERROR, "syntax error")
+"""Found here and in ``parser.decode``; ``check.rules.ps_syntax`` reports it."""
 
 # Known mistakes, recognised by the parser state they leave behind (lark's match_examples).
 _EXAMPLES: dict[str, tuple[list[str], str]] = {

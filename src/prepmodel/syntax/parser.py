@@ -17,6 +17,7 @@ from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
 
 from prepmodel.diagnostics import Diagnostic
+from prepmodel.syntax.errors import PS01 as PS01  # declares the code decode() reports
 from prepmodel.syntax.tree import (
     MAX_SYNTAX_ERRORS,
     AssemblyStmt,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from prepmodel.diagnostics import CODES, Diagnostic, summary
+from prepmodel.check.rules import CODES
+from prepmodel.diagnostics import Diagnostic, summary
 from prepmodel.text.safe import printable
 from prepmodel.text.width import width as display_width
 

@@ -1,37 +1,26 @@
-"""The rule registry: an explicit table, one module per rule family."""
+"""The rule registry: one module per code family (``ps_syntax`` has PS01 and PS02, ...),
+each rule declared beside its check with :func:`~prepmodel.check.rules.base.rule`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
-from prepmodel.check.rules import cycles, gaps, goals, naming, phases, routes, structure
-from prepmodel.check.rules.base import Check, Rule, RuleContext
-from prepmodel.diagnostics import Diagnostic
-
-__all__ = ["RULES", "Rule", "RuleContext", "run_rules"]
-
-
-def _registry(families: Iterable[list[tuple[str, Check]]]) -> dict[str, Rule]:
-    table: dict[str, Rule] = {}
-    for family in families:
-        for code, check in family:
-            if code in table:
-                raise ValueError(f"rule {code} registered twice")
-            table[code] = Rule(code, check)
-    return dict(sorted(table.items()))
-
-
-RULES: dict[str, Rule] = _registry(
-    [
-        structure.RULES,
-        goals.RULES,
-        gaps.RULES,
-        cycles.RULES,
-        routes.RULES,
-        phases.RULES,
-        naming.RULES,
-    ]
+from prepmodel.check.rules import (  # noqa: F401  (importing a family declares its rules)
+    at_attributes,
+    cy_cycles,
+    gl_goals,
+    gp_gaps,
+    gr_groups,
+    nm_naming,
+    ph_phases,
+    ps_syntax,
+    rc_reach,
+    rt_routes,
 )
+from prepmodel.check.rules.base import DECLARED, Rule, RuleContext
+from prepmodel.diagnostics import CODES, Diagnostic
+
+__all__ = ["CODES", "RULES", "Rule", "RuleContext", "run_rules"]
+
+RULES: dict[str, Rule] = {r.code: r for r in sorted(DECLARED, key=lambda r: r.code)}
 
 
 def run_rules(ctx: RuleContext) -> list[Diagnostic]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from prepmodel.diagnostics import CODES, CodeInfo, Diagnostic
+from prepmodel.diagnostics import CODES, CodeInfo, Diagnostic, Severity, declare
 from prepmodel.model.core import Model
 from prepmodel.model.graph import ModelGraph
 from prepmodel.syntax.tree import SourceFile
@@ -70,3 +70,32 @@ class Rule:
     @property
     def description(self) -> str:
         return self.doc.split("\n\n")[0].replace("\n", " ")
+
+
+DECLARED: list[Rule] = []
+"""Every rule in the order its module declared it (``prepmodel.check.rules`` sorts them)."""
+
+
+def rule(
+    code: str,
+    name: str | None = None,
+    severity: Severity | None = None,
+    summary: str | None = None,
+) -> Callable[[Check], Check]:
+    """Declare a rule beside its check: code, rule name, default severity, one-line summary.
+
+    ``@rule("PS01")`` alone names a code declared where it is found (the parser's PS01).
+    """
+    if name is None or severity is None or summary is None:
+        if code not in CODES:
+            raise ValueError(f"rule {code} needs a name, a severity and a summary")
+    else:
+        declare(code, name, severity, summary)
+
+    def register(check: Check) -> Check:
+        if any(r.code == code for r in DECLARED):
+            raise ValueError(f"rule {code} registered twice")
+        DECLARED.append(Rule(code, check))
+        return check
+
+    return register

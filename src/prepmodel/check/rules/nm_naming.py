@@ -1,13 +1,14 @@
-"""Naming rules: deliverables are nouns; activities belong in `work`."""
+"""Rules NM: names (action-like names, one identity spelled two ways)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import Check, RuleContext
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
 
 
+@rule("NM01", "action-name", Severity.WARNING, "a deliverable named like an action (a verb phrase)")
 def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A deliverable named like an action (a verb phrase), in English or Japanese.
 
@@ -38,4 +39,27 @@ def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-RULES: list[tuple[str, Check]] = [("NM01", action_name)]
+@rule("NM02", "inconsistent-spelling", Severity.WARNING, "one deliverable spelled two ways")
+def inconsistent_spelling(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """One deliverable written two ways, e.g. full-width and half-width letters.
+
+    Both spellings mean the same deliverable (same text after NFKC normalisation and
+    collapsing white space); the first one is shown in diagrams.
+
+    Bad:
+        goal ＫＰＩ設計書
+        KPI設計書 <- 成功定義書
+    Good:
+        goal KPI設計書
+        KPI設計書 <- 成功定義書
+    """
+    for d in ctx.model.deliverables.values():
+        for sp in d.spellings:
+            if sp.text != d.name:
+                yield Diagnostic.make(
+                    "NM02",
+                    sp.span,
+                    f"'{sp.text}' is spelled '{d.name}' elsewhere "
+                    f"(line {d.span.line}); both mean the same deliverable",
+                    f"write '{d.name}' everywhere",
+                )

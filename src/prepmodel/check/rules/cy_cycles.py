@@ -1,4 +1,4 @@
-"""Rules about loops: deliverables that need themselves, groups that contain themselves."""
+"""Rules CY: cycles (a deliverable that needs itself)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from prepmodel.check.rules.base import Check, RuleContext
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
 
 
+@rule("CY01", "cycle", Severity.ERROR, "a deliverable needs itself")
 def cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A cycle: a deliverable needs itself, through one or more routes.
 
@@ -47,42 +48,7 @@ def cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-def recursive_group(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A group that contains itself, directly or through other groups.
-
-    Bad:
-        group Kit = Manual, Kit
-    Good:
-        group Kit = Manual, Parts
-    """
-    groups = ctx.model.groups
-    member_graph: nx.DiGraph[str] = nx.DiGraph()
-    for grp in groups.values():
-        member_graph.add_node(grp.key)
-        member_graph.add_edges_from((grp.key, m) for m in grp.members if m in groups)
-    # One pass: the strongly connected components say which groups are on a loop; each
-    # loop is reported once, at its first group in the file, with a shortest way round.
-    component: dict[str, int] = {}
-    for index, members in enumerate(nx.strongly_connected_components(member_graph)):
-        if len(members) > 1 or any(member_graph.has_edge(k, k) for k in members):
-            component.update((k, index) for k in members)
-    reported: set[int] = set()
-    for grp in ctx.model.group_statements:
-        loop_id = component.get(grp.key)
-        if loop_id is None or loop_id in reported:
-            continue
-        reported.add(loop_id)
-        keys = _loop_through(member_graph, grp.key)
-        names = " ⊃ ".join(ctx.model.name(k) for k in keys)
-        yield Diagnostic.make(
-            "GR01",
-            grp.span,
-            f"the group '{ctx.model.name(grp.key)}' contains itself: {names}",
-            "a group cannot be one of its own members",
-        )
-
-
-def _loop_through(graph: nx.DiGraph[str], start: str) -> list[str]:
+def loop_through(graph: nx.DiGraph[str], start: str) -> list[str]:
     """``start``, the groups on a shortest way from it back to itself, and ``start``."""
     parents: dict[str, str] = {}
     frontier = [start]
@@ -100,6 +66,3 @@ def _loop_through(graph: nx.DiGraph[str], start: str) -> list[str]:
                     following.append(m)
         frontier = following
     return [start, start]  # not reached: ``start`` is on a loop
-
-
-RULES: list[tuple[str, Check]] = [("CY01", cycle), ("GR01", recursive_group)]

@@ -1,11 +1,11 @@
-"""Rules about journey phases."""
+"""Rules PH: phases."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import Check, RuleContext
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
 
 
 def _first_phase(ctx: RuleContext) -> dict[str, int]:
@@ -17,6 +17,7 @@ def _first_phase(ctx: RuleContext) -> dict[str, int]:
     return out
 
 
+@rule("PH01", "multiple-phases", Severity.ERROR, "a deliverable in more than one phase")
 def multiple_phases(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A deliverable listed in more than one phase. Each belongs to at most one.
 
@@ -41,6 +42,12 @@ def multiple_phases(ctx: RuleContext) -> Iterator[Diagnostic]:
                 first.setdefault(k, ph.name)
 
 
+@rule(
+    "PH02",
+    "backward-journey",
+    Severity.WARNING,
+    "the journey runs backwards: a deliverable needs one from a later phase",
+)
 def backward_journey(ctx: RuleContext) -> Iterator[Diagnostic]:
     """The journey runs backwards: a deliverable needs one from a later phase.
 
@@ -73,6 +80,9 @@ def backward_journey(ctx: RuleContext) -> Iterator[Diagnostic]:
                 )
 
 
+@rule(
+    "PH03", "unphased", Severity.INFO, "phases are declared but a produced deliverable is in none"
+)
 def unphased(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Phases are declared, but a produced deliverable is in none of them.
 
@@ -99,10 +109,3 @@ def unphased(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"'{d.name}' is produced but in no phase",
                 "add it to the phase where it is made",
             )
-
-
-RULES: list[tuple[str, Check]] = [
-    ("PH01", multiple_phases),
-    ("PH02", backward_journey),
-    ("PH03", unphased),
-]

@@ -1,11 +1,11 @@
-"""Rules about what is missing or left over: gaps, unused externals, orphans."""
+"""Rules GP: gaps (needed but neither produced nor external) and unused externals."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import Check, RuleContext
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import identity
 from prepmodel.text.span import Span
 
@@ -22,7 +22,7 @@ def did_you_mean(name: str, candidates: list[str]) -> str | None:
     return match[0] if match else None
 
 
-def _uses(ctx: RuleContext) -> dict[str, list[Span]]:
+def uses_of(ctx: RuleContext) -> dict[str, list[Span]]:
     """Where each deliverable is used as an input or a group member, in file order."""
     cached = ctx.memo.get("uses")
     if cached is not None:
@@ -38,6 +38,7 @@ def _uses(ctx: RuleContext) -> dict[str, list[Span]]:
     return uses
 
 
+@rule("GP01", "gap", Severity.ERROR, "a deliverable is needed but is neither produced nor external")
 def gap(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A gap: a deliverable is used but nothing produces it and it is not external.
 
@@ -54,7 +55,7 @@ def gap(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     g = ctx.graph
     known = ctx.known_names()
-    for key, spans in _uses(ctx).items():
+    for key, spans in uses_of(ctx).items():
         d = ctx.model.deliverables[key]
         if key in g.produced or d.external:
             continue
@@ -74,6 +75,7 @@ def gap(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
+@rule("GP02", "unused-external", Severity.WARNING, "an external deliverable nothing uses")
 def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An external deliverable that no route or group uses.
 
@@ -84,7 +86,7 @@ def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
         external Menu
         "Order slip" <- Menu
     """
-    uses = _uses(ctx)
+    uses = uses_of(ctx)
     for key in ctx.model.externals:
         d = ctx.model.deliverables[key]
         if key not in uses and not d.goal:
@@ -95,40 +97,3 @@ def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
                 f"the external '{d.name}' is not used by any route",
                 "remove it, or add it to the inputs of the route that needs it",
             )
-
-
-def orphan(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """An orphan: a produced or declared deliverable that no goal needs.
-
-    Bad:
-        goal Bill
-        external "Order slip"
-        Bill <- "Order slip"
-        Receipt <- Bill
-    Good:
-        goal Bill, Receipt
-        external "Order slip"
-        Bill <- "Order slip"
-        Receipt <- Bill
-    """
-    g = ctx.graph
-    if not ctx.model.goals:
-        return
-    uses = _uses(ctx)
-    for key, d in ctx.model.deliverables.items():
-        if key in g.needed or (d.external and key not in g.produced):
-            continue
-        if key not in g.produced and not d.declared and key in uses:
-            continue  # a gap used only by orphans: GP01 says it, RC01 says the user
-        routes = g.routes_by_output.get(key)
-        span = routes[0].output_span if routes else d.span
-        what = "produced" if key in g.produced else "declared"
-        yield Diagnostic.make(
-            "RC01",
-            span,
-            f"'{d.name}' is {what} but no goal needs it",
-            "use it as an input on the way to a goal, make it a goal, or remove it",
-        )
-
-
-RULES: list[tuple[str, Check]] = [("GP01", gap), ("GP02", unused_external), ("RC01", orphan)]

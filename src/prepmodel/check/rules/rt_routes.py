@@ -1,13 +1,14 @@
-"""Rules about assembly routes and how deliverables are declared."""
+"""Rules RT: routes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import Check, RuleContext
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
 
 
+@rule("RT01", "duplicate-route", Severity.WARNING, "two routes of one output with the same inputs")
 def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Two routes of one output with the same inputs: one of them says nothing new.
 
@@ -34,6 +35,9 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
+@rule(
+    "RT02", "external-produced", Severity.ERROR, "a deliverable declared external and also produced"
+)
 def external_produced(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A deliverable declared `external` (given from outside) that a route also produces.
 
@@ -57,44 +61,3 @@ def external_produced(ctx: RuleContext) -> Iterator[Diagnostic]:
             f"'{name}' is declared external but is also produced here",
             "remove it from `external`, or remove its routes",
         )
-
-
-def group_conflict(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A group defined twice, or a group that also has routes of its own.
-
-    A group exists exactly when its members exist; it is not assembled by a route.
-
-    Bad:
-        group Kit = Manual, Parts
-        Kit <- Box
-    Good:
-        group Kit = Manual, Parts, Box
-    """
-    g = ctx.graph
-    first: dict[str, int] = {}
-    for grp in ctx.model.group_statements:
-        name = ctx.model.name(grp.key)
-        if grp.key in first:
-            yield Diagnostic.make(
-                "GR02",
-                grp.span,
-                f"the group '{name}' is defined again (first on line {first[grp.key]})",
-                "list all members in one `group` statement",
-            )
-            continue
-        first[grp.key] = grp.span.line
-        routes = g.routes_by_output.get(grp.key)
-        if routes:
-            yield Diagnostic.make(
-                "GR02",
-                routes[0].output_span,
-                f"'{name}' is a group (line {grp.span.line}) and cannot have routes",
-                "add these inputs to the group's members, or make it an ordinary deliverable",
-            )
-
-
-RULES: list[tuple[str, Check]] = [
-    ("RT01", duplicate_route),
-    ("RT02", external_produced),
-    ("GR02", group_conflict),
-]

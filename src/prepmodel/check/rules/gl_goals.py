@@ -1,14 +1,15 @@
-"""Rules about goals."""
+"""Rules GL: goals."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import Check, RuleContext
-from prepmodel.diagnostics import Diagnostic
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.text.span import FILE_START
 
 
+@rule("GL01", "no-goal", Severity.ERROR, "the model has no goal")
 def no_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
     """The model names no goal, so nothing tells what the work is for.
 
@@ -27,6 +28,7 @@ def no_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
+@rule("GL02", "unproduced-goal", Severity.ERROR, "a goal that nothing produces")
 def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A goal that no route produces (and that is not a group).
 
@@ -60,6 +62,3 @@ def _quote(name: str) -> str:
     from prepmodel.syntax.names import render_name
 
     return render_name(name)
-
-
-RULES: list[tuple[str, Check]] = [("GL01", no_goal), ("GL02", unproduced_goal)]

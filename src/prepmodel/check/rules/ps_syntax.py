@@ -1,0 +1,68 @@
+"""Rules PS: the file as written (syntax errors, repeated statements and keys)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.syntax import tree as syn
+from prepmodel.syntax.errors import PS01
+
+
+@rule(PS01.code)  # declared where the parser finds it
+def syntax_error(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A statement the parser cannot read. The message says what was expected.
+
+    Bad:
+        "Order slip" -> Menu
+    Good:
+        "Order slip" <- Menu
+    """
+    yield from ctx.source.diagnostics
+
+
+@rule(
+    "PS02",
+    "duplicate-statement",
+    Severity.ERROR,
+    "a duplicated `model` statement, or a key repeated in one block",
+)
+def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A second `model` statement, or one key given twice in one `{ }` block.
+
+    Bad:
+        model "Floor"
+        model "Kitchen"
+        Bill <- "Order slip" { work: Print; work: Send }
+    Good:
+        model "Floor"
+        Bill <- "Order slip" { work: Print }
+    """
+    first_model: syn.ModelStmt | None = None
+    for st in ctx.source.statements:
+        if isinstance(st, syn.ModelStmt):
+            if first_model is None:
+                first_model = st
+            else:
+                yield Diagnostic.make(
+                    "PS02",
+                    st.span,
+                    f"a second `model` statement (the first is on line {first_model.span.line})",
+                    "keep one `model` statement and merge their attributes",
+                )
+        if st.block is None:
+            continue
+        seen: dict[str, syn.Attr] = {}
+        for attr in st.block.attrs:
+            prev = seen.get(attr.key.text)
+            if prev is not None:
+                yield Diagnostic.make(
+                    "PS02",
+                    attr.key.span,
+                    f"the key '{attr.key.text}' is repeated in this block "
+                    f"(first on line {prev.key.span.line})",
+                    "give several values as a list: `key: a, b`",
+                )
+            else:
+                seen[attr.key.text] = attr
