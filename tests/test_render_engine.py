@@ -193,3 +193,38 @@ def test_warm_up_is_not_counted() -> None:
     reset_layout_stats()
     assert warm_up() >= 0.0
     assert layout_stats().calls == 0
+
+
+def _render_in_fresh_process(home: Path, out: Path, **env: str) -> bytes:
+    environ = {k: v for k, v in os.environ.items() if k != "PREP_NO_CACHE"}
+    environ.update(HOME=str(home), XDG_CACHE_HOME=str(home / "cache"), **env)
+    sample = Path(__file__).parent.parent / "samples" / "restaurant.prep"
+    subprocess.run(
+        [sys.executable, "-m", "prepmodel", "render", str(sample), "-o", str(out)],
+        env=environ,
+        check=True,
+        capture_output=True,
+    )
+    return out.read_bytes()
+
+
+def _cached_modules(home: Path) -> list[Path]:
+    return [p for p in (home / "cache").rglob("*") if p.is_file() and "modules" in p.parts]
+
+
+def test_compiled_module_is_cached_and_a_corrupt_cache_is_survived(tmp_path: Path) -> None:
+    """graphviz.wasm is compiled once into wasmtime's cache (XDG cache folder); the next
+    run loads it. A cache entry overwritten with garbage is compiled again, and the
+    picture is the same bytes every time."""
+    first = _render_in_fresh_process(tmp_path, tmp_path / "a.svg")
+    cached = _cached_modules(tmp_path)
+    assert cached, "no compiled module in the cache"
+    assert _render_in_fresh_process(tmp_path, tmp_path / "b.svg") == first
+    for p in cached:
+        p.write_bytes(b"\x00garbage" * 100)
+    assert _render_in_fresh_process(tmp_path, tmp_path / "c.svg") == first
+
+
+def test_no_cache_when_asked(tmp_path: Path) -> None:
+    _render_in_fresh_process(tmp_path, tmp_path / "a.svg", PREP_NO_CACHE="1")
+    assert not _cached_modules(tmp_path)
