@@ -131,10 +131,24 @@ class Journey:
 
     @cached_property
     def _mandatory(self) -> dict[str, int]:
-        """M(D) as a bitset for every deliverable some goal needs."""
+        """M(D) as a bitset for every goal (what the outputs ask for)."""
+        return self._compute_mandatory(frozenset(self.model.goals))
+
+    def _compute_mandatory(self, keep: frozenset[str]) -> dict[str, int]:
+        """M(D) as a bitset, inputs first; a set is dropped as soon as the last deliverable
+        that uses it has been computed, unless it is in ``keep``. On a deep model the sets
+        grow with the depth, so keeping them all took O(N^2) memory (168 MB at 50k)."""
         graph = self.graph
         bit = self._bit
         produced = graph.produced
+        consumers: dict[str, int] = {}
+        distinct: dict[str, set[str]] = {}
+        for k in self._order:
+            if k in produced:
+                ins = {x for inputs in graph.requirements(k) for x in inputs if x in bit}
+                distinct[k] = ins
+                for x in ins:
+                    consumers[x] = consumers.get(x, 0) + 1
         m: dict[str, int] = {}
         for k in self._order:
             own = 1 << bit[k]
@@ -151,14 +165,21 @@ class Journey:
                 if common == 0 and not graph.is_group(k):
                     break
             m[k] = own | (common or 0)
-        return m
+            for x in distinct[k]:
+                consumers[x] -= 1
+                if consumers[x] == 0 and x not in keep:
+                    m.pop(x, None)
+        return {k: v for k, v in m.items() if k in keep}
 
     def mandatory(self, key: str) -> set[str]:
         """The mandatory set M(key) as keys (computed for what some goal needs)."""
         order = self._order
+        known = self._mandatory.get(key)
+        if known is None and key in self._bit:
+            known = self._compute_mandatory(frozenset((key,))).get(key)
         # Read the bits through their binary text: shifting a 10,000-bit int once per
         # member would copy it each time.
-        text = bin(self._mandatory.get(key, 0))[:1:-1]
+        text = bin(known or 0)[:1:-1]
         return {order[i] for i, ch in enumerate(text) if ch == "1"}
 
     # --- phases ------------------------------------------------------------------------
