@@ -249,6 +249,35 @@ EN_WORK = [
 EN_ROLES = ["Sales", "Legal", "PMO", "CSM", "Finance", "IT", "Customer PM", "QA", "Dev"]
 EN_KPI = ["Lead time", "Hours saved", "Rework count", "CSAT", "Days to approve", "Defect density"]
 EN_PHASES = ["Discover", "Propose", "Contract", "Build", "Launch", "Adopt"]
+# the streams shape has 8-12 phases
+JA_PHASES_LONG = [
+    "認知",
+    "提案",
+    "契約",
+    "キックオフ",
+    "要件定義",
+    "設計",
+    "構築",
+    "テスト",
+    "移行",
+    "稼働",
+    "定着",
+    "拡大",
+]
+EN_PHASES_LONG = [
+    "Aware",
+    "Discover",
+    "Propose",
+    "Contract",
+    "Kick-off",
+    "Requirements",
+    "Design",
+    "Build",
+    "Test",
+    "Migrate",
+    "Launch",
+    "Adopt",
+]
 
 _WS = re.compile(r"\s+")
 _BARE = re.compile(r'[^\s#"{}()\[\],:;<>=|\-][^\s#"{}()\[\],:;<>=|]*\Z')
@@ -281,6 +310,7 @@ class _Node:
     layer: int
     lang: str
     group: bool = False
+    stream: int = 0
     routes: list[list[int]] = field(default_factory=list)  # inputs per route (node ids)
 
 
@@ -473,6 +503,115 @@ def generate(
     return _write(nodes, layers, lang, rng, seed, phases)
 
 
+def generate_streams(
+    n_deliverables: int, seed: int = 1, lang: str = "ja", phases: tuple[int, int] = (8, 12)
+) -> str:
+    """A deep model with many goals (issue #18's second shape): parallel work streams about
+    250 layers deep, one goal at the end of each (a goal per 2,000 deliverables, at least
+    2), inputs mostly from the layer just below in the same stream and 5% from a shared
+    stream (stream 0: platform work every other stream uses),
+    1% of the deliverables with 40-200 inputs, 40% with alternative routes, 8-12 phases."""
+    if lang not in ("en", "ja", "mixed"):
+        raise ValueError(f"lang must be en, ja or mixed, not {lang!r}")
+    rng = random.Random(f"prep-streams:{seed}:{lang}:{n_deliverables}")
+    n = max(12, n_deliverables)
+    namer = _Namer(rng)
+    n_goals = max(2, n // 2000)
+    n_ext = max(2, n // 20)
+    n_mid = n - n_goals - n_ext
+    depth = max(1, min(250, n_mid // (2 * n_goals)))
+    nodes: list[_Node] = []
+    layers: list[list[int]] = []
+
+    def add(node: _Node) -> int:
+        nodes.append(node)
+        return len(nodes) - 1
+
+    layers.append(
+        [
+            add(_Node(namer.external(lg), 0, lg, stream=i % n_goals))
+            for i, lg in enumerate(_lang_of(lang, rng) for _ in range(n_ext))
+        ]
+    )
+    base, extra = divmod(n_mid, depth)
+    for li in range(1, depth + 1):
+        width = base + (1 if li <= extra else 0)
+        ids = []
+        for i in range(width):
+            lg = _lang_of(lang, rng)
+            is_group = li >= 2 and rng.random() < 0.01
+            name = namer.group(lg) if is_group else namer.produced(lg)
+            ids.append(add(_Node(name, li, lg, group=is_group, stream=i % n_goals)))
+        layers.append(ids)
+    top = len(layers)
+    layers.append(
+        [
+            add(_Node(namer.goal(_lang_of(lang, rng), i), top, "ja", stream=i))
+            for i in range(n_goals)
+        ]
+    )
+    for gid in layers[top]:
+        nodes[gid].lang = (
+            "ja" if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", nodes[gid].name) else "en"
+        )
+    by_stream: list[dict[int, list[int]]] = [{} for _ in range(n_goals)]
+    for li, ids in enumerate(layers):
+        for nid in ids:
+            by_stream[nodes[nid].stream].setdefault(li, []).append(nid)
+
+    def one_input(li: int, stream: int) -> int:
+        if stream and rng.random() < 0.05:
+            stream = 0  # stream 0 is shared: the others use its deliverables, not each other's
+        r = rng.random()
+        lower = li - 1 if r < 0.8 else rng.randrange(0, li)
+        while lower > 0 and not by_stream[stream].get(lower):
+            lower -= 1
+        pool = by_stream[stream].get(lower) or layers[0]
+        return rng.choice(pool)
+
+    def pick(li: int, stream: int, k: int) -> list[int]:
+        chosen: list[int] = []
+        seen: set[int] = set()
+        for _ in range(10 * k):
+            if len(chosen) >= k:
+                break
+            x = one_input(li, stream)
+            if x not in seen:
+                seen.add(x)
+                chosen.append(x)
+        return chosen
+
+    for li in range(1, len(layers)):
+        for nid in layers[li]:
+            node = nodes[nid]
+            if node.group:
+                node.routes.append(pick(li, node.stream, rng.randint(2, 4)))
+                continue
+            k = rng.randint(40, 200) if rng.random() < 0.01 else _inputs_count(rng)
+            first = pick(li, node.stream, k)
+            node.routes.append(first)
+            if li < top and rng.random() < 0.4:
+                for _ in range(rng.choice([1, 1, 2])):
+                    alt = list(first)
+                    for _ in range(rng.randint(1, 2)):
+                        if len(alt) > 1 and rng.random() < 0.5:
+                            alt.pop(rng.randrange(len(alt)))
+                        else:
+                            alt.extend(x for x in pick(li, node.stream, 1) if x not in alt)
+                    if all(set(alt) != set(r) for r in node.routes):
+                        node.routes.append(alt)
+
+    used: set[int] = {x for node in nodes for route in node.routes for x in route}
+    for li in range(top - 1, -1, -1):
+        for nid in layers[li]:
+            if nid not in used:
+                stream = nodes[nid].stream
+                above = by_stream[stream].get(li + 1) or layers[li + 1]
+                nodes[rng.choice(above)].routes[0].append(nid)
+                used.add(nid)
+    return _write(nodes, layers, lang, rng, seed, phases, long_phases=True)
+
+
 # --- text ---------------------------------------------------------------------------------
 
 
@@ -522,6 +661,7 @@ def _write(
     rng: random.Random,
     seed: int,
     phases: tuple[int, int] = (4, 6),
+    long_phases: bool = False,
 ) -> str:
     name = [_render(nd.name) for nd in nodes]
     top = len(layers) - 1
@@ -573,7 +713,10 @@ def _write(
             cuts.append(pos)
     bounds = [0, *cuts, len(mids)]
     phase_layers = [mids[bounds[i] : bounds[i + 1]] for i in range(n_phases)]
-    phase_names = JA_PHASES if ja else EN_PHASES
+    if long_phases:
+        phase_names = JA_PHASES_LONG if ja else EN_PHASES_LONG
+    else:
+        phase_names = JA_PHASES if ja else EN_PHASES
     offset = rng.randint(0, len(phase_names) - n_phases)
     phase_names = phase_names[offset : offset + n_phases]
 
@@ -641,8 +784,19 @@ def main(argv: list[str] | None = None) -> int:
         metavar=("MIN", "MAX"),
         help="how many phases (drawn from MIN..MAX; default 4 6)",
     )
+    ap.add_argument(
+        "--shape",
+        choices=["layered", "streams"],
+        default="layered",
+        help="layered (default): 1-3 goals over ~30 layers; streams: deep work streams "
+        "(~250 layers), a goal per 2,000 deliverables, 40%% alternatives (issue #18)",
+    )
     args = ap.parse_args(argv)
-    text = generate(args.n, args.seed, args.lang, tuple(args.phases))
+    if args.shape == "streams":
+        phases = tuple(args.phases) if args.phases != (4, 6) else (8, 12)
+        text = generate_streams(args.n, args.seed, args.lang, phases)
+    else:
+        text = generate(args.n, args.seed, args.lang, tuple(args.phases))
     if args.output:
         path = Path(args.output)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -218,18 +218,23 @@ class Journey:
         return known
 
     def _goal(self, key: str) -> GoalJourney:
-        mandatory = self.mandatory(key)
+        """One pass over what the goal needs, in step order: O(needed log needed), not one
+        pass over every step per goal (a model's goals grow with its size)."""
+        step_of = self.step_of
+        needed = sorted(
+            (k for k in self.graph.needed_by(key) if k in step_of), key=step_of.__getitem__
+        )
+        bits = self._mandatory.get(key)
+        if bits is None and key in self._bit:
+            bits = self._compute_mandatory(frozenset((key,))).get(key)
+        text = bin(bits or 0)[:1:-1]  # text[i] == "1": bit i is set
+        bit = self._bit
         checkpoints: list[Checkpoint] = []
         dependent: list[str] = []
-        needed = self.graph.needed_by(key)
-        for step in self.steps:
-            k = step.key
-            if k not in needed:
-                continue
-            if k in mandatory:
-                checkpoints.append(
-                    Checkpoint(step.number, k, self.phase_of.get(k), self.is_exit(k))
-                )
+        for k in needed:
+            i = bit.get(k, len(text))
+            if i < len(text) and text[i] == "1":
+                checkpoints.append(Checkpoint(step_of[k], k, self.phase_of.get(k), self.is_exit(k)))
             else:
                 dependent.append(k)
         return GoalJourney(key, tuple(checkpoints), tuple(dependent), self)
