@@ -32,7 +32,7 @@ from .svg_geometry import Shape, picture_size, shapes
 MAX_ASPECT = 2.2
 
 
-def _generate(n: int) -> str:
+def _generate(n: int, phases: tuple[int, int] = (3, 4)) -> str:
     spec = importlib.util.spec_from_file_location(
         "prep_generate", ROOT / "benchmarks" / "generate.py"
     )
@@ -40,7 +40,7 @@ def _generate(n: int) -> str:
     module = importlib.util.module_from_spec(spec)
     sys.modules.setdefault("prep_generate", module)
     spec.loader.exec_module(module)
-    text: str = module.generate(n, 1, "ja", (3, 4))
+    text: str = module.generate(n, 1, "ja", phases)
     return text
 
 
@@ -202,3 +202,21 @@ def test_work_labels_stand_nearest_their_own_junction(name: str) -> None:
 
         nearest = min(gap(j) for j in junctions if j.panel == work.panel)
         assert gap(own) <= nearest + 0.5, (work.texts, own.title)
+
+
+@pytest.mark.parametrize("name", ["onboarding", "generated-60"])
+def test_dot_output_holds_the_panels_the_picture_shows(name: str) -> None:
+    """`-o x.dot` writes one graph per panel of the picture, after an over-wide band was
+    cut into step ranges (before, it wrote the one band as it was before the cut)."""
+    if name.startswith("generated-"):  # one phase: a single band, wide enough to be cut
+        a = analyse_text(_generate(int(name.removeprefix("generated-")), (1, 1)), "g.prep")
+        svg = render(a, "svg", DiagramOptions()).data
+    else:
+        a, svg = _case(name)
+    dot = render(a, "dot", DiagramOptions()).data.decode("utf-8")
+    text = svg.decode("utf-8")
+    assert dot.count("digraph ") == text.count('class="panel"') > 0
+    cut = re.findall(r">([^<>]* · [^<>]*)<", text)  # a cut band's title: "Band · steps a–b"
+    assert bool(cut) == name.startswith("generated-")
+    for title in cut:
+        assert title.strip() in dot

@@ -61,7 +61,14 @@ def render(
     journey = analysis.journey if lang is None else journey_in(analysis, lang)
     drawing = Drawing(journey, options)
     if fmt == "dot":
-        return Rendered("".join(drawing.dot(p) for p in drawing.panels()).encode("utf-8"))
+        panels = drawing.panels()
+        if drawing.copies:
+            # the panels the picture shows: an over-wide band is cut only after a layout
+            from prepmodel.render.compose import lay_out_panels
+
+            laid = lay_out_panels(drawing, engine, timeout, progress)  # type: ignore[arg-type]
+            panels = [p.panel for p in laid]
+        return Rendered("".join(drawing.dot(p) for p in panels).encode("utf-8"))
     if drawing.copies:
         from prepmodel.render.compose import compose_svg
 

@@ -51,6 +51,23 @@ def compose_svg(
     progress: Callable[[float], None] | None = None,
 ) -> bytes:
     """The whole diagram as one SVG document."""
+    laid = lay_out_panels(drawing, engine, timeout, progress)
+    horizontal = drawing.direction in ("LR", "RL")
+    return _write(drawing, laid, _rows(_sizes(laid, horizontal)), horizontal)
+
+
+def _sizes(items: list[LaidOut], horizontal: bool) -> list[tuple[float, float]]:
+    return [(p.width, p.height) if horizontal else (p.height, p.width) for p in items]
+
+
+def lay_out_panels(
+    drawing: Drawing,
+    engine: EngineName = "auto",
+    timeout: float | None = DEFAULT_TIMEOUT,
+    progress: Callable[[float], None] | None = None,
+) -> list[LaidOut]:
+    """Every panel laid out, a band far wider than the rest cut into ranges of its steps:
+    the panels the picture shows (``prep render -o x.dot`` writes their DOT)."""
     horizontal = drawing.direction in ("LR", "RL")
 
     def lay_out(panel: Panel) -> LaidOut:
@@ -58,7 +75,7 @@ def compose_svg(
         return _laid(panel, svg.decode("utf-8"))
 
     def sizes(items: list[LaidOut]) -> list[tuple[float, float]]:
-        return [(p.width, p.height) if horizontal else (p.height, p.width) for p in items]
+        return _sizes(items, horizontal)
 
     laid = [lay_out(p) for p in drawing.panels()]
     # A band far wider than everything stacked can hold: cut it into ranges of its steps.
@@ -75,7 +92,7 @@ def compose_svg(
         if len(parts) < 2:
             break
         laid[widest : widest + 1] = [lay_out(p) for p in parts]
-    return _write(drawing, laid, _rows(sizes(laid)), horizontal)
+    return laid
 
 
 def _split(panel: Panel, parts: int, drawing: Drawing) -> list[Panel]:
