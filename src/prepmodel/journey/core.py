@@ -243,10 +243,16 @@ class Journey:
         return [self.goal(k) for k in self.model.goals]
 
     def critical_path(self, goal: str) -> tuple[str, ...]:
-        """From an external to the goal, each step back to the deepest input.
+        """From an external to the goal (contract §4, §12).
 
-        Ties go to the route listed first, then to the input listed first in it.
+        When some route has an ``effort``, the critical path method: every deliverable is
+        made by its fastest route (least earliest finish; ties: the route listed first),
+        and the path runs back through the input that finishes last (ties: the input
+        listed first). Without any effort, v1's rule: each step back to the deepest input,
+        ties to the route listed first, then to the input listed first in it.
         """
+        if self.timed:
+            return self._timed_path(goal)[0]
         depth = self.graph.depth
         path = [goal]
         seen = {goal}
@@ -265,3 +271,91 @@ class Journey:
             seen.add(best)
             cur = best
         return tuple(reversed(path))
+
+    # --- time: effort and the critical path method (contract §12) ----------------------
+    @cached_property
+    def effort_hours(self) -> dict[int, float]:
+        """Hours of every route whose ``effort`` reads as a duration, by route index."""
+        from prepmodel.model.effort import parse_effort
+
+        out: dict[int, float] = {}
+        for r in self.model.routes:
+            text = r.attr("effort")
+            hours = parse_effort(text) if text is not None else None
+            if hours is not None:
+                out[r.index] = hours
+        return out
+
+    @property
+    def timed(self) -> bool:
+        """True when some route has an effort: the critical path is then by effort."""
+        return bool(self.effort_hours)
+
+    @cached_property
+    def _schedule(self) -> tuple[dict[str, float], dict[str, Route]]:
+        """Earliest finish of every deliverable (hours from the start) and the fastest
+        route of each produced one; a group is ready when its last member is."""
+        hours = self.effort_hours
+        graph = self.graph
+        finish: dict[str, float] = {}
+        chosen: dict[str, Route] = {}
+        for k in graph.ordered(graph.g.nodes):
+            if graph.is_group(k):
+                finish[k] = max(
+                    (finish.get(x, 0.0) for x in self.model.groups[k].members), default=0.0
+                )
+                continue
+            best: float | None = None
+            for r in graph.routes_by_output.get(k, []):
+                # an input on a loop, not computed yet, counts as ready at the start
+                start = max((finish.get(x, 0.0) for x in r.inputs), default=0.0)
+                end = start + hours.get(r.index, 0.0)
+                if best is None or end < best:
+                    best, chosen[k] = end, r
+            finish[k] = best if best is not None else 0.0
+        return finish, chosen
+
+    def _timed_path(self, goal: str) -> tuple[tuple[str, ...], tuple[Route, ...]]:
+        finish, chosen = self._schedule
+        path = [goal]
+        routes: list[Route] = []
+        seen = {goal}
+        cur = goal
+        while True:
+            route = chosen.get(cur)
+            if route is not None:
+                routes.append(route)
+                inputs: tuple[str, ...] = route.inputs
+            elif self.graph.is_group(cur):
+                inputs = self.model.groups[cur].members
+            else:
+                break
+            best: str | None = None
+            for x in inputs:
+                if x not in seen and (best is None or finish.get(x, 0.0) > finish[best]):
+                    best = x
+            if best is None:
+                break
+            path.append(best)
+            seen.add(best)
+            cur = best
+        return tuple(reversed(path)), tuple(reversed(routes))
+
+    @cached_property
+    def route_id(self) -> dict[int, str]:
+        """Route index -> its id (``3``, ``3.a``) for the routes of numbered steps."""
+        return {r.index: rid for s in self.steps for rid, r in s.route_ids()}
+
+    def critical_path_routes(self, goal: str) -> tuple[str, ...]:
+        """The ids of the routes the critical path assumed, first step first (empty
+        without efforts, where the path does not choose routes)."""
+        if not self.timed:
+            return ()
+        ids = self.route_id
+        return tuple(ids[r.index] for r in self._timed_path(goal)[1] if r.index in ids)
+
+    def critical_path_hours(self, goal: str) -> float | None:
+        """The goal's earliest finish by the critical path method; None without efforts."""
+        if not self.timed:
+            return None
+        return self._schedule[0].get(goal, 0.0)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from prepmodel.check.rules import (  # noqa: F401  (importing a family declares its rules)
     at_attributes,
     cy_cycles,
+    ef_effort,
     gl_goals,
     gp_gaps,
     gr_groups,
