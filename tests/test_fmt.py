@@ -439,3 +439,21 @@ def test_cli_missing_file(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert b"missing.prep" in r.stderr
     assert (tmp_path / "ugly.prep").read_text(encoding="utf-8") == PRETTY
+
+
+def test_check_mode_skips_the_proof_but_says_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`fmt --check` writes nothing, so it does not parse the output again (#18); the text
+    it compares is the one `fmt` would write."""
+    from prepmodel.review import fmt
+
+    text = 'goal "Paid meal"\nexternal Menu,Slip\n"Paid meal" <- Menu,Slip {work:Pay}\n'
+    proven = fmt.format_source(text, "m.prep")
+    assert proven.text != text
+
+    def no_proof(*args: object) -> None:
+        raise AssertionError("verified in check mode")
+
+    monkeypatch.setattr(fmt, "_verify", no_proof)
+    assert fmt.format_source(text, "m.prep", verify=False).text == proven.text
+    with pytest.raises(AssertionError):
+        fmt.format_source(text, "m.prep")
