@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 if TYPE_CHECKING:
     from prepmodel.check.analysis import Analysis
     from prepmodel.diagnostics import Diagnostic
+
+    __version__: str
 
 __all__ = ["__version__", "check", "checkpoints", "load"]
 
@@ -40,3 +40,21 @@ def checkpoints(text: str, path: str = "<stdin>", goal: str | None = None) -> di
 
     analysis = load(text, path)
     return journey_json(analysis.journey, goal)
+
+
+def _package_version() -> str:
+    """The installed distribution's version: pyproject.toml is the one place it is written."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("prepmodel")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    # ``__version__`` is looked up on first use: importlib.metadata costs a start-up
+    # that `prep --help` and `import prepmodel` need not pay.
+    if name == "__version__":
+        return _package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

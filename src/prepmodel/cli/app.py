@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from prepmodel import __version__
 from prepmodel.text.safe import printable
 
 if TYPE_CHECKING:
@@ -128,6 +127,8 @@ def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
 
 def _version(value: bool) -> None:
     if value:
+        from prepmodel import __version__
+
         typer.echo(f"prep {__version__}")
         raise typer.Exit()
 
@@ -165,6 +166,7 @@ def check(
     elif format is CheckFormat.sarif:
         import json
 
+        from prepmodel import __version__
         from prepmodel.views.report import sarif_log
 
         typer.echo(json.dumps(sarif_log(every, __version__), ensure_ascii=False, indent=2))
