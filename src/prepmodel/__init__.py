@@ -11,7 +11,16 @@ Heavy modules load on first use, so ``import prepmodel`` is cheap.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
+
+from prepmodel.errors import PrepError
+
+# The stage package ``prepmodel.check`` shares its name with the function ``check`` below.
+# Importing a submodule binds the package as an attribute of its parent, but only when the
+# package itself is first imported: import it now (it is only a docstring), so that the
+# function defined afterwards stays ``prepmodel.check`` for good.
+importlib.import_module("prepmodel.check")
 
 if TYPE_CHECKING:
     from prepmodel.check.analysis import Analysis
@@ -19,7 +28,7 @@ if TYPE_CHECKING:
 
     __version__: str
 
-__all__ = ["__version__", "check", "checkpoints", "load"]
+__all__ = ["PrepError", "__version__", "check", "checkpoints", "load"]
 
 
 def load(text: str, path: str = "<stdin>") -> Analysis:

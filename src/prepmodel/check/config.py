@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from prepmodel.diagnostics import CODES, Diagnostic, Severity
+from prepmodel.errors import PrepError
 
 
-class ConfigError(Exception):
+class ConfigError(PrepError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 
