@@ -234,7 +234,8 @@ def test_changed_lark_internals_fall_back_to_lark_with_the_same_result(
 
     from prepmodel.syntax import lalr
 
-    texts = _files(SAMPLES) + [
+    texts = [
+        *_files(SAMPLES),
         ("typo.prep", "Menu <- Recipe\nOrder slip <- = Menu\nBill <- Order slip\n"),
         ("ja.prep", "注文票 ← メニュー\n請求書 ← 注文票、料理\n"),
     ]
