@@ -7,13 +7,12 @@ Everything is sorted, so the same pair of files gives the same bytes.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from prepmodel.check.analysis import Analysis
 from prepmodel.review.diff import Changed, GoalImpact, ModelDiff, kind_of
-from prepmodel.text.safe import printable
+from prepmodel.text.safe import markdown_cell, printable
 
 __all__ = [
     "UnionEdge",
@@ -103,16 +102,9 @@ def format_text(d: ModelDiff, color: bool = False) -> str:
 
 
 # --- markdown -----------------------------------------------------------------------------
-_MD_SPECIAL = str.maketrans(
-    {c: "\\" + c for c in "\\`*_[]|#~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-)
-_MENTION = re.compile(r"(?<![\w@])@(?=[\w-])")
-
-
 def _md(text: str) -> str:
-    """Names and details in the PR comment: no markup, no HTML, no @mention, one line."""
-    out = _MENTION.sub("@\u200b", text.translate(_MD_SPECIAL))
-    return printable(out.replace("\r", " ").replace("\n", " "))
+    """Names and details in the PR comment (the shared escaper, prepmodel.text.safe)."""
+    return markdown_cell(text)
 
 
 def _summary_line(d: ModelDiff) -> str:

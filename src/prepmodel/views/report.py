@@ -16,7 +16,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def caret_line(source_line: str, column: int, width: int) -> str:
     """Spaces (tabs kept) up to ``column``, then carets under ``width`` characters."""
     prefix = source_line[: column - 1]
-    pad = "".join(c if c == "\t" else " " * display_width(c) for c in prefix)
+    # Measured a tab-free run at a time, not a character at a time: an emoji sequence
+    # (joiners, variation selectors) is two columns in all, not two for each emoji.
+    pad = "\t".join(" " * display_width(part) for part in prefix.split("\t"))
     marked = source_line[column - 1 : column - 1 + max(width, 1)]
     return pad + "^" * max(1, display_width(marked))
 
