@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
+from prepmodel.cli.color import ColorMode
 from prepmodel.text.safe import printable
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -98,10 +99,9 @@ def analyse(path: str) -> Analysis:
 
 
 def _use_color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    from prepmodel.cli.color import use_color
+
+    return use_color(stream)
 
 
 def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
@@ -114,7 +114,8 @@ def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
     every: list[Diagnostic] = []
     for a in analyses:
         for d in a.diagnostics:
-            typer.echo(format_text(d, a.source.line_text(d.span.line), color), err=err)
+            text = format_text(d, a.source.line_text(d.span.line), color)
+            typer.echo(text, err=err, color=color)
             every.append(d)
     counts = summary(every)
     if every or not err:
@@ -139,8 +140,19 @@ def main_options(
         Optional[bool],  # noqa: UP045 - typer needs Optional here
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = None,
+    color: Annotated[
+        ColorMode,
+        typer.Option(
+            "--color",
+            help="Colour the text output: auto (a terminal, unless NO_COLOR; FORCE_COLOR "
+            "or CLICOLOR_FORCE force it), always or never.",
+        ),
+    ] = ColorMode.auto,
 ) -> None:
     """prep: deliverable-perspective process models."""
+    from prepmodel.cli.color import choose
+
+    choose(color)
 
 
 @app.command()
@@ -539,7 +551,7 @@ def diff(
         raise typer.Exit(EXIT_FAILED)
     d = semantic_diff(sides[0], sides[1])
     color = format is DiffFormat.text and _use_color(sys.stdout)
-    typer.echo(format_diff(d, format.value, color, old, new), nl=False)
+    typer.echo(format_diff(d, format.value, color, old, new), nl=False, color=color)
     if output is not None:
         from prepmodel.review.diff_dot import diff_dot
 
@@ -583,7 +595,7 @@ def git_diff_driver(
     sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True)
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
-    typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)
+    typer.echo(typer.style(head, bold=True) if color else head, color=color)
     broken = [a for a in sides if not a.syntax_ok]
     if broken:
         for a in broken:
@@ -593,7 +605,8 @@ def git_diff_driver(
         typer.echo("(syntax errors: showing the line diff)")
         typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
     else:
-        typer.echo(format_diff(semantic_diff(sides[0], sides[1]), "text", color), nl=False)
+        text = format_diff(semantic_diff(sides[0], sides[1]), "text", color)
+        typer.echo(text, nl=False, color=color)
     raise typer.Exit(EXIT_OK)
 
 
@@ -715,7 +728,7 @@ def main() -> None:
     # collecting: the cyclic collector only costs time (a third of it on big models).
     gc.disable()
     try:
-        app()
+        app(prog_name="prep")  # also under `python -m prepmodel` (usage, completion)
     except KeyboardInterrupt:
         typer.echo("prep: interrupted", err=True)
         sys.exit(130)

@@ -63,12 +63,17 @@ def summary(d: ModelDiff) -> dict[str, int]:
 
 
 # --- text ---------------------------------------------------------------------------------
-_COLORS = {"~": "36", "+": "32", "-": "31", "*": "33", "journey": "1"}
+_COLORS = {"~": "cyan", "+": "green", "-": "red", "*": "yellow", "journey": None}
 
 
 def _paint(text: str, mark: str, color: bool) -> str:
     text = printable(text)  # model text never reaches the terminal raw, coloured or not
-    return f"\x1b[{_COLORS[mark]}m{text}\x1b[0m" if color else text
+    if not color:
+        return text
+    from click import style
+
+    tint = _COLORS[mark]
+    return style(text, fg=tint, bold=True if tint is None else None)
 
 
 def _impact_lines(g: GoalImpact) -> list[str]:

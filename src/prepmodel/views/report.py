@@ -43,11 +43,11 @@ def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> 
     file, message = printable(d.file), printable(d.message)
     head = f"{file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {message}"
     if color:
-        tint = {"error": "31", "warning": "33", "info": "36"}[sev]
-        head = (
-            f"\x1b[1m{file}:{d.span.line}:{d.span.column}:\x1b[0m "
-            f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {message}"
-        )
+        from click import style
+
+        tint = {"error": "red", "warning": "yellow", "info": "cyan"}[sev]
+        place = style(f"{file}:{d.span.line}:{d.span.column}:", bold=True)
+        head = f"{place} {style(f'{d.code} {sev}:', fg=tint, bold=True)} {message}"
     lines = [head]
     if source_line is not None and source_line.strip():
         width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1
