@@ -89,13 +89,37 @@ def load_config(path: str) -> Config:
         fail(str(err))
 
 
-def analyse(path: str) -> Analysis:
-    """Read, parse and check one file with the settings that apply to it."""
+def analyse(path: str, stdin_filename: str | None = None) -> Analysis:
+    """Read, parse and check one file with the settings that apply to it (standard input
+    as if it were ``stdin_filename``, when given: its name and its folder's settings)."""
     from prepmodel.check.analysis import analyse_bytes
 
     data = read_input(path)
-    shown = "<stdin>" if path == "-" else path
-    return analyse_bytes(data, shown, load_config(path))
+    if path == "-":
+        shown = stdin_filename or "<stdin>"
+        return analyse_bytes(data, shown, load_config(stdin_filename or "-"))
+    return analyse_bytes(data, path, load_config(path))
+
+
+def gather(paths: list[str] | None, stdin_filename: str | None) -> list[str]:
+    """The files a command reads: folders expanded to the ``.prep`` files under them
+    (prepmodel.cli.discover), standard input when only ``--stdin-filename`` is given."""
+    if not paths:
+        if stdin_filename is None:
+            fail("no files given: name .prep files or folders, or '-' for standard input")
+        return ["-"]
+    from prepmodel.cli.discover import expand
+
+    files, empty = expand(paths)
+    for folder in empty:
+        typer.echo(f"prep: warning: {printable(folder)}: no .prep files found", err=True)
+    return files
+
+
+STDIN_FILENAME_HELP = (
+    "Name standard input as this path, for editors: in messages, and for the settings "
+    "(prep.toml) that apply to it."
+)
 
 
 def _use_color(stream: object) -> bool:
@@ -158,16 +182,32 @@ def main_options(
 @app.command()
 def check(
     files: Annotated[
-        list[str], typer.Argument(metavar="FILE...", help="The .prep files ('-' for stdin).")
-    ],
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(
+            metavar="PATH...",
+            help="The .prep files, or folders to search for them ('-' for stdin).",
+        ),
+    ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Warnings fail the check too.")] = False,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--stdin-filename", metavar="PATH", help=STDIN_FILENAME_HELP),
+    ] = None,
 ) -> None:
     """Report every problem: syntax, gaps, cycles, orphans, naming, phases.
 
-    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O.
+    A folder is searched for .prep files (hidden and git-ignored ones skipped). Exit
+    status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O (a file
+    that cannot be read; the others are still checked).
     """
-    analyses = [analyse(f) for f in files]
+    analyses = []
+    status = EXIT_OK
+    for path in gather(files, stdin_filename):
+        try:
+            analyses.append(analyse(path, stdin_filename))
+        except typer.Exit as err:  # reported already; go on with the other files
+            status = max(status, err.exit_code)
     every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
     if format is CheckFormat.text:
         print_diagnostics(analyses)
@@ -192,7 +232,7 @@ def check(
         for d in every
         if d.severity.value == "error" or (strict and d.severity.value == "warning")
     ]
-    raise typer.Exit(EXIT_FAILED if failing else EXIT_OK)
+    raise typer.Exit(max(status, EXIT_FAILED if failing else EXIT_OK))
 
 
 @app.command()
@@ -613,19 +653,27 @@ def git_diff_driver(
 @app.command("fmt")
 def fmt_command(
     files: Annotated[
-        list[str],
-        typer.Argument(metavar="FILE...", help="The .prep files ('-': stdin to stdout)."),
-    ],
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(
+            metavar="PATH...",
+            help="The .prep files, or folders to search for them ('-': stdin to stdout).",
+        ),
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
     ] = False,
     show_diff: Annotated[
         bool, typer.Option("--diff", help="Print a unified diff instead of writing.")
     ] = False,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--stdin-filename", metavar="PATH", help=STDIN_FILENAME_HELP),
+    ] = None,
 ) -> None:
     """Rewrite files in the canonical layout (docs/formatting.md); the model stays the same.
 
-    Files are replaced atomically and only when they change. A file with a syntax error is
+    A folder is searched for .prep files (hidden and git-ignored ones skipped). Files are
+    replaced atomically and only when they change. A file with a syntax error is
     left untouched (PS01 on stderr). Exit status: 0 done, 1 syntax errors or (with --check)
     files that would change, 2 usage or I/O.
     """
@@ -635,8 +683,8 @@ def fmt_command(
     from prepmodel.syntax.parser import decode
 
     status = EXIT_OK
-    for path in files:
-        shown = "<stdin>" if path == "-" else path
+    for path in gather(files, stdin_filename):
+        shown = (stdin_filename or "<stdin>") if path == "-" else path
         try:
             data = read_input(path)
         except typer.Exit as err:  # reported already; go on with the other files
