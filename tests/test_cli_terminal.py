@@ -14,7 +14,7 @@ import pytest
 
 from prepmodel.cli.color import ColorMode, choose, use_color
 
-from .conftest import ROOT, SAMPLES, run_prep
+from .conftest import ROOT, SAMPLES, prep_on_path, run_prep
 
 ESC = b"\x1b["
 BROKEN = str(SAMPLES / "broken.prep")
@@ -137,22 +137,6 @@ def test_no_hand_written_escape_sequences() -> None:
 
 
 # --- shell completion -----------------------------------------------------------------------
-
-
-def prep_on_path(tmp_path: Path) -> dict[str, str]:
-    """An environment whose PATH finds a `prep` that runs this checkout's code."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    script = bin_dir / "prep"
-    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m prepmodel "$@"\n', "utf-8")
-    script.chmod(0o755)
-    return {
-        **os.environ,
-        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(tmp_path / "home"),
-        "SHELL": "/bin/bash",
-        "PYTHONPATH": str(ROOT / "src"),
-    }
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="needs bash")
