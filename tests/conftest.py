@@ -35,3 +35,21 @@ def run_prep(
 @pytest.fixture
 def prep() -> object:
     return run_prep
+
+
+def prep_on_path(tmp_path: Path) -> dict[str, str]:
+    """An environment whose PATH finds a `prep` that runs this checkout's code (for git
+    drivers, shell completion and workflow scripts that call `prep` by name)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    script = bin_dir / "prep"
+    script.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m prepmodel "$@"\n', "utf-8")
+    script.chmod(0o755)
+    return {
+        **os.environ,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(tmp_path / "home"),
+        "SHELL": "/bin/bash",
+        "PYTHONPATH": str(ROOT / "src"),
+        "NO_COLOR": "1",
+    }

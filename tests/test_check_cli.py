@@ -133,8 +133,8 @@ def test_bad_config_is_a_usage_error(tmp_path: Path) -> None:
 def test_io_errors_exit_2(tmp_path: Path) -> None:
     r = run_prep("check", str(tmp_path / "missing.prep"))
     assert r.returncode == 2 and b"no such file" in r.stderr
-    r = run_prep("check", str(tmp_path))
-    assert r.returncode == 2 and b"is a folder" in r.stderr
+    r = run_prep("check", str(tmp_path))  # a folder is searched (tests/test_cli_files.py)
+    assert r.returncode == 0 and b"no .prep files found" in r.stderr
     assert run_prep("check", "--format", "xml", "samples/restaurant.prep").returncode == 2
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,80 @@ def test_recovery_same_as_full_reparse_on_mutated_samples(data: bytes) -> None:
     expected = _reference_parse(text)
     if expected is not None:
         assert _recovered(text) == expected
+
+
+# --- the fast path fenced: a Lark whose internals changed ---------------------------------
+
+
+@pytest.fixture
+def fresh_tables() -> Iterator[None]:
+    """Forget the cached tables before and after, so each test detects the shape anew."""
+    syntax._tables.cache_clear()
+    yield
+    syntax._tables.cache_clear()
+
+
+def _files(path: Path) -> list[tuple[str, str]]:
+    return [(p.name, p.read_text("utf-8")) for p in sorted(path.glob("*.prep"))]
+
+
+@pytest.mark.usefixtures("fresh_tables")
+def test_changed_lark_internals_fall_back_to_lark_with_the_same_result(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Lark whose action objects changed (simulated: ``Shift`` is another object, as if
+    renamed or wrapped) is detected once and every file parses through ``Lark.parse``:
+    the same statements, comments and PS01 diagnostics as through the fast path."""
+    import lark.parsers.lalr_analysis as analysis
+
+    from prepmodel.syntax import lalr
+
+    texts = [
+        *_files(SAMPLES),
+        ("typo.prep", "Menu <- Recipe\nOrder slip <- = Menu\nBill <- Order slip\n"),
+        ("ja.prep", "注文票 ← メニュー\n請求書 ← 注文票、料理\n"),
+    ]
+    expected = [syntax.parse(text, name) for name, text in texts]
+    assert syntax._tables() is not None  # the fast path was in use
+    syntax._tables.cache_clear()
+
+    monkeypatch.setattr(analysis, "Shift", object())
+    runs: list[int] = []
+    real_run = lalr.run
+    monkeypatch.setattr(lalr, "run", lambda *a: runs.append(1) or real_run(*a))
+    got = [syntax.parse(text, name) for name, text in texts]
+    assert syntax._tables() is None
+    assert runs == []  # the fast loop never ran
+    assert got == expected
+    assert any(source.diagnostics for source in got)  # the errors came through Lark too
+
+
+@pytest.mark.usefixtures("fresh_tables")
+@pytest.mark.parametrize(
+    "change",
+    ["no parse_table", "three-element actions", "no start state", "callbacks not callable"],
+)
+def test_unexpected_table_shapes_are_detected(monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    import copy
+    from types import SimpleNamespace
+
+    from prepmodel.syntax import lalr
+
+    real = syntax._parser()[0].parser.parser.parser
+    table = copy.copy(real.parse_table)
+    callbacks = dict(real.callbacks)
+    if change == "three-element actions":
+        table.states = {
+            s: {k: (*v, None) for k, v in row.items()} for s, row in table.states.items()
+        }
+    elif change == "no start state":
+        table.start_states = {}
+    elif change == "callbacks not callable":
+        callbacks = {rule: None for rule in callbacks}
+    inner = SimpleNamespace(callbacks=callbacks)
+    if change != "no parse_table":
+        inner.parse_table = table
+    fake = SimpleNamespace(parser=SimpleNamespace(parser=SimpleNamespace(parser=inner)))
+    assert lalr.tables(fake) is None  # type: ignore[arg-type]
+    # The real one still reads.
+    assert lalr.tables(syntax._parser()[0]) is not None

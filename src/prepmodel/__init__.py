@@ -11,15 +11,24 @@ Heavy modules load on first use, so ``import prepmodel`` is cheap.
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from prepmodel.errors import PrepError
+
+# The stage package ``prepmodel.check`` shares its name with the function ``check`` below.
+# Importing a submodule binds the package as an attribute of its parent, but only when the
+# package itself is first imported: import it now (it is only a docstring), so that the
+# function defined afterwards stays ``prepmodel.check`` for good.
+importlib.import_module("prepmodel.check")
 
 if TYPE_CHECKING:
     from prepmodel.check.analysis import Analysis
     from prepmodel.diagnostics import Diagnostic
 
-__all__ = ["__version__", "check", "checkpoints", "load"]
+    __version__: str
+
+__all__ = ["PrepError", "__version__", "check", "checkpoints", "load"]
 
 
 def load(text: str, path: str = "<stdin>") -> Analysis:
@@ -40,3 +49,21 @@ def checkpoints(text: str, path: str = "<stdin>", goal: str | None = None) -> di
 
     analysis = load(text, path)
     return journey_json(analysis.journey, goal)
+
+
+def _package_version() -> str:
+    """The installed distribution's version: pyproject.toml is the one place it is written."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("prepmodel")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    # ``__version__`` is looked up on first use: importlib.metadata costs a start-up
+    # that `prep --help` and `import prepmodel` need not pay.
+    if name == "__version__":
+        return _package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,6 @@
 """``python -m prepmodel`` runs the ``prep`` command."""
 
-from prepmodel.cli.app import main
+if __name__ == "__main__":
+    from prepmodel.cli.app import main
 
-main()
+    main()

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -59,30 +57,14 @@ def ignored_codes(source: SourceFile) -> dict[int, set[str] | None]:
     return out
 
 
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: the pipeline builds many small objects and no
-    cycles worth collecting; on a 10,000-deliverable model collection took a third of the
-    time. Restores the previous state."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def analyse_text(
     text: str, path: str = "<stdin>", config: Config | None = None, *, rules: bool = True
 ) -> Analysis:
     """Run the whole check pipeline on source text (``rules=False``: syntax errors only,
-    for commands such as `prep diff` that need the model but not the findings)."""
-    with _no_gc():
-        return _analyse(text, path, config, rules)
+    for commands such as `prep diff` that need the model but not the findings).
 
-
-def _analyse(text: str, path: str, config: Config | None, rules: bool) -> Analysis:
+    The garbage collector is left as the caller set it (the `prep` command switches it
+    off for its whole run; a library call must not change process-wide state)."""
     source = parse(text, path)
     model = build(source)
     ctx = RuleContext(source, model)
@@ -152,12 +134,12 @@ def analyse_pair(
     receive, send = context.Pipe(duplex=False)
 
     def child() -> None:
+        gc.disable()  # this process is ours and short-lived: no cycles worth collecting
         analysis = analyse_bytes(data_b, path_b, rules=rules)
         data = b""  # syntax errors: the parent analyses this side itself, to report them
         if not analysis.diagnostics:
-            with _no_gc():
-                state = analysis.journey.export() if journeys else None
-                data = wire.dumps(analysis.model, state)
+            state = analysis.journey.export() if journeys else None
+            data = wire.dumps(analysis.model, state)
         send.send_bytes(data)
         send.close()
 
@@ -168,15 +150,13 @@ def analyse_pair(
     send.close()
     a = analyse_bytes(data_a, path_a, rules=rules)
     if journeys and a.syntax_ok:
-        with _no_gc():  # this side's journeys, while the child finishes
-            for goal in a.model.goals:
-                a.journey.goal(goal)
+        for goal in a.model.goals:  # this side's journeys, while the child finishes
+            a.journey.goal(goal)
     payload: tuple[Model, JourneyState | None] | None = None
     try:
         data = receive.recv_bytes()
         if data:
-            with _no_gc():
-                payload = wire.loads(data)
+            payload = wire.loads(data)
     except (EOFError, OSError, ValueError, TypeError):
         payload = None
     finally:

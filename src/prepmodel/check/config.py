@@ -19,9 +19,10 @@ from typing import Any
 
 from prepmodel.check.rules import CODES
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.errors import PrepError
 
 
-class ConfigError(Exception):
+class ConfigError(PrepError):
     """A settings file that cannot be used; the message names the file and the key."""
 
 

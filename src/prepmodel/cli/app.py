@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
-from prepmodel import __version__
+from prepmodel.cli.color import ColorMode
 from prepmodel.text.safe import printable
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 app = typer.Typer(
-    add_completion=False,
+    add_completion=True,
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -89,20 +89,43 @@ def load_config(path: str) -> Config:
         fail(str(err))
 
 
-def analyse(path: str) -> Analysis:
-    """Read, parse and check one file with the settings that apply to it."""
+def analyse(path: str, stdin_filename: str | None = None) -> Analysis:
+    """Read, parse and check one file with the settings that apply to it (standard input
+    as if it were ``stdin_filename``, when given: its name and its folder's settings)."""
     from prepmodel.check.analysis import analyse_bytes
 
     data = read_input(path)
-    shown = "<stdin>" if path == "-" else path
-    return analyse_bytes(data, shown, load_config(path))
+    if path == "-":
+        shown = stdin_filename or "<stdin>"
+        return analyse_bytes(data, shown, load_config(stdin_filename or "-"))
+    return analyse_bytes(data, path, load_config(path))
+
+
+def gather(paths: list[str] | None, stdin_filename: str | None) -> list[str]:
+    """The files a command reads: folders expanded to the ``.prep`` files under them
+    (prepmodel.cli.discover), standard input when only ``--stdin-filename`` is given."""
+    if not paths:
+        if stdin_filename is None:
+            fail("no files given: name .prep files or folders, or '-' for standard input")
+        return ["-"]
+    from prepmodel.cli.discover import expand
+
+    files, empty = expand(paths)
+    for folder in empty:
+        typer.echo(f"prep: warning: {printable(folder)}: no .prep files found", err=True)
+    return files
+
+
+STDIN_FILENAME_HELP = (
+    "Name standard input as this path, for editors: in messages, and for the settings "
+    "(prep.toml) that apply to it."
+)
 
 
 def _use_color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    from prepmodel.cli.color import use_color
+
+    return use_color(stream)
 
 
 def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
@@ -115,7 +138,8 @@ def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
     every: list[Diagnostic] = []
     for a in analyses:
         for d in a.diagnostics:
-            typer.echo(format_text(d, a.source.line_text(d.span.line), color), err=err)
+            text = format_text(d, a.source.line_text(d.span.line), color)
+            typer.echo(text, err=err, color=color)
             every.append(d)
     counts = summary(every)
     if every or not err:
@@ -128,6 +152,8 @@ def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
 
 def _version(value: bool) -> None:
     if value:
+        from prepmodel import __version__
+
         typer.echo(f"prep {__version__}")
         raise typer.Exit()
 
@@ -138,23 +164,50 @@ def main_options(
         Optional[bool],  # noqa: UP045 - typer needs Optional here
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
     ] = None,
+    color: Annotated[
+        ColorMode,
+        typer.Option(
+            "--color",
+            help="Colour the text output: auto (a terminal, unless NO_COLOR; FORCE_COLOR "
+            "or CLICOLOR_FORCE force it), always or never.",
+        ),
+    ] = ColorMode.auto,
 ) -> None:
     """prep: deliverable-perspective process models."""
+    from prepmodel.cli.color import choose
+
+    choose(color)
 
 
 @app.command()
 def check(
     files: Annotated[
-        list[str], typer.Argument(metavar="FILE...", help="The .prep files ('-' for stdin).")
-    ],
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(
+            metavar="PATH...",
+            help="The .prep files, or folders to search for them ('-' for stdin).",
+        ),
+    ] = None,
     format: Annotated[CheckFormat, typer.Option("--format", "-f")] = CheckFormat.text,
     strict: Annotated[bool, typer.Option(help="Warnings fail the check too.")] = False,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--stdin-filename", metavar="PATH", help=STDIN_FILENAME_HELP),
+    ] = None,
 ) -> None:
     """Report every problem: syntax, gaps, cycles, orphans, naming, phases.
 
-    Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O.
+    A folder is searched for .prep files (hidden and git-ignored ones skipped). Exit
+    status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O (a file
+    that cannot be read; the others are still checked).
     """
-    analyses = [analyse(f) for f in files]
+    analyses = []
+    status = EXIT_OK
+    for path in gather(files, stdin_filename):
+        try:
+            analyses.append(analyse(path, stdin_filename))
+        except typer.Exit as err:  # reported already; go on with the other files
+            status = max(status, err.exit_code)
     every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
     if format is CheckFormat.text:
         print_diagnostics(analyses)
@@ -165,6 +218,7 @@ def check(
     elif format is CheckFormat.sarif:
         import json
 
+        from prepmodel import __version__
         from prepmodel.views.report import sarif_log
 
         typer.echo(json.dumps(sarif_log(every, __version__), ensure_ascii=False, indent=2))
@@ -178,7 +232,7 @@ def check(
         for d in every
         if d.severity.value == "error" or (strict and d.severity.value == "warning")
     ]
-    raise typer.Exit(EXIT_FAILED if failing else EXIT_OK)
+    raise typer.Exit(max(status, EXIT_FAILED if failing else EXIT_OK))
 
 
 @app.command()
@@ -537,7 +591,7 @@ def diff(
         raise typer.Exit(EXIT_FAILED)
     d = semantic_diff(sides[0], sides[1])
     color = format is DiffFormat.text and _use_color(sys.stdout)
-    typer.echo(format_diff(d, format.value, color, old, new), nl=False)
+    typer.echo(format_diff(d, format.value, color, old, new), nl=False, color=color)
     if output is not None:
         from prepmodel.review.diff_dot import diff_dot
 
@@ -581,7 +635,7 @@ def git_diff_driver(
     sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True)
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
-    typer.echo(f"\x1b[1m{head}\x1b[0m" if color else head)
+    typer.echo(typer.style(head, bold=True) if color else head, color=color)
     broken = [a for a in sides if not a.syntax_ok]
     if broken:
         for a in broken:
@@ -591,26 +645,35 @@ def git_diff_driver(
         typer.echo("(syntax errors: showing the line diff)")
         typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
     else:
-        typer.echo(format_diff(semantic_diff(sides[0], sides[1]), "text", color), nl=False)
+        text = format_diff(semantic_diff(sides[0], sides[1]), "text", color)
+        typer.echo(text, nl=False, color=color)
     raise typer.Exit(EXIT_OK)
 
 
 @app.command("fmt")
 def fmt_command(
     files: Annotated[
-        list[str],
-        typer.Argument(metavar="FILE...", help="The .prep files ('-': stdin to stdout)."),
-    ],
+        Optional[list[str]],  # noqa: UP045 - typer needs Optional here
+        typer.Argument(
+            metavar="PATH...",
+            help="The .prep files, or folders to search for them ('-': stdin to stdout).",
+        ),
+    ] = None,
     check: Annotated[
         bool, typer.Option("--check", help="Write nothing; exit 1 if a file would change.")
     ] = False,
     show_diff: Annotated[
         bool, typer.Option("--diff", help="Print a unified diff instead of writing.")
     ] = False,
+    stdin_filename: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--stdin-filename", metavar="PATH", help=STDIN_FILENAME_HELP),
+    ] = None,
 ) -> None:
     """Rewrite files in the canonical layout (docs/formatting.md); the model stays the same.
 
-    Files are replaced atomically and only when they change. A file with a syntax error is
+    A folder is searched for .prep files (hidden and git-ignored ones skipped). Files are
+    replaced atomically and only when they change. A file with a syntax error is
     left untouched (PS01 on stderr). Exit status: 0 done, 1 syntax errors or (with --check)
     files that would change, 2 usage or I/O.
     """
@@ -620,8 +683,8 @@ def fmt_command(
     from prepmodel.syntax.parser import decode
 
     status = EXIT_OK
-    for path in files:
-        shown = "<stdin>" if path == "-" else path
+    for path in gather(files, stdin_filename):
+        shown = (stdin_filename or "<stdin>") if path == "-" else path
         try:
             data = read_input(path)
         except typer.Exit as err:  # reported already; go on with the other files
@@ -713,7 +776,7 @@ def main() -> None:
     # collecting: the cyclic collector only costs time (a third of it on big models).
     gc.disable()
     try:
-        app()
+        app(prog_name="prep")  # also under `python -m prepmodel` (usage, completion)
     except KeyboardInterrupt:
         typer.echo("prep: interrupted", err=True)
         sys.exit(130)

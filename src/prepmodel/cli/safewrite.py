@@ -18,8 +18,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from prepmodel.errors import PrepError
 
-class WriteRefused(Exception):
+
+class WriteRefused(PrepError):
     """A file was not written; the message says why, in one line."""
 
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from prepmodel.errors import PrepError
+
 __all__ = [
     "WASM_FORMATS",
     "EngineError",
@@ -69,7 +71,7 @@ _FORMAT_RE: Final[re.Pattern[str]] = re.compile(r"[A-Za-z0-9_:.\-]+")
 _wasm_lock = threading.Lock()
 
 
-class EngineError(Exception):
+class EngineError(PrepError):
     """Graphviz could not be run or could not lay out the graph.
 
     ``str(error)`` is a complete sentence meant for the user (the CLI prints it as is).

@@ -26,6 +26,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Final
 
+from prepmodel.errors import PrepError
 from prepmodel.render.measure import has_cjk
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ _TEXT_CONTENT: Final[re.Pattern[str]] = re.compile(r"<text\b[^>]*>(.*?)</text>",
 _PDF_DATES: Final[re.Pattern[bytes]] = re.compile(rb"/(?:CreationDate|ModDate)\s*\([^)]*\)")
 
 
-class RasterError(Exception):
+class RasterError(PrepError):
     """An SVG could not be converted, or a given font file is unusable (message for users)."""
 
 

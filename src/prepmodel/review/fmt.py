@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from prepmodel.diagnostics import Diagnostic
+from prepmodel.errors import PrepError
 from prepmodel.model.core import Model, build
 from prepmodel.syntax import tree as syn
 from prepmodel.syntax.names import quote, render_name
@@ -36,7 +37,7 @@ _COMMENT_INDENT = {**_INDENT, BCLOSE: 2}
 _BLOCK_KINDS = (BOPEN, ATTR, BCLOSE, VAL)
 
 
-class FormatterError(RuntimeError):
+class FormatterError(PrepError, RuntimeError):
     """The formatter produced text that means something else: a bug, never user error."""
 
 

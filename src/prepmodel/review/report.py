@@ -7,13 +7,12 @@ Everything is sorted, so the same pair of files gives the same bytes.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from prepmodel.check.analysis import Analysis
 from prepmodel.review.diff import Changed, GoalImpact, ModelDiff, kind_of
-from prepmodel.text.safe import printable
+from prepmodel.text.safe import markdown_cell, printable
 
 __all__ = [
     "UnionEdge",
@@ -64,12 +63,17 @@ def summary(d: ModelDiff) -> dict[str, int]:
 
 
 # --- text ---------------------------------------------------------------------------------
-_COLORS = {"~": "36", "+": "32", "-": "31", "*": "33", "journey": "1"}
+_COLORS = {"~": "cyan", "+": "green", "-": "red", "*": "yellow", "journey": None}
 
 
 def _paint(text: str, mark: str, color: bool) -> str:
     text = printable(text)  # model text never reaches the terminal raw, coloured or not
-    return f"\x1b[{_COLORS[mark]}m{text}\x1b[0m" if color else text
+    if not color:
+        return text
+    from click import style
+
+    tint = _COLORS[mark]
+    return style(text, fg=tint, bold=True if tint is None else None)
 
 
 def _impact_lines(g: GoalImpact) -> list[str]:
@@ -103,16 +107,9 @@ def format_text(d: ModelDiff, color: bool = False) -> str:
 
 
 # --- markdown -----------------------------------------------------------------------------
-_MD_SPECIAL = str.maketrans(
-    {c: "\\" + c for c in "\\`*_[]|#~"} | {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
-)
-_MENTION = re.compile(r"(?<![\w@])@(?=[\w-])")
-
-
 def _md(text: str) -> str:
-    """Names and details in the PR comment: no markup, no HTML, no @mention, one line."""
-    out = _MENTION.sub("@\u200b", text.translate(_MD_SPECIAL))
-    return printable(out.replace("\r", " ").replace("\n", " "))
+    """Names and details in the PR comment (the shared escaper, prepmodel.text.safe)."""
+    return markdown_cell(text)
 
 
 def _summary_line(d: ModelDiff) -> str:

@@ -7,6 +7,10 @@ two thirds of the parse. Here each rule is looked up once, and the whole loop is
 function. The results are the same objects Lark's transformer would give (the test suite
 compares both on every sample, on generated models and on random text).
 
+Lark's parse table and callbacks are private: pyproject.toml pins the Lark versions this
+was tested with, and :func:`tables` checks their shape once; when they are not as
+expected (a newer Lark), it returns None and the caller uses ``Lark.parse`` throughout.
+
 Anything unexpected (a token the table does not allow, a character the lexer does not
 know) raises :class:`Rejected`, with the statements completed before it; the caller then
 parses with ``Lark.parse``, which stops at the same token and raises the error with its
@@ -22,7 +26,6 @@ from typing import Any
 
 from lark import Lark, Token
 from lark.exceptions import UnexpectedInput
-from lark.parsers.lalr_analysis import Shift
 
 
 class Rejected(Exception):
@@ -55,8 +58,18 @@ class Tables:
     end: int
 
 
-def tables(lark: Lark) -> Tables:
-    """Lark's parse table with each reduce resolved to (size, callback, origin) once."""
+def tables(lark: Lark) -> Tables | None:
+    """Lark's parse table with each reduce resolved to (size, callback, origin) once, or
+    None when Lark's private parser objects are not shaped as this module expects."""
+    try:
+        return _read_tables(lark)
+    except (ImportError, AttributeError, KeyError, LookupError, TypeError, ValueError):
+        return None
+
+
+def _read_tables(lark: Lark) -> Tables:
+    from lark.parsers.lalr_analysis import Reduce, Shift  # private: the shape is checked
+
     parser = lark.parser.parser.parser  # ParsingFrontend -> LALR_Parser -> _Parser
     table = parser.parse_table
     callbacks = parser.callbacks
@@ -64,12 +77,24 @@ def tables(lark: Lark) -> Tables:
     for state, actions in table.states.items():
         row: dict[str, Action] = {}
         for symbol, (action, arg) in actions.items():
-            if action is Shift:
+            if action is Shift and type(arg) is int:
                 row[symbol] = (True, arg)
+            elif action is Reduce:
+                callback = callbacks[arg]
+                if not callable(callback):
+                    raise TypeError("a reduce without a callback")
+                row[symbol] = (False, (len(arg.expansion), callback, arg.origin.name))
             else:
-                row[symbol] = (False, (len(arg.expansion), callbacks[arg], arg.origin.name))
+                raise TypeError(f"unknown parser action {action!r}")
         states[state] = row
-    return Tables(states, table.start_states["start"], table.end_states["start"])
+    start, end = table.start_states["start"], table.end_states["start"]
+    for row in states.values():  # every reduce needs its goto in the rows it returns to
+        for shift, arg in row.values():
+            if not shift and not any(arg[2] in other for other in states.values()):
+                raise LookupError(f"no goto for {arg[2]}")
+    if type(start) is not int or type(end) is not int or start not in states:
+        raise TypeError("unexpected start or end state")
+    return Tables(states, start, end)
 
 
 def run(t: Tables, tokens: Iterable[Token]) -> Any:

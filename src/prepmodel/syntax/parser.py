@@ -11,7 +11,7 @@ import functools
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lark import Lark, Token, Transformer
 from lark.exceptions import UnexpectedInput
@@ -36,6 +36,9 @@ from prepmodel.syntax.tree import (
     unescape,
 )
 from prepmodel.text.span import Span
+
+if TYPE_CHECKING:
+    from prepmodel.syntax.lalr import Tables
 
 
 def grammar_text() -> str:
@@ -150,7 +153,8 @@ def _block_of(children: list[Any]) -> Block | None:
 
 
 @functools.cache
-def _tables() -> Any:
+def _tables() -> Tables | None:
+    """The fast path's tables, once; None when this Lark's internals are not as expected."""
     from prepmodel.syntax.lalr import tables
 
     return tables(_parser()[0])
@@ -158,11 +162,15 @@ def _tables() -> Any:
 
 def _fast_run(text: str, comments: list[tuple[str, int, int]]) -> list[Statement]:
     """Lark's tables driven by :mod:`prepmodel.syntax.lalr`; raises ``Rejected`` when the
-    text has a syntax error (the caller then asks Lark itself, for the error's details)."""
-    from prepmodel.syntax.lalr import run
+    text has a syntax error (the caller then asks Lark itself, for the error's details),
+    and when the fast path is not available with this Lark (the caller parses with Lark)."""
+    from prepmodel.syntax.lalr import Rejected, run
     from prepmodel.syntax.lexer import scan
 
-    statements: list[Statement] = run(_tables(), scan(text, comments, fast=True))
+    fast = _tables()
+    if fast is None:
+        raise Rejected("", [])
+    statements: list[Statement] = run(fast, scan(text, comments, fast=True))
     return statements
 
 
@@ -234,7 +242,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
         comments.clear()
         try:  # Lark stops at the same token, with the context the message needs
             statements = lark.parse(work)  # type: ignore[assignment]
-            break  # (never expected: both paths accept the same texts)
+            break  # (only when the fast path is unavailable: both accept the same texts)
         except UnexpectedInput as err:
             diagnostic, offset = describe(err, work, lark)
         diagnostics.append(diagnostic.with_file(path))

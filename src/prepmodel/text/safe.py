@@ -42,13 +42,16 @@ def csv_cell(value: object) -> object:
     return value
 
 
-_MD_SPECIAL = re.compile(r"[\\|<>&\[\]]")
+# Markdown's inline markup (code, emphasis, links, tables, headings, strikethrough) and
+# HTML; ``<``, ``>`` and ``&`` become entities, the rest a backslash escape.
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]|#~<>&]")
 _MENTION = re.compile(r"(?<![\w@])@(?=[\w-])")
 
 
 def markdown_cell(text: str | None) -> str:
-    """Text inside a markdown table cell: markup characters escaped, HTML impossible
-    (``<``, ``>`` and ``&`` as entities), ``@mentions`` defused, one line."""
+    """Text from a model inside Markdown (a table cell, a heading, a list item): the one
+    escaper of every Markdown output. Markup characters escaped, HTML impossible (``<``,
+    ``>`` and ``&`` as entities), ``@mentions`` defused, one line."""
     if not text:
         return ""
 

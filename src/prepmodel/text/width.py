@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import functools
-import unicodedata
+
+from wcwidth import wcswidth, wcwidth
 
 
 @functools.lru_cache(maxsize=65536)
 def width(text: str) -> int:
-    """Display columns: East Asian wide and full-width characters count 2, combining 0."""
+    """Display columns, as a terminal draws ``text`` (by ``wcwidth``): East Asian wide and
+    full-width characters and emoji count 2; combining marks, zero-width spaces and
+    joiners, and variation selectors count 0, so an emoji sequence takes 2 columns."""
     if text.isascii():
-        return len(text)  # printable ASCII is one column a character (the common case)
-    total = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        total += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return total
+        return len(text)  # ASCII is one column a character (the common case)
+    total = wcswidth(text)
+    if total >= 0:
+        return total
+    # A control character (a tab; anything else is shown escaped by prepmodel.text.safe)
+    # makes wcswidth give up: measure character by character, a control character as 1,
+    # as the ASCII path does.
+    return sum(1 if (columns := wcwidth(ch)) < 0 else columns for ch in text)

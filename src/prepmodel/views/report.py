@@ -17,7 +17,9 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 def caret_line(source_line: str, column: int, width: int) -> str:
     """Spaces (tabs kept) up to ``column``, then carets under ``width`` characters."""
     prefix = source_line[: column - 1]
-    pad = "".join(c if c == "\t" else " " * display_width(c) for c in prefix)
+    # Measured a tab-free run at a time, not a character at a time: an emoji sequence
+    # (joiners, variation selectors) is two columns in all, not two for each emoji.
+    pad = "\t".join(" " * display_width(part) for part in prefix.split("\t"))
     marked = source_line[column - 1 : column - 1 + max(width, 1)]
     return pad + "^" * max(1, display_width(marked))
 
@@ -42,11 +44,11 @@ def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> 
     file, message = printable(d.file), printable(d.message)
     head = f"{file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {message}"
     if color:
-        tint = {"error": "31", "warning": "33", "info": "36"}[sev]
-        head = (
-            f"\x1b[1m{file}:{d.span.line}:{d.span.column}:\x1b[0m "
-            f"\x1b[1;{tint}m{d.code} {sev}:\x1b[0m {message}"
-        )
+        from click import style
+
+        tint = {"error": "red", "warning": "yellow", "info": "cyan"}[sev]
+        place = style(f"{file}:{d.span.line}:{d.span.column}:", bold=True)
+        head = f"{place} {style(f'{d.code} {sev}:', fg=tint, bold=True)} {message}"
     lines = [head]
     if source_line is not None and source_line.strip():
         width = d.span.end_column - d.span.column if d.span.end_line == d.span.line else 1

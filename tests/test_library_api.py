@@ -1,0 +1,100 @@
+"""The library as an embedding application sees it: no process-wide side effects, and one
+exception root."""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+import pytest
+
+import prepmodel
+from prepmodel.check.analysis import analyse_pair
+from prepmodel.check.config import ConfigError, find_config
+from prepmodel.cli.safewrite import WriteRefused
+from prepmodel.errors import PrepError
+from prepmodel.render.engine import EngineError
+from prepmodel.render.raster import RasterError
+from prepmodel.review.fmt import FormatterError
+
+from .conftest import SAMPLES
+
+BIG_SAMPLES = sorted(SAMPLES.glob("*.prep"))
+
+
+class _Exited(Exception):
+    pass
+
+
+@pytest.fixture
+def no_process_switches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record any call that would switch the collector off or end the process."""
+    calls: list[str] = []
+
+    def disable() -> None:
+        calls.append("gc.disable")
+
+    def hard_exit(code: int) -> None:
+        calls.append(f"os._exit({code})")
+        raise _Exited
+
+    monkeypatch.setattr(gc, "disable", disable)
+    monkeypatch.setattr(os, "_exit", hard_exit)
+    return calls
+
+
+@pytest.mark.parametrize("path", BIG_SAMPLES, ids=lambda p: p.name)
+def test_load_and_check_leave_the_collector_alone(
+    path: Path, no_process_switches: list[str]
+) -> None:
+    assert gc.isenabled()
+    text = path.read_text("utf-8")
+    analysis = prepmodel.load(text, path.name)
+    diagnostics = prepmodel.check(text, path.name)
+    table = prepmodel.checkpoints(text, path.name)
+    assert analysis.diagnostics == diagnostics
+    assert "goals" in table
+    assert no_process_switches == []
+    assert gc.isenabled()
+
+
+def test_broken_text_is_diagnosed_without_exiting(no_process_switches: list[str]) -> None:
+    diagnostics = prepmodel.check("deliverable = = \n", "bad.prep")
+    assert [d.code for d in diagnostics][:1] == ["PS01"]
+    assert no_process_switches == []
+    assert gc.isenabled()
+
+
+def test_diff_pair_in_process_leaves_the_collector_alone(
+    no_process_switches: list[str],
+) -> None:
+    data = (SAMPLES / "restaurant.prep").read_bytes()
+    first, second = analyse_pair((data, "a.prep"), (data, "b.prep"), journeys=True)
+    assert first.model.deliverables.keys() == second.model.deliverables.keys()
+    assert no_process_switches == []
+    assert gc.isenabled()
+
+
+def test_one_exception_root() -> None:
+    assert prepmodel.PrepError is PrepError
+    for error in (ConfigError, EngineError, RasterError, FormatterError, WriteRefused):
+        assert issubclass(error, PrepError), error
+    assert issubclass(FormatterError, RuntimeError)  # as before, for existing callers
+
+
+def test_a_bad_settings_file_is_caught_as_prep_error(tmp_path: Path) -> None:
+    (tmp_path / "prep.toml").write_text("[severity\n", encoding="utf-8")
+    with pytest.raises(PrepError) as caught:
+        find_config(tmp_path)
+    assert "prep.toml" in str(caught.value)
+
+
+def test_the_check_function_survives_the_check_stage_being_imported() -> None:
+    """``prepmodel.check`` is the public function even after ``prepmodel.check.*`` loads
+    (the stage package of the same name used to replace it on first use)."""
+    import prepmodel.check.analysis  # the import is the point
+
+    prepmodel.load("Menu\n", "a.prep")
+    assert callable(prepmodel.check)
+    assert prepmodel.check("deliverable = = \n")[0].code == "PS01"
