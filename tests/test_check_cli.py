@@ -285,3 +285,30 @@ def test_invalid_utf8_stops_every_command(tmp_path: Path, command: list[str]) ->
     assert r.returncode == 1
     assert b"PS01" in r.stdout + r.stderr and b"not valid UTF-8" in r.stdout + r.stderr
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_profiling_prints_its_report() -> None:
+    """`python -m cProfile -m prepmodel ...`, as benchmarks/README.md says: the CLI's hard
+    exit would skip the profiler's report at interpreter exit (#18)."""
+    import subprocess
+    import sys
+
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-s",
+            "tottime",
+            "-m",
+            "prepmodel",
+            "check",
+            str(SAMPLES / "restaurant.prep"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "1 file checked" in r.stdout
+    assert "function calls" in r.stdout and "tottime" in r.stdout

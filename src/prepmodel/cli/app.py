@@ -693,7 +693,9 @@ def fmt_command(
         snapshot = None if path == "-" else Snapshot.of(Path(path), data)
         text, _ = decode(data, shown)
         try:
-            result = format_source(text, shown) if text is not None else None
+            # --check writes nothing: no need to prove the output means the same (#18)
+            verify = show_diff or not check
+            result = format_source(text, shown, verify=verify) if text is not None else None
         except FormatterError as err:  # a formatter bug: never write a changed model
             typer.echo(f"prep: {err}; the file is left as it is (please report this)", err=True)
             status = max(status, EXIT_FAILED)
@@ -804,4 +806,8 @@ def _hard_exit(code: object) -> NoReturn:
         status = status or EXIT_FAILED
     except ValueError:  # a stream already closed: nothing left to flush
         pass
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        # under `python -m cProfile -m prepmodel ...` (or coverage, or a debugger) the
+        # tool reports at interpreter exit: leave the normal way
+        sys.exit(status)
     os._exit(status)
