@@ -113,3 +113,13 @@ def test_public_check_leaves_the_collector_alone_in_a_fresh_process() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 10
+
+
+def test_unexpected_graphviz_output_is_a_prep_error() -> None:
+    """Caught by the command like any Graphviz failure (a clean message, exit 2), not a
+    ValueError traceback."""
+    from prepmodel.render.compose import split_svg
+
+    with pytest.raises(EngineError, match="Graphviz wrote an SVG"):
+        split_svg("<svg></svg>")
+    assert split_svg('<svg width="10pt" height="20pt"><g/></svg>\n') == ("<g/>", 10.0, 20.0)
