@@ -174,3 +174,19 @@ def test_fmt_stdin_filename(tmp_path: Path) -> None:
     assert bad.returncode == 1
     assert b"models/meal.prep:20:19: PS01" in bad.stderr
     assert not (tmp_path / "models").exists()  # nothing written under that name
+
+
+def test_checkpoints_of_a_folder_that_holds_one_model(tmp_path: Path) -> None:
+    make_tree(tmp_path)
+    one = run_prep("checkpoints", "models/keep", "--format", "json", cwd=tmp_path)
+    assert one.returncode == 0, one.stderr
+    direct = run_prep("checkpoints", "models/keep/scratch.prep", "--format", "json", cwd=tmp_path)
+    assert json.loads(one.stdout) == json.loads(direct.stdout)
+    several = run_prep("checkpoints", "models", cwd=tmp_path)
+    assert several.returncode == 2
+    assert b"prep: models: holds 4 .prep files (models/keep/scratch.prep, " in several.stderr
+    assert several.stdout == b""
+    (tmp_path / "empty").mkdir()
+    none = run_prep("checkpoints", "empty", cwd=tmp_path)
+    assert none.returncode == 2
+    assert none.stderr == b"prep: empty: is a folder without .prep files\n"

@@ -11,16 +11,9 @@ Heavy modules load on first use, so ``import prepmodel`` is cheap.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 from prepmodel.errors import PrepError
-
-# The stage package ``prepmodel.check`` shares its name with the function ``check`` below.
-# Importing a submodule binds the package as an attribute of its parent, but only when the
-# package itself is first imported: import it now (it is only a docstring), so that the
-# function defined afterwards stays ``prepmodel.check`` for good.
-importlib.import_module("prepmodel.check")
 
 if TYPE_CHECKING:
     from prepmodel.check.analysis import Analysis

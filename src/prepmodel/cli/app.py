@@ -116,6 +116,22 @@ def gather(paths: list[str] | None, stdin_filename: str | None) -> list[str]:
     return files
 
 
+def one_model(path: str) -> str:
+    """A command that reads one model: a folder stands for the one .prep file under it
+    (searched as for `prep check`); none or several exit 2, naming them."""
+    if path == "-" or not Path(path).is_dir():
+        return path
+    from prepmodel.cli.discover import expand
+
+    files, _ = expand([path])
+    if len(files) == 1:
+        return files[0]
+    if files:
+        shown = ", ".join(files[:5]) + (", …" if len(files) > 5 else "")
+        fail(f"{path}: holds {len(files)} .prep files ({shown}); name one")
+    fail(f"{path}: is a folder without .prep files")
+
+
 STDIN_FILENAME_HELP = (
     "Name standard input as this path, for editors: in messages, and for the settings "
     "(prep.toml) that apply to it."
@@ -268,7 +284,13 @@ def _excel_ok(fmt: TableFormat, excel: bool) -> None:
 
 @app.command()
 def checkpoints(
-    file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin).")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="The .prep file ('-' for stdin), or a folder that holds one.",
+        ),
+    ],
     format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.text,
     goal: Annotated[Optional[str], typer.Option(help="Only this goal.")] = None,  # noqa: UP045
     excel: Annotated[
@@ -286,6 +308,7 @@ def checkpoints(
     from prepmodel.views import checkpoints as tables
 
     _excel_ok(format, excel)
+    file = one_model(file)
     if output is not None:
         refuse_input(output, [file])
     a = analyse(file)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from prepmodel.render.dot import Drawing, Panel
-from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineName, layout
+from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineError, EngineName, layout
 from prepmodel.render.measure import text_width
 from prepmodel.render.style import FONT, INK, TITLE_SIZE, fmt
 
@@ -126,8 +126,8 @@ def split_svg(svg: str) -> tuple[str, float, float]:
     """An SVG document's content (between ``<svg>`` and ``</svg>``) and its size in pt."""
     size = _SVG_SIZE.search(svg)
     body = _BODY.search(svg)
-    if size is None or body is None:  # pragma: no cover - Graphviz always writes both
-        raise ValueError("unexpected SVG from Graphviz")
+    if size is None or body is None:  # Graphviz always writes both
+        raise EngineError("Graphviz wrote an SVG without a size or without content")
     return body.group(1).strip("\n"), float(size.group(1)), float(size.group(2))
 
 
