@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import graphviz
 
 from prepmodel.journey.core import Journey
-from prepmodel.model.core import Phase, Route
+from prepmodel.model.core import Deliverable, Phase, Route
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.steplist import (
     LIST_TEXTS,
@@ -407,7 +407,9 @@ class Drawing:
         attrs = self.deliverable_attrs(x, f"({step}) " if step is not None else "")
         attrs["class"] += " incoming"
         if step is not None:
-            attrs["tooltip"] = esc_tooltip(f"{self.j.name(x)} ({self.texts['from_step']} {step})")
+            head = f"{self.j.name(x)} ({self.texts['from_step']} {step})"
+            about = about_lines(self.j.model.deliverables[x], self.lang)
+            attrs["tooltip"] = tooltip_lines([head, *about])
         target.node(node, **attrs)
         return node
 
@@ -417,6 +419,9 @@ class Drawing:
 
     def deliverable_attrs(self, key: str, prefix: str = "") -> dict[str, str]:
         attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix)
+        about = about_lines(self.j.model.deliverables[key], self.lang)
+        if about:
+            attrs["tooltip"] = tooltip_lines([self.j.name(key), *about])
         return attrs
 
     def endpoint(self, key: str, n: int) -> str:
@@ -652,6 +657,26 @@ def _deliverable_attrs(
         attrs["penwidth"] = "3.2"
     attrs["class"] = node_class(j, key, roles) + (" focus" if key == focus else "")
     return attrs
+
+
+def tooltip_lines(lines: list[str]) -> str:
+    """Lines of user text as one DOT tooltip, each escaped, joined by DOT's ``\\n``
+    (Graphviz writes it as a line break in the SVG's title)."""
+    return "\\n".join(esc_tooltip(line) for line in lines)
+
+
+def about_lines(d: Deliverable, lang: str) -> list[str]:
+    """The deliverable's own attributes for its tooltip, one a line: ``owner: X``,
+    ``KPI: a, b``, ``note: …`` (in the diagram's language)."""
+    texts = LIST_TEXTS[lang]
+    lines = []
+    if d.owner:
+        lines.append(f"{texts['owner']}: {d.owner}")
+    if d.kpis:
+        lines.append(f"{texts['kpi']}: {', '.join(d.kpis)}")
+    if d.note:
+        lines.append(f"{texts['note']}: {d.note}")
+    return lines
 
 
 def _alternatives(
