@@ -482,7 +482,11 @@ def _goal_events(
     events: list[JourneyEvent] = []
     for k, step in new_cp.items():
         if k not in old_cp:
-            was = " (was route-dependent)" if k in old_rd else ""
+            was = ""
+            if k in old_rd:
+                before_step = old_step.get(k)
+                moved = f", step {before_step}" if before_step not in (None, step) else ""
+                was = f" (was route-dependent{moved})"
             events.append(
                 JourneyEvent(
                     "checkpoint_added",
@@ -521,6 +525,20 @@ def _goal_events(
                     step,
                     None,
                     f"checkpoint {name(k)} removed (was step {step})",
+                )
+            )
+    # Steps needed on some routes only are numbered like checkpoints: a change of their
+    # number is a renumbering too (a reviewer checks every number the tables show).
+    for k in sorted(new_rd & old_rd, key=lambda k: new_step.get(k, 0)):
+        before_n, after_n = old_step.get(k), new_step.get(k)
+        if before_n is not None and after_n is not None and before_n != after_n:
+            events.append(
+                JourneyEvent(
+                    "renumbered",
+                    name(k),
+                    before_n,
+                    after_n,
+                    f"{name(k)} step {before_n} → {after_n}",
                 )
             )
     for k in sorted(new_rd - old_rd - set(old_cp), key=lambda k: new_step.get(k, 0)):

@@ -23,6 +23,7 @@ __all__ = [
     "format_diff",
     "format_markdown",
     "format_text",
+    "journey_lines",
     "line_diff",
     "union_view",
 ]
@@ -72,17 +73,41 @@ def _paint(text: str, mark: str, color: bool) -> str:
     return f"\x1b[{_COLORS[mark]}m{text}\x1b[0m" if color else text
 
 
-def _impact_lines(g: GoalImpact) -> list[str]:
-    if g.change == "goal_added":
-        steps = ", ".join(f"{e.new_step} {e.name}" for e in g.events)
-        return [f"{g.goal}: new goal" + (f"; checkpoints {steps}" if steps else "")]
-    if g.change == "goal_removed":
-        return [f"{g.goal}: no longer a goal"]
-    lines = [f"{g.goal}: {e.text}" for e in g.events if e.change != "renumbered"]
-    moved = [f"{e.name} {e.old_step} → {e.new_step}" for e in g.events if e.change == "renumbered"]
-    if moved:
-        lines.append(f"{g.goal}: steps renumbered: " + ", ".join(moved))
+def journey_lines(d: ModelDiff) -> list[tuple[tuple[str, ...], str]]:
+    """The journey section as ``(goals, text)`` lines, each said once: a change that
+    several goals share (the same event, the same renumbered step) is one line naming
+    them all. Renumbered steps of the same goals are gathered in one ``steps renumbered``
+    line, in step order. Lines keep the order of the goals and of their events."""
+    said: dict[str, list[str]] = {}  # event text -> goals, in order of first appearance
+    moved: dict[str, list[str]] = {}  # "Name a → b" -> goals
+    step_of: dict[str, int] = {}
+    for g in d.journey:
+        if g.change == "goal_added":
+            steps = ", ".join(f"{e.new_step} {e.name}" for e in g.events)
+            said.setdefault("new goal" + (f"; checkpoints {steps}" if steps else ""), []).append(
+                g.goal
+            )
+        elif g.change == "goal_removed":
+            said.setdefault("no longer a goal", []).append(g.goal)
+        for e in g.events if g.change == "checkpoints" else ():
+            if e.change == "renumbered":
+                item = f"{e.name} {e.old_step} → {e.new_step}"
+                moved.setdefault(item, []).append(g.goal)
+                step_of[item] = e.new_step or 0
+            else:
+                said.setdefault(e.text, []).append(g.goal)
+    lines = [(tuple(goals), text) for text, goals in said.items()]
+    by_goals: dict[tuple[str, ...], list[str]] = {}
+    for item, sharing in moved.items():
+        by_goals.setdefault(tuple(sharing), []).append(item)
+    for together, items in by_goals.items():
+        items.sort(key=lambda item: step_of[item])
+        lines.append((together, "steps renumbered: " + ", ".join(items)))
     return lines
+
+
+def _goals(goals: tuple[str, ...]) -> str:
+    return ", ".join(goals)
 
 
 def format_text(d: ModelDiff, color: bool = False) -> str:
@@ -96,7 +121,9 @@ def format_text(d: ModelDiff, color: bool = False) -> str:
             lines.append(_paint(f"* {c.name}: {det.aspect}: {det.text}", "*", color))
     if d.journey:
         lines.append(_paint("journey:", "journey", color))
-        lines += [f"  {printable(line)}" for g in d.journey for line in _impact_lines(g)]
+        lines += [
+            f"  {printable(_goals(goals))}: {printable(text)}" for goals, text in journey_lines(d)
+        ]
     if not lines:
         lines.append("no semantic differences")
     return "\n".join(lines) + "\n"
@@ -147,12 +174,15 @@ def format_markdown(
         out.append("")
     if d.journey:
         out += ["#### Journey impact", ""]
-        for g in d.journey:
-            texts = [line.removeprefix(f"{g.goal}: ") for line in _impact_lines(g)]
+        grouped: dict[tuple[str, ...], list[str]] = {}
+        for goals, text in journey_lines(d):
+            grouped.setdefault(goals, []).append(text)
+        for goals, texts in grouped.items():
+            who = ", ".join(f"**{_md(g)}**" for g in goals)
             if len(texts) == 1:
-                out.append(f"- **{_md(g.goal)}**: {_md(texts[0])}")
+                out.append(f"- {who}: {_md(texts[0])}")
             else:
-                out.append(f"- **{_md(g.goal)}**")
+                out.append(f"- {who}")
                 out += [f"  - {_md(t)}" for t in texts]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
