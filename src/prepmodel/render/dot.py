@@ -504,7 +504,7 @@ class Drawing:
         out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output", "weight": "4"}
         if group_step:
             out["style"] = "dashed"
-        work = _work_lines(route) if route is not None else []
+        work = work_lines(route.work, route.by) if route is not None else []
         if work:
             wid = f"{jid}_w"
             w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
@@ -705,13 +705,14 @@ def _loops(j: Journey) -> dict[str, int]:
     return out
 
 
-def _work_lines(route: Route) -> list[str]:
-    """The work (verbs) and, on their own line, the performers in parentheses."""
+def work_lines(work: str | None, by: tuple[str, ...]) -> list[str]:
+    """The work (verbs) and, on their own line, the performers in parentheses (also the
+    diff diagram's)."""
     lines: list[str] = []
-    if route.work:
-        lines += wrap_label(route.work, WORK_WIDTH, WORK_SIZE)
-    if route.by:
-        lines += wrap_label("(" + ", ".join(route.by) + ")", WORK_WIDTH, WORK_SIZE)
+    if work:
+        lines += wrap_label(work, WORK_WIDTH, WORK_SIZE)
+    if by:
+        lines += wrap_label("(" + ", ".join(by) + ")", WORK_WIDTH, WORK_SIZE)
     return lines
 
 

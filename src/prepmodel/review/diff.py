@@ -9,7 +9,7 @@ up. Step numbers depend on statement order, so they are reported only in the jou
 section (:class:`GoalImpact`).
 
 Text, markdown and JSON views of a :class:`ModelDiff`, and the union-diagram data
-(``union_view``, drawn by ``render.diff_dot``), live in ``diff_report``. The rename scoring
+(``union.union_view``, drawn by ``diff_dot``), live in ``report`` and ``union``. The rename scoring
 is documented for users in ``docs/git.md``.
 """
 
@@ -276,7 +276,7 @@ class _Compare:
             a.attrs == b.attrs for a, b in zip(old_routes, new_routes, strict=True)
         ):
             return []  # the common case: same routes in the same order, nothing to report
-        pairs = _pair_routes(old_sets, new_sets, old_routes, new_routes)
+        pairs = pair_routes(old_sets, new_sets, old_routes, new_routes)
         out: list[Detail] = []
         paired_old = {i for i, _ in pairs}
         paired_new = {j for _, j in pairs}
@@ -391,7 +391,7 @@ def _route_text(names: list[str], r: Route) -> str:
     return f"{text} ({r.work})" if r.work else text
 
 
-def _pair_routes(
+def pair_routes(
     old_sets: list[frozenset[str]],
     new_sets: list[frozenset[str]],
     old_routes: list[Route],

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from prepmodel.check.analysis import Analysis
 from prepmodel.review.diff import Changed, GoalImpact, ModelDiff, kind_of
+from prepmodel.review.union import UnionEdge, UnionNode, UnionView, union_view
 from prepmodel.text.safe import printable
 
 __all__ = [
@@ -186,94 +185,6 @@ def format_markdown(
                 out += [f"  - {_md(t)}" for t in texts]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-# --- union diagram data -------------------------------------------------------------------
-@dataclass(frozen=True)
-class UnionNode:
-    """A deliverable of either side. ``status``: ``same``, ``added``, ``removed``,
-    ``changed`` or ``renamed``; a renamed node may also be ``changed``."""
-
-    id: str
-    name: str
-    old_name: str | None
-    status: str
-    changed: bool
-    kind: str
-    step: int | None
-    what: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class UnionEdge:
-    """From an input (or group member) to what it makes; ``status``: same/added/removed."""
-
-    source: str
-    target: str
-    status: str
-
-
-@dataclass(frozen=True)
-class UnionView:
-    nodes: tuple[UnionNode, ...]
-    edges: tuple[UnionEdge, ...]
-
-
-def _edges(a: Analysis) -> set[tuple[str, str]]:
-    out = {(i, r.output) for r in a.model.routes for i in r.inputs}
-    out |= {(m, g.key) for g in a.model.groups.values() for m in g.members}
-    return out
-
-
-def union_view(d: ModelDiff) -> UnionView:
-    """Both models in one graph: new deliverables (``new:KEY``) plus removed ones
-    (``old:KEY``), every edge of either side marked same, added or removed."""
-    changed = {c.key: c for c in d.changed}
-    renamed = {r.new_key: r for r in d.renamed}
-    added = set(d.added)
-    nodes: list[UnionNode] = []
-    for k, dl in d.new.model.deliverables.items():
-        c = changed.get(k)
-        r = renamed.get(k)
-        status = "added" if k in added else "renamed" if r else "changed" if c else "same"
-        nodes.append(
-            UnionNode(
-                id=f"new:{k}",
-                name=dl.name,
-                old_name=r.old_name if r else None,
-                status=status,
-                changed=c is not None,
-                kind=kind_of(d.new, k),
-                step=d.new.journey.step_of.get(k),
-                what=tuple(c.what) if c else (),
-            )
-        )
-    for k in d.old.model.deliverables:
-        if k in d.mapping:
-            continue
-        nodes.append(
-            UnionNode(
-                id=f"old:{k}",
-                name=d.old_name(k),
-                old_name=d.old_name(k),
-                status="removed",
-                changed=False,
-                kind=kind_of(d.old, k),
-                step=None,
-                what=(),
-            )
-        )
-
-    def node(k: str) -> str:
-        return f"new:{d.mapping[k]}" if k in d.mapping else f"old:{k}"
-
-    new_edges = {(f"new:{a}", f"new:{b}") for a, b in _edges(d.new)}
-    old_edges = {(node(a), node(b)) for a, b in _edges(d.old)}
-    edges = [UnionEdge(a, b, "same" if (a, b) in old_edges else "added") for a, b in new_edges]
-    edges += [UnionEdge(a, b, "removed") for a, b in old_edges - new_edges]
-    order = {n.id: i for i, n in enumerate(nodes)}
-    edges.sort(key=lambda e: (order[e.source], order[e.target]))
-    return UnionView(tuple(nodes), tuple(edges))
 
 
 # --- entry points -------------------------------------------------------------------------
