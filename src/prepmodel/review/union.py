@@ -114,6 +114,21 @@ def _phases(d: ModelDiff) -> tuple[list[UnionPhase], dict[str, int], dict[str, i
     return phases, new_of, old_of
 
 
+def _band(
+    k: str,
+    o: str | None,
+    new_phase: dict[str, int],
+    old_phase: dict[str, int],
+    phases: list[UnionPhase],
+) -> int | None:
+    """The band of a new deliverable: its phase; or, when it has none now and its phase
+    is gone, the removed band it was in (so a removed phase shows what it held)."""
+    if k in new_phase:
+        return new_phase[k]
+    was = old_phase.get(o) if o is not None else None
+    return was if was is not None and phases[was].status == "removed" else None
+
+
 def union_view(d: ModelDiff) -> UnionView:
     """Both models in one graph: new deliverables (``new:KEY``) plus removed ones
     (``old:KEY``), every edge of either side marked same, added or removed, every route a
@@ -122,6 +137,7 @@ def union_view(d: ModelDiff) -> UnionView:
     renamed = {r.new_key: r for r in d.renamed}
     added = set(d.added)
     phases, new_phase, old_phase = _phases(d)
+    back = {n: o for o, n in d.mapping.items()}
     nodes: list[UnionNode] = []
     for k, dl in d.new.model.deliverables.items():
         c = changed.get(k)
@@ -137,7 +153,7 @@ def union_view(d: ModelDiff) -> UnionView:
                 kind=kind_of(d.new, k),
                 step=d.new.journey.step_of.get(k),
                 what=tuple(c.what) if c else (),
-                phase=new_phase.get(k),
+                phase=_band(k, back.get(k), new_phase, old_phase, phases),
             )
         )
     for k in d.old.model.deliverables:
