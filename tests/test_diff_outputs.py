@@ -254,3 +254,35 @@ def test_diagram_is_deterministic() -> None:
         (ONBOARDING / "new.prep").read_text(encoding="utf-8"),
     )
     assert picture(d) == picture(d)
+
+
+def test_hostile_names_keep_the_diagram_and_page_well_formed() -> None:
+    import xml.etree.ElementTree as ET
+    from html.parser import HTMLParser
+
+    from prepmodel.review.diff_picture import render_diff
+
+    evil = '</svg><script>alert(1)</script> & \\N "x"'
+    quoted = '"' + evil.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    old = f'model {quoted}\ngoal Done\nDone <- {quoted} {{ work: "<!--"; by: "a&b" }}\n'
+    new = old + f"Done <- Other {{ work: {quoted} }}\nexternal {quoted}, Other\n"
+    d = sdiff(old, new)
+    assert d.new.syntax_ok and d.new.model.title == evil
+    svg = render_diff(d, "svg").data
+    root = ET.fromstring(svg)  # well-formed, one document
+    texts = "".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "<script>alert(1)</script>" in texts and "\\N" in texts  # shown as text ...
+    assert root.find(".//{http://www.w3.org/2000/svg}script") is None  # ... never as markup
+    page = render_diff(d, "html").data.decode("utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            self.seen.append(tag)
+
+    parser = Tags()
+    parser.feed(page)
+    assert "script" not in parser.seen

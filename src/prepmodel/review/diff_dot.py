@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import graphviz
 
-from prepmodel.render.dot import work_lines
+from prepmodel.render.dot import BIG_DIAGRAM, work_lines
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.style import (
     FONT,
@@ -211,9 +211,41 @@ class _Picture:
             self.home(n.id).node(self.ids[n.id], **_plain(_node_attrs(n, self.step_word)))
         for r in self.view.routes:
             self.route(r)
+        if len(self.view.phases) > 1 and len(self.view.nodes) <= BIG_DIAGRAM:
+            self.phase_order()
         for i in sorted(self.clusters):
             self.dot.subgraph(self.clusters[i])
         return str(self.dot.source)
+
+    def phase_order(self) -> None:
+        """Bands in journey order, as in the assembly diagram (``render.dot._phase_order``):
+        an invisible, weightless anchor after each band; the band's last members (those no
+        member of the same band uses) come before it, and the next band's first junctions
+        (those with no input from their own band) after it."""
+        band_of = self.phase_of
+        used_in_band: set[str] = set()
+        for r in self.view.routes:
+            band = band_of.get(r.output)
+            for source, _ in r.inputs:
+                if band is not None and band_of.get(source) == band:
+                    used_in_band.add(source)
+        for n in range(len(self.view.phases) - 1):
+            anchor = f"phase{n}_end"
+            invisible = {"style": "invis", "weight": "0"}
+            self.dot.node(
+                anchor,
+                **_plain(
+                    {"shape": "point", "style": "invis", "width": "0", "height": "0", "label": ""}
+                ),
+            )
+            for node in self.view.nodes:
+                if node.phase == n and node.id not in used_in_band:
+                    self.dot.edge(self.ids[node.id], anchor, **_plain(invisible))
+            for r in self.view.routes:
+                if band_of.get(r.output) != n + 1:
+                    continue
+                if not any(band_of.get(source) == n + 1 for source, _ in r.inputs):
+                    self.dot.edge(anchor, f"j{r.id[1:]}", **_plain(invisible))
 
     def route(self, r: UnionRoute) -> None:
         target = self.home(r.output)
