@@ -286,3 +286,12 @@ def test_hostile_names_keep_the_diagram_and_page_well_formed() -> None:
     parser = Tags()
     parser.feed(page)
     assert "script" not in parser.seen
+
+
+def test_route_dependent_that_becomes_a_checkpoint_says_its_old_step() -> None:
+    d = sdiff(MEAL, MEAL.replace('Meal <- "Cooked dish" { work: Serve }\n', ""))
+    lines = journey_section(format_diff(d))
+    assert (
+        "  Happy regular, Meal: new checkpoint Ready meal (step 2) (was route-dependent, step 3)"
+        in lines
+    )
