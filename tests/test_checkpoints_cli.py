@@ -86,7 +86,7 @@ def test_text_view() -> None:
 def test_markdown_tables() -> None:
     out = run_prep("checkpoints", "samples/onboarding.prep", "--format", "markdown")
     md = out.stdout.decode()
-    assert "| Step | Deliverable | Phase | Needs | Routes | KPI |" in md
+    assert "| Step | Deliverable | Phase | Needs | Routes | Owner | KPI | Note |" in md
     assert "## Playbook: alternative routes" in md
     # phase-major numbering (contract §14): Land has steps 1-2, so Adopt starts at 3
     assert "| 3 | 設定済みテナント | 3.a | 導入計画書 + 契約書 | 初期設定 | CSM |" in md

@@ -400,7 +400,7 @@ def test_cli_errors(tmp_path: Path) -> None:
     assert r.returncode == 1 and b"PS01" in r.stderr and r.stdout == b""
     r = run_prep("diff", str(tmp_path / "missing.prep"), str(good))
     assert r.returncode == 2 and b"no such file" in r.stderr
-    r = run_prep("diff", str(good), str(good), "-o", str(tmp_path / "x.png"))
+    r = run_prep("diff", str(good), str(good), "-o", str(tmp_path / "x.jpg"))
     assert r.returncode == 2
 
 

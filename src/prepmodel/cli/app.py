@@ -579,9 +579,16 @@ def diff(
     ],
     format: Annotated[DiffFormat, typer.Option("--format", "-f")] = DiffFormat.text,
     output: Annotated[
-        Optional[Path], typer.Option("--output", "-o", help="Union diagram: OUT.svg or .dot")  # noqa: UP045
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", help="Union diagram: OUT.svg, .png, .pdf, .html or .dot"),
     ] = None,
     engine: Annotated[Engine, typer.Option(help="Graphviz for -o.")] = Engine.auto,
+    font: Annotated[
+        Optional[Path], typer.Option(help="Font file for PNG/PDF text (e.g. a Noto CJK .ttc).")  # noqa: UP045
+    ] = None,
+    scale: Annotated[
+        float, typer.Option(help="PNG only: pixels per point.", min=0.1, max=8.0)
+    ] = 2.0,
     timeout: Annotated[
         float, typer.Option(help="Seconds the layout for -o may take (0: no limit).", min=0)
     ] = 120.0,
@@ -601,8 +608,14 @@ def diff(
 
     if old == "-" and new == "-":
         fail("only one of OLD and NEW can be '-' (standard input)")
-    if output is not None and output.suffix.lower() not in (".svg", ".dot"):
-        fail(f"{output}: the union diagram is written as .svg or .dot")
+    if output is not None and output.suffix.lower() not in (
+        ".svg",
+        ".png",
+        ".pdf",
+        ".html",
+        ".dot",
+    ):
+        fail(f"{output}: the union diagram is written as .svg, .png, .pdf, .html or .dot")
     if output is not None:
         refuse_input(output, [old, new])
     from prepmodel.check.analysis import analyse_pair
@@ -616,25 +629,28 @@ def diff(
     color = format is DiffFormat.text and _use_color(sys.stdout)
     typer.echo(format_diff(d, format.value, color, old, new), nl=False, color=color)
     if output is not None:
-        from prepmodel.review.diff_dot import diff_dot
+        from prepmodel.render.engine import EngineError
+        from prepmodel.render.raster import RasterError
+        from prepmodel.review.diff_picture import render_diff
 
-        source = diff_dot(d)
-        if output.suffix.lower() == ".dot":
-            write_atomic(output, source.encode("utf-8"))
-        else:
-            from prepmodel.render.engine import EngineError, layout
-
-            try:
-                write_atomic(
-                    output,
-                    layout(
-                        source, "svg", engine.value, timeout=_timeout(timeout), progress=_progress()
-                    ),
-                )
-                _progress_done()
-            except EngineError as err:
-                _progress_done()
-                fail(str(err))
+        try:
+            picture = render_diff(
+                d,
+                output.suffix.lower().lstrip("."),
+                engine.value,
+                font,
+                scale,
+                timeout=_timeout(timeout),
+                progress=_progress(),
+                labels=(old, new),
+            )
+        except (EngineError, RasterError) as err:
+            _progress_done()
+            fail(str(err))
+        _progress_done()
+        for warning in picture.warnings:
+            typer.echo(f"prep: warning: {warning}", err=True)
+        write_atomic(output, picture.data)
     raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
 
 

@@ -73,6 +73,25 @@ class Deliverable(_Frozen):
     attrs: Attrs = {}
     spellings: tuple[Spelling, ...] = ()  # only the spellings that differ from ``name``
 
+    def attr(self, key: str) -> str | None:
+        """The values of attribute ``key`` joined by ", ", or None when it is not set."""
+        values = self.attrs.get(key)
+        return ", ".join(values) if values else None
+
+    @property
+    def owner(self) -> str | None:
+        """Who is accountable for it (``owner:``; several values joined)."""
+        return self.attr("owner")
+
+    @property
+    def note(self) -> str | None:
+        return self.attr("note")
+
+    @property
+    def kpis(self) -> tuple[str, ...]:
+        """The KPIs measured at this deliverable (``kpi:``), in the order written."""
+        return self.attrs.get("kpi", ())
+
 
 class Route(_Frozen):
     """One assembly statement: ``output <- inputs``; ``index`` is its order in the file."""

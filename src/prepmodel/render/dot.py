@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import graphviz
 
 from prepmodel.journey.core import Journey
-from prepmodel.model.core import Phase, Route
+from prepmodel.model.core import Deliverable, Phase, Route
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.steplist import (
     LIST_TEXTS,
@@ -407,7 +407,9 @@ class Drawing:
         attrs = self.deliverable_attrs(x, f"({step}) " if step is not None else "")
         attrs["class"] += " incoming"
         if step is not None:
-            attrs["tooltip"] = esc_tooltip(f"{self.j.name(x)} ({self.texts['from_step']} {step})")
+            head = f"{self.j.name(x)} ({self.texts['from_step']} {step})"
+            about = about_lines(self.j.model.deliverables[x], self.lang)
+            attrs["tooltip"] = tooltip_lines([head, *about])
         target.node(node, **attrs)
         return node
 
@@ -417,6 +419,9 @@ class Drawing:
 
     def deliverable_attrs(self, key: str, prefix: str = "") -> dict[str, str]:
         attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix)
+        about = about_lines(self.j.model.deliverables[key], self.lang)
+        if about:
+            attrs["tooltip"] = tooltip_lines([self.j.name(key), *about])
         return attrs
 
     def endpoint(self, key: str, n: int) -> str:
@@ -499,7 +504,7 @@ class Drawing:
         out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output", "weight": "4"}
         if group_step:
             out["style"] = "dashed"
-        work = _work_lines(route) if route is not None else []
+        work = work_lines(route.work, route.by) if route is not None else []
         if work:
             wid = f"{jid}_w"
             w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
@@ -654,6 +659,26 @@ def _deliverable_attrs(
     return attrs
 
 
+def tooltip_lines(lines: list[str]) -> str:
+    """Lines of user text as one DOT tooltip, each escaped, joined by DOT's ``\\n``
+    (Graphviz writes it as a line break in the SVG's title)."""
+    return "\\n".join(esc_tooltip(line) for line in lines)
+
+
+def about_lines(d: Deliverable, lang: str) -> list[str]:
+    """The deliverable's own attributes for its tooltip, one a line: ``owner: X``,
+    ``KPI: a, b``, ``note: …`` (in the diagram's language)."""
+    texts = LIST_TEXTS[lang]
+    lines = []
+    if d.owner:
+        lines.append(f"{texts['owner']}: {d.owner}")
+    if d.kpis:
+        lines.append(f"{texts['kpi']}: {', '.join(d.kpis)}")
+    if d.note:
+        lines.append(f"{texts['note']}: {d.note}")
+    return lines
+
+
 def _alternatives(
     j: Journey, key: str, step: int | None
 ) -> list[tuple[str, tuple[str, ...], Route | None]]:
@@ -680,13 +705,14 @@ def _loops(j: Journey) -> dict[str, int]:
     return out
 
 
-def _work_lines(route: Route) -> list[str]:
-    """The work (verbs) and, on their own line, the performers in parentheses."""
+def work_lines(work: str | None, by: tuple[str, ...]) -> list[str]:
+    """The work (verbs) and, on their own line, the performers in parentheses (also the
+    diff diagram's)."""
     lines: list[str] = []
-    if route.work:
-        lines += wrap_label(route.work, WORK_WIDTH, WORK_SIZE)
-    if route.by:
-        lines += wrap_label("(" + ", ".join(route.by) + ")", WORK_WIDTH, WORK_SIZE)
+    if work:
+        lines += wrap_label(work, WORK_WIDTH, WORK_SIZE)
+    if by:
+        lines += wrap_label("(" + ", ".join(by) + ")", WORK_WIDTH, WORK_SIZE)
     return lines
 
 

@@ -57,10 +57,14 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
         "th_needs",
         "th_work",
         "th_checkpoint_of",
+        "th_owner",
+        "th_kpi",
+        "th_note",
     )
     rows = ["<tr>" + "".join(f"<th>{_e(w[h])}</th>" for h in heads) + "</tr>"]
     for s in j.steps:
         name = j.name(s.key)
+        d = j.model.deliverables[s.key]
         cls = ' class="some"' if some.get(s.key, True) else ""
         alts = s.route_ids() if s.group_members is None else [(str(s.number), None)]
         span = f' rowspan="{len(alts)}"' if len(alts) > 1 else ""
@@ -77,11 +81,32 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
                     f'<td class="n"{span}>{s.number}</td><td{span}{cls}>{_e(name)}</td>'
                     f"<td{span}>{_e(j.phase_of.get(s.key))}</td>"
                 )
-                tail = f"<td{span}>{_e(', '.join(roles.get(s.key, [])))}</td>"
+                tail = (
+                    f"<td{span}>{_e(', '.join(roles.get(s.key, [])))}</td>"
+                    f"<td{span}>{_e(d.owner)}</td><td{span}>{_e(', '.join(d.kpis))}</td>"
+                    f'<td{span} class="note">{_e(d.note)}</td>'
+                )
             rows.append(
                 f"<tr>{head}<td>{_e(rid)}</td><td>{_e(needs)}</td><td>{_e(work)}</td>{tail}</tr>"
             )
-    return '<table class="checkpoints">' + "".join(rows) + "</table>"
+    given = [
+        f"<tr><td>{_e(d.name)}</td><td>{_e(d.owner)}</td><td>{_e(', '.join(d.kpis))}</td>"
+        f'<td class="note">{_e(d.note)}</td></tr>'
+        for d in (j.model.deliverables[k] for k in j.model.externals)
+        if d.owner or d.kpis or d.note
+    ]
+    table = '<table class="checkpoints">' + "".join(rows) + "</table>"
+    if given:
+        given_heads = ("th_deliverable", "th_owner", "th_kpi", "th_note")
+        table += (
+            f'<h3>{_e(w["given_parts"])}</h3><table class="given">'
+            + "<tr>"
+            + "".join(f"<th>{_e(w[h])}</th>" for h in given_heads)
+            + "</tr>"
+            + "".join(given)
+            + "</table>"
+        )
+    return table
 
 
 def _swatch(

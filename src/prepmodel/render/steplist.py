@@ -30,6 +30,9 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "unphased": "Outside every phase",
         "from_step": "from step",
         "steps": "steps",
+        "owner": "owner",
+        "kpi": "KPI",
+        "note": "note",
     },
     "ja": {
         "title": "組立手順",
@@ -43,6 +46,9 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "unphased": "フェーズ外",
         "from_step": "手順",
         "steps": "手順",
+        "owner": "オーナー",
+        "kpi": "KPI",
+        "note": "メモ",
     },
 }
 FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned

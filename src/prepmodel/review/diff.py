@@ -9,7 +9,7 @@ up. Step numbers depend on statement order, so they are reported only in the jou
 section (:class:`GoalImpact`).
 
 Text, markdown and JSON views of a :class:`ModelDiff`, and the union-diagram data
-(``union_view``, drawn by ``render.diff_dot``), live in ``diff_report``. The rename scoring
+(``union.union_view``, drawn by ``diff_dot``), live in ``report`` and ``union``. The rename scoring
 is documented for users in ``docs/git.md``.
 """
 
@@ -276,7 +276,7 @@ class _Compare:
             a.attrs == b.attrs for a, b in zip(old_routes, new_routes, strict=True)
         ):
             return []  # the common case: same routes in the same order, nothing to report
-        pairs = _pair_routes(old_sets, new_sets, old_routes, new_routes)
+        pairs = pair_routes(old_sets, new_sets, old_routes, new_routes)
         out: list[Detail] = []
         paired_old = {i for i, _ in pairs}
         paired_new = {j for _, j in pairs}
@@ -391,7 +391,7 @@ def _route_text(names: list[str], r: Route) -> str:
     return f"{text} ({r.work})" if r.work else text
 
 
-def _pair_routes(
+def pair_routes(
     old_sets: list[frozenset[str]],
     new_sets: list[frozenset[str]],
     old_routes: list[Route],
@@ -482,7 +482,11 @@ def _goal_events(
     events: list[JourneyEvent] = []
     for k, step in new_cp.items():
         if k not in old_cp:
-            was = " (was route-dependent)" if k in old_rd else ""
+            was = ""
+            if k in old_rd:
+                before_step = old_step.get(k)
+                moved = f", step {before_step}" if before_step not in (None, step) else ""
+                was = f" (was route-dependent{moved})"
             events.append(
                 JourneyEvent(
                     "checkpoint_added",
@@ -521,6 +525,20 @@ def _goal_events(
                     step,
                     None,
                     f"checkpoint {name(k)} removed (was step {step})",
+                )
+            )
+    # Steps needed on some routes only are numbered like checkpoints: a change of their
+    # number is a renumbering too (a reviewer checks every number the tables show).
+    for k in sorted(new_rd & old_rd, key=lambda k: new_step.get(k, 0)):
+        before_n, after_n = old_step.get(k), new_step.get(k)
+        if before_n is not None and after_n is not None and before_n != after_n:
+            events.append(
+                JourneyEvent(
+                    "renumbered",
+                    name(k),
+                    before_n,
+                    after_n,
+                    f"{name(k)} step {before_n} → {after_n}",
                 )
             )
     for k in sorted(new_rd - old_rd - set(old_cp), key=lambda k: new_step.get(k, 0)):

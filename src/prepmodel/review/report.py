@@ -7,11 +7,10 @@ Everything is sorted, so the same pair of files gives the same bytes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from prepmodel.check.analysis import Analysis
 from prepmodel.review.diff import Changed, GoalImpact, ModelDiff, kind_of
+from prepmodel.review.union import UnionEdge, UnionNode, UnionView, union_view
 from prepmodel.text.safe import markdown_cell, printable
 
 __all__ = [
@@ -22,6 +21,7 @@ __all__ = [
     "format_diff",
     "format_markdown",
     "format_text",
+    "journey_lines",
     "line_diff",
     "union_view",
 ]
@@ -76,17 +76,41 @@ def _paint(text: str, mark: str, color: bool) -> str:
     return style(text, fg=tint, bold=True if tint is None else None)
 
 
-def _impact_lines(g: GoalImpact) -> list[str]:
-    if g.change == "goal_added":
-        steps = ", ".join(f"{e.new_step} {e.name}" for e in g.events)
-        return [f"{g.goal}: new goal" + (f"; checkpoints {steps}" if steps else "")]
-    if g.change == "goal_removed":
-        return [f"{g.goal}: no longer a goal"]
-    lines = [f"{g.goal}: {e.text}" for e in g.events if e.change != "renumbered"]
-    moved = [f"{e.name} {e.old_step} → {e.new_step}" for e in g.events if e.change == "renumbered"]
-    if moved:
-        lines.append(f"{g.goal}: steps renumbered: " + ", ".join(moved))
+def journey_lines(d: ModelDiff) -> list[tuple[tuple[str, ...], str]]:
+    """The journey section as ``(goals, text)`` lines, each said once: a change that
+    several goals share (the same event, the same renumbered step) is one line naming
+    them all. Renumbered steps of the same goals are gathered in one ``steps renumbered``
+    line, in step order. Lines keep the order of the goals and of their events."""
+    said: dict[str, list[str]] = {}  # event text -> goals, in order of first appearance
+    moved: dict[str, list[str]] = {}  # "Name a → b" -> goals
+    step_of: dict[str, int] = {}
+    for g in d.journey:
+        if g.change == "goal_added":
+            steps = ", ".join(f"{e.new_step} {e.name}" for e in g.events)
+            said.setdefault("new goal" + (f"; checkpoints {steps}" if steps else ""), []).append(
+                g.goal
+            )
+        elif g.change == "goal_removed":
+            said.setdefault("no longer a goal", []).append(g.goal)
+        for e in g.events if g.change == "checkpoints" else ():
+            if e.change == "renumbered":
+                item = f"{e.name} {e.old_step} → {e.new_step}"
+                moved.setdefault(item, []).append(g.goal)
+                step_of[item] = e.new_step or 0
+            else:
+                said.setdefault(e.text, []).append(g.goal)
+    lines = [(tuple(goals), text) for text, goals in said.items()]
+    by_goals: dict[tuple[str, ...], list[str]] = {}
+    for item, sharing in moved.items():
+        by_goals.setdefault(tuple(sharing), []).append(item)
+    for together, items in by_goals.items():
+        items.sort(key=lambda item: step_of[item])
+        lines.append((together, "steps renumbered: " + ", ".join(items)))
     return lines
+
+
+def _goals(goals: tuple[str, ...]) -> str:
+    return ", ".join(goals)
 
 
 def format_text(d: ModelDiff, color: bool = False) -> str:
@@ -100,7 +124,9 @@ def format_text(d: ModelDiff, color: bool = False) -> str:
             lines.append(_paint(f"* {c.name}: {det.aspect}: {det.text}", "*", color))
     if d.journey:
         lines.append(_paint("journey:", "journey", color))
-        lines += [f"  {printable(line)}" for g in d.journey for line in _impact_lines(g)]
+        lines += [
+            f"  {printable(_goals(goals))}: {printable(text)}" for goals, text in journey_lines(d)
+        ]
     if not lines:
         lines.append("no semantic differences")
     return "\n".join(lines) + "\n"
@@ -144,103 +170,18 @@ def format_markdown(
         out.append("")
     if d.journey:
         out += ["#### Journey impact", ""]
-        for g in d.journey:
-            texts = [line.removeprefix(f"{g.goal}: ") for line in _impact_lines(g)]
+        grouped: dict[tuple[str, ...], list[str]] = {}
+        for goals, text in journey_lines(d):
+            grouped.setdefault(goals, []).append(text)
+        for goals, texts in grouped.items():
+            who = ", ".join(f"**{_md(g)}**" for g in goals)
             if len(texts) == 1:
-                out.append(f"- **{_md(g.goal)}**: {_md(texts[0])}")
+                out.append(f"- {who}: {_md(texts[0])}")
             else:
-                out.append(f"- **{_md(g.goal)}**")
+                out.append(f"- {who}")
                 out += [f"  - {_md(t)}" for t in texts]
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
-
-
-# --- union diagram data -------------------------------------------------------------------
-@dataclass(frozen=True)
-class UnionNode:
-    """A deliverable of either side. ``status``: ``same``, ``added``, ``removed``,
-    ``changed`` or ``renamed``; a renamed node may also be ``changed``."""
-
-    id: str
-    name: str
-    old_name: str | None
-    status: str
-    changed: bool
-    kind: str
-    step: int | None
-    what: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class UnionEdge:
-    """From an input (or group member) to what it makes; ``status``: same/added/removed."""
-
-    source: str
-    target: str
-    status: str
-
-
-@dataclass(frozen=True)
-class UnionView:
-    nodes: tuple[UnionNode, ...]
-    edges: tuple[UnionEdge, ...]
-
-
-def _edges(a: Analysis) -> set[tuple[str, str]]:
-    out = {(i, r.output) for r in a.model.routes for i in r.inputs}
-    out |= {(m, g.key) for g in a.model.groups.values() for m in g.members}
-    return out
-
-
-def union_view(d: ModelDiff) -> UnionView:
-    """Both models in one graph: new deliverables (``new:KEY``) plus removed ones
-    (``old:KEY``), every edge of either side marked same, added or removed."""
-    changed = {c.key: c for c in d.changed}
-    renamed = {r.new_key: r for r in d.renamed}
-    added = set(d.added)
-    nodes: list[UnionNode] = []
-    for k, dl in d.new.model.deliverables.items():
-        c = changed.get(k)
-        r = renamed.get(k)
-        status = "added" if k in added else "renamed" if r else "changed" if c else "same"
-        nodes.append(
-            UnionNode(
-                id=f"new:{k}",
-                name=dl.name,
-                old_name=r.old_name if r else None,
-                status=status,
-                changed=c is not None,
-                kind=kind_of(d.new, k),
-                step=d.new.journey.step_of.get(k),
-                what=tuple(c.what) if c else (),
-            )
-        )
-    for k in d.old.model.deliverables:
-        if k in d.mapping:
-            continue
-        nodes.append(
-            UnionNode(
-                id=f"old:{k}",
-                name=d.old_name(k),
-                old_name=d.old_name(k),
-                status="removed",
-                changed=False,
-                kind=kind_of(d.old, k),
-                step=None,
-                what=(),
-            )
-        )
-
-    def node(k: str) -> str:
-        return f"new:{d.mapping[k]}" if k in d.mapping else f"old:{k}"
-
-    new_edges = {(f"new:{a}", f"new:{b}") for a, b in _edges(d.new)}
-    old_edges = {(node(a), node(b)) for a, b in _edges(d.old)}
-    edges = [UnionEdge(a, b, "same" if (a, b) in old_edges else "added") for a, b in new_edges]
-    edges += [UnionEdge(a, b, "removed") for a, b in old_edges - new_edges]
-    order = {n.id: i for i, n in enumerate(nodes)}
-    edges.sort(key=lambda e: (order[e.source], order[e.target]))
-    return UnionView(tuple(nodes), tuple(edges))
 
 
 # --- entry points -------------------------------------------------------------------------

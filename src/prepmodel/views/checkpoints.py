@@ -1,14 +1,20 @@
 """Journey views: the checkpoint list as text, markdown (with playbook and health-score
-tables), CSV and the contract's JSON. Every number comes from ``journey.Journey``."""
+tables), CSV and the contract's JSON. Every number comes from ``journey.Journey``.
+
+A deliverable's own attributes (``owner``, ``kpi``, ``note``) are shown in every format
+beside its step, and the externals that carry any of them are listed as given parts (so a
+KPI measured at an external reaches the health-score table).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from typing import Any
 
 from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
-from prepmodel.model.core import Route
+from prepmodel.model.core import Deliverable, Route
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
 from prepmodel.views.jsonout import dumps
 
@@ -34,7 +40,9 @@ def _step_json(j: Journey, s: Step) -> dict[str, Any]:
         "phase": j.phase_of.get(s.key),
         "depth": j.graph.depth.get(s.key, 0),
         "routes": [_route_json(j, rid, r) for rid, r in s.route_ids()],
-        "kpi": list(d.attrs.get("kpi", ())),
+        "kpi": list(d.kpis),
+        "owner": d.owner,
+        "note": d.note,
     }
     if s.group_members is not None:
         out["members"] = [j.name(k) for k in s.group_members]
@@ -61,8 +69,32 @@ def _selected(j: Journey, goal: str | None) -> tuple[list[GoalJourney], list[Ste
     return goals, [s for s in j.steps if s.key in needed]
 
 
+def given_parts(j: Journey, goal: str | None = None) -> list[Deliverable]:
+    """The externals (of ``goal``, or of the whole model) that carry an owner, a KPI or a
+    note, in file order: the given parts whose attributes the tables show."""
+    needed = j.graph.needed_by(goal) if goal is not None else None
+    out = []
+    for key in j.model.externals:
+        d = j.model.deliverables[key]
+        if (needed is None or key in needed) and (d.owner or d.kpis or d.note):
+            out.append(d)
+    return out
+
+
+def _given_json(d: Deliverable) -> dict[str, Any]:
+    return {
+        "name": d.name,
+        "owner": d.owner,
+        "kpi": list(d.kpis),
+        "note": d.note,
+        "line": d.span.line,
+    }
+
+
 def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
-    """The contract's ``prep checkpoints --format json`` object (with extra fields)."""
+    """The contract's ``prep checkpoints --format json`` object (with extra fields:
+    ``owner``, ``kpi`` and ``note`` on each step, and ``externals``, the given parts that
+    carry any of them)."""
     goals, steps = _selected(j, goal)
     return {
         "steps": [_step_json(j, s) for s in steps],
@@ -70,7 +102,20 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
         "phases": [
             {"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases
         ],
+        "externals": [_given_json(d) for d in given_parts(j, goal)],
     }
+
+
+def facts(d: Deliverable) -> str:
+    """``owner: X · KPI: a, b · note: …`` (empty when the deliverable has none of them)."""
+    parts = []
+    if d.owner:
+        parts.append(f"owner: {d.owner}")
+    if d.kpis:
+        parts.append("KPI: " + ", ".join(d.kpis))
+    if d.note:
+        parts.append(f"note: {d.note}")
+    return " · ".join(parts)
 
 
 def _needs(j: Journey, inputs: tuple[str, ...]) -> str:
@@ -85,12 +130,14 @@ def _work(r: Route) -> str:
 def _text_step(j: Journey, s: Step, exit_mark: bool) -> list[str]:
     name = j.name(s.key)
     mark = "   ▶ exit" if exit_mark else ""
+    about = facts(j.model.deliverables[s.key])
+    extra = [f"       {about}"] if about else []
     if s.group_members is not None:
-        return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   (group){mark}"]
+        return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   (group){mark}", *extra]
     if len(s.routes) == 1:
         r = s.routes[0]
-        return [f"  {s.number:>3}  {name}  ← {_needs(j, r.inputs)}{_work(r)}{mark}"]
-    lines = [f"  {s.number:>3}  {name}{mark}"]
+        return [f"  {s.number:>3}  {name}  ← {_needs(j, r.inputs)}{_work(r)}{mark}", *extra]
+    lines = [f"  {s.number:>3}  {name}{mark}", *extra]
     for rid, r in s.route_ids():
         lines.append(f"       {rid}  ← {_needs(j, r.inputs)}{_work(r)}")
     return lines
@@ -127,6 +174,10 @@ def journey_text(j: Journey, goal: str | None = None) -> str:
             out.append("Route-dependent (needed on some routes only):")
             for k in g.route_dependent:
                 out += _text_step(j, by_step[k], False)
+        given = given_parts(j, g.key)
+        if given:
+            out.append("Given parts:")
+            out += [f"       {d.name}  {facts(d)}" for d in given]
         out.append("Critical path: " + " → ".join(j.name(k) for k in g.critical_path))
         out.append("")
     return "\n".join(out)
@@ -156,8 +207,8 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
     for g in goals:
         out += [f"## Journey to {_md(j.name(g.key))}", ""]
         out += [
-            "| Step | Deliverable | Phase | Needs | Routes | KPI |",
-            "|---:|---|---|---|---|---|",
+            "| Step | Deliverable | Phase | Needs | Routes | Owner | KPI | Note |",
+            "|---:|---|---|---|---|---|---|---|",
         ]
         rows = [(c.key, c.exit, True) for c in g.checkpoints]
         rows += [(k, False, False) for k in g.route_dependent]
@@ -168,8 +219,11 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
             name = f"**{_md(d.name)}**" if is_cp else f"{_md(d.name)} *(some routes)*"
             phase = _md(j.phase_of.get(key)) + (" ▶ exit" if is_exit else "")
             needs = " / ".join(_md(_needs(j, inputs)) for inputs in j.graph.requirements(key))
-            kpi = _md(", ".join(d.attrs.get("kpi", ())))
-            out.append(f"| {s.number} | {name} | {phase} | {needs} | {_md_routes(j, s)} | {kpi} |")
+            kpi = _md(", ".join(d.kpis))
+            out.append(
+                f"| {s.number} | {name} | {phase} | {needs} | {_md_routes(j, s)} | "
+                f"{_md(d.owner)} | {kpi} | {_md(d.note)} |"
+            )
         out += ["", "Critical path: " + " → ".join(_md(j.name(k)) for k in g.critical_path), ""]
     playbook = [s for s in steps if len(s.routes) > 1]
     out += ["## Playbook: alternative routes", ""]
@@ -184,21 +238,38 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
     else:
         out.append("Every step has a single route.")
     out += ["", "## Health score: KPIs", ""]
-    kpis = [(s, v) for s in steps for v in j.model.deliverables[s.key].attrs.get("kpi", ())]
+    measured = [(j.model.deliverables[s.key], str(s.number)) for s in steps]
+    measured += [(d, "given") for d in given_parts(j, goal)]
+    kpis = [(d, step, v) for d, step in measured for v in d.kpis]
     if kpis:
-        out += ["| KPI | Measured at | Step | Goals that depend on it |", "|---|---|---:|---|"]
-        for s, v in kpis:
-            deps = []
-            for g in goals:
-                if any(c.key == s.key for c in g.checkpoints):
-                    deps.append(_md(j.name(g.key)))
-                elif s.key in g.route_dependent:
-                    deps.append(_md(j.name(g.key)) + " *(some routes)*")
-            out.append(f"| {_md(v)} | {_md(j.name(s.key))} | {s.number} | {', '.join(deps)} |")
+        out += [
+            "| KPI | Measured at | Step | Owner | Goals that depend on it |",
+            "|---|---|---:|---|---|",
+        ]
+        goal_sets = {g.key: (j.mandatory(g.key), j.graph.needed_by(g.key)) for g in goals}
+        for d, step, v in kpis:
+            deps = [
+                _md(j.name(g.key)) + how
+                for g in goals
+                if (how := _dependence(*goal_sets[g.key], d.key)) is not None
+            ]
+            out.append(
+                f"| {_md(v)} | {_md(d.name)} | {step} | {_md(d.owner)} | {', '.join(deps)} |"
+            )
     else:
         out.append("No deliverable has a `kpi`.")
     out.append("")
     return "\n".join(out)
+
+
+def _dependence(mandatory: set[str], needed: Collection[str], key: str) -> str | None:
+    """How a goal with these mandatory and needed sets depends on ``key``: ``""`` on every
+    route, ``" *(some routes)*"``, or None when it does not need it."""
+    if key in mandatory:
+        return ""
+    if key in needed:
+        return " *(some routes)*"
+    return None
 
 
 class _SafeWriter:
@@ -224,6 +295,8 @@ CSV_COLUMNS = [
     "by",
     "effort",
     "kpi",
+    "owner",
+    "note",
 ]
 
 
@@ -251,7 +324,8 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
                 j.phase_of.get(k) or "",
                 "yes" if exits.get(k) else "",
             ]
-            kpi = ", ".join(d.attrs.get("kpi", ()))
+            kpi = ", ".join(d.kpis)
+            about = [d.owner or "", d.note or ""]
             if s.group_members is not None:
                 w.writerow(
                     [
@@ -262,6 +336,7 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
                         "",
                         "",
                         kpi,
+                        *about,
                     ]
                 )
             for rid, r in s.route_ids():
@@ -274,8 +349,16 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
                         ", ".join(r.by),
                         r.attr("effort") or "",
                         kpi,
+                        *about,
                     ]
                 )
+        for d in given_parts(j, g.key):
+            w.writerow(
+                [
+                    *(j.name(g.key), "", d.name, "given", "", "", "", "", "", "", ""),
+                    *(", ".join(d.kpis), d.owner or "", d.note or ""),
+                ]
+            )
     return buf.getvalue()
 
 
