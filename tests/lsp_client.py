@@ -6,10 +6,13 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from lsprotocol import types as lsp
+from pygls.protocol import default_converter
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The clients the tests pose as: VS Code answers in UTF-16 only; Neovim 0.11 offers
@@ -26,7 +29,33 @@ def server_command() -> list[str]:
     return [found, "lsp"] if found else [sys.executable, "-m", "prepmodel", "lsp"]
 
 
-CONFIG = ClientServerConfig(server_command=server_command())
+def _published(client: LanguageClient, params: lsp.PublishDiagnosticsParams) -> None:
+    """pytest-lsp's handler, plus the version each document's diagnostics are for."""
+    client.diagnostics[params.uri] = params.diagnostics
+    client.published_versions[params.uri] = params.version  # type: ignore[attr-defined]
+
+
+def make_client() -> LanguageClient:
+    client = LanguageClient(converter_factory=default_converter)
+    features = {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: _published}
+    register_lsp_features(client, features)
+    client.published_versions = {}  # type: ignore[attr-defined]
+    return client
+
+
+CONFIG = ClientServerConfig(server_command=server_command(), client_factory=make_client)
+
+
+async def diagnostics_for(
+    client: LanguageClient, uri: str, version: int, timeout: float = 20
+) -> list[lsp.Diagnostic]:
+    """The diagnostics the server published for ``version`` of ``uri`` (waits for them)."""
+    versions: dict[str, int | None] = client.published_versions  # type: ignore[attr-defined]
+    for _ in range(int(timeout / 0.005)):
+        if versions.get(uri) == version:
+            return list(client.diagnostics[uri])
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"no diagnostics for version {version} of {uri}")
 
 
 async def start(client: LanguageClient, editor: str, root: Path, debounce_ms: int = 20) -> None:
@@ -83,18 +112,11 @@ class Editor:
         start = text.rfind("\n", 0, at) + 1
         return lsp.Position(line=line, character=units(text[start:at], self.encoding))
 
-    async def diagnostics_after(self, action: object, uri: str) -> list[lsp.Diagnostic]:
-        """Run ``action`` (a callable sending a notification) and wait for the diagnostics
-        of ``uri`` published for the new version."""
-        self.client.diagnostics.pop(uri, None)
-        version = self.versions.get(uri)
-        action()  # type: ignore[operator]
-        for _ in range(200):
-            await asyncio.sleep(0.02)
-            if uri in self.client.diagnostics:
-                break
-        assert uri in self.client.diagnostics, f"no diagnostics for {uri} (v{version})"
-        return list(self.client.diagnostics[uri])
+    async def diagnostics_after(self, action: Callable[[], None], uri: str) -> list[lsp.Diagnostic]:
+        """Run ``action`` (which sends a notification) and wait for the diagnostics the
+        server publishes for the document's version after it."""
+        action()
+        return await diagnostics_for(self.client, uri, self.versions[uri])
 
     async def open(self, path: Path, text: str | None = None) -> list[lsp.Diagnostic]:
         uri = path.as_uri()
