@@ -397,3 +397,35 @@ async def test_code_actions(editor: Editor) -> None:
     actions = await _actions(editor, uri, ime)
     title = next(t for t in actions if t.startswith("Replace Japanese punctuation"))
     assert "Ｘ <- 契約書,見積依頼書\n" in _applied(editor, uri, actions[title])
+
+
+async def test_range_formatting_touches_only_the_range(editor: Editor) -> None:
+    client = editor.client
+    path = root_of(editor) / "range.prep"
+    uri = path.as_uri()
+    messy = "goal   A\nexternal B\n\nA<-B{work:x}\n"
+    await editor.open(path, messy)
+    edits = await client.text_document_range_formatting_async(
+        lsp.DocumentRangeFormattingParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            range=lsp.Range(
+                start=lsp.Position(line=3, character=0), end=lsp.Position(line=3, character=5)
+            ),
+            options=lsp.FormattingOptions(tab_size=2, insert_spaces=True),
+        )
+    )
+    assert edits
+    after = apply_edits(messy, list(edits), editor.encoding)
+    assert after.startswith("goal   A\n")  # outside the range: as it was
+    assert "A <- B { work: x }" in after
+
+
+async def test_crlf_and_bom_keep_columns(editor: Editor) -> None:
+    path = root_of(editor) / "crlf.prep"
+    text = "\ufeffgoal 受注 , 𠮷田\r\n受注 <- 𠮷田, 見積\r\n"
+    got = await editor.open(path, text)
+    gaps = {d.message.split("'")[1]: d for d in got if d.code in ("GP01", "GL02")}
+    gap = gaps["見積"]
+    assert gap.range.start.line == 1
+    assert gap.range.start.character == units("受注 <- 𠮷田, ", editor.encoding)
+    assert gap.range.end.character == units("受注 <- 𠮷田, 見積", editor.encoding)
