@@ -232,6 +232,20 @@ async def test_hover_tells_the_step_routes_and_goals(editor: Editor) -> None:
     assert "step **1**" in text and "route 1.a" in text and "route 1.b" in text
     assert "Take the order" in text and "Waiter" in text
     assert "checkpoint of: Paid meal" in text
+    ja = root_of(editor) / "ja.prep"
+    await editor.open(ja)
+    result = await client.text_document_hover_async(
+        lsp.HoverParams(
+            text_document=lsp.TextDocumentIdentifier(uri=ja.as_uri()),
+            position=editor.find(ja.as_uri(), "提案書 <- ", 0, 1),
+        )
+    )
+    assert result is not None and isinstance(result.contents, lsp.MarkupContent)
+    text = result.contents.value
+    assert "**提案書** — produced" in text and "step **1**" in text
+    assert "work: 提案書作成; by: 営業, ＣＳＭ" in text
+    assert "phase: Land (exit checkpoint)" in text
+    assert "owner: 営業" in text and "KPI: 提案採択率" in text
 
 
 async def _complete(editor: Editor, uri: str, position: lsp.Position) -> list[lsp.CompletionItem]:
@@ -283,9 +297,20 @@ async def test_completion(editor: Editor) -> None:
     )
     items = await _complete(editor, r_uri, lsp.Position(line=last, character=len(line)))
     assert [i.label for i in items] == ["work", "by", "effort", "note"]
-    # Phase names after `phase`, keywords at a statement start.
+    # Keywords at a statement start; phase names after `phase`; Japanese roles after `by:`.
     items = await _complete(editor, uri, lsp.Position(line=end.line, character=0))
     assert {"goal", "external", "phase", "group"} <= {i.label for i in items}
+    start = lsp.Position(line=end.line, character=0)
+    editor.change(uri, start, lsp.Position(line=end.line, character=3), "phase ")
+    items = await _complete(editor, uri, lsp.Position(line=end.line, character=6))
+    assert [i.label for i in items] == ["Land", "Expand", "Adopt", "Renew"]
+    line = "Ｘ <- 契約書 { by: "
+    editor.change(uri, start, lsp.Position(line=end.line, character=6), line)
+    items = await _complete(editor, uri, editor.position(uri, end.line, line))
+    assert [i.label for i in items] == ["営業", "ＣＳＭ"]
+    # Inside a comment: nothing.
+    editor.change(uri, start, editor.position(uri, end.line, line), "# 提案")
+    assert not await _complete(editor, uri, editor.position(uri, end.line, "# 提案"))
 
 
 async def test_symbols_folding_and_tokens(editor: Editor) -> None:
