@@ -454,3 +454,22 @@ async def test_crlf_and_bom_keep_columns(editor: Editor) -> None:
     assert gap.range.start.line == 1
     assert gap.range.start.character == units("受注 <- 𠮷田, ", editor.encoding)
     assert gap.range.end.character == units("受注 <- 𠮷田, 見積", editor.encoding)
+
+
+async def test_definition_of_an_import_path_opens_the_file(editor: Editor) -> None:
+    root = root_of(editor)
+    (root / "common").mkdir(exist_ok=True)
+    (root / "common" / "キックオフ.prep").write_text("goal 成功定義書\n成功定義書 <- 契約書\n")
+    path = root / "main.prep"
+    uri = path.as_uri()
+    await editor.open(path, 'import "common/キックオフ.prep"\ngoal A\nA <- B\nexternal B\n')
+    found = await editor.client.text_document_definition_async(
+        lsp.DefinitionParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            position=editor.find(uri, "キックオフ"),
+        )
+    )
+    assert isinstance(found, list) and len(found) == 1
+    target = found[0]
+    assert isinstance(target, lsp.Location)
+    assert target.uri == (root / "common" / "キックオフ.prep").as_uri()

@@ -36,6 +36,7 @@ Usage = Literal[
     "key",
     "keyword",
     "text",
+    "import",
 ]
 
 ROLE_KEYS = frozenset({"by", "owner", "consulted", "informed"})
@@ -113,7 +114,7 @@ class FileIndex:
                     self._add("deliverable", member, "phase-member", number)
             case syn.ImportStmt(path=path):
                 self._keyword(statement, number)
-                self._add("text", path, "text", number)
+                self._add("text", path, "import", number)
         if statement.block is not None:
             for attr in statement.block.attrs:
                 self._add("key", attr.key, "key", number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from prepmodel.lsp.documents import Document
+from prepmodel.lsp.documents import Document, uri_to_path
 from prepmodel.lsp.index import Occurrence
 from prepmodel.model.core import identity
 from prepmodel.syntax.names import render_name
@@ -27,11 +27,28 @@ def _location(document: Document, occurrence: Occurrence) -> lsp.Location:
 
 def definition(document: Document, position: lsp.Position) -> list[lsp.Location]:
     """The routes that make the deliverable under the cursor, or its group statement; else
-    its ``external``/``goal`` statement. For a role or phase, its declaration."""
+    its ``external``/``goal`` statement. For a role or phase, its declaration; for an
+    ``import`` path, the file."""
     occurrence = occurrence_at(document, position)
-    if occurrence is None or occurrence.kind not in RENAMEABLE:
+    if occurrence is None:
+        return []
+    if occurrence.kind == "text" and occurrence.usage == "import":
+        return _imported(document, occurrence.text)
+    if occurrence.kind not in RENAMEABLE:
         return []
     return [_location(document, o) for o in document.index.definitions(occurrence)]
+
+
+def _imported(document: Document, relative: str) -> list[lsp.Location]:
+    """The file an ``import`` names (relative to the importing file), when it exists."""
+    here = uri_to_path(document.uri)
+    if here is None:
+        return []
+    target = (here.parent / relative).resolve()
+    if not target.is_file():
+        return []
+    start = lsp.Position(line=0, character=0)
+    return [lsp.Location(uri=target.as_uri(), range=lsp.Range(start=start, end=start))]
 
 
 def references(
