@@ -447,13 +447,17 @@ async def test_range_formatting_touches_only_the_range(editor: Editor) -> None:
 
 async def test_crlf_and_bom_keep_columns(editor: Editor) -> None:
     path = root_of(editor) / "crlf.prep"
-    text = "\ufeffgoal 受注 , 𠮷田\r\n受注 <- 𠮷田, 見積\r\n"
+    text = "\ufeffgoal 受注 , 𠮷田\r\n受注 <- 𠮷田, 😀👍🏽, 見積\r\n"
     got = await editor.open(path, text)
     gaps = {d.message.split("'")[1]: d for d in got if d.code in ("GP01", "GL02")}
     gap = gaps["見積"]
     assert gap.range.start.line == 1
-    assert gap.range.start.character == units("受注 <- 𠮷田, ", editor.encoding)
-    assert gap.range.end.character == units("受注 <- 𠮷田, 見積", editor.encoding)
+    assert gap.range.start.character == units("受注 <- 𠮷田, 😀👍🏽, ", editor.encoding)
+    assert gap.range.end.character == units("受注 <- 𠮷田, 😀👍🏽, 見積", editor.encoding)
+    emoji = gaps["😀👍🏽"]
+    assert emoji.range.end.character - emoji.range.start.character == units(
+        "😀👍🏽", editor.encoding
+    )
 
 
 async def test_definition_of_an_import_path_opens_the_file(editor: Editor) -> None:
@@ -473,3 +477,19 @@ async def test_definition_of_an_import_path_opens_the_file(editor: Editor) -> No
     target = found[0]
     assert isinstance(target, lsp.Location)
     assert target.uri == (root / "common" / "キックオフ.prep").as_uri()
+
+
+async def test_a_broken_settings_file_is_told_once_and_checking_goes_on(editor: Editor) -> None:
+    folder = root_of(editor) / "badsettings"
+    folder.mkdir(exist_ok=True)
+    (folder / "prep.toml").write_text('[severity]\nGP02 = "loud"\n')
+    path = folder / "m.prep"
+    uri = path.as_uri()
+    before = len(editor.client.messages)
+    got = await editor.open(path, EN_MODEL + "external Fax\n")
+    assert [d for d in got if d.code == "GP02"]  # the defaults hold
+    end = lsp.Position(line=EN_MODEL.count("\n") + 1, character=0)
+    await editor.diagnostics_after(lambda: editor.change(uri, end, end, "# a note\n"), uri)
+    told = [m for m in editor.client.messages[before:] if "prep.toml" in m.message]
+    assert len(told) == 1 and told[0].type == lsp.MessageType.Warning
+    assert "GP02" in told[0].message

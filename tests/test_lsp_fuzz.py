@@ -4,7 +4,8 @@ model, with requests in between. Every response must be valid for the client (py
 checks results against the client's capabilities and raises on an error response), every
 range inside the document, and diagnostics must keep coming for the latest version.
 
-The short run is part of the normal suite; the long one (``-m slow``) sends 3,000 edits.
+The short run (500 edits) is part of the normal suite; the long one (``-m slow``) sends
+3,000.
 """
 
 from __future__ import annotations
@@ -158,7 +159,7 @@ async def _fuzz(editor: Editor, path: Path, edits: int, seed: int) -> None:
 
 async def test_random_edits_short(client: LanguageClient) -> None:
     root: Path = client.root  # type: ignore[attr-defined]
-    await _fuzz(Editor(client), root / "short.prep", 200, seed=11)
+    await _fuzz(Editor(client), root / "short.prep", 500, seed=11)
 
 
 @pytest.mark.slow

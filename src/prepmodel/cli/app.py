@@ -564,7 +564,8 @@ def diff(
 @app.command("lsp")
 def lsp_command(
     stdio: Annotated[
-        bool, typer.Option("--stdio", help="Talk over stdin/stdout (the default).")
+        bool,
+        typer.Option("--stdio", help="Talk over stdin/stdout (the default).", show_default=False),
     ] = True,
     log_file: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here

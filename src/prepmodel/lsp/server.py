@@ -34,7 +34,7 @@ class PrepServer(LanguageServer):
         self.project = Project()
         self.debounce = DEBOUNCE_MS / 1000
         self.pending: dict[str, asyncio.TimerHandle] = {}
-        self.published: dict[str, set[str]] = {}  # document -> other files given diagnostics
+        self.told: set[str] = set()  # settings problems already shown to the user
 
     def document(self, uri: str) -> Document:
         """The analysed document for the client's current text of ``uri``."""
@@ -49,16 +49,17 @@ class PrepServer(LanguageServer):
         try:
             document = self.document(uri)
             grouped = by_file(document.analysis.diagnostics)
+            items = [to_lsp(d, document.lines) for d in grouped.pop(shown_path(uri), [])]
         except Exception:  # a bug must not take the editor's diagnostics down with it
             log.exception("checking %s failed", uri)
             return
-        for _folder, problem in sorted(self.project.config_problems.items()):
-            self.window_show_message(
-                lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem)
-            )
+        for problem in sorted(self.project.config_problems.values()):
+            if problem not in self.told:  # once, not at every keystroke
+                self.told.add(problem)
+                self.window_show_message(
+                    lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=problem)
+                )
         self.project.config_problems.clear()
-        own = shown_path(uri)
-        items = [to_lsp(d, document.lines) for d in grouped.pop(own, [])]
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
         )
