@@ -22,6 +22,7 @@ from prepmodel.model.core import (
     ROLE_KEYS,
     identity,
 )
+from prepmodel.review.match import kind_of
 from prepmodel.syntax.names import KEYWORDS, render_name
 
 _HIDDEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
@@ -169,20 +170,21 @@ class _Items:
         )
 
 
+_ITEM_KIND = {
+    "goal": (lsp.CompletionItemKind.Class, "goal"),
+    "external": (lsp.CompletionItemKind.Constant, "external"),
+    "group": (lsp.CompletionItemKind.Struct, "group"),
+    "produced": (lsp.CompletionItemKind.Variable, "produced"),
+    "declared": (lsp.CompletionItemKind.Variable, "not produced yet"),
+}
+
+
 def _deliverables(document: Document, items: _Items) -> None:
+    """Every deliverable, with its step (when some goal needs it) and kind."""
     analysis = document.analysis
-    model = analysis.model
-    produced = analysis.graph.produced
-    step_of = analysis.journey.step_of if produced and analysis.syntax_ok else {}
-    for key, deliverable in model.deliverables.items():
-        if deliverable.goal:
-            kind, what = lsp.CompletionItemKind.Class, "goal"
-        elif deliverable.external:
-            kind, what = lsp.CompletionItemKind.Constant, "external"
-        elif key in produced:
-            kind, what = lsp.CompletionItemKind.Variable, "produced"
-        else:
-            kind, what = lsp.CompletionItemKind.Variable, "not produced yet"
+    step_of = analysis.journey.step_of
+    for key, deliverable in analysis.model.deliverables.items():
+        kind, what = _ITEM_KIND[kind_of(analysis, key)]
         step = step_of.get(key)
         detail = f"step {step} · {what}" if step is not None else what
         items.add(deliverable.name, kind, detail)

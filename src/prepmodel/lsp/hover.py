@@ -7,6 +7,7 @@ from lsprotocol import types as lsp
 from prepmodel.lsp.documents import Document
 from prepmodel.lsp.navigation import occurrence_at
 from prepmodel.model.core import identity
+from prepmodel.review.match import kind_of
 from prepmodel.text.safe import printable
 
 
@@ -18,23 +19,15 @@ def _md(text: str) -> str:
     return out
 
 
+_KIND_TEXT = {"declared": "gap (neither produced nor external)"}
+
+
 def _kind(document: Document, key: str) -> str:
-    model = document.analysis.model
-    graph = document.analysis.graph
-    deliverable = model.deliverables[key]
-    if deliverable.goal:
-        kind = "goal"
-    elif deliverable.external:
-        kind = "external"
-    elif graph.is_group(key):
-        kind = "group"
-    elif key in graph.produced:
-        kind = "produced"
-    else:
-        kind = "gap (neither produced nor external)"
-    if deliverable.goal and key not in graph.produced:
-        kind += ", not produced"
-    return kind
+    kind = kind_of(document.analysis, key)
+    text = _KIND_TEXT.get(kind, kind)
+    if kind == "goal" and key not in document.analysis.graph.produced:
+        text += ", not produced"
+    return text
 
 
 def deliverable_markdown(document: Document, key: str) -> str:

@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 from prepmodel.lsp.documents import Document
 from prepmodel.lsp.index import Occurrence
 from prepmodel.model.core import Route, identity
+from prepmodel.review.match import kind_of
 from prepmodel.text.span import Span
 
 # Standard token types, so every theme colours them; docs/lsp.md gives the mapping.
@@ -205,18 +206,19 @@ def _comment_fold(run: list[int]) -> lsp.FoldingRange:
     )
 
 
+_DELIVERABLE_TOKEN = {
+    "goal": "class",
+    "external": "enumMember",
+    "group": "struct",
+    "produced": "variable",
+    "declared": "variable",
+}
+
+
 def _deliverable_type(document: Document, occurrence: Occurrence) -> str:
-    model = document.analysis.model
-    deliverable = model.deliverables.get(occurrence.key)
-    if deliverable is None:
+    if occurrence.key not in document.analysis.model.deliverables:
         return "variable"
-    if deliverable.goal:
-        return "class"
-    if deliverable.external:
-        return "enumMember"
-    if document.analysis.graph.is_group(occurrence.key):
-        return "struct"
-    return "variable"
+    return _DELIVERABLE_TOKEN[kind_of(document.analysis, occurrence.key)]
 
 
 def semantic_tokens(document: Document) -> lsp.SemanticTokens:
