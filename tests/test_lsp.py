@@ -493,3 +493,20 @@ async def test_a_broken_settings_file_is_told_once_and_checking_goes_on(editor: 
     told = [m for m in editor.client.messages[before:] if "prep.toml" in m.message]
     assert len(told) == 1 and told[0].type == lsp.MessageType.Warning
     assert "GP02" in told[0].message
+
+
+async def test_code_actions_for_keys_and_a_japanese_arrow(editor: Editor) -> None:
+    path = root_of(editor) / "broken.prep"
+    uri = path.as_uri()
+    got = await editor.open(path)
+    wrok = next(d for d in got if d.code == "AT01" and "wrok" in d.message)
+    fixed = _applied(editor, uri, (await _actions(editor, uri, wrok))["Change to 'work'"])
+    assert '{ work: "Write it down" }' in fixed
+    arrow = root_of(editor) / "arrow.prep"
+    a_uri = arrow.as_uri()
+    got = await editor.open(arrow, "goal 𠮷報告書\nexternal 契約書\n𠮷報告書 ← 契約書 { work：報告 }\n")
+    syntax = next(d for d in got if d.code == "PS01")
+    actions = await _actions(editor, a_uri, syntax)
+    title = next(t for t in actions if t.startswith("Replace Japanese punctuation"))
+    assert _applied(editor, a_uri, actions[title]).endswith("𠮷報告書 <- 契約書 { work:報告 }\n")
+    assert not [t for t in actions if t.startswith("Ignore")]  # a syntax error is not ignored
