@@ -171,7 +171,7 @@ def on_hover(ls: PrepServer, params: lsp.HoverParams) -> lsp.Hover | None:
 
 @server.feature(
     lsp.TEXT_DOCUMENT_COMPLETION,
-    lsp.CompletionOptions(trigger_characters=[" ", ",", ":", '"', "、"]),
+    lsp.CompletionOptions(trigger_characters=[" ", ",", ":", '"']),
 )
 def complete(ls: PrepServer, params: lsp.CompletionParams) -> lsp.CompletionList:
     return completion.complete(ls.document(params.text_document.uri), params.position)
