@@ -42,7 +42,9 @@ class PrepServer(LanguageServer):
         return self.project.update(uri, text_document.source, text_document.version)
 
     def publish(self, uri: str) -> None:
-        """Analyse ``uri`` now and send its diagnostics (to each file they name)."""
+        """Analyse ``uri`` now and send its diagnostics. They are grouped by the file they
+        name first: a v1 model names only itself; with ``import`` (contract v2) the other
+        files' groups go to their own URIs."""
         self.pending.pop(uri, None)
         if uri not in self.workspace.text_documents:
             return
