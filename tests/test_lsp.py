@@ -504,7 +504,8 @@ async def test_code_actions_for_keys_and_a_japanese_arrow(editor: Editor) -> Non
     assert '{ work: "Write it down" }' in fixed
     arrow = root_of(editor) / "arrow.prep"
     a_uri = arrow.as_uri()
-    got = await editor.open(arrow, "goal 𠮷報告書\nexternal 契約書\n𠮷報告書 ← 契約書 { work：報告 }\n")
+    text = "goal 𠮷報告書\nexternal 契約書\n𠮷報告書 ← 契約書 { work：報告 }\n"
+    got = await editor.open(arrow, text)
     syntax = next(d for d in got if d.code == "PS01")
     actions = await _actions(editor, a_uri, syntax)
     title = next(t for t in actions if t.startswith("Replace Japanese punctuation"))
