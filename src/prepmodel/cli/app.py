@@ -654,6 +654,24 @@ def diff(
     raise typer.Exit(EXIT_FAILED if exit_code and not d.empty else EXIT_OK)
 
 
+@app.command("lsp")
+def lsp_command(
+    stdio: Annotated[
+        bool,
+        typer.Option("--stdio", help="Talk over stdin/stdout (the default).", show_default=False),
+    ] = True,
+    log_file: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option("--log-file", help="Write the server's log here."),
+    ] = None,
+) -> None:
+    """Run the language server (LSP over stdin/stdout) for editors: diagnostics as you type,
+    completion, go to definition, rename, hover, outline, formatting, quick fixes."""
+    from prepmodel.lsp.server import run
+
+    run(log_file=log_file)
+
+
 @app.command("git-diff-driver", hidden=True, context_settings={"ignore_unknown_options": True})
 def git_diff_driver(
     args: Annotated[list[str], typer.Argument(help="The 7 (or 9) arguments git passes.")],
