@@ -231,6 +231,9 @@ def test_wrap_property_on_tricky_pieces(pieces: list[str], width: float, size: f
         assert fits or len(line.strip()) <= 1, (line, lines)
         # (at widths of a few characters a bracket may be left alone after forced breaks;
         # the renderer wraps at 90 pt and more)
-        if width >= 6 * size and "\n" not in text and text.strip() not in ("(", ")"):
+        # an opening bracket with nothing after it (or a closing one with nothing before)
+        # has nothing to hold on to: alone is forced then
+        dangling = text.rstrip().endswith("(") or text.lstrip().startswith(")")
+        if width >= 6 * size and "\n" not in text and not dangling:
             assert line.strip() not in ("(", ")"), lines  # a bracket alone only when forced
     assert wrap_label(text, width, size) == lines
