@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import http.client
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -92,6 +94,22 @@ class Server:
 
     def get(self, target: str, **kwargs: Any) -> tuple[int, dict[str, str], bytes]:
         return self.request("GET", target, **kwargs)
+
+    def events(self) -> tuple[socket.socket, dict[str, Any]]:
+        """Open ``/events`` as a page does; the open connection and the first state."""
+        connection = socket.create_connection((self.host, self.port), timeout=10)
+        connection.sendall(
+            f"GET /events HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n\r\n".encode()
+        )
+        received = b""
+        while b"data: " not in received or b"\r\n\r\n" not in received.split(b"data: ")[1]:
+            chunk = connection.recv(65536)
+            if not chunk:
+                raise AssertionError(f"the event stream ended: {received!r}")
+            received += chunk
+        assert b"text/event-stream" in received.split(b"\r\n\r\n", 1)[0]
+        data = received.split(b"data: ", 1)[1].split(b"\r\n", 1)[0]
+        return connection, json.loads(data)
 
     def stop(self, timeout: float = 20) -> tuple[int, str, str]:
         """Ctrl-C; the exit status, stdout and stderr."""
