@@ -256,3 +256,26 @@ def test_sigterm_stops_too(tmp_path: Path) -> None:
         raise
     assert server.process.returncode in (0, -signal.SIGTERM)
     assert server.process.stderr is not None and "Traceback" not in server.process.stderr.read()
+
+
+def test_layout_cache_is_off_by_default_and_gives_the_same_bytes() -> None:
+    """`prep serve` keeps band layouts between builds; commands lay out every time."""
+    from prepmodel.render import engine
+
+    source = 'digraph { a -> b; b -> "導入計画書" }'
+    engine.reset_layout_stats()
+    first = engine.layout(source)
+    engine.layout(source)
+    assert engine.layout_stats().calls == 2  # no cache unless asked for
+    try:
+        engine.enable_layout_cache(2)
+        assert engine.layout(source) == first
+        calls = engine.layout_stats().calls
+        assert engine.layout(source) == first
+        assert engine.layout_stats().calls == calls  # the second one came from the cache
+        engine.layout("digraph { x }")
+        engine.layout("digraph { y }")  # the oldest entry goes
+        engine.layout(source)
+        assert engine.layout_stats().calls == calls + 3
+    finally:
+        engine.enable_layout_cache(0)

@@ -23,6 +23,8 @@ from pathlib import Path
 from prepmodel.serve.build import Settings
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+#: Layouts of bands kept between builds (a few builds' worth of a big model).
+LAYOUT_CACHE_ENTRIES = 96
 
 
 class ServeError(Exception):
@@ -103,7 +105,10 @@ def serve(options: ServeOptions, say: Callable[[str], None]) -> None:
         editor = parse_template(options.editor) if options.editor is not None else None
     except EditorError as err:
         raise ServeError(str(err)) from None
+    from prepmodel.render.engine import enable_layout_cache
+
     gc.enable()  # `prep` turns the collector off for short commands; a server runs for hours
+    enable_layout_cache(LAYOUT_CACHE_ENTRIES)  # a save re-lays only the bands it changed
     preview = Preview(options.path, options.shown, options.settings, editor=editor is not None)
     sock = listen(options.host, options.port)
     url = url_of(sock, options.host)

@@ -12,7 +12,7 @@
   var frames = [document.getElementById("frame-a"), document.getElementById("frame-b")];
   var front = null, frontVersion = 0, loading = 0, server = null;
   var state = data.state, lastVersion = -1;
-  var swaps = [];
+  var swaps = [], requested = 0, received = 0;
   var $ = function (id) { return document.getElementById(id); };
 
   function W() { return data.words[state.lang] || data.words.en; }
@@ -48,6 +48,7 @@
 
   // ---------------------------------------------------------------- state
   function onState(s) {
+    received = performance.timeOrigin + performance.now();
     if (server !== null && s.server !== server) {  // a new server: its versions start again
       frontVersion = 0; loading = 0; lastVersion = -1;
     }
@@ -216,10 +217,12 @@
   function load(version) {
     var back = front === frames[0] ? frames[1] : frames[0];
     loading = version;
+    requested = performance.timeOrigin + performance.now();
     back.onload = function () { arrived(back, version); };
     back.src = "/view?v=" + version;
   }
   function arrived(back, version) {
+    var loaded = performance.timeOrigin + performance.now();
     var doc = back.contentDocument;
     var meta = doc && doc.querySelector('meta[name="prep-version"]');
     var got = meta ? +meta.getAttribute("content") : 0;
@@ -235,7 +238,12 @@
     frontVersion = got || version;
     if (loading === version) { loading = 0; }
     body.setAttribute("data-shown", String(frontVersion));
-    swaps.push({version: frontVersion, at: performance.timeOrigin + performance.now()});
+    var swap = {version: frontVersion, at: performance.timeOrigin + performance.now(), painted: null,
+                received: received, requested: requested, loaded: loaded};
+    swaps.push(swap);
+    requestAnimationFrame(function () {  // the second frame callback runs after the paint
+      requestAnimationFrame(function () { swap.painted = performance.timeOrigin + performance.now(); });
+    });
     if (hadFocus || !document.activeElement || document.activeElement === body) { back.focus(); }
     if (state.shown > 0 && state.shown !== frontVersion && state.shown !== loading) { load(state.shown); }
   }
