@@ -279,3 +279,23 @@ def test_layout_cache_is_off_by_default_and_gives_the_same_bytes() -> None:
         assert engine.layout_stats().calls == calls + 3
     finally:
         engine.enable_layout_cache(0)
+
+
+def test_a_build_lists_diagnostics_as_prep_check_prints_them(tmp_path: Path) -> None:
+    from prepmodel.serve.build import Settings, build
+
+    text = "goal 受注\n受注 <- 見積書, 仕様書\nexternal 見積書\n"  # 仕様書 is a gap (GP01)
+    (tmp_path / "m.prep").write_text(text, "utf-8")
+    done = build(text.encode(), "m.prep", tmp_path, Settings())
+    assert done.status == "ok" and done.page is not None and done.summary["errors"] == 1
+    (gap,) = [d for d in done.diagnostics if d["code"] == "GP01"]
+    printed = run_prep("check", "m.prep", cwd=tmp_path).stdout.decode()
+    assert "\n".join("  " + line for line in gap["excerpt"].split("\n")) in printed
+    assert gap["excerpt"].endswith("^^^^")  # two wide characters: four columns
+    broken = build(b'goal A\nA <- "B\n', "m.prep", tmp_path, Settings())
+    assert broken.status == "error" and broken.line == 2 and broken.page is None
+    assert broken.message is not None and broken.message.startswith("m.prep:2:")
+    missing = build(None, "m.prep", tmp_path, Settings())
+    assert missing.status == "missing" and "no such file" in (missing.message or "")
+    no_goal = build(text.encode(), "m.prep", tmp_path, Settings(goal="受注書"))
+    assert no_goal.status == "error" and "did you mean '受注'" in (no_goal.message or "")

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 if TYPE_CHECKING:
     from prepmodel.check.analysis import Analysis
+    from prepmodel.diagnostics import Diagnostic
     from prepmodel.render.dot import DiagramOptions
 
 Status = Literal["ok", "error", "missing"]
@@ -109,10 +110,7 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
         return Build("error", message=str(err))
     analysis = analyse_bytes(data, shown, config)
     text = analysis.source.text
-    listed = [
-        {**d.to_dict(), "source_line": analysis.source.line_text(d.span.line)}
-        for d in analysis.diagnostics
-    ]
+    listed = [_listed(d, analysis.source.line_text(d.span.line)) for d in analysis.diagnostics]
     counts = summary(analysis.diagnostics)
     if not analysis.syntax_ok:
         first = next((d for d in analysis.diagnostics if d.code == "PS01"), None)
@@ -151,6 +149,16 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
         analysis=analysis,
         goal_key=goal_key,
     )
+
+
+def _listed(diagnostic: Diagnostic, source_line: str) -> dict[str, Any]:
+    """A diagnostic as the page lists it: the contract's JSON fields, plus the source line
+    and its caret exactly as ``prep check`` prints them (``excerpt``; None when empty)."""
+    from prepmodel.views.report import format_text
+
+    lines = format_text(diagnostic, source_line).split("\n")
+    excerpt = [line[2:] for line in lines[1:] if not line.startswith("  hint: ")]
+    return {**diagnostic.to_dict(), "excerpt": "\n".join(excerpt) if excerpt else None}
 
 
 def goal_of(analysis: Analysis, name: str | None) -> tuple[str | None, str | None]:

@@ -100,10 +100,7 @@
       head.appendChild(el("b", "code", d.code));
       head.appendChild(document.createTextNode(" " + d.severity + ": " + d.message));
       li.appendChild(head);
-      if (d.source_line) {
-        var pre = el("pre", "line", d.source_line + "\n" + caret(d));
-        li.appendChild(pre);
-      }
+      if (d.excerpt) { li.appendChild(el("pre", "line", d.excerpt)); }  // as `prep check` shows it
       if (d.hint) { li.appendChild(el("div", "hint", w.hint + ": " + d.hint)); }
       var go = function () { openAt(d.file, d.line, d.column); };
       li.addEventListener("click", go);
@@ -112,15 +109,6 @@
     });
     if (state.summary.errors > 0 && state.status !== "ok") { showDiagnostics(true); }
   }
-  function caret(d) {
-    var start = Math.max(d.column - 1, 0);
-    var end = d.end_line === d.line ? Math.max(d.end_column - 1, start + 1) : start + 1;
-    var pad = "", marks = "", chars = Array.from(d.source_line);
-    for (var i = 0; i < start; i++) { pad += chars[i] === "\t" ? "\t" : (wide(chars[i]) ? "　" : " "); }
-    for (var j = start; j < Math.min(end, start + 60); j++) { marks += "^"; }
-    return pad + marks;
-  }
-  function wide(ch) { return !!ch && /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch); }
   function showDiagnostics(on) {
     $("diag").hidden = !on;
     $("diag-toggle").setAttribute("aria-expanded", on ? "true" : "false");
@@ -140,8 +128,7 @@
     state.diagnostics.forEach(function (d) { if (!at && d.line === state.line) { at = d; } });
     var line = $("overlay-line"), show = $("overlay-show");
     if (state.line) {
-      line.textContent = fill(w.at_line, {line: state.line}) + (at && at.source_line ?
-        "\n" + at.source_line + "\n" + caret(at) : "");
+      line.textContent = fill(w.at_line, {line: state.line}) + (at && at.excerpt ? "\n" + at.excerpt : "");
       line.hidden = false;
       show.hidden = false;
       show.onclick = function () { openAt(state.file, state.line, at ? at.column : 1); };
