@@ -203,6 +203,7 @@ def test_host_0000_must_be_asked_for_and_warns(tmp_path: Path) -> None:
         assert server.get("/state", headers={"Host": f"192.0.2.1:{server.port}"})[0] == 200
     assert allowed_hosts("127.0.0.1") == ["127.0.0.1", "localhost"]
     assert allowed_hosts("0.0.0.0") is None
+    assert allowed_hosts("::1") == ["127.0.0.1", "[::1]", "localhost"]
 
 
 def test_ctrl_c_with_open_pages_stops_at_once(tmp_path: Path) -> None:

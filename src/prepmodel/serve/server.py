@@ -85,7 +85,8 @@ def allowed_hosts(host: str) -> list[str] | None:
     that points its own name at 127.0.0.1 is refused: DNS rebinding); any when bound to
     every interface or a named one, where people reach it by the machine's address."""
     if host in LOOPBACK or host.startswith("127."):
-        return sorted({host, "127.0.0.1", "localhost"})
+        named = f"[{host}]" if ":" in host else host  # an IPv6 literal is bracketed in Host
+        return sorted({named, "127.0.0.1", "localhost"})
     return None
 
 
