@@ -227,6 +227,11 @@
     body.setAttribute("data-shown", String(frontVersion));
     var swap = {version: frontVersion, at: performance.timeOrigin + performance.now(), painted: null,
                 received: received, requested: requested, loaded: loaded};
+    try {  // when the frame's document had arrived and had been parsed (its viewer run)
+      var nav = back.contentWindow.performance.getEntriesByType("navigation")[0];
+      swap.responded = back.contentWindow.performance.timeOrigin + nav.responseEnd;
+      swap.parsed = back.contentWindow.performance.timeOrigin + nav.domInteractive;
+    } catch (e) { /* no navigation timing: leave them out */ }
     swaps.push(swap);
     requestAnimationFrame(function () {  // the second frame callback runs after the paint
       requestAnimationFrame(function () { swap.painted = performance.timeOrigin + performance.now(); });
