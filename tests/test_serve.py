@@ -300,3 +300,41 @@ def test_a_build_lists_diagnostics_as_prep_check_prints_them(tmp_path: Path) -> 
     assert missing.status == "missing" and "no such file" in (missing.message or "")
     no_goal = build(text.encode(), "m.prep", tmp_path, Settings(goal="受注書"))
     assert no_goal.status == "error" and "did you mean '受注'" in (no_goal.message or "")
+
+
+def test_a_build_that_crashes_keeps_the_last_good_diagram(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug in a build must not stop the builder: the page says so, the diagram stays."""
+    import asyncio
+
+    from prepmodel.serve import hub
+    from prepmodel.serve.build import Settings
+
+    model = tmp_path / "m.prep"
+    model.write_text("goal A\nA <- B\nexternal B\n", "utf-8")
+    preview = hub.Preview(model, "m.prep", Settings())
+
+    def broken(*_args: object) -> hub.Build:
+        raise ValueError("boom")
+
+    async def scenario() -> None:
+        await preview.rebuild()
+        assert preview.state()["status"] == "ok"
+        monkeypatch.setattr(hub, "build", broken)
+        model.write_text("goal A\nA <- B, C\nexternal B, C\n", "utf-8")
+        await preview.rebuild()
+        monkeypatch.undo()
+        model.write_text("goal A\nA <- C\nexternal C\n", "utf-8")
+        await preview.rebuild()
+
+    states: list[dict[str, object]] = []
+    box = preview.subscribe()
+    original = box.put
+    box.put = lambda state: (states.append(state), original(state))  # type: ignore[method-assign]
+    asyncio.run(scenario())
+    crashed = states[-2]
+    assert crashed["status"] == "error" and crashed["shown"] == 1
+    assert "ValueError: boom" in str(crashed["message"])
+    assert states[-1]["status"] == "ok" and states[-1]["shown"] == 3
+    assert "prep: internal error" in capsys.readouterr().err

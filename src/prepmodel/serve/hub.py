@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,14 @@ class Preview:
         if problem is not None:
             done = Build("error", message=problem)
         else:
-            done = await asyncio.to_thread(build, data, self.shown, self.path.parent, self.settings)
+            try:
+                done = await asyncio.to_thread(
+                    build, data, self.shown, self.path.parent, self.settings
+                )
+            except Exception as err:  # a bug of ours: say so, keep serving the last good one
+                message = f"prep could not build {self.shown}: {type(err).__name__}: {err}"
+                print(f"prep: internal error: {message}", file=sys.stderr, flush=True)
+                done = Build("error", message=message)
         self.builds += 1
         self.version += 1
         self.latest = done

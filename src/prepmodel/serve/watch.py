@@ -51,39 +51,53 @@ async def watch_files(
 ) -> None:
     """Call ``changed()`` after each batch of changes to any of ``files()`` (created,
     modified, deleted, renamed in or out), until ``stop`` is set."""
-    from watchfiles import awatch
-
     while not stop.is_set():
-        wanted = {watched_key(p) for p in files()}
+        wanted = frozenset(watched_key(p) for p in files())
         folders = sorted({os.path.dirname(p) for p in wanted})
         existing = [f for f in folders if os.path.isdir(f)]
-        if not existing:  # the folder itself is gone: look again a little later
-            await _sleep_or_stop(stop, 0.5)
+        if len(existing) < len(folders):  # a folder is gone: look again a little later
             changed()
-            continue
-        retarget = asyncio.Event()
-        wanted_now = frozenset(wanted)
-
-        def relevant(_change: object, path: str, wanted_now: frozenset[str] = wanted_now) -> bool:
-            return watched_key(Path(path)) in wanted_now
-
-        async for batch in awatch(
-            *existing,
-            watch_filter=relevant,
-            debounce=DEBOUNCE_MS,
-            step=STEP_MS,
-            stop_event=_Either(stop, retarget),
-            recursive=False,
-            force_polling=force_polling,
-        ):
-            if batch:
-                changed()
-            now = {watched_key(p) for p in files()}
-            if now != wanted:  # the model's set of files changed (imports, later)
-                retarget.set()
-                break
-        if len(existing) < len(folders):
             await _sleep_or_stop(stop, 0.5)
+            if not existing:
+                continue
+        try:
+            await _watch_folders(existing, wanted, files, changed, stop, force_polling)
+        except (OSError, RuntimeError):  # e.g. the folder was removed while watched
+            changed()
+            await _sleep_or_stop(stop, 0.5)
+
+
+async def _watch_folders(
+    folders: list[str],
+    wanted: frozenset[str],
+    files: Callable[[], Collection[Path]],
+    changed: Callable[[], None],
+    stop: asyncio.Event,
+    force_polling: bool | None,
+) -> None:
+    """Watch ``folders`` until ``stop`` is set or the set of files is no longer ``wanted``."""
+    from watchfiles import awatch
+
+    def relevant(_change: object, path: str) -> bool:
+        return watched_key(Path(path)) in wanted
+
+    retarget = asyncio.Event()
+    async for batch in awatch(
+        *folders,
+        watch_filter=relevant,
+        debounce=DEBOUNCE_MS,
+        step=STEP_MS,
+        stop_event=_Either(stop, retarget),
+        recursive=False,
+        force_polling=force_polling,
+    ):
+        if batch:
+            changed()
+        if frozenset(watched_key(p) for p in files()) != wanted:  # imports changed (later)
+            retarget.set()
+            return
+        if len(folders) < len({os.path.dirname(p) for p in wanted}):
+            return  # a missing folder may be back: look again
 
 
 async def _sleep_or_stop(stop: asyncio.Event, seconds: float) -> None:

@@ -37,7 +37,8 @@ from prepmodel.serve.editor import EditorError, open_in_editor
 from prepmodel.serve.hub import Preview
 from prepmodel.serve.page import shell_page
 
-LOOPBACK_HOSTS: Final = ("127.0.0.1", "localhost", "::1", "[::1]")
+#: How soon a page's EventSource tries again after the server went away.
+RETRY_MS: Final = 1000
 _ASSET_TYPES: Final = {
     "live.js": "text/javascript; charset=utf-8",
     "live.css": "text/css; charset=utf-8",
@@ -142,6 +143,7 @@ def create_app(
                 while True:
                     current = await box.get()
                     yield {
+                        "retry": RETRY_MS,
                         "event": "state",
                         "id": str(current["version"]),
                         "data": json.dumps(current, ensure_ascii=False),
