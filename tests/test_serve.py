@@ -245,6 +245,7 @@ def test_editor_template() -> None:
             parse_template(bad)
 
 
+@pytest.mark.slow
 def test_sigterm_stops_too(tmp_path: Path) -> None:
     model = tmp_path / "m.prep"
     model.write_text("goal A\nA <- B\nexternal B\n", "utf-8")
