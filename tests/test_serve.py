@@ -339,3 +339,28 @@ def test_a_build_that_crashes_keeps_the_last_good_diagram(
     assert "ValueError: boom" in str(crashed["message"])
     assert states[-1]["status"] == "ok" and states[-1]["shown"] == 3
     assert "prep: internal error" in capsys.readouterr().err
+
+
+def test_a_save_that_draws_the_same_picture_reloads_nothing(tmp_path: Path) -> None:
+    import asyncio
+
+    from prepmodel.serve.build import Settings
+    from prepmodel.serve.hub import Preview
+
+    model = tmp_path / "m.prep"
+    model.write_text("goal A\nA <- B\nexternal B\n", "utf-8")
+    preview = Preview(model, "m.prep", Settings())
+
+    async def scenario() -> list[tuple[int, int]]:
+        seen = []
+        for text in (
+            "goal A\nA <- B\nexternal B\n",
+            "goal A\nA <- B\nexternal B\n# a comment at the end\n",  # same picture
+            "goal A\nA <- B, C\nexternal B, C\n",  # a new box
+        ):
+            model.write_text(text, "utf-8")
+            await preview.rebuild()
+            seen.append((preview.state()["version"], preview.state()["shown"]))
+        return seen
+
+    assert asyncio.run(scenario()) == [(1, 1), (2, 1), (3, 3)]

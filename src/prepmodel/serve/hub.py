@@ -105,8 +105,12 @@ class Preview:
         self.version += 1
         self.latest = done
         if done.status == "ok":
+            # The same picture (a comment or a blank line at the end): pages keep the one
+            # they show instead of loading it again.
+            unchanged = self.good is not None and self.good.page == done.page
             self.good = done
-            self.good_version = self.version
+            if not unchanged:
+                self.good_version = self.version
         state = self.state()
         for box in list(self._mailboxes):
             box.put(state)
