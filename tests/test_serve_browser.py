@@ -193,6 +193,12 @@ def test_click_shows_file_line_and_opens_the_editor(model: Path, live: Any, tmp_
         assert page.page.locator("#source").is_visible()
         assert page.page.locator("#source .row.at").inner_text().startswith("9")
         assert '"Cooked dish"' in page.page.locator("#source .row.at").inner_text()
+        page.page.locator("#diag-toggle").click()  # the focus is on the live bar now
+        page.page.keyboard.press("Escape")  # closes the source pane
+        assert not page.page.locator("#source").is_visible()
+        page.page.keyboard.press("+")  # and the viewer's keys still reach the viewer
+        fitted = page.page.evaluate("prepServe.frame().prepFitted")
+        assert page.view()["scale"] > fitted["scale"] * 1.1
 
 
 HOSTILE = """model "</script><script>alert('title')</script>" { note: "<img src=x onerror=alert('note')>" }

@@ -177,7 +177,16 @@
   }
   $("source-close").addEventListener("click", function () { $("source").hidden = true; });
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape") { $("source").hidden = true; }
+    if (e.key === "Escape" && !$("source").hidden) { $("source").hidden = true; return; }
+    var t = e.target;
+    if (!front || (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA"))) {
+      return;
+    }
+    // Focus is on the live bar (after a click on it): the viewer's keys still work.
+    var copy = new KeyboardEvent("keydown", {key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey,
+      altKey: e.altKey, shiftKey: e.shiftKey, bubbles: true, cancelable: true});
+    front.contentDocument.dispatchEvent(copy);
+    if (copy.defaultPrevented) { e.preventDefault(); }
   });
 
   // ---------------------------------------------------------------- the two frames
