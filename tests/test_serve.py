@@ -209,14 +209,14 @@ def test_host_0000_must_be_asked_for_and_warns(tmp_path: Path) -> None:
 def test_ctrl_c_with_open_pages_stops_at_once(tmp_path: Path) -> None:
     model = tmp_path / "m.prep"
     model.write_text("goal A\nA <- B\nexternal B\n", "utf-8")
-    server = Server(model)
-    streams = [server.events()[0] for _ in range(3)]  # pages listening to the events
-    started = time.monotonic()
-    rc, out, err = server.stop(timeout=10)
-    assert time.monotonic() - started < 5
-    assert rc == 0 and "Traceback" not in err and "prep: stopped" in out, err
-    for connection in streams:
-        connection.close()
+    with Server(model) as server:  # stopped on the way out even if a check fails
+        streams = [server.events()[0] for _ in range(3)]  # pages listening to the events
+        started = time.monotonic()
+        rc, out, err = server.stop(timeout=10)
+        assert time.monotonic() - started < 5
+        assert rc == 0 and "Traceback" not in err and "prep: stopped" in out, err
+        for connection in streams:
+            connection.close()
 
 
 def test_broken_model_at_start_is_served_with_its_error(tmp_path: Path) -> None:

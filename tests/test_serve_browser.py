@@ -297,11 +297,11 @@ def test_diagnostic_click_shows_its_line(tmp_path: Path, live: Any) -> None:
 
 @pytest.mark.slow
 def test_connection_state_and_reconnect(model: Path, live: Any) -> None:
-    server = Server(model)
-    page = live(server)
-    page.wait_node("Bill")
-    port = server.port
-    server.stop()
+    with Server(model) as server:
+        page = live(server)
+        page.wait_node("Bill")
+        port = server.port
+        server.stop()
     page.wait("document.body.dataset.conn === 'reconnecting'")
     assert page.page.locator("#conn").inner_text().startswith("Disconnected")
     save(model, RECEIPT)
