@@ -486,6 +486,54 @@ def render(
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 
+@app.command()
+def serve(
+    file: Annotated[str, typer.Argument(metavar="FILE", help="The .prep file to preview.")],
+    port: Annotated[
+        int, typer.Option(help="Port to listen on (0: a free one).", min=0, max=65535)
+    ] = 8000,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")
+    ] = "127.0.0.1",
+    open_browser: Annotated[
+        bool, typer.Option("--open", help="Open the page in the default browser.")
+    ] = False,
+    editor: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(help="Open file:line on click, e.g. 'code -g {file}:{line}'."),
+    ] = None,
+    goal: Annotated[Optional[str], typer.Option(help="Only what this goal needs.")] = None,  # noqa: UP045
+    direction: Annotated[Direction | None, typer.Option(help="Layout direction.")] = None,
+    lang: Annotated[Lang | None, typer.Option(help="Language of the diagram's words.")] = None,
+    engine: Annotated[Engine, typer.Option(help="Graphviz: embedded wasm or system.")] = (
+        Engine.auto
+    ),
+) -> None:
+    """Live preview for workshops: a local web page that redraws on every save.
+
+    Serves the interactive viewer on http://127.0.0.1:8000/ with the diagnostics, an error
+    overlay over the last good diagram and export buttons; Ctrl-C stops it.
+    """
+    from prepmodel.serve import ServeError, ServeOptions, Settings
+    from prepmodel.serve import serve as run_server
+
+    path = Path(file)
+    if file == "-" or path.is_dir() or not path.is_file():
+        fail(f"{file}: no such file" if not path.exists() else f"{file}: not a .prep file")
+    settings = Settings(
+        goal=goal,
+        direction=direction.value if direction else None,
+        lang=lang.value if lang else None,
+        engine=engine.value,
+    )
+    options = ServeOptions(path, file, host, port, open_browser, editor, settings)
+    try:
+        run_server(options, lambda line: typer.echo(printable(line)))
+    except ServeError as err:
+        fail(str(err))
+    raise typer.Exit(EXIT_OK)
+
+
 def _timeout(seconds: float) -> float | None:
     return seconds if seconds > 0 else None
 

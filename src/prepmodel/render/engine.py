@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
@@ -26,6 +27,7 @@ __all__ = [
     "EngineError",
     "EngineName",
     "LayoutStats",
+    "enable_layout_cache",
     "layout",
     "layout_stats",
     "reset_layout_stats",
@@ -259,13 +261,41 @@ def layout(
     with a user-facing message on any failure.
     """
     _check_format(fmt)
+    key = (engine, fmt, dot_source)
+    with _cache_lock:
+        cached = _CACHE.get(key) if _CACHE_SIZE[0] else None
+        if cached is not None:
+            _CACHE.move_to_end(key)
+            return cached
     if engine in ("auto", "wasm"):
         out = _layout_wasm(dot_source, fmt, timeout, progress)
     elif engine == "system":
         out = _layout_system(dot_source, fmt, timeout)
     else:
         raise EngineError(f"unknown Graphviz engine {engine!r}; use auto, wasm or system")
-    return _postprocess(out, fmt)
+    out = _postprocess(out, fmt)
+    with _cache_lock:
+        if _CACHE_SIZE[0]:
+            _CACHE[key] = out
+            while len(_CACHE) > _CACHE_SIZE[0]:
+                _CACHE.popitem(last=False)
+    return out
+
+
+# Layouts by (engine, format, DOT text): off by default (a command lays out once);
+# `prep serve` turns it on, so a save re-lays only the bands whose DOT changed. The
+# embedded Graphviz is deterministic, so a cached layout is the same bytes.
+_CACHE: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
+_CACHE_SIZE = [0]
+_cache_lock = threading.Lock()
+
+
+def enable_layout_cache(entries: int) -> None:
+    """Keep the last ``entries`` layouts in memory (0: no cache, and forget them)."""
+    with _cache_lock:
+        _CACHE_SIZE[0] = max(0, entries)
+        while len(_CACHE) > _CACHE_SIZE[0]:
+            _CACHE.popitem(last=False)
 
 
 def timed_layout(

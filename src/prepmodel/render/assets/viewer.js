@@ -465,6 +465,7 @@
     slide: function () { return presenting ? slideAt : null; },
     slides: function () { return slides.length; },
     select: select, clear: clear, fit: fitAll,
+    setView: function (v) { setView(v.x, v.y, v.w); },  // prep serve keeps the view
     zoom: function (s) { zoomCenter(s * view.w / box().width); }
   };
 }());
