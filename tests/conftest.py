@@ -20,8 +20,10 @@ def run_prep(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `python -m prepmodel ARGS` with the interpreter running the tests."""
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    """Run `python -m prepmodel ARGS` with the interpreter running the tests, in a locale
+    that names no language (messages then follow the model; ``env`` may set one)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    full_env = {**base, "LANG": "C.UTF-8", "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "prepmodel", *args],
         input=stdin,
