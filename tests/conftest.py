@@ -37,3 +37,12 @@ def run_prep(
 @pytest.fixture
 def prep() -> object:
     return run_prep
+
+
+@pytest.fixture(autouse=True)
+def _locale_names_no_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process calls choose their language as `prep` run by :func:`run_prep` does: by
+    the model, never by the locale of the machine running the tests."""
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
