@@ -352,3 +352,52 @@ def test_viewer_lists_diagnostics_in_the_page_language(tmp_path: Path) -> None:
     assert "外部の成果物「Fax」はどのルートにも使われていません" in page
     assert "ヒント" in page
     assert "the external &#x27;Fax&#x27;" in diagnostics_list(a.diagnostics, "en")
+
+
+def _findings() -> list[tuple[str, object]]:
+    """Every diagnostic the rule fixtures' failing snippets and the broken sample produce."""
+    import tomllib
+
+    from prepmodel.check.analysis import analyse_text
+
+    texts = [
+        (case.stem, tomllib.loads(case.read_text("utf-8"))["fail"])
+        for case in sorted((CASES / "rules").glob("*.toml"))
+    ]
+    texts.append(("broken.prep", (ROOT / "samples" / "broken.prep").read_text("utf-8")))
+    texts += [
+        ("IME comma", "goal A\nA <- B、C\n"),
+        ("arrow", "goal A\nA ← B\n"),
+        ("unclosed", 'goal A {\nA <- "B\n'),
+    ]
+    return [
+        (f"{where}: {d.code}", d)
+        for where, text in texts
+        for d in analyse_text(text, "m.prep").diagnostics
+    ]
+
+
+def test_every_finding_can_be_said_in_japanese() -> None:
+    """A message or hint written as a plain string (not ``msg(...)``) cannot be translated:
+    this names it, so that a message arriving from another branch is wrapped and translated."""
+    from prepmodel.diagnostics import Diagnostic
+
+    from prepmodel.check.rules import CODES
+
+    findings = _findings()
+    assert {found.code for _, found in findings} == set(CODES)  # type: ignore[attr-defined]
+    untranslatable = []
+    for where, found in findings:
+        assert isinstance(found, Diagnostic)
+        japanese = found.localized("ja")
+        for part, english, said in (
+            ("message", found.message, japanese.message),
+            ("hint", found.hint, japanese.hint),
+        ):
+            if english is None:
+                continue
+            if not isinstance(english, Message) or said == english:
+                untranslatable.append(f"{where} {part}: {english!r}")
+    assert not untranslatable, "wrap these in msg(...) and translate them:\n" + "\n".join(
+        untranslatable
+    )
