@@ -380,9 +380,8 @@ def _findings() -> list[tuple[str, object]]:
 def test_every_finding_can_be_said_in_japanese() -> None:
     """A message or hint written as a plain string (not ``msg(...)``) cannot be translated:
     this names it, so that a message arriving from another branch is wrapped and translated."""
-    from prepmodel.diagnostics import Diagnostic
-
     from prepmodel.check.rules import CODES
+    from prepmodel.diagnostics import Diagnostic
 
     findings = _findings()
     assert {found.code for _, found in findings} == set(CODES)  # type: ignore[attr-defined]
