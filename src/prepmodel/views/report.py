@@ -65,7 +65,8 @@ def format_text(
         lines.append(f"  {safe}")
         lines.append("  " + caret_line(safe, len(before) + 1, len(marked)))
     if d.hint:
-        lines.append(f"  {translator(lang)('hint')}: {printable(d.hint)}")
+        _ = translator(lang)
+        lines.append(f"  {_('hint')}: {printable(d.hint)}")
     return "\n".join(lines)
 
 
@@ -100,8 +101,12 @@ def format_github(d: Diagnostic, lang: str = "en") -> str:
         return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     s = d.span
-    hint = translator(lang)("hint")
-    text = d.message + (f" ({hint}: {d.hint})" if d.hint else "")
+    _ = translator(lang)
+    text = (
+        _("{message} (hint: {hint})").format(message=d.message, hint=d.hint)
+        if d.hint
+        else d.message
+    )
     return (
         f"::{_GITHUB_LEVEL[d.severity.value]} file={prop(d.file)},line={s.line},"
         f"col={s.column},endLine={s.end_line},endColumn={s.end_column},"
