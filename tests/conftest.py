@@ -20,8 +20,10 @@ def run_prep(
     cwd: Path | None = None,
     env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run `python -m prepmodel ARGS` with the interpreter running the tests."""
-    full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    """Run `python -m prepmodel ARGS` with the interpreter running the tests, in a locale
+    that names no language (messages then follow the model; ``env`` may set one)."""
+    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    full_env = {**base, "LANG": "C.UTF-8", "NO_COLOR": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "prepmodel", *args],
         input=stdin,
@@ -53,3 +55,12 @@ def prep_on_path(tmp_path: Path) -> dict[str, str]:
         "PYTHONPATH": str(ROOT / "src"),
         "NO_COLOR": "1",
     }
+
+
+@pytest.fixture(autouse=True)
+def _locale_names_no_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process calls choose their language as `prep` run by :func:`run_prep` does: by
+    the model, never by the locale of the machine running the tests."""
+    for variable in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")

@@ -16,7 +16,7 @@ SARIF_SCHEMA = ROOT.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 
 @pytest.mark.parametrize("name", CLEAN)
 def test_samples_check_clean(name: str) -> None:
-    r = run_prep("check", f"samples/{name}", "--strict")
+    r = run_prep("check", f"samples/{name}", "--strict", "--lang", "en")
     assert r.returncode == 0, r.stdout.decode()
     assert b"0 error(s), 0 warning(s)" in r.stdout
 
@@ -36,7 +36,7 @@ def test_broken_sample_shows_every_family() -> None:
 def test_text_format_has_caret_and_hint(tmp_path: Path) -> None:
     f = tmp_path / "m.prep"
     f.write_text("goal 請求書\nexternal 受注データ\n請求書 <- 受注データー\n", "utf-8")
-    r = run_prep("check", str(f))
+    r = run_prep("check", str(f), "--lang", "en")
     out = r.stdout.decode()
     assert r.returncode == 1
     assert f"{f}:3:8: GP01 error:" in out

@@ -69,13 +69,13 @@ def test_route_dependent_listed_apart(tmp_path: Path) -> None:
     )
     data = _json(str(f))
     assert data["goals"][0]["route_dependent"] == ["手順書", "動画"]
-    text = run_prep("checkpoints", str(f)).stdout.decode()
+    text = run_prep("checkpoints", str(f), "--lang", "en").stdout.decode()
     assert "Route-dependent (needed on some routes only):" in text
     assert "3  稼働" in text and "3.a  ← 手順書" in text
 
 
 def test_text_view() -> None:
-    out = run_prep("checkpoints", "samples/onboarding.prep").stdout.decode()
+    out = run_prep("checkpoints", "samples/onboarding.prep", "--lang", "en").stdout.decode()
     assert "Goal: 定着した顧客業務" in out
     assert "  [Land]" in out and out.index("[Land]") < out.index("[Adopt]")
     assert "導入計画書  ← 成功定義書 + 契約書   (計画策定 · CSM)" in out
@@ -84,7 +84,7 @@ def test_text_view() -> None:
 
 
 def test_markdown_tables() -> None:
-    out = run_prep("checkpoints", "samples/onboarding.prep", "--format", "markdown")
+    out = run_prep("checkpoints", "samples/onboarding.prep", "--format", "markdown", "--lang", "en")
     md = out.stdout.decode()
     assert "| Step | Deliverable | Phase | Needs | Routes | Owner | KPI | Note |" in md
     assert "## Playbook: alternative routes" in md

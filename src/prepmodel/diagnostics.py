@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass, replace
 from typing import Any
 
+from prepmodel.text.i18n import localize
 from prepmodel.text.span import Span
 
 
@@ -67,6 +68,13 @@ class Diagnostic:
 
     def with_severity(self, severity: Severity) -> Diagnostic:
         return replace(self, severity=severity)
+
+    def localized(self, lang: str) -> Diagnostic:
+        """The same finding with its message and hint in ``lang`` (``en``: as made)."""
+        if lang == "en":
+            return self
+        hint = None if self.hint is None else localize(self.hint, lang)
+        return replace(self, message=localize(self.message, lang), hint=hint)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

@@ -69,6 +69,7 @@ from prepmodel.check.lexicon import (
     RESULT_SUFFIXES,
     SINGLE_ACTIONS,
 )
+from prepmodel.text.i18n import msg
 from prepmodel.text.morphology import sudachi_tokenizer
 
 __all__ = ["NamingFinding", "action_like"]
@@ -242,7 +243,8 @@ def _english(text: str) -> NamingFinding | None:
 
     if first == "to" and len(low) > 1 and low[1] in _VERBS:
         return NamingFinding(
-            f"starts with the infinitive 'to {low[1]}'", _en_suggestion(low[1], words[2:])
+            msg("starts with the infinitive 'to {verb}'", verb=low[1]),
+            _en_suggestion(low[1], words[2:]),
         )
     if first in DETERMINERS:
         return _english_head(words[1:], low[1:])
@@ -253,7 +255,7 @@ def _english(text: str) -> NamingFinding | None:
     base = _gerund_base(first, verb_context=nxt in PARTICLES or nxt in DETERMINERS)
     if base is not None:
         if nxt is None:
-            return NamingFinding(f"is the gerund '{first}'", None)
+            return NamingFinding(msg("is the gerund '{word}'", word=first), None)
         if (
             nxt in PARTICLES
             or nxt in DETERMINERS
@@ -261,18 +263,18 @@ def _english(text: str) -> NamingFinding | None:
             or not _is_result_head(low[-1])
         ):
             return NamingFinding(
-                f"starts with the gerund '{first}'", _en_suggestion(base, words[1:])
+                msg("starts with the gerund '{word}'", word=first), _en_suggestion(base, words[1:])
             )
         return _english_head(words, low)
 
     if first in _VERBS:
         if first not in NOUN_VERBS:
             return NamingFinding(
-                f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
+                msg("starts with the verb '{word}'", word=first), _en_suggestion(first, words[1:])
             )
         if len(low) == 1:
             if first in SINGLE_ACTIONS:
-                return NamingFinding(f"is the activity word '{first}'", None)
+                return NamingFinding(msg("is the activity word '{word}'", word=first), None)
             return None
         nxt = low[1]
         if _is_participle(low[-1]):
@@ -282,7 +284,7 @@ def _english(text: str) -> NamingFinding | None:
             verb_context = _bare_object(low)
         if verb_context:
             return NamingFinding(
-                f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
+                msg("starts with the verb '{word}'", word=first), _en_suggestion(first, words[1:])
             )
 
     # A finite verb inside a clause: "Chef cooks the meal".
@@ -292,7 +294,7 @@ def _english(text: str) -> NamingFinding | None:
             stem = w[:-2] if w.endswith("es") and w[:-2] in _VERBS else w[:-1]
             if stem in _VERBS:
                 return NamingFinding(
-                    f"contains the verb '{w}'", _en_suggestion(stem, words[i + 1 :])
+                    msg("contains the verb '{word}'", word=w), _en_suggestion(stem, words[i + 1 :])
                 )
     return _english_head(words, low)
 
@@ -324,13 +326,18 @@ def _english_head(words: Sequence[str], low: Sequence[str]) -> NamingFinding | N
     whole = len(low) == 1
     verb = ACTIVITY_NOMINALS.get(head)
     if verb is not None:
-        what = "is" if whole else "ends in"
         if "of" in low[1:]:
-            what = "starts with"
-        return NamingFinding(f"{what} the activity noun '{head}'", _en_suggestion(verb, modifiers))
+            reason = msg("starts with the activity noun '{word}'", word=head)
+        elif whole:
+            reason = msg("is the activity noun '{word}'", word=head)
+        else:
+            reason = msg("ends in the activity noun '{word}'", word=head)
+        return NamingFinding(reason, _en_suggestion(verb, modifiers))
     base = _gerund_base(head)
     if base is not None and not whole:
-        return NamingFinding(f"ends in the gerund '{head}'", _en_suggestion(base, modifiers))
+        return NamingFinding(
+            msg("ends in the gerund '{word}'", word=head), _en_suggestion(base, modifiers)
+        )
     return None
 
 
@@ -473,13 +480,15 @@ def _japanese(text: str) -> NamingFinding | None:
         found = _ja_verb_ending(morphs[:-1])
         if found is not None:
             phrase, suggestion = found
-            return NamingFinding(f"ends in the nominalised verb {phrase}こと", suggestion)
+            return NamingFinding(
+                msg("ends in the nominalised verb {phrase}こと", phrase=phrase), suggestion
+            )
 
     if last.pos[0] in ("動詞", "助動詞") and not (last.pos[0] == "助動詞" and last.base in COPULAS):
         found = _ja_verb_ending(morphs)
         if found is not None:
             phrase, suggestion = found
-            return NamingFinding(f"ends in the verb {phrase}", suggestion)
+            return NamingFinding(msg("ends in the verb {phrase}", phrase=phrase), suggestion)
         return None
 
     if not _is_activity_noun(last):
@@ -503,7 +512,9 @@ def _japanese(text: str) -> NamingFinding | None:
         return None  # a relative clause in front: 合意された成功定義
     obj = _object_before(morphs, end)
     prefix = "".join(m.surface for m in morphs[:end])
-    return NamingFinding(f"ends in the activity noun {act}", _ja_suggestion(act, obj, prefix))
+    return NamingFinding(
+        msg("ends in the activity noun {word}", word=act), _ja_suggestion(act, obj, prefix)
+    )
 
 
 def _ja_verb_ending(morphs: Sequence[_Morph]) -> tuple[str, str | None] | None:

@@ -53,6 +53,25 @@ class TableFormat(enum.StrEnum):
     json = "json"
 
 
+class Lang(enum.StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+LANG_HELP = (
+    "Language of messages, hints and headings (default: the model's `lang`, else the "
+    "locale LC_ALL/LC_MESSAGES/LANG, else that of its names; docs/i18n.md)."
+)
+LangOption = Annotated[Optional[Lang], typer.Option("--lang", help=LANG_HELP)]  # noqa: UP045
+
+
+def language_of(a: Analysis, lang: Lang | None) -> str:
+    """The language to speak about one file: ``--lang``, its ``lang``, the locale, its names."""
+    from prepmodel.model.language import model_language
+
+    return model_language(a.model, lang.value if lang else None)
+
+
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     """Print ``prep: message`` on stderr and exit (2 by default: usage or I/O)."""
     typer.echo(f"prep: {printable(message)}", err=True)
@@ -144,26 +163,42 @@ def _use_color(stream: object) -> bool:
     return use_color(stream)
 
 
-def print_diagnostics(analyses: list[Analysis], err: bool = False) -> None:
-    """Text diagnostics with the source line and a caret, then a one-line summary."""
+def print_diagnostics(
+    analyses: list[Analysis], err: bool = False, lang: Lang | None = None
+) -> None:
+    """Text diagnostics with the source line and a caret, then a one-line summary; each
+    file's in its language (``--lang``, else its model's: :func:`language_of`)."""
     from prepmodel.diagnostics import summary
+    from prepmodel.text.i18n import translator
     from prepmodel.views.report import format_text
 
     stream = sys.stderr if err else sys.stdout
     color = _use_color(stream)
     every: list[Diagnostic] = []
+    languages = []
     for a in analyses:
+        language = language_of(a, lang)
+        languages.append(language)
         for d in a.diagnostics:
-            text = format_text(d, a.source.line_text(d.span.line), color)
-            typer.echo(text, err=err, color=color)
+            line = a.source.line_text(d.span.line)
+            typer.echo(format_text(d, line, color, language), err=err, color=color)
             every.append(d)
     counts = summary(every)
     if every or not err:
-        parts = [f"{counts['errors']} error(s)", f"{counts['warnings']} warning(s)"]
+        # One language for the summary: the files' own when they agree, else English.
+        _ = translator(languages[0] if len(set(languages)) == 1 else "en")
+        parts = [
+            _("{count} error(s)").format(count=counts["errors"]),
+            _("{count} warning(s)").format(count=counts["warnings"]),
+        ]
         if counts["infos"]:
-            parts.append(f"{counts['infos']} info")
-        files = f"{len(analyses)} file" + ("s" if len(analyses) != 1 else "")
-        typer.echo(f"{files} checked: " + ", ".join(parts), err=err)
+            parts.append(_("{count} info").format(count=counts["infos"]))
+        checked = (
+            _("{count} file checked: {counts}")
+            if len(analyses) == 1
+            else _("{count} files checked: {counts}")
+        )
+        typer.echo(checked.format(count=len(analyses), counts=_(", ").join(parts)), err=err)
 
 
 def _version(value: bool) -> None:
@@ -210,12 +245,14 @@ def check(
         Optional[str],  # noqa: UP045 - typer needs Optional here
         typer.Option("--stdin-filename", metavar="PATH", help=STDIN_FILENAME_HELP),
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """Report every problem: syntax, gaps, cycles, orphans, naming, phases.
 
-    A folder is searched for .prep files (hidden and git-ignored ones skipped). Exit
-    status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or I/O (a file
-    that cannot be read; the others are still checked).
+    A folder is searched for .prep files (hidden and git-ignored ones skipped). Messages
+    follow --lang, else each model's language; json and sarif stay English unless --lang
+    is given. Exit status: 0 no errors, 1 errors (or warnings with --strict), 2 usage or
+    I/O (a file that cannot be read; the others are still checked).
     """
     analyses = []
     status = EXIT_OK
@@ -225,24 +262,27 @@ def check(
         except typer.Exit as err:  # reported already; go on with the other files
             status = max(status, err.exit_code)
     every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
+    machine = lang.value if lang else "en"  # json and sarif: English unless asked
     if format is CheckFormat.text:
-        print_diagnostics(analyses)
+        print_diagnostics(analyses, lang=lang)
     elif format is CheckFormat.json:
         from prepmodel.views.report import format_json
 
-        typer.echo(format_json(every), nl=False)
+        typer.echo(format_json(every, machine), nl=False)
     elif format is CheckFormat.sarif:
         import json
 
         from prepmodel import __version__
         from prepmodel.views.report import sarif_log
 
-        typer.echo(json.dumps(sarif_log(every, __version__), ensure_ascii=False, indent=2))
+        log = sarif_log(every, __version__, machine)
+        typer.echo(json.dumps(log, ensure_ascii=False, indent=2))
     else:
         from prepmodel.views.report import format_github
 
+        language = {a.source.path: language_of(a, lang) for a in analyses}
         for d in every:
-            typer.echo(format_github(d))
+            typer.echo(format_github(d, language.get(d.file, machine)))
     failing = [
         d
         for d in every
@@ -254,9 +294,16 @@ def check(
 @app.command()
 def rules(
     code: Annotated[Optional[str], typer.Argument(metavar="[CODE]", help="Show one rule.")] = None,  # noqa: UP045
+    lang: Annotated[
+        Optional[Lang],  # noqa: UP045
+        typer.Option(help="Language of the descriptions (default: the locale, else English)."),
+    ] = None,
 ) -> None:
     """List every rule: code, name, default severity, what it catches, examples."""
     from prepmodel.check.rules import RULES
+    from prepmodel.text.i18n import resolve_language, translator
+
+    _ = translator(resolve_language(lang.value if lang else None))
 
     chosen = list(RULES.values())
     if code is not None:
@@ -268,11 +315,11 @@ def rules(
         if i:
             typer.echo("")
         typer.echo(f"{rule.code}  {info.name}  [{info.severity.value}]")
-        typer.echo(f"    {rule.description}")
-        for title in ("Bad", "Good"):
+        typer.echo(f"    {_(rule.description)}")
+        for title, label in (("Bad", _("bad:")), ("Good", _("good:"))):
             body = rule.section(title)
             if body:
-                typer.echo(f"  {title.lower()}:")
+                typer.echo(f"  {label}")
                 for line in body.splitlines():
                     typer.echo(f"    {line}")
 
@@ -299,6 +346,7 @@ def checkpoints(
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write to a file.")  # noqa: UP045
     ] = None,
+    lang: LangOption = None,
 ) -> None:
     """The journey: numbered steps, checkpoints per goal and phase, the critical path.
 
@@ -313,12 +361,12 @@ def checkpoints(
         refuse_input(output, [file])
     a = analyse(file)
     if not a.syntax_ok:
-        print_diagnostics([a], err=True)
+        print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
-    text = tables.render_table(a.journey, format.value, goal_key)
+    text = tables.render_table(a.journey, format.value, goal_key, language_of(a, lang))
     if a.diagnostics:
-        print_diagnostics([a], err=True)
+        print_diagnostics([a], err=True, lang=lang)
     if excel:
         data = ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
     else:
@@ -347,11 +395,6 @@ class Direction(enum.StrEnum):
     RL = "RL"
     TB = "TB"
     BT = "BT"
-
-
-class Lang(enum.StrEnum):
-    ja = "ja"
-    en = "en"
 
 
 @app.command()
@@ -396,13 +439,7 @@ def render(
             ".pdf: one file; .png/.svg: OUT-1.png, OUT-2.png, ...; .html: one page."
         ),
     ] = None,
-    lang: Annotated[
-        Lang | None,
-        typer.Option(
-            help="Language of the diagram's words (default: the "
-            "model's `lang`, else that of its names)."
-        ),
-    ] = None,
+    lang: LangOption = None,
     timeout: Annotated[
         float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
     ] = 120.0,
@@ -424,7 +461,7 @@ def render(
     refuse_input(output, [file])
     a = analyse(file)
     if not a.syntax_ok:
-        print_diagnostics([a], err=True)
+        print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
     focus_key = find_key(a, focus, list(a.model.deliverables), "deliverable")
@@ -470,7 +507,7 @@ def render(
         fail(str(err))
     _progress_done()
     if a.diagnostics:
-        print_diagnostics([a], err=True)
+        print_diagnostics([a], err=True, lang=lang)
     for warning in notes:
         typer.echo(f"prep: warning: {warning}", err=True)
     if pages is not None and fmt in ("png", "svg"):
@@ -643,6 +680,7 @@ def diff(
     exit_code: Annotated[
         bool, typer.Option("--exit-code", help="Exit 1 when the models differ.")
     ] = False,
+    lang: LangOption = None,
 ) -> None:
     """Semantic diff: deliverables added, removed, renamed and changed, journey impact.
 
@@ -671,11 +709,16 @@ def diff(
     sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
     broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
     if broken:
-        print_diagnostics(broken, err=True)
+        print_diagnostics(broken, err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
     d = semantic_diff(sides[0], sides[1])
     color = format is DiffFormat.text and _use_color(sys.stdout)
-    typer.echo(format_diff(d, format.value, color, old, new), nl=False, color=color)
+    # The new side's language; json stays English unless --lang is given.
+    if format is DiffFormat.json:
+        language = lang.value if lang else "en"
+    else:
+        language = language_of(sides[1], lang)
+    typer.echo(format_diff(d, format.value, color, old, new, language), nl=False, color=color)
     if output is not None:
         from prepmodel.render.engine import EngineError
         from prepmodel.render.raster import RasterError
@@ -746,12 +789,14 @@ def git_diff_driver(
         for a in broken:
             for dg in a.diagnostics:
                 if dg.code == "PS01":
-                    typer.echo(format_text(dg, a.source.line_text(dg.span.line)))
+                    line = a.source.line_text(dg.span.line)
+                    typer.echo(format_text(dg, line, lang=language_of(a, None)))
         typer.echo("(syntax errors: showing the line diff)")
         typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
     else:
-        text = format_diff(semantic_diff(sides[0], sides[1]), "text", color)
-        typer.echo(text, nl=False, color=color)
+        language = language_of(sides[1], None)
+        d = semantic_diff(sides[0], sides[1])
+        typer.echo(format_diff(d, "text", color, lang=language), nl=False, color=color)
     raise typer.Exit(EXIT_OK)
 
 

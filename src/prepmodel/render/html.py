@@ -204,7 +204,8 @@ def diagnostics_list(diagnostics: list[Diagnostic], lang: str = "en") -> str:
     if not diagnostics:
         return f"<p>{_e(w['no_problems'])}</p>"
     items = []
-    for d in diagnostics:
+    for found in diagnostics:
+        d = found.localized(lang)
         hint = f"<br><small>{_e(w['hint'])}: {_e(d.hint)}</small>" if d.hint else ""
         items.append(
             f'<li class="{d.severity.value}"><code>{_e(d.file)}:{d.span.line}:'

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from prepmodel.journey.core import Journey
-from prepmodel.render.measure import has_cjk, text_width, wrap_label
+from prepmodel.render.measure import text_width, wrap_label
 from prepmodel.render.style import INK, LIST_SIZE, LIST_WIDTH, esc, fmt
 
 #: Texts of the step list, in the model's language (``lang: ja``, or Japanese names) so that
@@ -78,12 +78,12 @@ def checkpoint_roles(j: Journey, goal: str | None) -> Roles:
 
 
 def diagram_language(j: Journey) -> str:
-    """``ja`` for a Japanese model (``lang: ja``, or a title or name in CJK), else ``en``."""
-    lang = next(iter(j.model.attrs.get("lang", ())), None)
-    if lang is not None:
-        return "ja" if lang.lower().startswith("ja") else "en"
-    names = [j.model.title or "", *(d.name for d in j.model.deliverables.values())]
-    return "ja" if any(has_cjk(n) for n in names) else "en"
+    """``ja`` or ``en`` for the diagram's words: the model's ``lang``, the locale, or
+    Japanese names (:func:`prepmodel.model.language.model_language`, shared by every
+    ``--lang``)."""
+    from prepmodel.model.language import model_language
+
+    return model_language(j.model)
 
 
 def checkpoint_list_lines(

@@ -33,6 +33,7 @@ from prepmodel.review.match import (
     match_renames,
     rename_score,
 )
+from prepmodel.text.i18n import N_, msg
 
 __all__ = [
     "ASPECTS",
@@ -213,7 +214,17 @@ def _value(values: tuple[str, ...] | None, key: str) -> str | None:
 
 
 def _show(value: str | None) -> str:
-    return "(none)" if value is None else f'"{value}"'
+    return N_("(none)") if value is None else f'"{value}"'
+
+
+#: The words for ``kind_of`` in the text of a change (the JSON keeps the codes).
+KIND_WORDS = {
+    "goal": N_("goal"),
+    "external": N_("external"),
+    "group": N_("group"),
+    "produced": N_("produced"),
+    "declared": N_("declared"),
+}
 
 
 class _Compare:
@@ -253,7 +264,11 @@ class _Compare:
                 Detail(
                     "phase",
                     "phase_changed",
-                    f"{old_phase or '(none)'} → {new_phase or '(none)'}",
+                    msg(
+                        "{old} → {new}",
+                        old=old_phase or N_("(none)"),
+                        new=new_phase or N_("(none)"),
+                    ),
                     old=old_phase,
                     new=new_phase,
                 )
@@ -262,7 +277,11 @@ class _Compare:
         if old_kind != new_kind:
             out.append(
                 Detail(
-                    "kind", "kind_changed", f"{old_kind} → {new_kind}", old=old_kind, new=new_kind
+                    "kind",
+                    "kind_changed",
+                    msg("{old} → {new}", old=KIND_WORDS[old_kind], new=KIND_WORDS[new_kind]),
+                    old=old_kind,
+                    new=new_kind,
                 )
             )
         return out
@@ -289,7 +308,7 @@ class _Compare:
                         Detail(
                             "routes",
                             "input_added",
-                            f"{rid} gained input {name}",
+                            msg("{route} gained input {name}", route=rid, name=name),
                             route=rid,
                             key=name,
                         )
@@ -301,13 +320,13 @@ class _Compare:
                         Detail(
                             "routes",
                             "input_removed",
-                            f"{rid} lost input {name}",
+                            msg("{route} lost input {name}", route=rid, name=name),
                             route=rid,
                             key=name,
                         )
                     )
             out += self.attributes(rid, old_routes[i].attrs, new_routes[j].attrs)
-        alternative = "alternative route" if len(new_routes) > 1 else "route"
+        several = len(new_routes) > 1
         for j, r in enumerate(new_routes):
             if j not in paired_new:
                 rid = self.new_ids.get(r.index, "route")
@@ -316,12 +335,20 @@ class _Compare:
                     Detail(
                         "routes",
                         "route_added",
-                        f"{alternative} {rid} added: {_route_text(names, r)}",
+                        msg(
+                            "alternative route {route} added: {text}",
+                            route=rid,
+                            text=_route_text(names, r),
+                        )
+                        if several
+                        else msg(
+                            "route {route} added: {text}", route=rid, text=_route_text(names, r)
+                        ),
                         route=rid,
                         new=names,
                     )
                 )
-        alternative = "alternative route" if len(old_routes) > 1 else "route"
+        several = len(old_routes) > 1
         for i, r in enumerate(old_routes):
             if i not in paired_old:
                 rid = self.old_ids.get(r.index, "route")
@@ -330,7 +357,9 @@ class _Compare:
                     Detail(
                         "routes",
                         "route_removed",
-                        f"{alternative} removed: {_route_text(names, r)}",
+                        msg("alternative route removed: {text}", text=_route_text(names, r))
+                        if several
+                        else msg("route removed: {text}", text=_route_text(names, r)),
                         route=rid,
                         old=names,
                     )
@@ -346,7 +375,7 @@ class _Compare:
             Detail(
                 "routes",
                 "member_added",
-                f"group gained member {self.input_name(x)}",
+                msg("group gained member {name}", name=self.input_name(x)),
                 key=self.input_name(x),
             )
             for x in new_g.members
@@ -356,7 +385,7 @@ class _Compare:
             Detail(
                 "routes",
                 "member_removed",
-                f"group lost member {self.input_name(x)}",
+                msg("group lost member {name}", name=self.input_name(x)),
                 key=self.input_name(x),
             )
             for x in old_members
@@ -368,7 +397,6 @@ class _Compare:
         self, rid: str | None, old: dict[str, tuple[str, ...]], new: dict[str, tuple[str, ...]]
     ) -> list[Detail]:
         out = []
-        prefix = f"{rid} " if rid else ""
         for key in sorted(set(old) | set(new)):
             a, b = _value(old.get(key), key), _value(new.get(key), key)
             if a != b:
@@ -376,7 +404,15 @@ class _Compare:
                     Detail(
                         "attributes",
                         "attribute_changed",
-                        f"{prefix}{key} {_show(a)} → {_show(b)}",
+                        msg(
+                            "{route} {key} {old} → {new}",
+                            route=rid,
+                            key=key,
+                            old=_show(a),
+                            new=_show(b),
+                        )
+                        if rid
+                        else msg("{key} {old} → {new}", key=key, old=_show(a), new=_show(b)),
                         route=rid,
                         key=key,
                         old=a,
@@ -387,8 +423,8 @@ class _Compare:
 
 
 def _route_text(names: list[str], r: Route) -> str:
-    text = " + ".join(names) if names else "(no inputs)"
-    return f"{text} ({r.work})" if r.work else text
+    text = " + ".join(names) if names else N_("(no inputs)")
+    return msg("{inputs} ({work})", inputs=text, work=r.work) if r.work else text
 
 
 def pair_routes(
@@ -446,7 +482,7 @@ def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[
                     new.name(c.key),
                     None,
                     c.step,
-                    f"checkpoint {new.name(c.key)} (step {c.step})",
+                    msg("checkpoint {name} (step {step})", name=new.name(c.key), step=c.step),
                 )
                 for c in gj.checkpoints
             )
@@ -460,6 +496,22 @@ def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[
             impacts.append(GoalImpact(old.name(o), "goal_removed", ()))
     impacts.sort(key=lambda i: (name_key(i.goal), i.change))
     return impacts
+
+
+def _added_checkpoint(name: str, step: int, was_dependent: bool, before: int | None) -> str:
+    """``new checkpoint X (step 5)``, saying when X was route-dependent and its old step."""
+    if not was_dependent:
+        return msg("new checkpoint {name} (step {step})", name=name, step=step)
+    if before is None or before == step:
+        return msg(
+            "new checkpoint {name} (step {step}) (was route-dependent)", name=name, step=step
+        )
+    return msg(
+        "new checkpoint {name} (step {step}) (was route-dependent, step {before})",
+        name=name,
+        step=step,
+        before=before,
+    )
 
 
 def _goal_events(
@@ -482,24 +534,23 @@ def _goal_events(
     events: list[JourneyEvent] = []
     for k, step in new_cp.items():
         if k not in old_cp:
-            was = ""
-            if k in old_rd:
-                before_step = old_step.get(k)
-                moved = f", step {before_step}" if before_step not in (None, step) else ""
-                was = f" (was route-dependent{moved})"
             events.append(
                 JourneyEvent(
                     "checkpoint_added",
                     name(k),
                     old_step.get(k),
                     step,
-                    f"new checkpoint {name(k)} (step {step}){was}",
+                    _added_checkpoint(name(k), step, k in old_rd, old_step.get(k)),
                 )
             )
         elif old_cp[k] != step:
             events.append(
                 JourneyEvent(
-                    "renumbered", name(k), old_cp[k], step, f"{name(k)} step {old_cp[k]} → {step}"
+                    "renumbered",
+                    name(k),
+                    old_cp[k],
+                    step,
+                    msg("{name} step {old} → {new}", name=name(k), old=old_cp[k], new=step),
                 )
             )
     for k, step in old_cp.items():
@@ -507,14 +558,18 @@ def _goal_events(
             continue
         if k in new_rd:
             now = new_step.get(k)
-            where = f"step {step}" if now == step else f"step {step} → {now}"
+            where = (
+                msg("step {step}", step=step)
+                if now == step
+                else msg("step {old} → {new}", old=step, new=now)
+            )
             events.append(
                 JourneyEvent(
                     "became_route_dependent",
                     name(k),
                     step,
                     now,
-                    f"{name(k)} became route-dependent ({where})",
+                    msg("{name} became route-dependent ({where})", name=name(k), where=where),
                 )
             )
         else:
@@ -524,7 +579,7 @@ def _goal_events(
                     name(k),
                     step,
                     None,
-                    f"checkpoint {name(k)} removed (was step {step})",
+                    msg("checkpoint {name} removed (was step {step})", name=name(k), step=step),
                 )
             )
     # Steps needed on some routes only are numbered like checkpoints: a change of their
@@ -548,7 +603,7 @@ def _goal_events(
                 name(k),
                 old_step.get(k),
                 new_step.get(k),
-                f"{name(k)} is now route-dependent",
+                msg("{name} is now route-dependent", name=name(k)),
             )
         )
     for k in sorted(old_rd - new_rd - set(new_cp), key=lambda k: old_step.get(k, 0)):
@@ -558,7 +613,7 @@ def _goal_events(
                 name(k),
                 old_step.get(k),
                 new_step.get(k),
-                f"{name(k)} is no longer route-dependent",
+                msg("{name} is no longer route-dependent", name=name(k)),
             )
         )
     order = {

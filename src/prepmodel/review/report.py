@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prepmodel.review.diff import Changed, GoalImpact, ModelDiff, kind_of
+from prepmodel.check.analysis import Analysis
+from prepmodel.review.diff import KIND_WORDS, Changed, GoalImpact, ModelDiff, kind_of
 from prepmodel.review.union import UnionEdge, UnionNode, UnionView, union_view
+from prepmodel.text.i18n import N_, localize, translator
 from prepmodel.text.safe import markdown_cell, printable
 
 __all__ = [
@@ -28,26 +30,28 @@ __all__ = [
 
 
 # --- JSON ---------------------------------------------------------------------------------
-def _changed_json(c: Changed) -> dict[str, Any]:
+def _changed_json(c: Changed, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {"name": c.name, "what": c.what}
     if c.old_name != c.name:
         out["from"] = c.old_name
-    out["details"] = [d.to_dict() for d in c.details]
+    out["details"] = [d.to_dict() | {"text": localize(d.text, lang)} for d in c.details]
     return out
 
 
-def _impact_json(g: GoalImpact) -> dict[str, Any]:
-    return {"goal": g.goal, "change": g.change, "events": [e.to_dict() for e in g.events]}
+def _impact_json(g: GoalImpact, lang: str) -> dict[str, Any]:
+    events = [e.to_dict() | {"text": localize(e.text, lang)} for e in g.events]
+    return {"goal": g.goal, "change": g.change, "events": events}
 
 
-def diff_json(d: ModelDiff) -> dict[str, Any]:
-    """The contract's ``prep diff --format json`` object, with details and the journey."""
+def diff_json(d: ModelDiff, lang: str = "en") -> dict[str, Any]:
+    """The contract's ``prep diff --format json`` object, with details and the journey;
+    the ``text`` fields in ``lang`` (keys and codes never change)."""
     return {
         "added": [d.new_name(k) for k in d.added],
         "removed": [d.old_name(k) for k in d.removed],
         "renamed": [{"from": r.old_name, "to": r.new_name, "score": r.score} for r in d.renamed],
-        "changed": [_changed_json(c) for c in d.changed],
-        "journey": [_impact_json(g) for g in d.journey],
+        "changed": [_changed_json(c, lang) for c in d.changed],
+        "journey": [_impact_json(g, lang) for g in d.journey],
         "summary": summary(d),
     }
 
@@ -76,36 +80,55 @@ def _paint(text: str, mark: str, color: bool) -> str:
     return style(text, fg=tint, bold=True if tint is None else None)
 
 
-def journey_lines(d: ModelDiff) -> list[tuple[tuple[str, ...], str]]:
-    """The journey section as ``(goals, text)`` lines, each said once: a change that
-    several goals share (the same event, the same renumbered step) is one line naming
-    them all. Renumbered steps of the same goals are gathered in one ``steps renumbered``
-    line, in step order. Lines keep the order of the goals and of their events."""
+#: The words for the aspects and changes in text and markdown (JSON keeps the codes).
+ASPECT_WORDS = {
+    "routes": N_("routes"),
+    "attributes": N_("attributes"),
+    "phase": N_("phase"),
+    "kind": N_("kind"),
+}
+CHANGE_WORDS = {
+    "renamed": N_("renamed"),
+    "added": N_("added"),
+    "removed": N_("removed"),
+    "changed": N_("changed"),
+}
+
+
+def journey_lines(d: ModelDiff, lang: str = "en") -> list[tuple[tuple[str, ...], str]]:
+    """The journey section as ``(goals, text)`` lines in ``lang``, each said once: a
+    change that several goals share (the same event, the same renumbered step) is one line
+    naming them all. Renumbered steps of the same goals are gathered in one ``steps
+    renumbered`` line, in step order. Lines keep the order of the goals and of their
+    events."""
+    _ = translator(lang)
     said: dict[str, list[str]] = {}  # event text -> goals, in order of first appearance
     moved: dict[str, list[str]] = {}  # "Name a → b" -> goals
     step_of: dict[str, int] = {}
     for g in d.journey:
         if g.change == "goal_added":
             steps = ", ".join(f"{e.new_step} {e.name}" for e in g.events)
-            said.setdefault("new goal" + (f"; checkpoints {steps}" if steps else ""), []).append(
-                g.goal
+            text = (
+                _("new goal; checkpoints {steps}").format(steps=steps) if steps else _("new goal")
             )
+            said.setdefault(text, []).append(g.goal)
         elif g.change == "goal_removed":
-            said.setdefault("no longer a goal", []).append(g.goal)
+            said.setdefault(_("no longer a goal"), []).append(g.goal)
         for e in g.events if g.change == "checkpoints" else ():
             if e.change == "renumbered":
                 item = f"{e.name} {e.old_step} → {e.new_step}"
                 moved.setdefault(item, []).append(g.goal)
                 step_of[item] = e.new_step or 0
             else:
-                said.setdefault(e.text, []).append(g.goal)
+                said.setdefault(localize(e.text, lang), []).append(g.goal)
     lines = [(tuple(goals), text) for text, goals in said.items()]
     by_goals: dict[tuple[str, ...], list[str]] = {}
     for item, sharing in moved.items():
         by_goals.setdefault(tuple(sharing), []).append(item)
     for together, items in by_goals.items():
         items.sort(key=lambda item: step_of[item])
-        lines.append((together, "steps renumbered: " + ", ".join(items)))
+        moves = ", ".join(items)
+        lines.append((together, _("steps renumbered: {moves}").format(moves=moves)))
     return lines
 
 
@@ -113,22 +136,31 @@ def _goals(goals: tuple[str, ...]) -> str:
     return ", ".join(goals)
 
 
-def format_text(d: ModelDiff, color: bool = False) -> str:
+def format_text(d: ModelDiff, color: bool = False, lang: str = "en") -> str:
     """``~ Bill → Invoice (renamed)``, ``+ Tablet``, ``- Fax``, ``* Order slip: routes: …``
     then a ``journey:`` section; ``no semantic differences`` when there is nothing."""
-    lines = [_paint(f"~ {r.old_name} → {r.new_name} (renamed)", "~", color) for r in d.renamed]
+    _ = translator(lang)
+    lines = [
+        _paint(
+            "~ " + _("{old} → {new} (renamed)").format(old=r.old_name, new=r.new_name), "~", color
+        )
+        for r in d.renamed
+    ]
     lines += [_paint(f"+ {d.new_name(k)}", "+", color) for k in d.added]
     lines += [_paint(f"- {d.old_name(k)}", "-", color) for k in d.removed]
     for c in d.changed:
         for det in c.details:
-            lines.append(_paint(f"* {c.name}: {det.aspect}: {det.text}", "*", color))
+            aspect = _(ASPECT_WORDS.get(det.aspect, det.aspect))
+            text = localize(det.text, lang)
+            lines.append(_paint(f"* {c.name}: {aspect}: {text}", "*", color))
     if d.journey:
-        lines.append(_paint("journey:", "journey", color))
+        lines.append(_paint(_("journey:"), "journey", color))
         lines += [
-            f"  {printable(_goals(goals))}: {printable(text)}" for goals, text in journey_lines(d)
+            f"  {printable(_goals(goals))}: {printable(text)}"
+            for goals, text in journey_lines(d, lang)
         ]
     if not lines:
-        lines.append("no semantic differences")
+        lines.append(_("no semantic differences"))
     return "\n".join(lines) + "\n"
 
 
@@ -138,40 +170,62 @@ def _md(text: str) -> str:
     return markdown_cell(text)
 
 
-def _summary_line(d: ModelDiff) -> str:
+_COUNTS = {
+    "added": N_("{count} added"),
+    "removed": N_("{count} removed"),
+    "renamed": N_("{count} renamed"),
+    "changed": N_("{count} changed"),
+}
+
+
+def _summary_line(d: ModelDiff, lang: str = "en") -> str:
+    _ = translator(lang)
     s = summary(d)
-    parts = [f"{s[k]} {k}" for k in ("added", "removed", "renamed", "changed") if s[k]]
+    parts = [_(_COUNTS[k]).format(count=s[k]) for k in _COUNTS if s[k]]
     if s["goals_affected"]:
         goals = s["goals_affected"]
-        parts.append(f"journey of {goals} goal{'s' if goals != 1 else ''} affected")
-    return ", ".join(parts) if parts else "no semantic differences"
+        parts.append(
+            _("journey of {count} goal affected").format(count=goals)
+            if goals == 1
+            else _("journey of {count} goals affected").format(count=goals)
+        )
+    return _(", ").join(parts) if parts else _("no semantic differences")
 
 
 def format_markdown(
-    d: ModelDiff, old_label: str | None = None, new_label: str | None = None
+    d: ModelDiff, old_label: str | None = None, new_label: str | None = None, lang: str = "en"
 ) -> str:
     """A pull-request comment: a summary line, a table of deliverables, journey impact."""
+    _ = translator(lang)
     title = "### prep diff"
     if old_label and new_label:
         title += (
             f": `{old_label}` → `{new_label}`" if old_label != new_label else (f": `{new_label}`")
         )
-    out = [title, "", f"**Summary:** {_summary_line(d)}", ""]
+    summary_line = _("**Summary:** {summary}").format(summary=_summary_line(d, lang))
+    out = [title, "", summary_line, ""]
+
+    def kind(a: Analysis, k: str) -> str:
+        return _(KIND_WORDS[kind_of(a, k)])
+
     rows: list[tuple[str, str, str]] = []
     rows += [("renamed", f"{_md(r.old_name)} → {_md(r.new_name)}", "") for r in d.renamed]
-    rows += [("added", _md(d.new_name(k)), kind_of(d.new, k)) for k in d.added]
-    rows += [("removed", _md(d.old_name(k)), kind_of(d.old, k)) for k in d.removed]
+    rows += [("added", _md(d.new_name(k)), kind(d.new, k)) for k in d.added]
+    rows += [("removed", _md(d.old_name(k)), kind(d.old, k)) for k in d.removed]
     for c in d.changed:
-        info = "<br>".join(f"{det.aspect}: {_md(det.text)}" for det in c.details)
+        info = "<br>".join(
+            f"{_(ASPECT_WORDS.get(det.aspect, det.aspect))}: {_md(localize(det.text, lang))}"
+            for det in c.details
+        )
         rows.append(("changed", _md(c.name), info))
     if rows:
-        out += ["| Change | Deliverable | Details |", "|---|---|---|"]
-        out += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+        out += [f"| {_('Change')} | {_('Deliverable')} | {_('Details')} |", "|---|---|---|"]
+        out += [f"| {_(CHANGE_WORDS[a])} | {b} | {c} |" for a, b, c in rows]
         out.append("")
     if d.journey:
-        out += ["#### Journey impact", ""]
+        out += ["#### " + _("Journey impact"), ""]
         grouped: dict[tuple[str, ...], list[str]] = {}
-        for goals, text in journey_lines(d):
+        for goals, text in journey_lines(d, lang):
             grouped.setdefault(goals, []).append(text)
         for goals, texts in grouped.items():
             who = ", ".join(f"**{_md(g)}**" for g in goals)
@@ -194,14 +248,16 @@ def format_diff(
     color: bool = False,
     old_label: str | None = None,
     new_label: str | None = None,
+    lang: str = "en",
 ) -> str:
-    """``d`` as ``text``, ``markdown`` or ``json``, ending with a newline."""
+    """``d`` as ``text``, ``markdown`` or ``json``, ending with a newline, its words in
+    ``lang``."""
     if fmt == "json":
-        return json.dumps(diff_json(d), ensure_ascii=False, indent=2) + "\n"
+        return json.dumps(diff_json(d, lang), ensure_ascii=False, indent=2) + "\n"
     if fmt == "markdown":
-        return format_markdown(d, old_label, new_label)
+        return format_markdown(d, old_label, new_label, lang)
     if fmt == "text":
-        return format_text(d, color)
+        return format_text(d, color, lang)
     raise ValueError(f"unknown diff format {fmt!r}")
 
 

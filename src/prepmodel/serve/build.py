@@ -165,7 +165,7 @@ def goal_of(analysis: Analysis, name: str | None) -> tuple[str | None, str | Non
     """The key of the goal ``name`` denotes, or a message naming the goals there are."""
     if name is None:
         return None, None
-    from prepmodel.check.rules.gaps import did_you_mean
+    from prepmodel.check.rules.gp_gaps import did_you_mean
     from prepmodel.model.core import identity
 
     key = identity(name)

@@ -12,32 +12,33 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from prepmodel.diagnostics import Diagnostic, Severity, declare
 from prepmodel.syntax.names import CONTROL, KEYWORDS, QUOTED_NAME
+from prepmodel.text.i18n import N_, Message, listing, msg
 from prepmodel.text.span import Span
 
 PS01 = declare("PS01", "syntax-error", Severity.ERROR, "syntax error")
 """Found here and in ``parser.decode``; ``check.rules.ps_syntax`` reports it."""
 
 # Known mistakes, recognised by the parser state they leave behind (lark's match_examples).
-_EXAMPLES: dict[str, tuple[list[str], str]] = {
+_EXAMPLES: dict[str, tuple[list[str], Message]] = {
     "assembly-without-inputs": (
         ["A <-\n", "A <- \n", "A <-;", "A <- {"],
-        "list the inputs after '<-', e.g. `Bill <- \"Order slip\"`",
+        msg("list the inputs after '<-', e.g. `Bill <- \"Order slip\"`"),
     ),
     "two-outputs": (
         ["A, B <- C\n"],
-        "one output per route: write `A <- C` and `B <- C` on separate lines",
+        msg("one output per route: write `A <- C` and `B <- C` on separate lines"),
     ),
     "missing-arrow": (
         ["A B\n", "A B, C\n", "A\n", "A;", "A"],
-        "an assembly route is `OUTPUT <- INPUT, ...`; quote names that contain spaces",
+        msg("an assembly route is `OUTPUT <- INPUT, ...`; quote names that contain spaces"),
     ),
     "keyword-without-name": (
         ["goal\n", "external\n", "deliverable\n", "role\n", "goal;", "external {"],
-        "name at least one deliverable after the keyword",
+        msg("name at least one deliverable after the keyword"),
     ),
     "dangling-comma": (
         ["A <- B,\n\n", "goal A,\n\n", "A <- B, {", "A <- B { by: x, }"],
-        "a list ends with a name, not a comma",
+        msg("a list ends with a name, not a comma"),
     ),
     "attribute-without-colon": (
         [
@@ -47,31 +48,31 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
             "A <- B { work: x; by y }",
             "A <- B { work: x\n by y }",
         ],
-        "write attributes as `key: value`, separated by newlines or ';'",
+        msg("write attributes as `key: value`, separated by newlines or ';'"),
     ),
     "attribute-without-value": (
         ["A <- B { work: }", "A <- B { work:\n", "A <- B { work: ;"],
-        "give the attribute a value after ':'",
+        msg("give the attribute a value after ':'"),
     ),
     "phase-without-colon": (
         ["phase Land A\n", "phase Land\n", "phase Land A, B\n"],
-        "a phase lists its deliverables after a colon: `phase Land: A, B`",
+        msg("a phase lists its deliverables after a colon: `phase Land: A, B`"),
     ),
     "group-without-equals": (
         ["group G A\n", "group G\n", "group G A, B\n"],
-        "a group lists its members after '=': `group G = A, B`",
+        msg("a group lists its members after '=': `group G = A, B`"),
     ),
     "group-without-keyword": (
         ["G = A, B\n", "G = A\n"],
-        "a group is written `group G = A, B`",
+        msg("a group is written `group G = A, B`"),
     ),
     "block-without-statement": (
         ["Menu { title: x }\n", "Menu {\n"],
-        "attributes belong to a statement: `deliverable Menu { title: x }`",
+        msg("attributes belong to a statement: `deliverable Menu { title: x }`"),
     ),
     "phase-without-keyword": (
         ["Menu: x\n", "Land: A, B\n"],
-        "a phase is written `phase Land: A, B`; attributes go in braces after a statement",
+        msg("a phase is written `phase Land: A, B`; attributes go in braces after a statement"),
     ),
     "arrow-in-value": (
         [
@@ -80,16 +81,18 @@ _EXAMPLES: dict[str, tuple[list[str], str]] = {
             "A <- B {\n note: a<-b }",
             "A <- B { work: x\n note: a<-b }",
         ],
-        "'<-' is reserved punctuation: quote a value that contains it, e.g. `note: \"a <- b\"`",
+        msg(
+            "'<-' is reserved punctuation: quote a value that contains it, e.g. `note: \"a <- b\"`"
+        ),
     ),
     "unclosed-block": (
         ["goal A { title: x\n", "A <- B { work: x\n"],
-        "close the block with '}'",
+        msg("close the block with '}'"),
     ),
 }
 
-_TOKEN_WORDS = {
-    "NAME": "a name",
+_TOKEN_WORDS: dict[str, str] = {
+    "NAME": N_("a name"),
     "ARROW": "'<-'",
     "COMMA": "','",
     "COLON": "':'",
@@ -97,8 +100,8 @@ _TOKEN_WORDS = {
     "SEMICOLON": "';'",
     "LBRACE": "'{'",
     "RBRACE": "'}'",
-    "_NL": "the end of the line",
-    "$END": "the end of the file",
+    "_NL": N_("the end of the line"),
+    "$END": N_("the end of the file"),
     "MODEL": "'model'",
     "GOAL": "'goal'",
     "EXTERNAL": "'external'",
@@ -116,18 +119,18 @@ def _expected_words(expected: set[str]) -> str:
     names = set(expected)
     words: list[str] = []
     if "NAME" in names:
-        words.append("a name")
+        words.append(N_("a name"))
         names.discard("NAME")
     if names & _STATEMENT_START and len(names & _STATEMENT_START) > 2:
-        words.append("a statement")
+        words.append(N_("a statement"))
         names -= _STATEMENT_START
     if {"_NL", "SEMICOLON"} & names:
-        words.append("the end of the statement")
+        words.append(N_("the end of the statement"))
         names -= {"_NL", "SEMICOLON"}
     words += sorted(_TOKEN_WORDS.get(n, n) for n in names)
     if len(words) <= 1:
-        return words[0] if words else "something else"
-    return ", ".join(words[:-1]) + " or " + words[-1]
+        return words[0] if words else N_("something else")
+    return listing(words)
 
 
 @functools.cache
@@ -143,16 +146,16 @@ def _pos(err: UnexpectedCharacters) -> int:
 def _found_words(err: UnexpectedInput, text: str) -> str:
     if isinstance(err, UnexpectedCharacters):
         ch = text[_pos(err)] if _pos(err) < len(text) else ""
-        return f"character {ch!r}" if ch.strip() else "white space"
+        return msg("character {char!r}", char=ch) if ch.strip() else N_("white space")
     if isinstance(err, UnexpectedToken):
         if err.token.type == "$END":
-            return "end of file"
+            return N_("end of file")
         if err.token.type == "_NL":
-            return "end of line"
+            return N_("end of line")
         if err.token.type == "NAME":
-            return f"name {str(err.token)!r}"
+            return msg("name {name!r}", name=str(err.token))
         return _TOKEN_WORDS.get(err.token.type, repr(str(err.token)))
-    return "end of file"
+    return N_("end of file")
 
 
 def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, int]:
@@ -174,8 +177,8 @@ def describe(err: UnexpectedInput, text: str, lark: Lark) -> tuple[Diagnostic, i
             Diagnostic.make(
                 "PS01",
                 Span.point(line, column),
-                "'{' is never closed",
-                f"close the block with '}}' before line {here}",
+                N_("'{' is never closed"),
+                msg("close the block with '}}' before line {line}", line=here),
             ),
             brace,
         )
@@ -195,29 +198,33 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         if control is not None:
             line, column = _line_col(text, control)
             code = ord(text[control])
-            message = f"control character U+{code:04X} in a name"
-            hint = (
+            message = msg("control character U+{code:04X} in a name", code=code)
+            hint = msg(
                 "names cannot hold control characters (they would act on terminals, "
                 "logs and diagrams): remove it"
             )
         elif ch == '"':
-            message = "unclosed quoted name"
-            hint = 'close the name with " on the same line; write \\" for a quote inside it'
+            message = msg("unclosed quoted name")
+            hint = msg('close the name with " on the same line; write \\" for a quote inside it')
         elif rest == "->":
-            message = "unexpected '->'"
-            hint = "routes point from the output to its inputs: write `OUTPUT <- INPUT, ...`"
+            message = msg("unexpected '->'")
+            hint = msg("routes point from the output to its inputs: write `OUTPUT <- INPUT, ...`")
         elif ch == "<" and rest[1:2] in _DASHES:
-            message = f"unexpected {rest!r}"
-            hint = "write the arrow with ASCII characters: `<-`"
+            message = msg("unexpected {text!r}", text=rest)
+            hint = msg("write the arrow with ASCII characters: `<-`")
         elif ch == "-":
-            message = "a bare name cannot start with '-'"
-            hint = 'quote the name: "-name"'
+            message = msg("a bare name cannot start with '-'")
+            hint = msg('quote the name: "-name"')
         else:
             found = _found_words(err, text)
             allowed = {a for a in (err.allowed or set())}
-            message = f"unexpected {found}; expected {_expected_words(allowed)}"
+            message = msg(
+                "unexpected {found}; expected {expected}",
+                found=found,
+                expected=_expected_words(allowed),
+            )
             if ch in "()[]<>|=:;,{}":
-                hint = f"{ch!r} is reserved punctuation: quote names that contain it"
+                hint = msg("{char!r} is reserved punctuation: quote names that contain it", char=ch)
     else:
         expected: set[str] = set()
         if isinstance(err, UnexpectedToken):
@@ -226,7 +233,11 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
             expected = set(_accepts(err) or err.expected)
         elif isinstance(err, UnexpectedEOF):
             expected = set(err.expected)
-        message = f"unexpected {_found_words(err, text)}; expected {_expected_words(expected)}"
+        message = msg(
+            "unexpected {found}; expected {expected}",
+            found=_found_words(err, text),
+            expected=_expected_words(expected),
+        )
         label = _match_example(err, lark)
         if label is not None:
             hint = _EXAMPLES[label][1]
@@ -241,8 +252,8 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
             opened = _open_brace_before(text, len(text))
             if opened is not None:
                 line, column = _line_col(text, opened)
-                message = "'{' is never closed"
-                hint = "close the block with '}'"
+                message = N_("'{' is never closed")
+                hint = N_("close the block with '}'")
     width = 1
     if isinstance(err, UnexpectedToken) and err.token.type not in ("$END", "_NL"):
         width = max(1, len(str(err.token).split("\n")[0]))
@@ -280,13 +291,14 @@ def _token_hint(token: Token, text: str) -> str | None:
         or value in ("←", "⟵")
         or (value[:1] == "＜" and value[1:] in _DASHES)
     ):
-        return "write the arrow with ASCII characters: `<-`"
+        return msg("write the arrow with ASCII characters: `<-`")
     if token.type == "ARROW" and token.start_pos is not None:
         line, before = _previous_code_line(text, int(token.start_pos))
         if before.endswith(","):
-            return (
-                f"line {line} ends with a comma, so this line was read as more of its "
-                "list: remove that comma"
+            return msg(
+                "line {line} ends with a comma, so this line was read as more of its "
+                "list: remove that comma",
+                line=line,
             )
     return None
 
@@ -302,10 +314,11 @@ def _space_hint(token: Token, text: str) -> str | None:
     gap = before[len(before.rstrip()) :]
     word = before.rstrip()
     if gap and word and word[-1] not in ",:;={}<-" and "#" not in word:
-        kind = "an ideographic space (U+3000)" if "\u3000" in gap else "a space"
-        return (
-            f"two names are separated by {kind}: quote names that contain spaces "
-            "(`\"A B\"`), or separate names with ','"
+        kind = N_("an ideographic space (U+3000)") if "\u3000" in gap else N_("a space")
+        return msg(
+            "two names are separated by {kind}: quote names that contain spaces "
+            "(`\"A B\"`), or separate names with ','",
+            kind=kind,
         )
     return None
 

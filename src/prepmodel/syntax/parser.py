@@ -35,6 +35,7 @@ from prepmodel.syntax.tree import (
     Statement,
     unescape,
 )
+from prepmodel.text.i18n import N_, msg
 from prepmodel.text.span import Span
 
 if TYPE_CHECKING:
@@ -288,7 +289,10 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic |
     utf16 = _utf16(data)
     if utf16:
         return None, Diagnostic.make(
-            "PS01", Span.point(1, 1), f"the file is {utf16}, not UTF-8", "save the file as UTF-8"
+            "PS01",
+            Span.point(1, 1),
+            msg("the file is {encoding}, not UTF-8", encoding=utf16),
+            msg("save the file as UTF-8"),
         ).with_file(path)
     try:
         text = data.decode("utf-8")
@@ -299,8 +303,8 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic |
         return None, Diagnostic.make(
             "PS01",
             Span.point(line, column),
-            f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})",
-            "save the file as UTF-8",
+            msg("the file is not valid UTF-8 (byte 0x{byte:02x})", byte=data[err.start]),
+            msg("save the file as UTF-8"),
         ).with_file(path)
     lone_cr = _LONE_CR.search(text)
     if lone_cr is not None:
@@ -310,8 +314,8 @@ def decode(data: bytes, path: str = "<stdin>") -> tuple[str | None, Diagnostic |
         return None, Diagnostic.make(
             "PS01",
             Span.point(line, column),
-            "a line ends with a carriage return alone (classic Mac line ends)",
-            "save the file with LF (or CRLF) line ends",
+            msg("a line ends with a carriage return alone (classic Mac line ends)"),
+            msg("save the file with LF (or CRLF) line ends"),
         ).with_file(path)
     return text, None
 
@@ -322,7 +326,7 @@ _LONE_CR = re.compile("\r(?!\n)")
 def _utf16(data: bytes) -> str | None:
     """'UTF-16' (with the byte order) when ``data`` looks like UTF-16 text, else None."""
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        return "UTF-16 (with a byte-order mark)"
+        return N_("UTF-16 (with a byte-order mark)")
     sample = data[:4096]
     if len(sample) < 4 or sample.count(0) < len(sample) // 4:
         return None
@@ -332,5 +336,5 @@ def _utf16(data: bytes) -> str | None:
                 data[: len(data) // 2 * 2].decode(f"utf-16-{order.lower()}")
             except UnicodeDecodeError:
                 continue
-            return f"UTF-16 {order} (without a byte-order mark)"
+            return msg("UTF-16 {order} (without a byte-order mark)", order=order)
     return None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
 from prepmodel.model.core import Deliverable, Route
+from prepmodel.text.i18n import N_, translator
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
 from prepmodel.views.jsonout import dumps
 
@@ -106,15 +107,16 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
     }
 
 
-def facts(d: Deliverable) -> str:
-    """``owner: X · KPI: a, b · note: …`` (empty when the deliverable has none of them)."""
+def facts(d: Deliverable, _: Callable[[str], str] = str) -> str:
+    """``owner: X · KPI: a, b · note: …`` (empty when the deliverable has none of them),
+    the labels through ``_`` (a translator)."""
     parts = []
     if d.owner:
-        parts.append(f"owner: {d.owner}")
+        parts.append(_("owner: {owner}").format(owner=d.owner))
     if d.kpis:
-        parts.append("KPI: " + ", ".join(d.kpis))
+        parts.append(_("KPI: {kpis}").format(kpis=", ".join(d.kpis)))
     if d.note:
-        parts.append(f"note: {d.note}")
+        parts.append(_("note: {note}").format(note=d.note))
     return " · ".join(parts)
 
 
@@ -127,13 +129,14 @@ def _work(r: Route) -> str:
     return f"   ({' · '.join(parts)})" if parts else ""
 
 
-def _text_step(j: Journey, s: Step, exit_mark: bool) -> list[str]:
+def _text_step(j: Journey, s: Step, exit_mark: bool, _: Callable[[str], str]) -> list[str]:
     name = j.name(s.key)
-    mark = "   ▶ exit" if exit_mark else ""
-    about = facts(j.model.deliverables[s.key])
+    mark = "   ▶ " + _("exit") if exit_mark else ""
+    about = facts(j.model.deliverables[s.key], _)
     extra = [f"       {about}"] if about else []
     if s.group_members is not None:
-        return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   (group){mark}", *extra]
+        group = _("(group)")
+        return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   {group}{mark}", *extra]
     if len(s.routes) == 1:
         r = s.routes[0]
         return [f"  {s.number:>3}  {name}  ← {_needs(j, r.inputs)}{_work(r)}{mark}", *extra]
@@ -152,8 +155,9 @@ def _by_phase(j: Journey, g: GoalJourney) -> list[tuple[str | None, list[Checkpo
     return sorted(groups.items(), key=lambda kv: order.get(kv[0] or "", len(order)))
 
 
-def journey_text(j: Journey, goal: str | None = None) -> str:
+def journey_text(j: Journey, goal: str | None = None, lang: str = "en") -> str:
     """A numbered journey per goal, grouped by phase, then the critical path."""
+    _ = translator(lang)
     goals, _steps = _selected(j, goal)
     by_step = {s.key: s for s in j.steps}
     out: list[str] = []
@@ -161,24 +165,25 @@ def journey_text(j: Journey, goal: str | None = None) -> str:
     if title:
         out += [title, "=" * max(8, len(title)), ""]
     for g in goals:
-        out.append(f"Goal: {j.name(g.key)}")
-        out.append("Checkpoints (every route passes these):")
+        out.append(_("Goal: {name}").format(name=j.name(g.key)))
+        out.append(_("Checkpoints (every route passes these):"))
         for phase, members in _by_phase(j, g):
             if j.model.phases:
-                out.append(f"  [{phase or 'no phase'}]")
+                out.append(f"  [{phase or _('no phase')}]")
             for c in members:
-                out += _text_step(j, by_step[c.key], c.exit)
+                out += _text_step(j, by_step[c.key], c.exit, _)
         if not g.checkpoints:
-            out.append("  (none)")
+            out.append("  " + _("(none)"))
         if g.route_dependent:
-            out.append("Route-dependent (needed on some routes only):")
+            out.append(_("Route-dependent (needed on some routes only):"))
             for k in g.route_dependent:
-                out += _text_step(j, by_step[k], False)
+                out += _text_step(j, by_step[k], False, _)
         given = given_parts(j, g.key)
         if given:
-            out.append("Given parts:")
-            out += [f"       {d.name}  {facts(d)}" for d in given]
-        out.append("Critical path: " + " → ".join(j.name(k) for k in g.critical_path))
+            out.append(_("Given parts:"))
+            out += [f"       {d.name}  {facts(d, _)}" for d in given]
+        path = " → ".join(j.name(k) for k in g.critical_path)
+        out.append(_("Critical path: {path}").format(path=path))
         out.append("")
     return "\n".join(out)
 
@@ -187,9 +192,10 @@ def _md(text: str | None) -> str:
     return markdown_cell(text)
 
 
-def _md_routes(j: Journey, s: Step) -> str:
+def _md_routes(j: Journey, s: Step, _: Callable[[str], str]) -> str:
     if s.group_members is not None:
-        return "group of " + _md(", ".join(j.name(k) for k in s.group_members))
+        members = _md(", ".join(j.name(k) for k in s.group_members))
+        return _("group of {members}").format(members=members)
     parts = []
     for rid, r in s.route_ids():
         extra = " · ".join(p for p in (r.work, ", ".join(r.by)) if p)
@@ -197,17 +203,32 @@ def _md_routes(j: Journey, s: Step) -> str:
     return "<br>".join(parts)
 
 
-def journey_markdown(j: Journey, goal: str | None = None) -> str:
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> str:
     """Checkpoint, playbook and health-score tables, ready for a wiki or pull request."""
+    _ = translator(lang)
+    some_routes = f" *{_('(some routes)')}*"
     goals, steps = _selected(j, goal)
     by_step = {s.key: s for s in j.steps}
     out: list[str] = []
     if j.model.title:
         out += [f"# {_md(j.model.title)}", ""]
     for g in goals:
-        out += [f"## Journey to {_md(j.name(g.key))}", ""]
+        out += ["## " + _("Journey to {goal}").format(goal=_md(j.name(g.key))), ""]
         out += [
-            "| Step | Deliverable | Phase | Needs | Routes | Owner | KPI | Note |",
+            _row(
+                _("Step"),
+                _("Deliverable"),
+                _("Phase"),
+                _("Needs"),
+                _("Routes"),
+                _("Owner"),
+                _("KPI"),
+                _("Note"),
+            ),
             "|---:|---|---|---|---|---|---|---|",
         ]
         rows = [(c.key, c.exit, True) for c in g.checkpoints]
@@ -216,19 +237,24 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
         for key, is_exit, is_cp in rows:
             s = by_step[key]
             d = j.model.deliverables[key]
-            name = f"**{_md(d.name)}**" if is_cp else f"{_md(d.name)} *(some routes)*"
-            phase = _md(j.phase_of.get(key)) + (" ▶ exit" if is_exit else "")
+            name = f"**{_md(d.name)}**" if is_cp else f"{_md(d.name)}{some_routes}"
+            phase = _md(j.phase_of.get(key)) + (" ▶ " + _("exit") if is_exit else "")
             needs = " / ".join(_md(_needs(j, inputs)) for inputs in j.graph.requirements(key))
             kpi = _md(", ".join(d.kpis))
+            routes = _md_routes(j, s, _)
             out.append(
-                f"| {s.number} | {name} | {phase} | {needs} | {_md_routes(j, s)} | "
+                f"| {s.number} | {name} | {phase} | {needs} | {routes} | "
                 f"{_md(d.owner)} | {kpi} | {_md(d.note)} |"
             )
-        out += ["", "Critical path: " + " → ".join(_md(j.name(k)) for k in g.critical_path), ""]
+        path = " → ".join(_md(j.name(k)) for k in g.critical_path)
+        out += ["", _("Critical path: {path}").format(path=path), ""]
     playbook = [s for s in steps if len(s.routes) > 1]
-    out += ["## Playbook: alternative routes", ""]
+    out += ["## " + _("Playbook: alternative routes"), ""]
     if playbook:
-        out += ["| Step | Checkpoint | Route | Inputs | Work | By |", "|---:|---|---|---|---|---|"]
+        out += [
+            _row(_("Step"), _("Checkpoint"), _("Route"), _("Inputs"), _("Work"), _("By")),
+            "|---:|---|---|---|---|---|",
+        ]
         for s in playbook:
             for rid, r in s.route_ids():
                 out.append(
@@ -236,20 +262,20 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
                     f"{_md(_needs(j, r.inputs))} | {_md(r.work)} | {_md(', '.join(r.by))} |"
                 )
     else:
-        out.append("Every step has a single route.")
-    out += ["", "## Health score: KPIs", ""]
+        out.append(_("Every step has a single route."))
+    out += ["", "## " + _("Health score: KPIs"), ""]
     measured = [(j.model.deliverables[s.key], str(s.number)) for s in steps]
-    measured += [(d, "given") for d in given_parts(j, goal)]
+    measured += [(d, _("given")) for d in given_parts(j, goal)]
     kpis = [(d, step, v) for d, step in measured for v in d.kpis]
     if kpis:
         out += [
-            "| KPI | Measured at | Step | Owner | Goals that depend on it |",
+            _row(_("KPI"), _("Measured at"), _("Step"), _("Owner"), _("Goals that depend on it")),
             "|---|---|---:|---|---|",
         ]
         goal_sets = {g.key: (j.mandatory(g.key), j.graph.needed_by(g.key)) for g in goals}
         for d, step, v in kpis:
             deps = [
-                _md(j.name(g.key)) + how
+                _md(j.name(g.key)) + (some_routes if how else "")
                 for g in goals
                 if (how := _dependence(*goal_sets[g.key], d.key)) is not None
             ]
@@ -257,7 +283,7 @@ def journey_markdown(j: Journey, goal: str | None = None) -> str:
                 f"| {_md(v)} | {_md(d.name)} | {step} | {_md(d.owner)} | {', '.join(deps)} |"
             )
     else:
-        out.append("No deliverable has a `kpi`.")
+        out.append(_("No deliverable has a `kpi`."))
     out.append("")
     return "\n".join(out)
 
@@ -282,7 +308,7 @@ class _SafeWriter:
         self.writer.writerow([csv_cell(cell) for cell in row])
 
 
-CSV_COLUMNS = [
+CSV_COLUMNS = [  # headings; translated with the rest of the table
     "goal",
     "step",
     "deliverable",
@@ -300,13 +326,31 @@ CSV_COLUMNS = [
 ]
 
 
-def journey_csv(j: Journey, goal: str | None = None) -> str:
-    """One row per goal, step and route, for spreadsheets."""
+_CSV_HEADINGS = {  # the same words as CSV_COLUMNS, marked for the catalogue
+    "goal": N_("goal"),
+    "step": N_("step"),
+    "deliverable": N_("deliverable"),
+    "role": N_("role"),
+    "phase": N_("phase"),
+    "exit": N_("exit"),
+    "route": N_("route"),
+    "inputs": N_("inputs"),
+    "work": N_("work"),
+    "by": N_("by"),
+    "effort": N_("effort"),
+    "kpi": N_("kpi"),
+}
+
+
+def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
+    """One row per goal, step and route, for spreadsheets (headings and the words in the
+    cells in ``lang``; names as written)."""
+    _ = translator(lang)
     goals, _steps = _selected(j, goal)
     by_step = {s.key: s for s in j.steps}
     buf = io.StringIO()
     w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
-    w.writerow(CSV_COLUMNS)
+    w.writerow([_(_CSV_HEADINGS[column]) for column in CSV_COLUMNS])
     for g in goals:
         exits = {c.key: c.exit for c in g.checkpoints}
         keys = sorted(
@@ -315,14 +359,14 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
         for k in keys:
             s = by_step[k]
             d = j.model.deliverables[k]
-            role = "checkpoint" if k in exits else "route-dependent"
+            role = _("checkpoint") if k in exits else _("route-dependent")
             base = [
                 j.name(g.key),
                 s.number,
                 d.name,
                 role,
                 j.phase_of.get(k) or "",
-                "yes" if exits.get(k) else "",
+                _("yes") if exits.get(k) else "",
             ]
             kpi = ", ".join(d.kpis)
             about = [d.owner or "", d.note or ""]
@@ -332,7 +376,7 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
                         *base,
                         "",
                         " + ".join(j.name(x) for x in s.group_members),
-                        "(group)",
+                        _("(group)"),
                         "",
                         "",
                         kpi,
@@ -355,19 +399,20 @@ def journey_csv(j: Journey, goal: str | None = None) -> str:
         for d in given_parts(j, g.key):
             w.writerow(
                 [
-                    *(j.name(g.key), "", d.name, "given", "", "", "", "", "", "", ""),
+                    *(j.name(g.key), "", d.name, _("given"), "", "", "", "", "", "", ""),
                     *(", ".join(d.kpis), d.owner or "", d.note or ""),
                 ]
             )
     return buf.getvalue()
 
 
-def render_table(j: Journey, fmt: str, goal: str | None = None) -> str:
-    """The journey in one of the ``prep checkpoints`` formats."""
+def render_table(j: Journey, fmt: str, goal: str | None = None, lang: str = "en") -> str:
+    """The journey in one of the ``prep checkpoints`` formats; the headings of text,
+    markdown and CSV in ``lang`` (JSON keys never change)."""
     if fmt == "json":
         return dumps(journey_json(j, goal))
     if fmt == "markdown":
-        return journey_markdown(j, goal)
+        return journey_markdown(j, goal, lang)
     if fmt == "csv":
-        return journey_csv(j, goal)
-    return printable(journey_text(j, goal))
+        return journey_csv(j, goal, lang)
+    return printable(journey_text(j, goal, lang))

@@ -6,6 +6,7 @@ from typing import Any
 
 from prepmodel.check.rules import CODES
 from prepmodel.diagnostics import Diagnostic, summary
+from prepmodel.text.i18n import translator
 from prepmodel.text.safe import printable
 from prepmodel.text.width import width as display_width
 
@@ -38,8 +39,13 @@ def clip_line(line: str, column: int, width: int) -> tuple[str, int]:
     return prefix + line[start:end] + suffix, column - start + len(prefix)
 
 
-def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> str:
-    """``path:line:col: CODE severity: message``, the line, a caret, and the hint."""
+def format_text(
+    d: Diagnostic, source_line: str | None, color: bool = False, lang: str = "en"
+) -> str:
+    """``path:line:col: CODE severity: message``, the line, a caret, and the hint, the
+    message and hint in ``lang`` (the code, severity and place stay as they are: editors
+    and CI read them)."""
+    d = d.localized(lang)
     sev = d.severity.value
     file, message = printable(d.file), printable(d.message)
     head = f"{file}:{d.span.line}:{d.span.column}: {d.code} {sev}: {message}"
@@ -61,20 +67,26 @@ def format_text(d: Diagnostic, source_line: str | None, color: bool = False) -> 
         lines.append(f"  {safe}")
         lines.append("  " + caret_line(safe, len(before) + 1, len(marked)))
     if d.hint:
-        lines.append(f"  hint: {printable(d.hint)}")
+        _ = translator(lang)
+        lines.append(f"  {_('hint')}: {printable(d.hint)}")
     return "\n".join(lines)
 
 
-def format_json(diagnostics: list[Diagnostic]) -> str:
+def format_json(diagnostics: list[Diagnostic], lang: str = "en") -> str:
+    """The contract's ``prep check --format json`` object; messages in ``lang``."""
     from prepmodel.views.jsonout import dumps
 
     return dumps(
-        {"diagnostics": [d.to_dict() for d in diagnostics], "summary": summary(diagnostics)}
+        {
+            "diagnostics": [d.localized(lang).to_dict() for d in diagnostics],
+            "summary": summary(diagnostics),
+        }
     )
 
 
-def format_github(d: Diagnostic) -> str:
+def format_github(d: Diagnostic, lang: str = "en") -> str:
     """A GitHub Actions workflow command that annotates the line in a pull request."""
+    d = d.localized(lang)
 
     def prop(v: str) -> str:
         v = printable(v)
@@ -91,7 +103,12 @@ def format_github(d: Diagnostic) -> str:
         return v.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
     s = d.span
-    text = d.message + (f" (hint: {d.hint})" if d.hint else "")
+    _ = translator(lang)
+    text = (
+        _("{message} (hint: {hint})").format(message=d.message, hint=d.hint)
+        if d.hint
+        else d.message
+    )
     return (
         f"::{_GITHUB_LEVEL[d.severity.value]} file={prop(d.file)},line={s.line},"
         f"col={s.column},endLine={s.end_line},endColumn={s.end_column},"
@@ -99,9 +116,12 @@ def format_github(d: Diagnostic) -> str:
     )
 
 
-def sarif_log(diagnostics: list[Diagnostic], version: str) -> dict[str, Any]:
-    """A SARIF 2.1.0 log: one run, every rule described, one result per diagnostic."""
+def sarif_log(diagnostics: list[Diagnostic], version: str, lang: str = "en") -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one run, every rule described, one result per diagnostic; the
+    summaries, descriptions and messages in ``lang`` (each rule's full help stays English)."""
     from prepmodel.check.rules import RULES
+
+    _ = translator(lang)
 
     codes = list(RULES)
     rules = []
@@ -112,15 +132,16 @@ def sarif_log(diagnostics: list[Diagnostic], version: str) -> dict[str, Any]:
             {
                 "id": code,
                 "name": info.name,
-                "shortDescription": {"text": info.summary},
-                "fullDescription": {"text": rule.description},
+                "shortDescription": {"text": _(info.summary)},
+                "fullDescription": {"text": _(rule.description)},
                 "defaultConfiguration": {"level": _SARIF_LEVEL[info.severity.value]},
                 "help": {"text": rule.doc},
             }
         )
     results = []
-    for d in diagnostics:
-        text = d.message + (f"\nhint: {d.hint}" if d.hint else "")
+    for found in diagnostics:
+        d = found.localized(lang)
+        text = d.message + (f"\n{_('hint')}: {d.hint}" if d.hint else "")
         results.append(
             {
                 "ruleId": d.code,

@@ -14,6 +14,7 @@ from prepmodel.model.core import (
     ROLE_KEYS,
 )
 from prepmodel.syntax import tree as syn
+from prepmodel.text.i18n import msg
 
 
 def _known_keys(st: syn.Statement) -> tuple[str, ...]:
@@ -51,7 +52,14 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
             from rapidfuzz import process  # only when there is something to suggest
 
             match = process.extractOne(key, known, score_cutoff=60)
-            hint = f"did you mean '{match[0]}'?" if match else f"known keys: {', '.join(known)}"
+            hint = (
+                msg("did you mean '{name}'?", name=match[0])
+                if match
+                else msg("known keys: {keys}", keys=", ".join(known))
+            )
             yield Diagnostic.make(
-                "AT01", attr.key.span, f"unknown attribute key '{key}' (kept as written)", hint
+                "AT01",
+                attr.key.span,
+                msg("unknown attribute key '{key}' (kept as written)", key=key),
+                hint,
             )

@@ -8,6 +8,7 @@ import networkx as nx
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 
 
 @rule("CY01", "cycle", Severity.ERROR, "a deliverable needs itself")
@@ -42,9 +43,11 @@ def cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "CY01",
             span,
-            f"cycle: {names}",
-            "a deliverable cannot be needed to make itself: remove one of these inputs, or "
-            "give the deliverable a route that does not go through the loop",
+            msg("cycle: {names}", names=names),
+            msg(
+                "a deliverable cannot be needed to make itself: remove one of these inputs, or "
+                "give the deliverable a route that does not go through the loop"
+            ),
         )
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 from prepmodel.text.span import FILE_START
 
 
@@ -23,8 +24,8 @@ def no_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "GL01",
             FILE_START,
-            "the model has no goal",
-            "declare the finished deliverable: `goal NAME`",
+            msg("the model has no goal"),
+            msg("declare the finished deliverable: `goal NAME`"),
         )
 
 
@@ -53,8 +54,8 @@ def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "GL02",
             span,
-            f"nothing produces the goal '{d.name}'",
-            f"add a route: `{_quote(d.name)} <- INPUT, ...`",
+            msg("nothing produces the goal '{name}'", name=d.name),
+            msg("add a route: `{name} <- INPUT, ...`", name=_quote(d.name)),
         )
 
 

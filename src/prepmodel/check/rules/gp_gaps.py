@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import identity
+from prepmodel.text.i18n import msg
 from prepmodel.text.span import Span
 
 
@@ -61,18 +62,21 @@ def gap(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         others = [n for n in known if identity(n) != key]
         close = did_you_mean(d.name, others)
-        more = f" (used {len(spans)} times)" if len(spans) > 1 else ""
         hint = (
-            f"did you mean '{close}'?"
+            msg("did you mean '{name}'?", name=close)
             if close
-            else f"add a route `{d.name} <- ...` or declare it `external`"
+            else msg("add a route `{name} <- ...` or declare it `external`", name=d.name)
         )
-        yield Diagnostic.make(
-            "GP01",
-            spans[0],
-            f"'{d.name}' is needed but neither produced nor external{more}",
-            hint,
+        message = (
+            msg(
+                "'{name}' is needed but neither produced nor external (used {count} times)",
+                name=d.name,
+                count=len(spans),
+            )
+            if len(spans) > 1
+            else msg("'{name}' is needed but neither produced nor external", name=d.name)
         )
+        yield Diagnostic.make("GP01", spans[0], message, hint)
 
 
 @rule("GP02", "unused-external", Severity.WARNING, "an external deliverable nothing uses")
@@ -94,6 +98,6 @@ def unused_external(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield Diagnostic.make(
                 "GP02",
                 span,
-                f"the external '{d.name}' is not used by any route",
-                "remove it, or add it to the inputs of the route that needs it",
+                msg("the external '{name}' is not used by any route", name=d.name),
+                msg("remove it, or add it to the inputs of the route that needs it"),
             )

@@ -9,6 +9,7 @@ import networkx as nx
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.check.rules.cy_cycles import loop_through
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 
 
 @rule(
@@ -47,8 +48,12 @@ def recursive_group(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "GR01",
             grp.span,
-            f"the group '{ctx.model.name(grp.key)}' contains itself: {names}",
-            "a group cannot be one of its own members",
+            msg(
+                "the group '{name}' contains itself: {loop}",
+                name=ctx.model.name(grp.key),
+                loop=names,
+            ),
+            msg("a group cannot be one of its own members"),
         )
 
 
@@ -77,8 +82,12 @@ def group_conflict(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield Diagnostic.make(
                 "GR02",
                 grp.span,
-                f"the group '{name}' is defined again (first on line {first[grp.key]})",
-                "list all members in one `group` statement",
+                msg(
+                    "the group '{name}' is defined again (first on line {line})",
+                    name=name,
+                    line=first[grp.key],
+                ),
+                msg("list all members in one `group` statement"),
             )
             continue
         first[grp.key] = grp.span.line
@@ -87,6 +96,10 @@ def group_conflict(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield Diagnostic.make(
                 "GR02",
                 routes[0].output_span,
-                f"'{name}' is a group (line {grp.span.line}) and cannot have routes",
-                "add these inputs to the group's members, or make it an ordinary deliverable",
+                msg(
+                    "'{name}' is a group (line {line}) and cannot have routes",
+                    name=name,
+                    line=grp.span.line,
+                ),
+                msg("add these inputs to the group's members, or make it an ordinary deliverable"),
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 
 
 @rule("NM01", "action-name", Severity.WARNING, "a deliverable named like an action (a verb phrase)")
@@ -30,12 +31,18 @@ def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
         if finding is None:
             continue
         hint = (
-            f"name the result, e.g. '{finding.suggestion}', and move the activity to `work`"
+            msg(
+                "name the result, e.g. '{suggestion}', and move the activity to `work`",
+                suggestion=finding.suggestion,
+            )
             if finding.suggestion
-            else "name what exists afterwards (a noun), and move the activity to `work`"
+            else msg("name what exists afterwards (a noun), and move the activity to `work`")
         )
         yield Diagnostic.make(
-            "NM01", d.span, f"'{d.name}' reads like an action ({finding.reason})", hint
+            "NM01",
+            d.span,
+            msg("'{name}' reads like an action ({reason})", name=d.name, reason=finding.reason),
+            hint,
         )
 
 
@@ -59,7 +66,12 @@ def inconsistent_spelling(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield Diagnostic.make(
                     "NM02",
                     sp.span,
-                    f"'{sp.text}' is spelled '{d.name}' elsewhere "
-                    f"(line {d.span.line}); both mean the same deliverable",
-                    f"write '{d.name}' everywhere",
+                    msg(
+                        "'{spelling}' is spelled '{name}' elsewhere "
+                        "(line {line}); both mean the same deliverable",
+                        spelling=sp.text,
+                        name=d.name,
+                        line=d.span.line,
+                    ),
+                    msg("write '{name}' everywhere", name=d.name),
                 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 
 
 def _first_phase(ctx: RuleContext) -> dict[str, int]:
@@ -35,8 +36,12 @@ def multiple_phases(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield Diagnostic.make(
                     "PH01",
                     span,
-                    f"'{ctx.model.name(k)}' is already in phase '{first[k]}'",
-                    "list each deliverable in one phase only",
+                    msg(
+                        "'{name}' is already in phase '{phase}'",
+                        name=ctx.model.name(k),
+                        phase=first[k],
+                    ),
+                    msg("list each deliverable in one phase only"),
                 )
             else:
                 first.setdefault(k, ph.name)
@@ -74,9 +79,14 @@ def backward_journey(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield Diagnostic.make(
                     "PH02",
                     span,
-                    f"'{ctx.model.name(r.output)}' (phase {names[here]}) needs "
-                    f"'{ctx.model.name(k)}' from the later phase {names[there]}",
-                    "move one of them to another phase, or reorder the phases",
+                    msg(
+                        "'{output}' (phase {phase}) needs '{input}' from the later phase {later}",
+                        output=ctx.model.name(r.output),
+                        phase=names[here],
+                        input=ctx.model.name(k),
+                        later=names[there],
+                    ),
+                    msg("move one of them to another phase, or reorder the phases"),
                 )
 
 
@@ -106,6 +116,6 @@ def unphased(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield Diagnostic.make(
                 "PH03",
                 span,
-                f"'{d.name}' is produced but in no phase",
-                "add it to the phase where it is made",
+                msg("'{name}' is produced but in no phase", name=d.name),
+                msg("add it to the phase where it is made"),
             )

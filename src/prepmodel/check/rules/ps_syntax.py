@@ -8,6 +8,7 @@ from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.syntax import tree as syn
 from prepmodel.syntax.errors import PS01
+from prepmodel.text.i18n import msg
 
 
 @rule(PS01.code)  # declared where the parser finds it
@@ -48,8 +49,11 @@ def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield Diagnostic.make(
                     "PS02",
                     st.span,
-                    f"a second `model` statement (the first is on line {first_model.span.line})",
-                    "keep one `model` statement and merge their attributes",
+                    msg(
+                        "a second `model` statement (the first is on line {line})",
+                        line=first_model.span.line,
+                    ),
+                    msg("keep one `model` statement and merge their attributes"),
                 )
         if st.block is None:
             continue
@@ -60,9 +64,12 @@ def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
                 yield Diagnostic.make(
                     "PS02",
                     attr.key.span,
-                    f"the key '{attr.key.text}' is repeated in this block "
-                    f"(first on line {prev.key.span.line})",
-                    "give several values as a list: `key: a, b`",
+                    msg(
+                        "the key '{key}' is repeated in this block (first on line {line})",
+                        key=attr.key.text,
+                        line=prev.key.span.line,
+                    ),
+                    msg("give several values as a list: `key: a, b`"),
                 )
             else:
                 seen[attr.key.text] = attr

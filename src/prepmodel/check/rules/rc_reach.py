@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.check.rules.gp_gaps import uses_of
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 
 
 @rule("RC01", "orphan", Severity.WARNING, "a produced or declared deliverable that no goal needs")
@@ -35,10 +36,11 @@ def orphan(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue  # a gap used only by orphans: GP01 says it, RC01 says the user
         routes = g.routes_by_output.get(key)
         span = routes[0].output_span if routes else d.span
-        what = "produced" if key in g.produced else "declared"
         yield Diagnostic.make(
             "RC01",
             span,
-            f"'{d.name}' is {what} but no goal needs it",
-            "use it as an input on the way to a goal, make it a goal, or remove it",
+            msg("'{name}' is produced but no goal needs it", name=d.name)
+            if key in g.produced
+            else msg("'{name}' is declared but no goal needs it", name=d.name),
+            msg("use it as an input on the way to a goal, make it a goal, or remove it"),
         )

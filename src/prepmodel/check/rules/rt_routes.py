@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.text.i18n import msg
 
 
 @rule("RT01", "duplicate-route", Severity.WARNING, "two routes of one output with the same inputs")
@@ -29,9 +30,12 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "RT01",
             r.output_span,
-            f"this route of '{ctx.model.name(r.output)}' has the same inputs as the one on "
-            f"line {first}",
-            "merge the two routes (list both activities in `work`), or change the inputs",
+            msg(
+                "this route of '{name}' has the same inputs as the one on line {line}",
+                name=ctx.model.name(r.output),
+                line=first,
+            ),
+            msg("merge the two routes (list both activities in `work`), or change the inputs"),
         )
 
 
@@ -58,6 +62,6 @@ def external_produced(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "RT02",
             span,
-            f"'{name}' is declared external but is also produced here",
-            "remove it from `external`, or remove its routes",
+            msg("'{name}' is declared external but is also produced here", name=name),
+            msg("remove it from `external`, or remove its routes"),
         )
