@@ -28,18 +28,20 @@ def multiple_phases(ctx: RuleContext) -> Iterator[Diagnostic]:
         phase Land: 成功定義書, 導入計画書
         phase Adopt: 設定済みテナント
     """
-    first: dict[str, str] = {}
+    # Deliverable key -> (key, display name) of the first phase that lists it.  Phases are
+    # compared by key: `phase Ｌａｎｄ` and `phase Land` are one phase.
+    first: dict[str, tuple[str, str]] = {}
     for ph in ctx.model.phases:
         for k, span in zip(ph.members, ph.member_spans, strict=True):
-            if k in first and first[k] != ph.key:
+            if k in first and first[k][0] != ph.key:
                 yield Diagnostic.make(
                     "PH01",
                     span,
-                    f"'{ctx.model.name(k)}' is already in phase '{first[k]}'",
+                    f"'{ctx.model.name(k)}' is already in phase '{first[k][1]}'",
                     "list each deliverable in one phase only",
                 )
             else:
-                first.setdefault(k, ph.name)
+                first.setdefault(k, (ph.key, ph.name))
 
 
 @rule(
