@@ -6,11 +6,20 @@ from collections.abc import Iterator
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.model.core import identity
 
 
-@rule("RT01", "duplicate-route", Severity.WARNING, "two routes of one output with the same inputs")
+@rule(
+    "RT01",
+    "duplicate-route",
+    Severity.WARNING,
+    "two routes of one output with the same inputs, `by` and `when`",
+)
 def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Two routes of one output with the same inputs: one of them says nothing new.
+
+    Routes that differ in who performs them (`by`) or in the scenarios they apply to
+    (`when`) are real alternatives (contract §9), not duplicates: 伴走 and 代走 routes.
 
     Bad:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
@@ -19,9 +28,14 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
         "Order slip" <- "Customer's choice", Tablet { work: "Self-order" }
     """
-    seen: dict[tuple[str, frozenset[str]], int] = {}
+    seen: dict[tuple[str, frozenset[str], frozenset[str], frozenset[str]], int] = {}
     for r in ctx.model.routes:
-        sig = (r.output, frozenset(r.inputs))
+        sig = (
+            r.output,
+            frozenset(r.inputs),
+            frozenset(identity(v) for v in r.attrs.get("by", ())),
+            frozenset(identity(v) for v in r.attrs.get("when", ())),
+        )
         first = seen.get(sig)
         if first is None:
             seen[sig] = r.span.line
@@ -29,8 +43,8 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield Diagnostic.make(
             "RT01",
             r.output_span,
-            f"this route of '{ctx.model.name(r.output)}' has the same inputs as the one on "
-            f"line {first}",
+            f"this route of '{ctx.model.name(r.output)}' has the same inputs, `by` and `when` "
+            f"as the one on line {first}",
             "merge the two routes (list both activities in `work`), or change the inputs",
         )
 
