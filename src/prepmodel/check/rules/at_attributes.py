@@ -14,6 +14,7 @@ from prepmodel.model.core import (
     ROLE_KEYS,
 )
 from prepmodel.syntax import tree as syn
+from prepmodel.text.similar import closest
 
 
 def _known_keys(st: syn.Statement) -> tuple[str, ...]:
@@ -48,10 +49,8 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
             key = attr.key.text
             if key in known:
                 continue
-            from rapidfuzz import process  # only when there is something to suggest
-
-            match = process.extractOne(key, known, score_cutoff=60)
-            hint = f"did you mean '{match[0]}'?" if match else f"known keys: {', '.join(known)}"
+            match = closest(key, known)
+            hint = f"did you mean '{match}'?" if match else f"known keys: {', '.join(known)}"
             yield Diagnostic.make(
                 "AT01", attr.key.span, f"unknown attribute key '{key}' (kept as written)", hint
             )
