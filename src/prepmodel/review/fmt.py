@@ -202,10 +202,10 @@ class _Flatten:
         kind = BOPEN
         for attr in block.attrs:
             first = attr.values[0]
-            text = f"{render_name(attr.key.text)}: {render_name(first.text)}"
+            text = f"{render_name(attr.key.text)}: {render_name(first.text, value=True)}"
             self.add(kind, text, _start(attr.key), _end(first))
             for v in attr.values[1:]:
-                self.add(VAL, render_name(v.text), _start(v), _end(v))
+                self.add(VAL, render_name(v.text, value=True), _start(v), _end(v))
             kind = ATTR
         end = (block.span.end_line, block.span.end_column)
         self.add(BCLOSE, "}", (end[0], end[1] - 1), end)

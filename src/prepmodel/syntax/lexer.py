@@ -121,6 +121,13 @@ def scan(
         if kind == "NAME":
             value = text[start:end]
             column = start - line_start + 1
+            if not value.isascii() and (
+                depth == 0 or last in ("LBRACE", "SEMICOLON") or (newline and last != "COMMA")
+            ):  # a name or an attribute key (not a value) typed with an input method's ','
+                slip = names.IME_SLIP.search(value)
+                if slip is not None:
+                    at = start + slip.start()
+                    raise _error(text, at, line, at - line_start + 1, parser_state)
             if (
                 depth == 0
                 and value in KEYWORDS
