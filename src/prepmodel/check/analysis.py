@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from prepmodel.check.cascade import drop_explained
 from prepmodel.check.config import Config
 from prepmodel.check.rules import RuleContext, run_rules
 from prepmodel.diagnostics import Diagnostic, Severity
@@ -86,7 +87,7 @@ def _analyse(text: str, path: str, config: Config | None, rules: bool) -> Analys
     source = parse(text, path)
     model = build(source)
     ctx = RuleContext(source, model)
-    found = run_rules(ctx) if rules else list(source.diagnostics)
+    found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
     ignores = ignored_codes(source)
     kept: list[Diagnostic] = []
     for d in found:
