@@ -98,7 +98,47 @@ DOUBLING = _words(
 )
 
 # Fixed compounds that start with a verb-like word but are plain nouns.
-FIXED_NOUNS = frozenset({"purchase order", "set menu", "work order", "change order"})
+FIXED_NOUNS = frozenset(
+    {
+        "purchase order",
+        "set menu",
+        "work order",
+        "change order",
+        "release candidate",
+        "running total",
+        "update log",
+        "go live",
+        "go-live",
+        "exit interview",
+        "break clause",
+        "start date",
+        "end date",
+        "pay slip",
+        "pay stub",
+        "pay scale",
+        "run book",
+        "run sheet",
+        "load test",
+    }
+)
+
+# Verbs that, first in a name and before a document or result noun, classify it rather than
+# act on it: "Deploy script", "Install guide", "Build artifacts", "Pay slip", "Run book",
+# "Break notice", "Outline business case".  Verbs that usually take a document as their
+# object ("Send invoice", "Prepare report", "Update price list") are not listed.
+COMPOUND_VERBS = _words(
+    """
+build deploy install release break lead launch demo outline shortlist inspect onboard exit
+kick start stop roll cut test debug boot backup
+"""
+)
+# Heads that such a verb acts on rather than classifies: "Deploy package", "Build image".
+THING_HEADS = _words(
+    """
+package packages build builds image images binary binaries app apps system systems data
+model models release releases tool tools kit machine machines equipment room rooms site
+"""
+)
 
 # Words that are verbs but, standing as the first word of a deliverable name, usually are nouns
 # ("Order slip", "Plan", "Report template").  They only count as verbs in verb context.
@@ -172,7 +212,7 @@ dining shopping accounting invoicing reporting testing tracking pricing packagin
 hiring learning teaching messaging routing scoring printing cleaning filing processing ordering
 recruiting coaching consulting sorting operating engineering banking catering checking working
 serving baking cutting rating packing picking closing purchasing forecasting scheduling
-sourcing handling loading
+sourcing handling loading running monitoring logging alerting staging landing
 """
 )
 
@@ -206,7 +246,8 @@ newsletter note notice pack package page plan platform playbook policy portal po
 proposal prototype questionnaire quote receipt record register report repository roadmap roster
 rota rule runbook scenario schedule scorecard script sheet shortlist slide slip spec standard
 statement strategy study summary tariff template terms ticket timeline timetable toolkit
-transcript video voucher warranty wireframe workbook workspace
+transcript video voucher warranty wireframe workbook workspace artifact image binary build
+recording screenshot pipeline outline suite harness
 """
 )
 # Endings of closed compounds that name documents: "runbook", "timesheet", "scorecard".
@@ -231,7 +272,8 @@ JA_RESULT_NOUNS = _words(
 商談 デモ 体験 経験 在庫 合計 結論 予算 売上 利益 損失 レポート リスト メモ コメント プラン
 デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
 一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
-プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金
+プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金 ゴール 公告 告示 公示 通達 清書
+稼働 稼動 写真 映像 画像 動画
 """
 )
 # Loanwords for containers, media and copies, which the dictionary marks サ変可能 for their
@@ -242,6 +284,12 @@ JA_LOAN_THINGS = _words(
 セット パック バンドル ノート ファイル スライド コピー プリント スケッチ オーダー バインダー
 """
 )
+# Verb stems (連用形) that Sudachi reads as verbs at the end of a compound but that name a
+# thing there: 申告書控え (the filed copy), 見積書写し.
+JA_STEM_NOUNS = _words("控え 控 写し 下書き 書き付け 覚え 振込み 振込 引換え")
+# Prefixes that make an activity noun the name of a stage: 本審査 (the main screening),
+# 仮審査, 本申請.  A suggestion built on them ("審査済みの本") would be nonsense.
+JA_STAGE_PREFIXES = frozenset({"本", "仮"})
 # Activity nouns that the dictionary does not mark サ変可能.
 JA_ACTIVITY_NOUNS = _words(
     "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り"

@@ -44,6 +44,7 @@ from typing import Any, NamedTuple
 
 from prepmodel.check.lexicon import (
     ACTIVITY_NOMINALS,
+    COMPOUND_VERBS,
     COPULAS,
     DETERMINERS,
     DOCUMENT_ENDINGS,
@@ -58,6 +59,8 @@ from prepmodel.check.lexicon import (
     JA_OTHER_PARTICLES,
     JA_RESULT_NOUNS,
     JA_RESULT_OF,
+    JA_STAGE_PREFIXES,
+    JA_STEM_NOUNS,
     MODIFIER_GERUNDS,
     MODIFIER_VERBS,
     NOUN_INGS,
@@ -68,6 +71,7 @@ from prepmodel.check.lexicon import (
     RESULT_HEADS,
     RESULT_SUFFIXES,
     SINGLE_ACTIONS,
+    THING_HEADS,
 )
 from prepmodel.text.morphology import sudachi_tokenizer
 
@@ -110,9 +114,26 @@ def _classify(text: str) -> NamingFinding | None:
     core = _NUMBERING_RE.sub("", text) or text
     number = text[len(core) :]
     finding = _japanese(core) if _JAPANESE_RE.search(core) else _english(core)
-    if finding is not None and number and finding.suggestion:
+    if finding is None or finding.suggestion is None:
+        return finding
+    if not _sensible(finding.suggestion, core):
+        return NamingFinding(finding.reason, None)  # no suggestion rather than a bad one
+    if number:
         return NamingFinding(finding.reason, finding.suggestion + number)
     return finding
+
+
+# Words a noun phrase cannot start with: "Shortlisted of premises", "Inspected and adapt".
+_NO_START = frozenset({"of", "and", "or", "nor", "but", "to", "as", "than"})
+
+
+def _sensible(suggestion: str, name: str) -> bool:
+    """Whether a suggested noun form is worth showing: not the name itself (in another case
+    or spacing) and not a phrase whose second word is a function word."""
+    if " ".join(suggestion.casefold().split()) == " ".join(name.casefold().split()):
+        return False
+    words = suggestion.casefold().split()
+    return not (len(words) > 1 and words[1] in _NO_START)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -226,6 +247,8 @@ def _en_suggestion(verb: str, rest: Sequence[str]) -> str | None:
         parts = [*obj, participle, particle, *tail]
     elif tail:
         parts = [*obj, participle, *tail]
+    elif participle == base:
+        return None  # "Run tests" reads as the same imperative
     else:
         parts = [participle, *obj]
     return _cap(" ".join(parts))
@@ -266,6 +289,8 @@ def _english(text: str) -> NamingFinding | None:
         return _english_head(words, low)
 
     if first in _VERBS:
+        if nxt is not None and _classifies_document(low):
+            return _english_head(words, low)  # "Deploy script", "Shortlist of premises"
         if first not in NOUN_VERBS:
             return NamingFinding(
                 f"starts with the verb '{first}'", _en_suggestion(first, words[1:])
@@ -295,6 +320,36 @@ def _english(text: str) -> NamingFinding | None:
                     f"contains the verb '{w}'", _en_suggestion(stem, words[i + 1 :])
                 )
     return _english_head(words, low)
+
+
+def _is_document_head(word: str) -> bool:
+    """A document, artefact or result noun (not merely a noun with a result suffix)."""
+    one = _singular(word)
+    if one in ACTIVITY_NOMINALS or word in ACTIVITY_NOMINALS:
+        return False
+    return (
+        word in RESULT_HEADS
+        or one in RESULT_HEADS
+        or one in DOCUMENT_HEADS
+        or any(one.endswith(e) and len(one) > len(e) + 2 for e in DOCUMENT_ENDINGS)
+    )
+
+
+def _classifies_document(low: Sequence[str]) -> bool:
+    """Whether a name that starts with a verb is a noun compound headed by a document or
+    result noun, the verb classifying it: "Deploy script", "Build artifacts", "Inspect and
+    adapt report", "Load test environment"; or a document noun with an of-phrase:
+    "Shortlist of premises", "Outline of the plan"."""
+    first = low[0]
+    if len(low) > 2 and low[1] == "of":
+        return first in DOCUMENT_HEADS or first in RESULT_HEADS
+    if first not in COMPOUND_VERBS:
+        return False
+    if low[1] in DETERMINERS or low[1] in PARTICLES or low[1] in PREPOSITIONS:
+        return False  # "Run the book", "Load up the van"
+    if "of" in low[1:] or low[-1] in THING_HEADS:
+        return False
+    return _is_document_head(low[-1])
 
 
 def _bare_object(low: Sequence[str]) -> bool:
@@ -475,6 +530,13 @@ def _japanese(text: str) -> NamingFinding | None:
             phrase, suggestion = found
             return NamingFinding(f"ends in the nominalised verb {phrase}こと", suggestion)
 
+    if (
+        last.pos[0] == "動詞"
+        and last.surface in JA_STEM_NOUNS
+        and last.pos[5].startswith("連用形")
+        and (len(morphs) == 1 or morphs[-2].pos[0] in ("名詞", "接尾辞", "助詞"))
+    ):
+        return None  # 申告書控え: the stem names the copy, not the act of keeping one
     if last.pos[0] in ("動詞", "助動詞") and not (last.pos[0] == "助動詞" and last.base in COPULAS):
         found = _ja_verb_ending(morphs)
         if found is not None:
@@ -501,6 +563,8 @@ def _japanese(text: str) -> NamingFinding | None:
         and morphs[k - 1].pos[5].startswith("連体形")
     ):
         return None  # a relative clause in front: 合意された成功定義
+    if end == 1 and morphs[0].surface in JA_STAGE_PREFIXES:
+        return None  # 本審査, 仮審査: the name of a stage
     obj = _object_before(morphs, end)
     prefix = "".join(m.surface for m in morphs[:end])
     return NamingFinding(f"ends in the activity noun {act}", _ja_suggestion(act, obj, prefix))
