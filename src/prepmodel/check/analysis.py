@@ -12,6 +12,7 @@ from functools import cached_property
 from prepmodel.check.cascade import drop_explained
 from prepmodel.check.config import Config
 from prepmodel.check.rules import RuleContext, run_rules
+from prepmodel.check.rules.base import NamingOptions
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.journey.core import Journey, JourneyState
 from prepmodel.model.core import Model, build
@@ -86,7 +87,7 @@ def analyse_text(
 def _analyse(text: str, path: str, config: Config | None, rules: bool) -> Analysis:
     source = parse(text, path)
     model = build(source)
-    ctx = RuleContext(source, model)
+    ctx = RuleContext(source, model, naming=config.naming if config else NamingOptions())
     found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
     ignores = ignored_codes(source)
     kept: list[Diagnostic] = []
