@@ -11,34 +11,47 @@ import pytest
 
 from prepmodel.check.naming import NamingFinding, action_like
 
-DATA = Path(__file__).parent / "data" / "naming_labelled.tsv"
+DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "naming_labelled.tsv"
 
 
-def _rows() -> list[tuple[str, str]]:
+def _rows(added: str | None = None) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     lines = DATA.read_text(encoding="utf-8").splitlines()
-    assert lines[0].split("\t")[:2] == ["name", "label"]
+    assert lines[0].split("\t") == ["name", "label", "note", "added"]
     for line in lines[1:]:
         if not line.strip():
             continue
-        name, label = line.split("\t")[:2]
+        name, label, _note, since = line.split("\t")
         assert label in ("action", "noun"), line
-        rows.append((name, label))
+        assert since in ("v1", "#12"), line
+        if added is None or since == added:
+            rows.append((name, label))
     return rows
 
 
 def test_labelled_list_is_big_and_balanced() -> None:
     rows = _rows()
-    assert len(rows) >= 160
+    assert len(rows) >= 3 * len(_rows("v1")) >= 3 * 554
     japanese = sum(1 for name, _ in rows if any(ord(c) > 0x3000 for c in name))
     assert 0.35 <= japanese / len(rows) <= 0.65
+    actions = sum(1 for _, label in rows if label == "action")
+    assert 0.3 <= actions / len(rows) <= 0.7
     assert len({name for name, _ in rows}) == len(rows), "duplicate names"
 
 
-def test_precision_and_recall_on_labelled_list() -> None:
+@pytest.mark.parametrize(
+    ("added", "least_precision", "least_recall"),
+    [(None, 0.97, 0.93), ("v1", 0.98, 0.97)],
+    ids=["whole-list", "first-554"],
+)
+def test_precision_and_recall_on_labelled_list(
+    added: str | None, least_precision: float, least_recall: float
+) -> None:
+    """Figures of benchmarks/naming_accuracy.py (issue #12: whole list 0.987 / 0.951, the
+    first 554 names 0.991 / 0.978), with a little room."""
     tp = fp = fn = 0
     wrong: list[str] = []
-    for name, label in _rows():
+    for name, label in _rows(added):
         flagged = action_like(name) is not None
         tp += flagged and label == "action"
         fp += flagged and label == "noun"
@@ -49,8 +62,8 @@ def test_precision_and_recall_on_labelled_list() -> None:
     recall = tp / (tp + fn)
     print(f"\nNM01 action class: precision={precision:.3f} recall={recall:.3f}")
     print("misclassified:", ", ".join(wrong) or "none")
-    assert precision >= 0.95
-    assert recall >= 0.95
+    assert precision >= least_precision
+    assert recall >= least_recall
 
 
 ACTIONS = [
