@@ -90,6 +90,13 @@ service share ship shortlist sign simplify sketch slice sort source specify stan
 standardize start stock stop store streamline submit summarise summarize supply support survey
 tag test track train transfer translate triage update upgrade upload use validate verify visit
 walk wash welcome wipe wrap
+activate advise appraise arbitrate assemble backfill calibrate certify consult decrypt demolish
+demote depose dismantle dismiss encrypt engage enforce erect excavate harden hoist indemnify raise
+induct insulate litigate mediate notarise notarize nurture palletise palletize pour reboot
+redeploy redline refactor reimburse relocate replenish restart restock restore retain rework
+settle shelve sue terminate testify unload unpack upsell vet waive weld
+appeal audit award bank cash claim commission count dress exchange level machine paint patch
+range scrap tender value
 """
 )
 
@@ -129,7 +136,7 @@ FIXED_NOUNS = frozenset(
 COMPOUND_VERBS = _words(
     """
 build deploy install release break lead launch demo outline shortlist inspect onboard exit
-kick start stop roll cut test debug boot backup
+kick start stop roll cut test debug boot backup upgrade
 """
 )
 # Heads that such a verb acts on rather than classifies: "Deploy package", "Build image".
@@ -137,6 +144,7 @@ THING_HEADS = _words(
     """
 package packages build builds image images binary binaries app apps system systems data
 model models release releases tool tools kit machine machines equipment room rooms site
+database databases server servers
 """
 )
 
@@ -150,6 +158,8 @@ interview invoice issue label launch list lock log mail map mark model offer ord
 pitch plan post price print process purchase quote rank rate record release reply report request
 return review sample scan schedule score screen service share sketch sort source stock store support
 survey tag test track transfer use visit welcome
+appeal audit award bank cash claim commission count dress exchange level machine paint patch
+range scrap tender upsell value
 """
 )
 # ...except "print", which is primarily a verb in business names ("Print bill").
@@ -191,6 +201,18 @@ ACTIVITY_NOMINALS: dict[str, str] = {
     "submission": "submit",
     "negotiation": "negotiate",
     "reconciliation": "reconcile",
+    "evaluation": "evaluate",
+    "excavation": "excavate",
+    "erection": "erect",
+    "registration": "register",
+    "appraisal": "appraise",
+    "clearance": "clear",
+    "maintenance": "maintain",
+    "replenishment": "replenish",
+    "changeover": "change over",
+    "upgrade": "upgrade",
+    "litigation": "litigate",
+    "commissioning": "commission",
 }
 
 # -ing words that are ordinary nouns, not activities ("Building permit", "Booking").
@@ -228,7 +250,7 @@ instructions material materials document documents doc docs address account crit
 certificate letter email memo agenda calendar card ticket receipt reference code key balance
 label page portal tool tools kit machine room area station lot space equipment system app
 dashboard template reminder alert notice message proposal package packages bundle pack suite
-spec specs diagram diagrams model map brief backlog baseline
+spec specs diagram diagrams model map brief backlog baseline branch alerts reminders
 """
 )
 # Documents, artefacts and budgets: heads of noun compounds in singular and plural ("Service
@@ -273,7 +295,7 @@ JA_RESULT_NOUNS = _words(
 デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
 一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
 プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金 ゴール 公告 告示 公示 通達 清書
-稼働 稼動 写真 映像 画像 動画
+稼働 稼動 写真 映像 画像 動画 設備
 """
 )
 # Loanwords for containers, media and copies, which the dictionary marks サ変可能 for their
@@ -282,6 +304,7 @@ JA_RESULT_NOUNS = _words(
 JA_LOAN_THINGS = _words(
     """
 セット パック バンドル ノート ファイル スライド コピー プリント スケッチ オーダー バインダー
+イメージ フィックス プール
 """
 )
 # Verb stems (連用形) that Sudachi reads as verbs at the end of a compound but that name a
@@ -292,7 +315,12 @@ JA_STEM_NOUNS = _words("控え 控 写し 下書き 書き付け 覚え 振込�
 JA_STAGE_PREFIXES = frozenset({"本", "仮"})
 # Activity nouns that the dictionary does not mark サ変可能.
 JA_ACTIVITY_NOUNS = _words(
-    "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り"
+    """
+ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り
+付け 取付 取付け 取り付け 組立 組立て 組み立て 締め 墨出し 引渡し 引き渡し 品出し 値付け
+支払い 支払 切り分け 仕分け 積込み 積み込み 荷下ろし 片付け 公証 アップグレード
+ダウングレード
+"""
 )
 # Katakana -ング words that are things or events, not activities.
 JA_NOUN_INGS = _words(

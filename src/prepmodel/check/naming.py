@@ -11,7 +11,7 @@ as plain data in :mod:`prepmodel.check.lexicon`.
 Japanese is analysed with SudachiPy and ``sudachidict_small``; both are imported lazily, and
 only when a name contains kana or kanji, so importing this module stays cheap.
 
-Decisions for ambiguous words (see also ``tests/data/naming_labelled.tsv``):
+Decisions for ambiguous words (see also ``benchmarks/naming_labelled.tsv``):
 
 * A single word that is primarily a noun is fine: "Plan", "Report", "Order", "Invoice", "Bill".
   "Review" and "Check" alone are treated as activities (their deliverables are "review notes",
@@ -565,6 +565,8 @@ def _japanese(text: str) -> NamingFinding | None:
         return None  # a relative clause in front: 合意された成功定義
     if end == 1 and morphs[0].surface in JA_STAGE_PREFIXES:
         return None  # 本審査, 仮審査: the name of a stage
+    if any(m.surface in ("済み", "済") for m in morphs[k:end]):
+        return None  # 承認済みリリース: what has been done to it, a thing
     obj = _object_before(morphs, end)
     prefix = "".join(m.surface for m in morphs[:end])
     return NamingFinding(f"ends in the activity noun {act}", _ja_suggestion(act, obj, prefix))
