@@ -213,7 +213,16 @@ def test_line_break_after_equals_gives_one_error_that_names_the_cause() -> None:
     assert error.message == "unexpected end of line; expected a name"
     assert error.hint is not None
     assert "write the first name on the same line as '='" in error.hint
-    assert "line 7 was skipped" in error.hint
+    assert "lines 7-8 were skipped" in error.hint
+
+
+def test_line_break_after_equals_with_a_long_list_names_every_skipped_line() -> None:
+    text = OFFICE_MOVE.replace(
+        '  "Signed lease", "Seating plan",\n  "Removal booking"',
+        '  "Signed lease",\n  "Seating plan",\n  "Removal booking"',
+    )
+    (error,) = _check(text)
+    assert "lines 7-9 were skipped" in (error.hint or "")
 
 
 def test_line_break_after_phase_colon_is_one_error() -> None:

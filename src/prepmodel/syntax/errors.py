@@ -241,12 +241,20 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
             hint = _EXAMPLES[label][1]
         broken = _line_break_after(err, text)
         if broken is not None:
-            operator, skipped_line = broken
-            hint = (
-                f"a statement ends at the end of its line: write the first name on the same "
-                f"line as '{operator}' (a list goes on to the next line only after a comma); "
-                f"line {skipped_line} was skipped with this statement"
-            )
+            operator, first_skipped, last_skipped = broken
+            if first_skipped == last_skipped:
+                hint = (
+                    f"a statement ends at the end of its line: write the first name on the "
+                    f"same line as '{operator}' (a list goes on to the next line only after a "
+                    f"comma); line {first_skipped} was skipped with this statement"
+                )
+            else:
+                hint = (
+                    f"a statement ends at the end of its line: write the first name on the "
+                    f"same line as '{operator}' (a list goes on to the next line only after a "
+                    f"comma); lines {first_skipped}-{last_skipped} were skipped with this "
+                    f"statement"
+                )
         if isinstance(err, UnexpectedToken):
             precise = _token_hint(err.token, text)
             space = None if precise else _space_hint(err.token, text)
@@ -371,9 +379,9 @@ def continuation_end(text: str, offset: int) -> int | None:
     return None
 
 
-def _line_break_after(err: UnexpectedInput, text: str) -> tuple[str, int] | None:
+def _line_break_after(err: UnexpectedInput, text: str) -> tuple[str, int, int] | None:
     """For an error at a line end right after '=', ':' or '<-' with the statement going on
-    below: the operator and the number of the line that goes on with it."""
+    below: the operator and the first and last numbers of the lines that go on with it."""
     if not isinstance(err, UnexpectedToken) or err.token.type != "_NL":
         return None
     offset = error_offset(err, text)
@@ -381,7 +389,9 @@ def _line_break_after(err: UnexpectedInput, text: str) -> tuple[str, int] | None
     operator = _dangling_operator(text, offset)
     if end is None or operator is None:
         return None
-    return operator, text.count("\n", 0, offset) + 2 + _blank_lines_after(text, offset)
+    first = text.count("\n", 0, offset) + 2 + _blank_lines_after(text, offset)
+    last = text.count("\n", 0, max(offset, end - 1)) + 1
+    return operator, first, max(first, last)
 
 
 def _blank_lines_after(text: str, offset: int) -> int:
