@@ -361,3 +361,38 @@ def test_bad_naming_settings_are_usage_errors(tmp_path: Path, table: str, messag
     r = run_prep("check", str(f))
     assert r.returncode == 2
     assert message in r.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "負荷試験",  # not a 試験済みの負荷
+        "リリース作業",
+        "採用活動",
+        "空調設備の試運転",  # not a 運転済みの試
+        "竣工検査",
+        "取締役会決議",
+        "法律相談",
+        "本人確認",
+        "確定申告をする",  # not a した確定申告
+        "スポンサーへのフォローアップ",  # not an アップ済みのフォロー
+        "ヘルスチェック",
+        "本番デプロイ",  # not a デプロイ済みの本番
+        "再審査",
+    ],
+)
+def test_japanese_actions_without_a_sensible_noun_form_get_no_suggestion(name: str) -> None:
+    finding = action_like(name)
+    assert finding is not None and finding.suggestion is None
+
+
+def test_japanese_suggestions_that_make_sense_are_kept() -> None:
+    assert action_like("資料作成") == NamingFinding(
+        "ends in the activity noun 作成", "作成済みの資料"
+    )
+    assert action_like("データ移行") == NamingFinding(
+        "ends in the activity noun 移行", "移行済みのデータ"
+    )
+    assert action_like("足場点検") == NamingFinding(
+        "ends in the activity noun 点検", "点検済みの足場"
+    )

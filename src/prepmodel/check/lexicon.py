@@ -351,6 +351,22 @@ JA_RESULT_OF: dict[str, str] = {
     "対策": "対策案",
 }
 # Activities for which "〜済みの<object>" does not make sense (導入支援 is not a 支援済みの導入).
-JA_NO_DONE_FORM = frozenset({"支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"})
+JA_NO_DONE_FORM = frozenset(
+    {
+        *("支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"),
+        # the work itself, not something done to the noun in front (負荷試験, 採用活動)
+        *("作業", "活動", "管理", "手続き", "手続", "試験", "弁論", "決議", "相談", "付け"),
+        *("運用", "監視", "交渉", "運転"),
+    }
+)
+# Nouns in front of an activity noun that say how or where, not what it is done to: 本番デプロイ
+# is not a デプロイ済みの本番, 口頭弁論 not a 弁論済みの口頭.
+JA_NOT_OBJECTS = frozenset(
+    {
+        *("本番", "事前", "事後", "全体", "社内", "社外", "定期", "月次", "週次", "年次", "日次"),
+        *("初回", "最終", "追加", "個別", "一括", "自動", "手動", "定例", "緊急", "本人", "口頭"),
+        *("竣工", "負荷", "性能", "試", "仮", "本", "再", "新規", "臨時"),
+    }
+)
 JA_OTHER_PARTICLES = ("に", "へ", "と", "で", "から", "より", "まで", "が", "は", "も")
 COPULAS = frozenset({"だ", "です", "である"})

@@ -55,6 +55,7 @@ from prepmodel.check.lexicon import (
     JA_ACTIVITY_NOUNS,
     JA_LOAN_THINGS,
     JA_NO_DONE_FORM,
+    JA_NOT_OBJECTS,
     JA_NOUN_INGS,
     JA_OTHER_PARTICLES,
     JA_RESULT_NOUNS,
@@ -486,8 +487,18 @@ def _object_before(morphs: Sequence[_Morph], end: int) -> str | None:
     j = i
     while j >= 0 and morphs[j].pos[0] in ("名詞", "接尾辞", "接頭辞"):
         j -= 1
-    obj = "".join(m.surface for m in morphs[j + 1 : i + 1])
-    return obj or None
+    words = morphs[j + 1 : i + 1]
+    if not words or all(m.pos[0] == "接頭辞" for m in words):
+        return None  # 再審査: a prefix is not an object
+    if words[-1].surface in JA_NOT_OBJECTS:
+        return None  # 本番デプロイ: how or where, not what
+    if i == end - 1 and _katakana(words[-1].surface) and _katakana(morphs[end].surface):
+        return None  # フォロー|アップ, ヘルス|チェック: one loanword, not an object and an act
+    return "".join(m.surface for m in words)
+
+
+def _katakana(text: str) -> bool:
+    return bool(text) and all("\u30a0" <= c <= "\u30ff" for c in text)
 
 
 def _ja_suggestion(act: str, obj: str | None, prefix: str) -> str | None:
@@ -591,4 +602,6 @@ def _ja_verb_ending(morphs: Sequence[_Morph]) -> tuple[str, str | None] | None:
         return act + chain, _ja_suggestion(act, obj, "".join(m.surface for m in morphs[:j]))
     obj = _object_before(morphs, i)
     ta = _ta_form(head)
+    if head.base == "する":
+        return chain, None  # "した確定申告" is no name: without an activity noun, none
     return chain, (f"{ta}{obj}" if ta and obj else None)
