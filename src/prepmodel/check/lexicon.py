@@ -92,7 +92,7 @@ tag test track train transfer translate triage update upgrade upload use validat
 walk wash welcome wipe wrap
 activate advise appraise arbitrate assemble backfill calibrate certify consult decrypt demolish
 demote depose dismantle dismiss encrypt engage enforce erect excavate harden hoist indemnify raise
-induct insulate litigate mediate notarise notarize nurture palletise palletize pour reboot
+conduct induct insulate litigate mediate notarise notarize nurture palletise palletize pour reboot
 redeploy redline refactor reimburse relocate replenish restart restock restore retain rework
 settle shelve sue terminate testify unload unpack upsell vet waive weld
 appeal audit award bank cash claim commission count dress exchange level machine paint patch
@@ -102,6 +102,7 @@ range scrap tender value
 
 DOUBLING = _words(
     "plan ship stop submit log tag scan map drop chat pin prep commit admit permit slim trim"
+    " debug equip"
 )
 
 # Fixed compounds that start with a verb-like word but are plain nouns.

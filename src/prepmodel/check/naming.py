@@ -128,13 +128,30 @@ def _classify(text: str) -> NamingFinding | None:
 _NO_START = frozenset({"of", "and", "or", "nor", "but", "to", "as", "than"})
 
 
+# Verbs whose participle makes no noun phrase: "Gone live", "Gone no-go decision".
+_NO_PARTICIPLE = frozenset({"gone", "been", "got"})
+# Endings of adjectives, which a participle cannot take as its object: a suggestion that ends
+# in one ("Submitted ministerial", "Reviewed post-incident") was built from a modifier.
+_ADJECTIVE_ENDINGS = ("ial", "ive", "ous", "ical", "-incident", "-term")
+
+
 def _sensible(suggestion: str, name: str) -> bool:
     """Whether a suggested noun form is worth showing: not the name itself (in another case
-    or spacing) and not a phrase whose second word is a function word."""
+    or spacing), not a phrase whose second word is a function word, not a participle of "go",
+    not ending in an adjective."""
     if " ".join(suggestion.casefold().split()) == " ".join(name.casefold().split()):
         return False
     words = suggestion.casefold().split()
-    return not (len(words) > 1 and words[1] in _NO_START)
+    if len(words) > 1 and words[1] in _NO_START:
+        return False
+    if words and words[0] in _NO_PARTICIPLE:
+        return False
+    last = words[-1] if words else ""
+    return not (
+        last.endswith(_ADJECTIVE_ENDINGS)
+        and last not in RESULT_HEADS
+        and _singular(last) not in DOCUMENT_HEADS
+    )
 
 
 # ---------------------------------------------------------------------------------------------
