@@ -372,3 +372,45 @@ def test_fmt_keeps_quotes_on_a_name_with_full_width_punctuation() -> None:
     assert '"申告書、控え付き" <- 帳簿' in out
     assert "note: 帳簿、決算書を確認" in out  # a value may hold it bare
     assert format_source(out).text == out
+
+
+def test_ideographic_comma_between_roles_in_by() -> None:
+    text = """
+goal 申告書
+external 帳簿, 決算書
+申告書 <- 帳簿, 決算書 { by: CSM、顧客PM; note: 帳簿、決算書を確認 }
+"""
+    assert _syntax(text) == [
+        (
+            3,
+            25,
+            "full-width comma '、' in a name",
+            "use ',' (ASCII) between names; quote the name if '、' belongs to it",
+        )
+    ]
+
+
+def test_full_width_equals_after_a_group_name() -> None:
+    text = """
+goal 申告書
+external 帳簿, 決算書
+group 書類 ＝ 帳簿, 決算書
+申告書 <- 書類
+"""
+    assert _syntax(text) == [
+        (
+            3,
+            10,
+            "full-width equals sign '＝' in a name",
+            "use '=' (ASCII) after the group's name: `group G = A, B`",
+        )
+    ]
+
+
+def test_fmt_quotes_a_role_with_full_width_punctuation() -> None:
+    from prepmodel.review.fmt import format_source
+
+    text = 'goal A\nexternal B\nA <- B { by: "CSM、顧客PM"; note: 帳簿、決算書 }\n'
+    out = format_source(text).text
+    assert 'by: "CSM、顧客PM"' in out and "note: 帳簿、決算書" in out
+    assert format_source(out).text == out

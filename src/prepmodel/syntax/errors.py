@@ -221,6 +221,9 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         elif ch == "；":
             message = "full-width semicolon '；' in a name"
             hint = "use ';' (ASCII) between statements or attributes"
+        elif ch == "＝":
+            message = "full-width equals sign '＝' in a name"
+            hint = "use '=' (ASCII) after the group's name: `group G = A, B`"
         else:
             found = _found_words(err, text)
             allowed = {a for a in (err.allowed or set())}

@@ -21,8 +21,11 @@ QUOTED_NAME = r'"(?:[^"\\' + CONTROL + r"]|\\[^" + CONTROL + '])*"'
 #: commas, a full-width colon and semicolon.  A bare name (or attribute key) holding one is
 #: almost always two names run together ("帳簿、決算書"), so the lexer stops at it (PS01);
 #: attribute values may hold them (`note: 帳簿、決算書を確認`), and a quoted name may too.
-IME_PUNCTUATION = {"、": ",", "，": ",", "：": ":", "；": ";"}
+IME_PUNCTUATION = {"、": ",", "，": ",", "：": ":", "；": ";", "＝": "="}
 IME_SLIP = re.compile("[" + "".join(IME_PUNCTUATION) + "]")
+#: Attribute keys whose values are names (roles, KPIs, scenarios), not free text: their
+#: bare values are held to the same rule as names.
+NAME_VALUED_KEYS = frozenset({"by", "owner", "kpi", "consulted", "informed", "when"})
 
 _BARE = re.compile(BARE_NAME + r"\Z")
 
