@@ -1,8 +1,11 @@
 """Accuracy and speed of the NM01 naming analysis on the labelled name list.
 
-Run ``python benchmarks/naming_accuracy.py [TSV]``.  Prints precision, recall and F1 for the
-``action`` class, every misclassified name, and the time taken (analyser start-up included,
-because the Japanese analyser is loaded lazily on the first Japanese name).
+Run ``python benchmarks/naming_accuracy.py [TSV] [--added v1|#12]``.  Prints precision,
+recall and F1 for the ``action`` class, every misclassified name, and the time taken
+(analyser start-up included, because the Japanese analyser is loaded lazily on the first
+Japanese name).  The list is ``benchmarks/naming_labelled.tsv``: ``name, label, note,
+added``; ``--added v1`` scores only the first 554 names (the list before issue #12),
+``--added '#12'`` only the names added for it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_TSV = Path(__file__).resolve().parent.parent / "tests" / "data" / "naming_labelled.tsv"
+DEFAULT_TSV = Path(__file__).resolve().parent / "naming_labelled.tsv"
 
 
 @dataclass(frozen=True)
@@ -39,13 +42,16 @@ class Scores:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def load(path: Path = DEFAULT_TSV) -> list[tuple[str, str]]:
-    """Read ``name<TAB>label[<TAB>note]`` rows after the header line."""
+def load(path: Path = DEFAULT_TSV, added: str | None = None) -> list[tuple[str, str]]:
+    """Read ``name<TAB>label[<TAB>note[<TAB>added]]`` rows after the header line; with
+    ``added``, only the rows whose fourth column is that."""
     rows: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines()[1:]:
         if not line.strip() or line.startswith("#"):
             continue
         cols = line.split("\t")
+        if added is not None and (cols[3].strip() if len(cols) > 3 else "") != added:
+            continue
         rows.append((cols[0], cols[1].strip()))
     return rows
 
@@ -73,8 +79,13 @@ def score(rows: list[tuple[str, str]]) -> Scores:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    rows = load(Path(args[0]) if args else DEFAULT_TSV)
+    import argparse
+
+    parser = argparse.ArgumentParser(description="NM01 precision and recall on a labelled list")
+    parser.add_argument("tsv", nargs="?", type=Path, default=DEFAULT_TSV)
+    parser.add_argument("--added", help="only rows added in this set (v1, #12)")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+    rows = load(args.tsv, args.added)
     start = time.perf_counter()
     result = score(rows)
     elapsed = time.perf_counter() - start

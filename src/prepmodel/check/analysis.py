@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from prepmodel.check.cascade import drop_explained
 from prepmodel.check.config import Config
 from prepmodel.check.rules import RuleContext, run_rules
+from prepmodel.check.rules.base import NamingOptions
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.journey.core import Journey, JourneyState
 from prepmodel.model.core import Model, build
@@ -67,8 +69,8 @@ def analyse_text(
     off for its whole run; a library call must not change process-wide state)."""
     source = parse(text, path)
     model = build(source)
-    ctx = RuleContext(source, model)
-    found = run_rules(ctx) if rules else list(source.diagnostics)
+    ctx = RuleContext(source, model, naming=config.naming if config else NamingOptions())
+    found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
     ignores = ignored_codes(source)
     kept: list[Diagnostic] = []
     for d in found:

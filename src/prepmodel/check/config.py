@@ -8,6 +8,14 @@ The nearest file wins, searching from the model's folder upwards; in one folder
     [severity]                           [tool.prep.severity]
     NM01 = "off"                         NM01 = "off"
     PH03 = "warning"                     PH03 = "warning"
+
+    [naming]                             [tool.prep.naming]
+    allow = ["Run book", "本番稼働"]     allow = ["Run book", "本番稼働"]
+    externals = true                     externals = true
+
+``[naming] allow`` lists names NM01 accepts as they are (matched on the normalised name:
+NFKC, white space collapsed, any case); ``externals = true`` lints external deliverables
+too (by default their official names are left alone).
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from prepmodel.check.rules import CODES
+from prepmodel.check.rules.base import NamingOptions, allow_key
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.errors import PrepError
 
@@ -28,10 +37,11 @@ class ConfigError(PrepError):
 
 @dataclass(frozen=True)
 class Config:
-    """Severity overrides; a code mapped to None is switched off."""
+    """Severity overrides (a code mapped to None is switched off) and naming options."""
 
     severities: dict[str, Severity | None] = field(default_factory=dict)
     path: Path | None = None
+    naming: NamingOptions = field(default_factory=NamingOptions)
 
     def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
         out: list[Diagnostic] = []
@@ -80,7 +90,23 @@ def parse_config(table: dict[str, Any], path: Path | None = None) -> Config:
         if str(code).upper() not in CODES:
             raise ConfigError(f"{where}: unknown diagnostic code '{code}' in ignore")
         severities[str(code).upper()] = None
-    return Config(severities, path)
+    return Config(severities, path, _naming(table.get("naming", {}), where))
+
+
+def _naming(table: object, where: str) -> NamingOptions:
+    """The ``[naming]`` table: ``allow`` (a list of names) and ``externals`` (true/false)."""
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: 'naming' must be a table with 'allow' and 'externals'")
+    unknown = sorted(set(table) - {"allow", "externals"})
+    if unknown:
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' in [naming] (allow, externals)")
+    allow = table.get("allow", [])
+    if not isinstance(allow, list) or not all(isinstance(n, str) for n in allow):
+        raise ConfigError(f'{where}: [naming] allow must be a list of names, e.g. ["Run book"]')
+    externals = table.get("externals", False)
+    if not isinstance(externals, bool):
+        raise ConfigError(f"{where}: [naming] externals must be true or false")
+    return NamingOptions(frozenset(allow_key(n) for n in allow if n.strip()), externals)
 
 
 def find_config(start: Path) -> Config:

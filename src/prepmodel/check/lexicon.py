@@ -90,15 +90,64 @@ service share ship shortlist sign simplify sketch slice sort source specify stan
 standardize start stock stop store streamline submit summarise summarize supply support survey
 tag test track train transfer translate triage update upgrade upload use validate verify visit
 walk wash welcome wipe wrap
+activate advise appraise arbitrate assemble backfill calibrate certify consult decrypt demolish
+demote depose dismantle dismiss encrypt engage enforce erect excavate harden hoist indemnify raise
+conduct induct insulate litigate mediate notarise notarize nurture palletise palletize pour reboot
+redeploy redline refactor reimburse relocate replenish restart restock restore retain rework
+settle shelve sue terminate testify unload unpack upsell vet waive weld
+appeal audit award bank cash claim commission count dress exchange level machine paint patch
+range scrap tender value
 """
 )
 
 DOUBLING = _words(
     "plan ship stop submit log tag scan map drop chat pin prep commit admit permit slim trim"
+    " debug equip"
 )
 
 # Fixed compounds that start with a verb-like word but are plain nouns.
-FIXED_NOUNS = frozenset({"purchase order", "set menu", "work order", "change order"})
+FIXED_NOUNS = frozenset(
+    {
+        "purchase order",
+        "set menu",
+        "work order",
+        "change order",
+        "release candidate",
+        "running total",
+        "update log",
+        "go live",
+        "go-live",
+        "exit interview",
+        "break clause",
+        "start date",
+        "end date",
+        "pay slip",
+        "pay stub",
+        "pay scale",
+        "run book",
+        "run sheet",
+        "load test",
+    }
+)
+
+# Verbs that, first in a name and before a document or result noun, classify it rather than
+# act on it: "Deploy script", "Install guide", "Build artifacts", "Pay slip", "Run book",
+# "Break notice", "Outline business case".  Verbs that usually take a document as their
+# object ("Send invoice", "Prepare report", "Update price list") are not listed.
+COMPOUND_VERBS = _words(
+    """
+build deploy install release break lead launch demo outline shortlist inspect onboard exit
+kick start stop roll cut test debug boot backup upgrade
+"""
+)
+# Heads that such a verb acts on rather than classifies: "Deploy package", "Build image".
+THING_HEADS = _words(
+    """
+package packages build builds image images binary binaries app apps system systems data
+model models release releases tool tools kit machine machines equipment room rooms site
+database databases server servers
+"""
+)
 
 # Words that are verbs but, standing as the first word of a deliverable name, usually are nouns
 # ("Order slip", "Plan", "Report template").  They only count as verbs in verb context.
@@ -110,6 +159,8 @@ interview invoice issue label launch list lock log mail map mark model offer ord
 pitch plan post price print process purchase quote rank rate record release reply report request
 return review sample scan schedule score screen service share sketch sort source stock store support
 survey tag test track transfer use visit welcome
+appeal audit award bank cash claim commission count dress exchange level machine paint patch
+range scrap tender upsell value
 """
 )
 # ...except "print", which is primarily a verb in business names ("Print bill").
@@ -151,6 +202,18 @@ ACTIVITY_NOMINALS: dict[str, str] = {
     "submission": "submit",
     "negotiation": "negotiate",
     "reconciliation": "reconcile",
+    "evaluation": "evaluate",
+    "excavation": "excavate",
+    "erection": "erect",
+    "registration": "register",
+    "appraisal": "appraise",
+    "clearance": "clear",
+    "maintenance": "maintain",
+    "replenishment": "replenish",
+    "changeover": "change over",
+    "upgrade": "upgrade",
+    "litigation": "litigate",
+    "commissioning": "commission",
 }
 
 # -ing words that are ordinary nouns, not activities ("Building permit", "Booking").
@@ -172,7 +235,7 @@ dining shopping accounting invoicing reporting testing tracking pricing packagin
 hiring learning teaching messaging routing scoring printing cleaning filing processing ordering
 recruiting coaching consulting sorting operating engineering banking catering checking working
 serving baking cutting rating packing picking closing purchasing forecasting scheduling
-sourcing handling loading
+sourcing handling loading running monitoring logging alerting staging landing
 """
 )
 
@@ -188,7 +251,7 @@ instructions material materials document documents doc docs address account crit
 certificate letter email memo agenda calendar card ticket receipt reference code key balance
 label page portal tool tools kit machine room area station lot space equipment system app
 dashboard template reminder alert notice message proposal package packages bundle pack suite
-spec specs diagram diagrams model map brief backlog baseline
+spec specs diagram diagrams model map brief backlog baseline branch alerts reminders
 """
 )
 # Documents, artefacts and budgets: heads of noun compounds in singular and plural ("Service
@@ -206,7 +269,8 @@ newsletter note notice pack package page plan platform playbook policy portal po
 proposal prototype questionnaire quote receipt record register report repository roadmap roster
 rota rule runbook scenario schedule scorecard script sheet shortlist slide slip spec standard
 statement strategy study summary tariff template terms ticket timeline timetable toolkit
-transcript video voucher warranty wireframe workbook workspace
+transcript video voucher warranty wireframe workbook workspace artifact image binary build
+recording screenshot pipeline outline suite harness
 """
 )
 # Endings of closed compounds that name documents: "runbook", "timesheet", "scorecard".
@@ -231,7 +295,8 @@ JA_RESULT_NOUNS = _words(
 商談 デモ 体験 経験 在庫 合計 結論 予算 売上 利益 損失 レポート リスト メモ コメント プラン
 デザイン メール メッセージ アラート スケジュール マニュアル フロー データ ログ リクエスト
 一覧 ガイド マップ 答申 録画 録音 下書き 統計 貯金 預金 支出 予想 約束 宣言 声明 広告
-プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金
+プレゼンテーション フィードバック パッケージ 進捗 影響 料理 入金 ゴール 公告 告示 公示 通達 清書
+稼働 稼動 写真 映像 画像 動画 設備
 """
 )
 # Loanwords for containers, media and copies, which the dictionary marks サ変可能 for their
@@ -240,11 +305,23 @@ JA_RESULT_NOUNS = _words(
 JA_LOAN_THINGS = _words(
     """
 セット パック バンドル ノート ファイル スライド コピー プリント スケッチ オーダー バインダー
+イメージ フィックス プール
 """
 )
+# Verb stems (連用形) that Sudachi reads as verbs at the end of a compound but that name a
+# thing there: 申告書控え (the filed copy), 見積書写し.
+JA_STEM_NOUNS = _words("控え 控 写し 下書き 書き付け 覚え 振込み 振込 引換え")
+# Prefixes that make an activity noun the name of a stage: 本審査 (the main screening),
+# 仮審査, 本申請.  A suggestion built on them ("審査済みの本") would be nonsense.
+JA_STAGE_PREFIXES = frozenset({"本", "仮"})
 # Activity nouns that the dictionary does not mark サ変可能.
 JA_ACTIVITY_NOUNS = _words(
-    "ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り"
+    """
+ヒアリング オンボーディング 引き継ぎ 引継ぎ 引継 洗い出し 立ち上げ 見直し 取りまとめ 聞き取り
+付け 取付 取付け 取り付け 組立 組立て 組み立て 締め 墨出し 引渡し 引き渡し 品出し 値付け
+支払い 支払 切り分け 仕分け 積込み 積み込み 荷下ろし 片付け 公証 アップグレード
+ダウングレード
+"""
 )
 # Katakana -ング words that are things or events, not activities.
 JA_NOUN_INGS = _words(
@@ -275,6 +352,22 @@ JA_RESULT_OF: dict[str, str] = {
     "対策": "対策案",
 }
 # Activities for which "〜済みの<object>" does not make sense (導入支援 is not a 支援済みの導入).
-JA_NO_DONE_FORM = frozenset({"支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"})
+JA_NO_DONE_FORM = frozenset(
+    {
+        *("支援", "開始", "防止", "継続", "推進", "促進", "維持", "向上"),
+        # the work itself, not something done to the noun in front (負荷試験, 採用活動)
+        *("作業", "活動", "管理", "手続き", "手続", "試験", "弁論", "決議", "相談", "付け"),
+        *("運用", "監視", "交渉", "運転"),
+    }
+)
+# Nouns in front of an activity noun that say how or where, not what it is done to: 本番デプロイ
+# is not a デプロイ済みの本番, 口頭弁論 not a 弁論済みの口頭.
+JA_NOT_OBJECTS = frozenset(
+    {
+        *("本番", "事前", "事後", "全体", "社内", "社外", "定期", "月次", "週次", "年次", "日次"),
+        *("初回", "最終", "追加", "個別", "一括", "自動", "手動", "定例", "緊急", "本人", "口頭"),
+        *("竣工", "負荷", "性能", "試", "仮", "本", "再", "新規", "臨時"),
+    }
+)
 JA_OTHER_PARTICLES = ("に", "へ", "と", "で", "から", "より", "まで", "が", "は", "も")
 COPULAS = frozenset({"だ", "です", "である"})

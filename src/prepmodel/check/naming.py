@@ -11,7 +11,7 @@ as plain data in :mod:`prepmodel.check.lexicon`.
 Japanese is analysed with SudachiPy and ``sudachidict_small``; both are imported lazily, and
 only when a name contains kana or kanji, so importing this module stays cheap.
 
-Decisions for ambiguous words (see also ``tests/data/naming_labelled.tsv``):
+Decisions for ambiguous words (see also ``benchmarks/naming_labelled.tsv``):
 
 * A single word that is primarily a noun is fine: "Plan", "Report", "Order", "Invoice", "Bill".
   "Review" and "Check" alone are treated as activities (their deliverables are "review notes",
@@ -44,6 +44,7 @@ from typing import Any, NamedTuple
 
 from prepmodel.check.lexicon import (
     ACTIVITY_NOMINALS,
+    COMPOUND_VERBS,
     COPULAS,
     DETERMINERS,
     DOCUMENT_ENDINGS,
@@ -54,10 +55,13 @@ from prepmodel.check.lexicon import (
     JA_ACTIVITY_NOUNS,
     JA_LOAN_THINGS,
     JA_NO_DONE_FORM,
+    JA_NOT_OBJECTS,
     JA_NOUN_INGS,
     JA_OTHER_PARTICLES,
     JA_RESULT_NOUNS,
     JA_RESULT_OF,
+    JA_STAGE_PREFIXES,
+    JA_STEM_NOUNS,
     MODIFIER_GERUNDS,
     MODIFIER_VERBS,
     NOUN_INGS,
@@ -68,6 +72,7 @@ from prepmodel.check.lexicon import (
     RESULT_HEADS,
     RESULT_SUFFIXES,
     SINGLE_ACTIONS,
+    THING_HEADS,
 )
 from prepmodel.text.i18n import msg
 from prepmodel.text.morphology import sudachi_tokenizer
@@ -111,9 +116,43 @@ def _classify(text: str) -> NamingFinding | None:
     core = _NUMBERING_RE.sub("", text) or text
     number = text[len(core) :]
     finding = _japanese(core) if _JAPANESE_RE.search(core) else _english(core)
-    if finding is not None and number and finding.suggestion:
+    if finding is None or finding.suggestion is None:
+        return finding
+    if not _sensible(finding.suggestion, core):
+        return NamingFinding(finding.reason, None)  # no suggestion rather than a bad one
+    if number:
         return NamingFinding(finding.reason, finding.suggestion + number)
     return finding
+
+
+# Words a noun phrase cannot start with: "Shortlisted of premises", "Inspected and adapt".
+_NO_START = frozenset({"of", "and", "or", "nor", "but", "to", "as", "than"})
+
+
+# Verbs whose participle makes no noun phrase: "Gone live", "Gone no-go decision".
+_NO_PARTICIPLE = frozenset({"gone", "been", "got"})
+# Endings of adjectives, which a participle cannot take as its object: a suggestion that ends
+# in one ("Submitted ministerial", "Reviewed post-incident") was built from a modifier.
+_ADJECTIVE_ENDINGS = ("ial", "ive", "ous", "ical", "-incident", "-term")
+
+
+def _sensible(suggestion: str, name: str) -> bool:
+    """Whether a suggested noun form is worth showing: not the name itself (in another case
+    or spacing), not a phrase whose second word is a function word, not a participle of "go",
+    not ending in an adjective."""
+    if " ".join(suggestion.casefold().split()) == " ".join(name.casefold().split()):
+        return False
+    words = suggestion.casefold().split()
+    if len(words) > 1 and words[1] in _NO_START:
+        return False
+    if words and words[0] in _NO_PARTICIPLE:
+        return False
+    last = words[-1] if words else ""
+    return not (
+        last.endswith(_ADJECTIVE_ENDINGS)
+        and last not in RESULT_HEADS
+        and _singular(last) not in DOCUMENT_HEADS
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -227,6 +266,8 @@ def _en_suggestion(verb: str, rest: Sequence[str]) -> str | None:
         parts = [*obj, participle, particle, *tail]
     elif tail:
         parts = [*obj, participle, *tail]
+    elif participle == base:
+        return None  # "Run tests" reads as the same imperative
     else:
         parts = [participle, *obj]
     return _cap(" ".join(parts))
@@ -268,6 +309,8 @@ def _english(text: str) -> NamingFinding | None:
         return _english_head(words, low)
 
     if first in _VERBS:
+        if nxt is not None and _classifies_document(low):
+            return _english_head(words, low)  # "Deploy script", "Shortlist of premises"
         if first not in NOUN_VERBS:
             return NamingFinding(
                 msg("starts with the verb '{word}'", word=first), _en_suggestion(first, words[1:])
@@ -297,6 +340,36 @@ def _english(text: str) -> NamingFinding | None:
                     msg("contains the verb '{word}'", word=w), _en_suggestion(stem, words[i + 1 :])
                 )
     return _english_head(words, low)
+
+
+def _is_document_head(word: str) -> bool:
+    """A document, artefact or result noun (not merely a noun with a result suffix)."""
+    one = _singular(word)
+    if one in ACTIVITY_NOMINALS or word in ACTIVITY_NOMINALS:
+        return False
+    return (
+        word in RESULT_HEADS
+        or one in RESULT_HEADS
+        or one in DOCUMENT_HEADS
+        or any(one.endswith(e) and len(one) > len(e) + 2 for e in DOCUMENT_ENDINGS)
+    )
+
+
+def _classifies_document(low: Sequence[str]) -> bool:
+    """Whether a name that starts with a verb is a noun compound headed by a document or
+    result noun, the verb classifying it: "Deploy script", "Build artifacts", "Inspect and
+    adapt report", "Load test environment"; or a document noun with an of-phrase:
+    "Shortlist of premises", "Outline of the plan"."""
+    first = low[0]
+    if len(low) > 2 and low[1] == "of":
+        return first in DOCUMENT_HEADS or first in RESULT_HEADS
+    if first not in COMPOUND_VERBS:
+        return False
+    if low[1] in DETERMINERS or low[1] in PARTICLES or low[1] in PREPOSITIONS:
+        return False  # "Run the book", "Load up the van"
+    if "of" in low[1:] or low[-1] in THING_HEADS:
+        return False
+    return _is_document_head(low[-1])
 
 
 def _bare_object(low: Sequence[str]) -> bool:
@@ -438,8 +511,18 @@ def _object_before(morphs: Sequence[_Morph], end: int) -> str | None:
     j = i
     while j >= 0 and morphs[j].pos[0] in ("名詞", "接尾辞", "接頭辞"):
         j -= 1
-    obj = "".join(m.surface for m in morphs[j + 1 : i + 1])
-    return obj or None
+    words = morphs[j + 1 : i + 1]
+    if not words or all(m.pos[0] == "接頭辞" for m in words):
+        return None  # 再審査: a prefix is not an object
+    if words[-1].surface in JA_NOT_OBJECTS:
+        return None  # 本番デプロイ: how or where, not what
+    if i == end - 1 and _katakana(words[-1].surface) and _katakana(morphs[end].surface):
+        return None  # フォロー|アップ, ヘルス|チェック: one loanword, not an object and an act
+    return "".join(m.surface for m in words)
+
+
+def _katakana(text: str) -> bool:
+    return bool(text) and all("\u30a0" <= c <= "\u30ff" for c in text)
 
 
 def _ja_suggestion(act: str, obj: str | None, prefix: str) -> str | None:
@@ -484,6 +567,13 @@ def _japanese(text: str) -> NamingFinding | None:
                 msg("ends in the nominalised verb {phrase}こと", phrase=phrase), suggestion
             )
 
+    if (
+        last.pos[0] == "動詞"
+        and last.surface in JA_STEM_NOUNS
+        and last.pos[5].startswith("連用形")
+        and (len(morphs) == 1 or morphs[-2].pos[0] in ("名詞", "接尾辞", "助詞"))
+    ):
+        return None  # 申告書控え: the stem names the copy, not the act of keeping one
     if last.pos[0] in ("動詞", "助動詞") and not (last.pos[0] == "助動詞" and last.base in COPULAS):
         found = _ja_verb_ending(morphs)
         if found is not None:
@@ -510,6 +600,10 @@ def _japanese(text: str) -> NamingFinding | None:
         and morphs[k - 1].pos[5].startswith("連体形")
     ):
         return None  # a relative clause in front: 合意された成功定義
+    if end == 1 and morphs[0].surface in JA_STAGE_PREFIXES:
+        return None  # 本審査, 仮審査: the name of a stage
+    if any(m.surface in ("済み", "済") for m in morphs[k:end]):
+        return None  # 承認済みリリース: what has been done to it, a thing
     obj = _object_before(morphs, end)
     prefix = "".join(m.surface for m in morphs[:end])
     return NamingFinding(
@@ -536,4 +630,6 @@ def _ja_verb_ending(morphs: Sequence[_Morph]) -> tuple[str, str | None] | None:
         return act + chain, _ja_suggestion(act, obj, "".join(m.surface for m in morphs[:j]))
     obj = _object_before(morphs, i)
     ta = _ta_form(head)
+    if head.base == "する":
+        return chain, None  # "した確定申告" is no name: without an activity noun, none
     return chain, (f"{ta}{obj}" if ta and obj else None)

@@ -20,7 +20,7 @@ from prepmodel.diagnostics import Diagnostic
 from prepmodel.errors import PrepError
 from prepmodel.model.core import Model, build
 from prepmodel.syntax import tree as syn
-from prepmodel.syntax.names import quote, render_name
+from prepmodel.syntax.names import NAME_VALUED_KEYS, quote, render_name
 from prepmodel.syntax.parser import parse
 from prepmodel.text.width import width
 
@@ -209,10 +209,11 @@ class _Flatten:
         kind = BOPEN
         for attr in block.attrs:
             first = attr.values[0]
-            text = f"{render_name(attr.key.text)}: {render_name(first.text)}"
+            free = attr.key.text not in NAME_VALUED_KEYS  # free text, not role or KPI names
+            text = f"{render_name(attr.key.text)}: {render_name(first.text, value=free)}"
             self.add(kind, text, _start(attr.key), _end(first))
             for v in attr.values[1:]:
-                self.add(VAL, render_name(v.text), _start(v), _end(v))
+                self.add(VAL, render_name(v.text, value=free), _start(v), _end(v))
             kind = ATTR
         end = (block.span.end_line, block.span.end_column)
         self.add(BCLOSE, "}", (end[0], end[1] - 1), end)

@@ -215,6 +215,20 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         elif ch == "-":
             message = msg("a bare name cannot start with '-'")
             hint = msg('quote the name: "-name"')
+        elif ch in ("、", "，"):
+            message = msg("full-width comma {char!r} in a name", char=ch)
+            hint = msg(
+                "use ',' (ASCII) between names; quote the name if {char!r} belongs to it", char=ch
+            )
+        elif ch == "：":
+            message = msg("full-width colon '：' in a name")
+            hint = msg("use ':' (ASCII) after an attribute key or a phase name")
+        elif ch == "；":
+            message = msg("full-width semicolon '；' in a name")
+            hint = msg("use ';' (ASCII) between statements or attributes")
+        elif ch == "＝":
+            message = msg("full-width equals sign '＝' in a name")
+            hint = msg("use '=' (ASCII) after the group's name: `group G = A, B`")
         else:
             found = _found_words(err, text)
             allowed = {a for a in (err.allowed or set())}
@@ -241,6 +255,26 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
         label = _match_example(err, lark)
         if label is not None:
             hint = _EXAMPLES[label][1]
+        broken = _line_break_after(err, text)
+        if broken is not None:
+            operator, first_skipped, last_skipped = broken
+            if first_skipped == last_skipped:
+                hint = msg(
+                    "a statement ends at the end of its line: write the first name on the "
+                    "same line as '{operator}' (a list goes on to the next line only after a "
+                    "comma); line {line} was skipped with this statement",
+                    operator=operator,
+                    line=first_skipped,
+                )
+            else:
+                hint = msg(
+                    "a statement ends at the end of its line: write the first name on the "
+                    "same line as '{operator}' (a list goes on to the next line only after a "
+                    "comma); lines {first}-{last} were skipped with this statement",
+                    operator=operator,
+                    first=first_skipped,
+                    last=last_skipped,
+                )
         if isinstance(err, UnexpectedToken):
             precise = _token_hint(err.token, text)
             space = None if precise else _space_hint(err.token, text)
@@ -248,6 +282,12 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
                 hint = precise
             elif space and (hint is None or "U+3000" in space or "'<-'" in hint):
                 hint = space
+                wide = _ideographic_space_before(err.token, text)
+                if wide is not None:  # point at the space the input method typed
+                    line, column = _line_col(text, wide)
+                    message = msg("ideographic space (U+3000) between names")
+                    hint = msg("use ',' (ASCII) between names; quote a name that contains a space")
+                    return Diagnostic.make("PS01", Span.point(line, column), message, hint)
         if isinstance(err, UnexpectedToken) and err.token.type == "$END":
             opened = _open_brace_before(text, len(text))
             if opened is not None:
@@ -321,6 +361,86 @@ def _space_hint(token: Token, text: str) -> str | None:
             kind=kind,
         )
     return None
+
+
+_DANGLING = re.compile(r"(<-|=|:)[ \t\u3000]*(?:#[^\n]*)?\r?\Z")
+
+
+def _dangling_operator(text: str, offset: int) -> str | None:
+    """The '=', ':' or '<-' that ends the code of the line holding ``offset`` (a line end
+    the parser did not expect), if it is one."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    line_end = text.find("\n", offset)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    hashes = list(_code_positions(line, "#", report_comments=True))
+    code = (line[: hashes[0]] if hashes else line).rstrip()
+    found = _DANGLING.search(code)
+    return found.group(1) if found else None
+
+
+def continuation_end(text: str, offset: int) -> int | None:
+    """When the syntax error at ``offset`` is a line break right after '=', ':' or '<-',
+    the end offset of the lines that go on with the statement, else ``None``.
+
+    The next line with code goes on with it when it does not start a statement itself (a
+    keyword, or an arrow), together with any lines its trailing commas continue onto.
+    """
+    if offset >= len(text) or text[offset] not in "\r\n" or not _dangling_operator(text, offset):
+        return None
+    pos = text.find("\n", offset)
+    while pos >= 0:
+        nxt_start = pos + 1
+        nxt_end = text.find("\n", nxt_start)
+        line = text[nxt_start : nxt_end if nxt_end >= 0 else len(text)]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            if _STATEMENT_LINE.match(line):
+                return None
+            return statement_bounds(text, nxt_start + len(line) - len(line.lstrip()))[1]
+        pos = nxt_end
+    return None
+
+
+def _line_break_after(err: UnexpectedInput, text: str) -> tuple[str, int, int] | None:
+    """For an error at a line end right after '=', ':' or '<-' with the statement going on
+    below: the operator and the first and last numbers of the lines that go on with it."""
+    if not isinstance(err, UnexpectedToken) or err.token.type != "_NL":
+        return None
+    offset = error_offset(err, text)
+    end = continuation_end(text, offset)
+    operator = _dangling_operator(text, offset)
+    if end is None or operator is None:
+        return None
+    first = text.count("\n", 0, offset) + 2 + _blank_lines_after(text, offset)
+    last = text.count("\n", 0, max(offset, end - 1)) + 1
+    return operator, first, max(first, last)
+
+
+def _blank_lines_after(text: str, offset: int) -> int:
+    """How many blank or comment-only lines follow the line holding ``offset``."""
+    count = 0
+    pos = text.find("\n", offset)
+    while pos >= 0:
+        nxt_end = text.find("\n", pos + 1)
+        stripped = text[pos + 1 : nxt_end if nxt_end >= 0 else len(text)].strip()
+        if stripped and not stripped.startswith("#"):
+            return count
+        count += 1
+        pos = nxt_end
+    return count
+
+
+def _ideographic_space_before(token: Token, text: str) -> int | None:
+    """The offset of the last ideographic space (U+3000) in the white space before
+    ``token``, when that white space holds one."""
+    if token.start_pos is None:
+        return None
+    start = int(token.start_pos)
+    gap_start = start
+    while gap_start > 0 and text[gap_start - 1] in " \t\u3000":
+        gap_start -= 1
+    at = text.rfind("\u3000", gap_start, start)
+    return at if at >= 0 else None
 
 
 def _previous_code_line(text: str, pos: int) -> tuple[int, str]:

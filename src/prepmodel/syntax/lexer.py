@@ -113,6 +113,7 @@ def scan(
     depth = 0
     last = ""  # type of the last token sent, "" at the start of the file
     newline = True
+    names_value = False  # the attribute being read has names as values (`by`, `owner` ...)
     shared = {k: _token(k, "", 0, 0, 0, 0, 0, 0) for k in FILTERED} if fast else None
     # Branches in order of frequency: names, punctuation, line ends, quoted names.
     for m in _TOKENS.finditer(text):
@@ -121,6 +122,18 @@ def scan(
         if kind == "NAME":
             value = text[start:end]
             column = start - line_start + 1
+            key_position = depth > 0 and (
+                last in ("LBRACE", "SEMICOLON") or (newline and last != "COMMA")
+            )
+            if key_position:
+                names_value = value in names.NAME_VALUED_KEYS
+            if not value.isascii() and (depth == 0 or key_position or names_value):
+                # a name, an attribute key, or a value that names roles, KPIs or scenarios
+                # (not free text), typed with an input method's ',' or ':'
+                slip = names.IME_SLIP.search(value)
+                if slip is not None:
+                    at = start + slip.start()
+                    raise _error(text, at, line, at - line_start + 1, parser_state)
             if (
                 depth == 0
                 and value in KEYWORDS
@@ -142,6 +155,7 @@ def scan(
             if kind == "LBRACE":
                 depth += 1
             elif kind == "RBRACE":
+                names_value = False
                 if depth:
                     depth -= 1
             elif shared is not None and kind != "ARROW":  # , : ; = are in FILTERED
@@ -177,6 +191,8 @@ def scan(
         elif kind == "QUOTED":
             value = text[start:end]
             column = start - line_start + 1
+            if depth > 0 and (last in ("LBRACE", "SEMICOLON") or (newline and last != "COMMA")):
+                names_value = False  # a quoted key: its values are read as written
             if fast:
                 last = "NAME"
                 newline = False

@@ -17,18 +17,31 @@ BARE_NAME = r'[^\s#"{}()\[\],:;<>=|\-' + CONTROL + r'][^\s#"{}()\[\],:;<>=|' + C
 #: A quoted name: on one line, with backslash escapes.
 QUOTED_NAME = r'"(?:[^"\\' + CONTROL + r"]|\\[^" + CONTROL + '])*"'
 
+#: What a Japanese input method types for ASCII punctuation: ideographic and full-width
+#: commas, a full-width colon and semicolon.  A bare name (or attribute key) holding one is
+#: almost always two names run together ("帳簿、決算書"), so the lexer stops at it (PS01);
+#: attribute values may hold them (`note: 帳簿、決算書を確認`), and a quoted name may too.
+IME_PUNCTUATION = {"、": ",", "，": ",", "：": ":", "；": ";", "＝": "="}
+IME_SLIP = re.compile("[" + "".join(IME_PUNCTUATION) + "]")
+#: Attribute keys whose values are names (roles, KPIs, scenarios), not free text: their
+#: bare values are held to the same rule as names.
+NAME_VALUED_KEYS = frozenset({"by", "owner", "kpi", "consulted", "informed", "when"})
+
 _BARE = re.compile(BARE_NAME + r"\Z")
 
 
-def is_bare(text: str) -> bool:
-    """True when ``text`` can be written without quotes anywhere a name may stand."""
-    return bool(_BARE.match(text)) and text not in KEYWORDS
+def is_bare(text: str, *, value: bool = False) -> bool:
+    """True when ``text`` can be written without quotes where a name stands (``value``:
+    where an attribute value stands, which may hold full-width punctuation)."""
+    if not _BARE.match(text) or text in KEYWORDS:
+        return False
+    return value or not IME_SLIP.search(text)
 
 
 def quote(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def render_name(text: str) -> str:
-    """``text`` as it should be written in a `.prep` file."""
-    return text if is_bare(text) else quote(text)
+def render_name(text: str, *, value: bool = False) -> str:
+    """``text`` as it should be written in a `.prep` file (``value``: as an attribute value)."""
+    return text if is_bare(text, value=value) else quote(text)

@@ -222,7 +222,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
     kept from the failed attempt and blanked too, so each attempt reads only what is left:
     a big file with many errors is read about once, not once per error.
     """
-    from prepmodel.syntax.errors import blank, describe, statement_to_blank
+    from prepmodel.syntax.errors import blank, continuation_end, describe, statement_to_blank
     from prepmodel.syntax.lalr import Rejected
 
     if text.startswith("\ufeff"):
@@ -232,6 +232,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
     diagnostics: list[Diagnostic] = []
     kept: list[Statement] = []
     kept_comments: list[tuple[str, int, int]] = []
+    skipped: list[str] = []
     while True:
         comments.clear()
         try:
@@ -248,6 +249,10 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
             diagnostic, offset = describe(err, work, lark)
         diagnostics.append(diagnostic.with_file(path))
         start, end = statement_to_blank(work, offset)
+        # A line break after '=', ':' or '<-': the next line is the rest of the statement,
+        # skipped with it (else it would be a second, misleading error).
+        end = max(end, continuation_end(work, offset) or end)
+        skipped.append(work[start:end])
         before = (work.count("\n", 0, start) + 1, start - (work.rfind("\n", 0, start) + 1) + 1)
         done = [st for st in partial if (st.span.end_line, st.span.end_column) <= before]
         # Blank the bad statement, and what parsed before it up to the end of the last
@@ -263,6 +268,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
             # model of part of the file would only add findings about the rest).
             statements, kept = [], []
             comments.clear()
+            skipped = [text]
             break
         work = new_work
     all_comments = kept_comments + list(comments)
@@ -272,6 +278,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
         tuple(kept + statements),
         tuple(Comment(t, line, col) for t, line, col in all_comments),
         tuple(diagnostics),
+        tuple(skipped),
     )
 
 

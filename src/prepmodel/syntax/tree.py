@@ -114,6 +114,9 @@ class SourceFile:
     statements: tuple[Statement, ...]
     comments: tuple[Comment, ...]
     diagnostics: tuple[Diagnostic, ...]
+    #: The text of each statement that error recovery skipped (the whole text when the
+    #: parser gave up): what the model lacks because of the syntax errors.
+    skipped: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:

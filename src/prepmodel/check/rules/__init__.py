@@ -10,6 +10,7 @@ from prepmodel.check.rules import (  # noqa: F401  (importing a family declares 
     gl_goals,
     gp_gaps,
     gr_groups,
+    im_imports,
     nm_naming,
     ph_phases,
     ps_syntax,

@@ -15,6 +15,7 @@ from prepmodel.model.core import (
 )
 from prepmodel.syntax import tree as syn
 from prepmodel.text.i18n import msg
+from prepmodel.text.similar import closest
 
 
 def _known_keys(st: syn.Statement) -> tuple[str, ...]:
@@ -49,11 +50,9 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
             key = attr.key.text
             if key in known:
                 continue
-            from rapidfuzz import process  # only when there is something to suggest
-
-            match = process.extractOne(key, known, score_cutoff=60)
+            match = closest(key, known)
             hint = (
-                msg("did you mean '{name}'?", name=match[0])
+                msg("did you mean '{name}'?", name=match)
                 if match
                 else msg("known keys: {keys}", keys=", ".join(known))
             )

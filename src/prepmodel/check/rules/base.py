@@ -9,9 +9,30 @@ from functools import cached_property
 from typing import Any
 
 from prepmodel.diagnostics import CODES, CodeInfo, Diagnostic, Severity, declare
-from prepmodel.model.core import Model
+from prepmodel.model.core import Model, identity
 from prepmodel.model.graph import ModelGraph
 from prepmodel.syntax.tree import SourceFile
+
+
+@dataclass(frozen=True)
+class NamingOptions:
+    """What the naming lint (NM01) looks at: ``[naming]`` in prep.toml.
+
+    ``allow``: names that are fine as they are, as identities (NFKC, white space
+    collapsed) in lower case; ``externals``: whether external deliverables, whose names
+    are official names given from outside, are linted too.
+    """
+
+    allow: frozenset[str] = frozenset()
+    externals: bool = False
+
+    def allows(self, name: str) -> bool:
+        return bool(self.allow) and allow_key(name) in self.allow
+
+
+def allow_key(name: str) -> str:
+    """How a name is compared with the ``[naming] allow`` list: identity, lower case."""
+    return identity(name).casefold()
 
 
 @dataclass
@@ -21,6 +42,7 @@ class RuleContext:
     source: SourceFile
     model: Model
     memo: dict[str, Any] = field(default_factory=dict)  # results rules share
+    naming: NamingOptions = field(default_factory=NamingOptions)
 
     @cached_property
     def graph(self) -> ModelGraph:

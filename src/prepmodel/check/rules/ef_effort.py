@@ -8,6 +8,7 @@ from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.effort import parse_effort
 from prepmodel.syntax import tree as syn
+from prepmodel.text.i18n import msg
 
 
 @rule("EF01", "unreadable-effort", Severity.WARNING, "an effort that is not a duration")
@@ -35,7 +36,9 @@ def unreadable_effort(ctx: RuleContext) -> Iterator[Diagnostic]:
                     yield Diagnostic.make(
                         "EF01",
                         value.span,
-                        f"cannot read the effort '{value.text}'",
-                        "write a number with h, d or w (4h, 3d, 1.5w; 1d = 8h, 1w = 5d), "
-                        "or 時間, 日, 週",
+                        msg("cannot read the effort '{effort}'", effort=value.text),
+                        msg(
+                            "write a number with h, d or w (4h, 3d, 1.5w; 1d = 8h, 1w = 5d), "
+                            "or 時間, 日, 週"
+                        ),
                     )

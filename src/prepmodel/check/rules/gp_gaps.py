@@ -8,19 +8,14 @@ from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import identity
 from prepmodel.text.i18n import msg
+from prepmodel.text.similar import closest
 from prepmodel.text.span import Span
 
 
 def did_you_mean(name: str, candidates: list[str]) -> str | None:
-    """The closest spelling among ``candidates``, if one is close enough."""
-    if not candidates:
-        return None
-    from rapidfuzz import fuzz, process  # imported only when a finding needs a hint
-
-    match = process.extractOne(
-        identity(name), candidates, scorer=fuzz.WRatio, processor=identity, score_cutoff=75
-    )
-    return match[0] if match else None
+    """The closest spelling among ``candidates``, if one is close enough (compared by
+    identity, with the measure every hint shares: :func:`prepmodel.text.similar.closest`)."""
+    return closest(name, candidates, processor=identity)
 
 
 def uses_of(ctx: RuleContext) -> dict[str, list[Span]]:

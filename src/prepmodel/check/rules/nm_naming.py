@@ -16,6 +16,9 @@ def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
     PReP names what must exist, not what people do: "Order slip", not "Take the order";
     "トレーニング資料", not "資料作成". Put the activity in the route's `work`.
     Japanese names are analysed with a morphological analyser (SudachiPy).
+    External deliverables are official names given from outside and are not linted unless
+    prep.toml says `[naming] externals = true`; names listed in `[naming] allow` are fine
+    as they are.
 
     Bad:
         "Take the order" <- Menu
@@ -26,7 +29,10 @@ def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     from prepmodel.check.naming import action_like
 
+    options = ctx.naming
     for d in ctx.model.deliverables.values():
+        if (d.external and not options.externals) or options.allows(d.name):
+            continue
         finding = action_like(d.name)
         if finding is None:
             continue

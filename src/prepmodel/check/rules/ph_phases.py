@@ -29,22 +29,24 @@ def multiple_phases(ctx: RuleContext) -> Iterator[Diagnostic]:
         phase Land: 成功定義書, 導入計画書
         phase Adopt: 設定済みテナント
     """
-    first: dict[str, str] = {}
+    # Deliverable key -> (key, display name) of the first phase that lists it.  Phases are
+    # compared by key: `phase Ｌａｎｄ` and `phase Land` are one phase.
+    first: dict[str, tuple[str, str]] = {}
     for ph in ctx.model.phases:
         for k, span in zip(ph.members, ph.member_spans, strict=True):
-            if k in first and first[k] != ph.key:
+            if k in first and first[k][0] != ph.key:
                 yield Diagnostic.make(
                     "PH01",
                     span,
                     msg(
                         "'{name}' is already in phase '{phase}'",
                         name=ctx.model.name(k),
-                        phase=first[k],
+                        phase=first[k][1],
                     ),
                     msg("list each deliverable in one phase only"),
                 )
             else:
-                first.setdefault(k, ph.name)
+                first.setdefault(k, (ph.key, ph.name))
 
 
 @rule(

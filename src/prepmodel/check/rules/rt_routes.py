@@ -6,12 +6,21 @@ from collections.abc import Iterator
 
 from prepmodel.check.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
+from prepmodel.model.core import identity
 from prepmodel.text.i18n import msg
 
 
-@rule("RT01", "duplicate-route", Severity.WARNING, "two routes of one output with the same inputs")
+@rule(
+    "RT01",
+    "duplicate-route",
+    Severity.WARNING,
+    "two routes of one output with the same inputs, `by` and `when`",
+)
 def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Two routes of one output with the same inputs: one of them says nothing new.
+
+    Routes that differ in who performs them (`by`) or in the scenarios they apply to
+    (`when`) are real alternatives (contract §9), not duplicates: 伴走 and 代走 routes.
 
     Bad:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
@@ -20,9 +29,14 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
         "Order slip" <- "Customer's choice", Tablet { work: "Self-order" }
     """
-    seen: dict[tuple[str, frozenset[str]], int] = {}
+    seen: dict[tuple[str, frozenset[str], frozenset[str], frozenset[str]], int] = {}
     for r in ctx.model.routes:
-        sig = (r.output, frozenset(r.inputs))
+        sig = (
+            r.output,
+            frozenset(r.inputs),
+            frozenset(identity(v) for v in r.attrs.get("by", ())),
+            frozenset(identity(v) for v in r.attrs.get("when", ())),
+        )
         first = seen.get(sig)
         if first is None:
             seen[sig] = r.span.line
@@ -31,7 +45,8 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
             "RT01",
             r.output_span,
             msg(
-                "this route of '{name}' has the same inputs as the one on line {line}",
+                "this route of '{name}' has the same inputs, `by` and `when` as the one on "
+                "line {line}",
                 name=ctx.model.name(r.output),
                 line=first,
             ),
