@@ -127,7 +127,7 @@ def phases(text: str, path: str, repeat: int) -> dict[str, float]:
 
 
 def _phases(text: str, path: str, repeat: int) -> dict[str, float]:
-    from prepmodel.check.rules import RuleContext, run_rules
+    from prepmodel.checks.rules import RuleContext, run_rules
     from prepmodel.journey.core import Journey
     from prepmodel.model.core import build
     from prepmodel.model.graph import ModelGraph

@@ -33,7 +33,7 @@ CHILD = r"""
 import json, resource, sys, time
 start = time.perf_counter()
 from pathlib import Path
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.render import render, render_pages
 from prepmodel.render.engine import layout_stats
 path, fmt, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])

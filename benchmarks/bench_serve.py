@@ -41,7 +41,7 @@ CHROMIUM = os.environ.get("PREP_CHROMIUM", "/usr/bin/chromium")
 
 
 def _goal_name(text: str) -> str:
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
 
     analysis = analyse_text(text, "m.prep", rules=False)
     return analysis.model.name(next(iter(analysis.model.goals)))

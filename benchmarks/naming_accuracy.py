@@ -57,8 +57,8 @@ def load(path: Path = DEFAULT_TSV, added: str | None = None) -> list[tuple[str, 
 
 
 def score(rows: list[tuple[str, str]]) -> Scores:
-    """Classify every row with :func:`prepmodel.check.naming.action_like` and count."""
-    from prepmodel.check.naming import action_like
+    """Classify every row with :func:`prepmodel.checks.naming.action_like` and count."""
+    from prepmodel.checks.naming import action_like
 
     tp = fp = fn = tn = 0
     wrong: list[tuple[str, str, str | None]] = []

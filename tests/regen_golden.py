@@ -37,7 +37,7 @@ def regen_fmt() -> list[Path]:
 
 def diff_outputs(case: Path) -> dict[str, bytes]:
     """The golden files of one ``tests/cases/diff/CASE`` (old.prep -> new.prep)."""
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
     from prepmodel.review.diff import semantic_diff
     from prepmodel.review.report import format_diff
 
@@ -79,7 +79,7 @@ RENDER_CASES: dict[str, tuple[str, dict[str, object]]] = {
 
 def render_case_dot(name: str) -> bytes:
     """The DOT text of one golden diagram case, as ``prep render -o X.dot`` writes it."""
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
     from prepmodel.model.core import identity
     from prepmodel.render import render
     from prepmodel.render.dot import DiagramOptions

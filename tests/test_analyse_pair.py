@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from prepmodel.check import analysis
-from prepmodel.check.analysis import analyse_bytes, analyse_pair
+from prepmodel.checks import analysis
+from prepmodel.checks.analysis import analyse_bytes, analyse_pair
 from prepmodel.review.diff import semantic_diff
 from prepmodel.review.report import diff_json
 

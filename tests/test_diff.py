@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.review.diff import RENAME_WEIGHTS, ModelDiff, semantic_diff
 from prepmodel.review.diff_dot import diff_dot
 from prepmodel.review.report import diff_json, format_diff, format_text, union_view

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.review.diff import ModelDiff, semantic_diff
 from prepmodel.review.report import format_diff
 

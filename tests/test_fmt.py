@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.model.core import build
 from prepmodel.review.fmt import WIDTH, comment_texts, format_source, model_signature, width
 from prepmodel.syntax import tree as syn

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from prepmodel.check.analysis import analyse_bytes
+from prepmodel.checks.analysis import analyse_bytes
 from prepmodel.cli.app import app
 from prepmodel.views.checkpoints import journey_json, journey_text
 

@@ -93,7 +93,7 @@ def test_mo_is_the_compiled_po() -> None:
 
 
 def test_every_rule_description_and_summary_is_translated() -> None:
-    from prepmodel.check.rules import CODES, RULES
+    from prepmodel.checks.rules import CODES, RULES
     from prepmodel.text.i18n import translator
 
     ja = translator("ja")
@@ -184,8 +184,10 @@ def test_check_in_japanese(tmp_path: Path) -> None:
     )
     assert "AT01 warning: 未知の属性キー「wrok」（書かれたとおりに保持します）" in out
     assert "  ヒント: 「work」の間違いではありませんか？" in out
-    assert "GP01 error: 「成功定義書、契約書」は必要とされていますが、作るルートがなく" in out
-    assert out.rstrip().endswith("1 ファイルを検査しました：エラー 1 件、警告 3 件")
+    # an input method's '、' between names: PS01 at the character, in Japanese (#12)
+    assert "PS01 error: 名前の中に全角の区切り文字 '、' があります" in out
+    assert "  ヒント: 名前の間は半角（ASCII）の ',' で区切ってください" in out
+    assert out.rstrip().endswith("1 ファイルを検査しました：エラー 1 件、警告 2 件")
     assert "hint:" not in out and "did you mean" not in out
     # the caret still sits under the name (the source line is not translated)
     lines = out.splitlines()
@@ -198,7 +200,8 @@ def test_lang_en_overrides_the_model(tmp_path: Path) -> None:
     out = run_prep("check", str(_write(tmp_path, JAPANESE)), "--lang", "en").stdout.decode()
     assert "NM01 warning: '資料作成' reads like an action (ends in the activity noun 作成)" in out
     assert "  hint: did you mean 'work'?" in out
-    assert out.rstrip().endswith("1 file checked: 1 error(s), 3 warning(s)")
+    assert "  hint: use ',' (ASCII) between names; quote the name if '、' belongs to it" in out
+    assert out.rstrip().endswith("1 file checked: 1 error(s), 2 warning(s)")
 
 
 def test_locale_chooses_for_a_model_without_lang(tmp_path: Path) -> None:
@@ -254,7 +257,7 @@ def test_machine_formats_stay_english_unless_asked(tmp_path: Path) -> None:
 
 
 def test_rules_in_japanese() -> None:
-    from prepmodel.check.rules import RULES
+    from prepmodel.checks.rules import RULES
 
     out = run_prep("rules", "--lang", "ja").stdout.decode()
     for rule in RULES.values():
@@ -279,11 +282,11 @@ def test_checkpoint_tables_in_japanese() -> None:
     assert "▶ 出口" in text and "クリティカルパス：顧客の現行業務 → 成功定義書" in text
     md = run_prep("checkpoints", sample, "--format", "markdown").stdout.decode()
     assert "## 定着した顧客業務 へのジャーニー" in md
-    assert "| 手順 | 成果物 | フェーズ | 必要なもの | ルート | KPI |" in md
+    assert "| 手順 | 成果物 | フェーズ | 必要なもの | ルート | オーナー | KPI | メモ |" in md
     assert "## プレイブック：別ルート" in md
     assert "| 手順 | チェックポイント | ルート | インプット | 作業 | 担当 |" in md
     assert "## ヘルススコア：KPI" in md
-    assert "| KPI | 測定する成果物 | 手順 | これに依存するゴール |" in md
+    assert "| KPI | 測定する成果物 | 手順 | オーナー | これに依存するゴール |" in md
     rows = list(
         csv.reader(io.StringIO(run_prep("checkpoints", sample, "-f", "csv").stdout.decode()))
     )
@@ -344,7 +347,7 @@ def test_diff_details_in_japanese(tmp_path: Path) -> None:
 
 
 def test_viewer_lists_diagnostics_in_the_page_language(tmp_path: Path) -> None:
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
     from prepmodel.render.html import diagnostics_list
 
     a = analyse_text(ENGLISH, "m.prep")
@@ -358,7 +361,7 @@ def _findings() -> list[tuple[str, object]]:
     """Every diagnostic the rule fixtures' failing snippets and the broken sample produce."""
     import tomllib
 
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
 
     texts = [
         (case.stem, tomllib.loads(case.read_text("utf-8"))["fail"])
@@ -380,7 +383,7 @@ def _findings() -> list[tuple[str, object]]:
 def test_every_finding_can_be_said_in_japanese() -> None:
     """A message or hint written as a plain string (not ``msg(...)``) cannot be translated:
     this names it, so that a message arriving from another branch is wrapped and translated."""
-    from prepmodel.check.rules import CODES
+    from prepmodel.checks.rules import CODES
     from prepmodel.diagnostics import Diagnostic
 
     findings = _findings()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.check.analysis import Analysis, analyse_text
+from prepmodel.checks.analysis import Analysis, analyse_text
 from prepmodel.render import render
 from prepmodel.render.dot import DiagramOptions
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import prepmodel
-from prepmodel.check.analysis import analyse_pair
-from prepmodel.check.config import ConfigError, find_config
+from prepmodel.checks.analysis import analyse_pair
+from prepmodel.checks.config import ConfigError, find_config
 from prepmodel.cli.safewrite import WriteRefused
 from prepmodel.errors import PrepError
 from prepmodel.render.engine import EngineError
@@ -90,10 +90,7 @@ def test_a_bad_settings_file_is_caught_as_prep_error(tmp_path: Path) -> None:
 
 
 def test_public_check_leaves_the_collector_alone_in_a_fresh_process() -> None:
-    """``prepmodel.check()`` as a new user calls it first, in a process of its own: once a
-    ``prepmodel.check.*`` module is imported, the stage package of the same name replaces
-    the function as the attribute ``prepmodel.check`` (a name clash of the regroup by
-    stage, left to the regroup's owner)."""
+    """``prepmodel.check()`` as a new user calls it first, in a process of its own."""
     import subprocess
     import sys
 
@@ -123,3 +120,16 @@ def test_unexpected_graphviz_output_is_a_prep_error() -> None:
     with pytest.raises(EngineError, match="Graphviz wrote an SVG"):
         split_svg("<svg></svg>")
     assert split_svg('<svg width="10pt" height="20pt"><g/></svg>\n') == ("<g/>", 10.0, 20.0)
+
+
+def test_check_stays_the_function_after_the_checks_stage_is_imported() -> None:
+    """The stage package is ``prepmodel.checks``: importing it (as ``load()`` does) must not
+    replace the public function ``prepmodel.check`` (it did while the package was named
+    ``check``), and ``import prepmodel.checks.naming as n`` works."""
+    import prepmodel
+    import prepmodel.checks.naming as naming
+
+    text = 'goal "Paid meal"\nexternal Menu\n"Paid meal" <- Menu\n'
+    assert prepmodel.check(text, "m.prep") == []
+    assert prepmodel.check(text, "m.prep") == []  # the second call too
+    assert callable(prepmodel.check) and naming.action_like("Take the order")

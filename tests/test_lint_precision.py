@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.diagnostics import Diagnostic
 
 from .conftest import run_prep

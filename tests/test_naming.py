@@ -1,4 +1,4 @@
-"""Tests for the NM01 naming analysis (prepmodel.check.naming)."""
+"""Tests for the NM01 naming analysis (prepmodel.checks.naming)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.check.naming import NamingFinding, action_like
+from prepmodel.checks.naming import NamingFinding, action_like
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "naming_labelled.tsv"
 
@@ -209,7 +209,7 @@ def test_same_identity_same_answer() -> None:
 
 def test_import_does_not_load_sudachi() -> None:
     code = (
-        "import sys, prepmodel.check.naming as n\n"
+        "import sys, prepmodel.checks.naming as n\n"
         "assert 'sudachipy' not in sys.modules, 'imported at module import'\n"
         "n.action_like('Take the order')\n"
         "assert 'sudachipy' not in sys.modules, 'imported for an English name'\n"
@@ -329,8 +329,8 @@ def test_no_suggestion_rather_than_a_bad_one() -> None:
 
 
 def test_check_does_not_lint_externals_unless_asked(tmp_path: Path) -> None:
-    from prepmodel.check.analysis import analyse_text
-    from prepmodel.check.config import parse_config
+    from prepmodel.checks.analysis import analyse_text
+    from prepmodel.checks.config import parse_config
 
     text = (
         "goal 申告書控え\nexternal 源泉徴収票, 住民票取得\n"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.render.dot import DiagramOptions, Drawing
 from prepmodel.render.pages import MIN_TEXT_PX, PAGE_HEIGHT, PAGE_WIDTH, deck
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.check.analysis import Analysis, analyse_text
+from prepmodel.checks.analysis import Analysis, analyse_text
 from prepmodel.model.core import identity
 from prepmodel.render import FONT_SEARCH_ENV, render
 from prepmodel.render.dot import LIST_TEXTS, DiagramOptions, diagram_language

@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from prepmodel.check.analysis import analyse_text
-from prepmodel.check.rules import RULES
+from prepmodel.checks.analysis import analyse_text
+from prepmodel.checks.rules import RULES
 from prepmodel.diagnostics import CODES
 
 from .conftest import CASES
@@ -67,7 +67,7 @@ def test_each_rule_is_declared_beside_its_check_in_its_family_module() -> None:
         assert CODES[code].summary and CODES[code].name
     # a fresh interpreter that loads only the configuration still knows every code
     out = subprocess.run(
-        [sys.executable, "-c", "import prepmodel.check.config as c; print(len(c.CODES))"],
+        [sys.executable, "-c", "import prepmodel.checks.config as c; print(len(c.CODES))"],
         capture_output=True,
         text=True,
         check=True,

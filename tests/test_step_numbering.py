@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from prepmodel.check.analysis import analyse_text
+from prepmodel.checks.analysis import analyse_text
 from prepmodel.model.core import identity
 
 from .conftest import SAMPLES

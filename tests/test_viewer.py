@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from prepmodel.check.analysis import Analysis, analyse_text
+from prepmodel.checks.analysis import Analysis, analyse_text
 from prepmodel.render import render
 from prepmodel.render.html import present_symbols
 from prepmodel.render.svgmarkup import dot_ids

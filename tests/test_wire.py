@@ -1,4 +1,4 @@
-"""`prepmodel.check.wire`: a model and its journey survive the trip to another process."""
+"""`prepmodel.checks.wire`: a model and its journey survive the trip to another process."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from prepmodel.check import wire
-from prepmodel.check.analysis import analyse_bytes
+from prepmodel.checks import wire
+from prepmodel.checks.analysis import analyse_bytes
 from prepmodel.journey.core import Journey
 from prepmodel.model.graph import ModelGraph
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from prepmodel.errors import PrepError
 
 if TYPE_CHECKING:
-    from prepmodel.check.analysis import Analysis
+    from prepmodel.checks.analysis import Analysis
     from prepmodel.diagnostics import Diagnostic
 
     __version__: str
@@ -26,7 +26,7 @@ __all__ = ["PrepError", "__version__", "check", "checkpoints", "load"]
 
 def load(text: str, path: str = "<stdin>") -> Analysis:
     """Parse and check ``text``: the model, its graph, journey and diagnostics."""
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
 
     return analyse_text(text, path)
 

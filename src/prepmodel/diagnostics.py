@@ -34,8 +34,8 @@ class CodeInfo:
 
 CODES: dict[str, CodeInfo] = {}
 """Every declared code. A code is declared once, beside the code that finds it: the rules
-with ``prepmodel.check.rules.base.rule``, the parser's PS01 in ``prepmodel.syntax.errors``.
-Import ``prepmodel.check.rules`` to have them all."""
+with ``prepmodel.checks.rules.base.rule``, the parser's PS01 in ``prepmodel.syntax.errors``.
+Import ``prepmodel.checks.rules`` to have them all."""
 
 
 def declare(code: str, name: str, severity: Severity, summary: str) -> CodeInfo:

@@ -155,7 +155,7 @@ def test_fmt_keeps_the_suppression_on_its_names(tmp_path: Path) -> None:
     ],
 )
 def test_fmt_keeps_findings_for_other_codes(text: str) -> None:
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
     from prepmodel.review.fmt import format_source
 
     out = format_source(text).text
@@ -409,7 +409,7 @@ def test_png_of_a_100k_character_name(tmp_path: Path) -> None:
 
 # --- 14 and 15. quadratic checks, endless loops ------------------------------------------
 def test_gr01_is_linear_on_deep_groups() -> None:
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
 
     n = 3000
     text = (

@@ -21,8 +21,8 @@ from prepmodel.text.safe import printable
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from prepmodel.check.analysis import Analysis
-    from prepmodel.check.config import Config
+    from prepmodel.checks.analysis import Analysis
+    from prepmodel.checks.config import Config
     from prepmodel.diagnostics import Diagnostic
 
 EXIT_OK = 0
@@ -99,7 +99,7 @@ def read_input(path: str) -> bytes:
 
 
 def load_config(path: str) -> Config:
-    from prepmodel.check.config import ConfigError, find_config
+    from prepmodel.checks.config import ConfigError, find_config
 
     folder = Path.cwd() if path == "-" else Path(path).parent
     try:
@@ -111,7 +111,7 @@ def load_config(path: str) -> Config:
 def analyse(path: str, stdin_filename: str | None = None) -> Analysis:
     """Read, parse and check one file with the settings that apply to it (standard input
     as if it were ``stdin_filename``, when given: its name and its folder's settings)."""
-    from prepmodel.check.analysis import analyse_bytes
+    from prepmodel.checks.analysis import analyse_bytes
 
     data = read_input(path)
     if path == "-":
@@ -300,7 +300,7 @@ def rules(
     ] = None,
 ) -> None:
     """List every rule: code, name, default severity, what it catches, examples."""
-    from prepmodel.check.rules import RULES
+    from prepmodel.checks.rules import RULES
     from prepmodel.text.i18n import resolve_language, translator
 
     _ = translator(resolve_language(lang.value if lang else None))
@@ -704,7 +704,7 @@ def diff(
         fail(f"{output}: the union diagram is written as .svg, .png, .pdf, .html or .dot")
     if output is not None:
         refuse_input(output, [old, new])
-    from prepmodel.check.analysis import analyse_pair
+    from prepmodel.checks.analysis import analyse_pair
 
     sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
     broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
@@ -770,7 +770,7 @@ def git_diff_driver(
     """Git external diff driver: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE
     [NEW-PATH RENAME-INFO]. Prints the semantic diff; always exits 0 so git goes on.
     Set up with `git config diff.prep.command "prep git-diff-driver"` (docs/git.md)."""
-    from prepmodel.check.analysis import analyse_pair
+    from prepmodel.checks.analysis import analyse_pair
     from prepmodel.review.diff import semantic_diff
     from prepmodel.review.report import format_diff, line_diff
     from prepmodel.views.report import format_text
@@ -827,7 +827,7 @@ def fmt_command(
     left untouched (PS01 on stderr). Exit status: 0 done, 1 syntax errors or (with --check)
     files that would change, 2 usage or I/O.
     """
-    from prepmodel.check.analysis import analyse_bytes
+    from prepmodel.checks.analysis import analyse_bytes
     from prepmodel.cli.safewrite import Snapshot, WriteRefused, write_file
     from prepmodel.review.fmt import FormatterError, format_source, unified_diff
     from prepmodel.syntax.parser import decode
@@ -885,7 +885,7 @@ def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str |
     closest spelling (or the list, when it is short)."""
     if name is None:
         return None
-    from prepmodel.check.rules.gp_gaps import did_you_mean
+    from prepmodel.checks.rules.gp_gaps import did_you_mean
     from prepmodel.model.core import identity
 
     key = identity(name)

@@ -67,7 +67,7 @@ def extract_source(root: Path = PACKAGE, extracted: Extracted | None = None) -> 
 
 def extract_registry(extracted: Extracted) -> Extracted:
     """Each code's summary and each rule's description (the text `prep rules` shows)."""
-    from prepmodel.check.rules import CODES, RULES
+    from prepmodel.checks.rules import CODES, RULES
 
     for code, info in CODES.items():
         extracted.add(info.summary, f"summary of {code}")

@@ -97,10 +97,10 @@ class Journey:
     def model(self) -> Model:
         return self.graph.model
 
-    # --- sending a journey to another process (prepmodel.check.analysis.analyse_pair) --------
+    # --- sending a journey to another process (prepmodel.checks.analysis.analyse_pair) --------
     def export(self) -> JourneyState:
         """Steps, step numbers and every goal's journey, without the graph (for
-        :mod:`prepmodel.check.wire`, which writes it with the model)."""
+        :mod:`prepmodel.checks.wire`, which writes it with the model)."""
         goals = {k: self.goal(k).detached() for k in self.model.goals}
         return self.steps, self.step_of, goals
 

@@ -1,6 +1,6 @@
 """The open documents and what the server knows of each: text, analysis, name index.
 
-The analysis is the one `prep check` makes (:func:`prepmodel.check.analysis.analyse_text`)
+The analysis is the one `prep check` makes (:func:`prepmodel.checks.analysis.analyse_text`)
 with the settings of the file's folder (``prep.toml`` or ``[tool.prep]``, nearest first),
 so the editor shows exactly the diagnostics the command prints. A document is analysed
 once per version; requests on the same version share the result.
@@ -16,8 +16,8 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from prepmodel.check.analysis import Analysis, analyse_text
-from prepmodel.check.config import Config, ConfigError, find_config
+from prepmodel.checks.analysis import Analysis, analyse_text
+from prepmodel.checks.config import Config, ConfigError, find_config
 from prepmodel.lsp.index import FileIndex
 from prepmodel.lsp.positions import UTF16, LineIndex, split_lines
 

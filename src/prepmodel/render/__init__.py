@@ -20,7 +20,7 @@ from prepmodel.render.engine import DEFAULT_TIMEOUT
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from prepmodel.check.analysis import Analysis
+    from prepmodel.checks.analysis import Analysis
     from prepmodel.journey.core import Journey
     from prepmodel.render.dot import DiagramOptions
 

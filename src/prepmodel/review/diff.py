@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from prepmodel.check.analysis import Analysis
+from prepmodel.checks.analysis import Analysis
 from prepmodel.journey.core import Journey, route_letter
 from prepmodel.model.core import Route, identity
 from prepmodel.review.match import (

@@ -160,7 +160,7 @@ _IGNORE = re.compile(r"#\s*prep:\s*ignore")
 def _reported(text: str, path: str) -> Counter[tuple[str, str]]:
     """The diagnostics `prep check` shows for ``text`` (after ``# prep: ignore``), without
     positions: a layout must not move a name under, or out from, a suppression."""
-    from prepmodel.check.analysis import analyse_text
+    from prepmodel.checks.analysis import analyse_text
 
     found = analyse_text(text, path).diagnostics
     return Counter((d.code, re.sub(r"\bline \d+", "line #", d.message)) for d in found)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from prepmodel.check.analysis import Analysis
+from prepmodel.checks.analysis import Analysis
 from prepmodel.model.core import identity
 
 __all__ = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from prepmodel.check.analysis import Analysis
+from prepmodel.checks.analysis import Analysis
 from prepmodel.review.diff import KIND_WORDS, Changed, GoalImpact, ModelDiff, kind_of
 from prepmodel.review.union import UnionEdge, UnionNode, UnionView, union_view
 from prepmodel.text.i18n import N_, localize, translator

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prepmodel.check.analysis import Analysis
+from prepmodel.checks.analysis import Analysis
 from prepmodel.model.core import Route, identity
 from prepmodel.review.diff import ModelDiff, kind_of, pair_routes, route_ids
 

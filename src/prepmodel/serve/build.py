@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
 if TYPE_CHECKING:
-    from prepmodel.check.analysis import Analysis
+    from prepmodel.checks.analysis import Analysis
     from prepmodel.diagnostics import Diagnostic
     from prepmodel.render.dot import DiagramOptions
 
@@ -95,8 +95,8 @@ def build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> B
 
 
 def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> Build:
-    from prepmodel.check.analysis import analyse_bytes
-    from prepmodel.check.config import ConfigError, find_config
+    from prepmodel.checks.analysis import analyse_bytes
+    from prepmodel.checks.config import ConfigError, find_config
     from prepmodel.diagnostics import summary
     from prepmodel.render import render
     from prepmodel.render.engine import EngineError
@@ -165,7 +165,7 @@ def goal_of(analysis: Analysis, name: str | None) -> tuple[str | None, str | Non
     """The key of the goal ``name`` denotes, or a message naming the goals there are."""
     if name is None:
         return None, None
-    from prepmodel.check.rules.gp_gaps import did_you_mean
+    from prepmodel.checks.rules.gp_gaps import did_you_mean
     from prepmodel.model.core import identity
 
     key = identity(name)

@@ -1,6 +1,6 @@
 """The shared SudachiPy tokenizer (small dictionary, split mode C).
 
-Both the naming lint (:mod:`prepmodel.check.naming`) and label wrapping
+Both the naming lint (:mod:`prepmodel.checks.naming`) and label wrapping
 (:mod:`prepmodel.render.wrap`) analyse Japanese with it. SudachiPy and its dictionary are
 imported on the first call only, so importing this module, or ``prep`` starting up, stays
 cheap.

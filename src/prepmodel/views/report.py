@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from prepmodel.check.rules import CODES
+from prepmodel.checks.rules import CODES
 from prepmodel.diagnostics import Diagnostic, summary
 from prepmodel.text.i18n import translator
 from prepmodel.text.safe import printable
@@ -119,7 +119,7 @@ def format_github(d: Diagnostic, lang: str = "en") -> str:
 def sarif_log(diagnostics: list[Diagnostic], version: str, lang: str = "en") -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every rule described, one result per diagnostic; the
     summaries, descriptions and messages in ``lang`` (each rule's full help stays English)."""
-    from prepmodel.check.rules import RULES
+    from prepmodel.checks.rules import RULES
 
     _ = translator(lang)
 

@@ -7,10 +7,10 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from prepmodel.check.cascade import drop_explained
-from prepmodel.check.config import Config
-from prepmodel.check.rules import RuleContext, run_rules
-from prepmodel.check.rules.base import NamingOptions
+from prepmodel.checks.cascade import drop_explained
+from prepmodel.checks.config import Config
+from prepmodel.checks.rules import RuleContext, run_rules
+from prepmodel.checks.rules.base import NamingOptions
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.journey.core import Journey, JourneyState
 from prepmodel.model.core import Model, build
@@ -113,7 +113,7 @@ def analyse_pair(
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
     Parsing is pure Python, so two sides take twice as long on one core; this machine has
-    at least two. The child sends back only the model (:mod:`prepmodel.check.wire`), and with
+    at least two. The child sends back only the model (:mod:`prepmodel.checks.wire`), and with
     ``journeys`` each goal's journey too; the graph is rebuilt here. When
     the child's side has syntax errors, or fork is not available, or anything goes wrong,
     the side is analysed here as usual.
@@ -122,7 +122,7 @@ def analyse_pair(
     import os
     import sys
 
-    from prepmodel.check import wire
+    from prepmodel.checks import wire
 
     (data_a, path_a), (data_b, path_b) = first, second
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()

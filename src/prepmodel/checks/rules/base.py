@@ -95,7 +95,7 @@ class Rule:
 
 
 DECLARED: list[Rule] = []
-"""Every rule in the order its module declared it (``prepmodel.check.rules`` sorts them)."""
+"""Every rule in the order its module declared it (``prepmodel.checks.rules`` sorts them)."""
 
 
 def rule(

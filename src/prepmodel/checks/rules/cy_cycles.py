@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.checks.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import Route
 from prepmodel.text.i18n import msg

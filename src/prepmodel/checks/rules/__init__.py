@@ -1,9 +1,9 @@
 """The rule registry: one module per code family (``ps_syntax`` has PS01 and PS02, ...),
-each rule declared beside its check with :func:`~prepmodel.check.rules.base.rule`."""
+each rule declared beside its check with :func:`~prepmodel.checks.rules.base.rule`."""
 
 from __future__ import annotations
 
-from prepmodel.check.rules import (  # noqa: F401  (importing a family declares its rules)
+from prepmodel.checks.rules import (  # noqa: F401  (importing a family declares its rules)
     at_attributes,
     cy_cycles,
     ef_effort,
@@ -17,7 +17,7 @@ from prepmodel.check.rules import (  # noqa: F401  (importing a family declares 
     rc_reach,
     rt_routes,
 )
-from prepmodel.check.rules.base import DECLARED, Rule, RuleContext
+from prepmodel.checks.rules.base import DECLARED, Rule, RuleContext
 from prepmodel.diagnostics import CODES, Diagnostic
 
 __all__ = ["CODES", "RULES", "Rule", "RuleContext", "run_rules"]

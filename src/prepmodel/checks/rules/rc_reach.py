@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import RuleContext, rule
-from prepmodel.check.rules.gp_gaps import uses_of
+from prepmodel.checks.rules.base import RuleContext, rule
+from prepmodel.checks.rules.gp_gaps import uses_of
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.text.i18n import msg
 

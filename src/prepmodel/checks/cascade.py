@@ -21,7 +21,7 @@ import re
 
 import networkx as nx
 
-from prepmodel.check.rules import RuleContext
+from prepmodel.checks.rules import RuleContext
 from prepmodel.diagnostics import Diagnostic
 from prepmodel.model.core import identity
 from prepmodel.syntax.names import BARE_NAME, IME_SLIP, KEYWORDS, QUOTED_NAME

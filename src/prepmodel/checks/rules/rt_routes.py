@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.checks.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import identity
 from prepmodel.text.i18n import msg

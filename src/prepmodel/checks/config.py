@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from prepmodel.check.rules import CODES
-from prepmodel.check.rules.base import NamingOptions, allow_key
+from prepmodel.checks.rules import CODES
+from prepmodel.checks.rules.base import NamingOptions, allow_key
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.errors import PrepError
 

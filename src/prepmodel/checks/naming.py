@@ -7,7 +7,7 @@ an action, with a short reason and, where one can be built, a noun form to sugge
 
 English is analysed with small hand-written lexicons (base verbs and their past participles,
 words that are both noun and verb, activity nominals, gerunds that are ordinary nouns), kept
-as plain data in :mod:`prepmodel.check.lexicon`.
+as plain data in :mod:`prepmodel.checks.lexicon`.
 Japanese is analysed with SudachiPy and ``sudachidict_small``; both are imported lazily, and
 only when a name contains kana or kanji, so importing this module stays cheap.
 
@@ -42,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from prepmodel.check.lexicon import (
+from prepmodel.checks.lexicon import (
     ACTIVITY_NOMINALS,
     COMPOUND_VERBS,
     COPULAS,

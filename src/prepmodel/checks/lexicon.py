@@ -1,6 +1,6 @@
-"""The word lists behind :mod:`prepmodel.check.naming` (lint NM01): plain data, no logic.
+"""The word lists behind :mod:`prepmodel.checks.naming` (lint NM01): plain data, no logic.
 
-English lexicons are written as white-space separated words; :mod:`prepmodel.check.naming` derives
+English lexicons are written as white-space separated words; :mod:`prepmodel.checks.naming` derives
 the past participles and the verb table from them.  The Japanese lists refine what SudachiPy's
 part-of-speech tags say (see the decisions in that module's docstring).
 """

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import networkx as nx
 
-from prepmodel.check.rules.base import RuleContext, rule
-from prepmodel.check.rules.cy_cycles import loop_through
+from prepmodel.checks.rules.base import RuleContext, rule
+from prepmodel.checks.rules.cy_cycles import loop_through
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.text.i18n import msg
 

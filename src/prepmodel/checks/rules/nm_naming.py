@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prepmodel.check.rules.base import RuleContext, rule
+from prepmodel.checks.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.text.i18n import msg
 
@@ -27,7 +27,7 @@ def action_name(ctx: RuleContext) -> Iterator[Diagnostic]:
         "Order slip" <- Menu { work: "Take the order" }
         トレーニング資料 <- 製品マニュアル { work: 資料作成 }
     """
-    from prepmodel.check.naming import action_like
+    from prepmodel.checks.naming import action_like
 
     options = ctx.naming
     for d in ctx.model.deliverables.values():
