@@ -292,7 +292,7 @@ def test_checkpoint_tables_in_japanese() -> None:
     )
     assert rows[0] == [
         "ゴール", "手順", "成果物", "区分", "フェーズ", "出口",
-        "ルート", "インプット", "作業", "担当", "工数", "KPI",
+        "ルート", "インプット", "作業", "担当", "工数", "KPI", "オーナー", "メモ",
     ]  # fmt: skip
     assert {row[3] for row in rows[1:]} <= {"チェックポイント", "一部のルートで必要"}
     english = run_prep("checkpoints", sample, "-f", "csv", "--lang", "en").stdout.decode()

@@ -339,6 +339,8 @@ _CSV_HEADINGS = {  # the same words as CSV_COLUMNS, marked for the catalogue
     "by": N_("by"),
     "effort": N_("effort"),
     "kpi": N_("kpi"),
+    "owner": N_("owner"),
+    "note": N_("note"),
 }
 
 
