@@ -5,6 +5,7 @@ checked against brute force over every choice of one route per deliverable."""
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -196,3 +197,31 @@ def test_critical_path_method_against_brute_force(
     by_id = {rid: r for s in j.steps for rid, r in s.route_ids()}
     assert [r.output for r in (by_id[i] for i in ids)] == list(path[1:]), text
     assert sum(j.effort_hours.get(by_id[i].index, 0.0) for i in ids) == hours, text
+
+
+def test_checkpoints_say_the_hours_and_routes_of_the_critical_path(tmp_path: Path) -> None:
+    """contract §15: `critical_path_routes` and `critical_path_hours` on each goal (null
+    without efforts); the text says them too, in the model's language."""
+    import json
+
+    from .conftest import SAMPLES, run_prep
+
+    out = json.loads(
+        run_prep("checkpoints", str(SAMPLES / "software-design.prep"), "-f", "json").stdout
+    )
+    (goal,) = out["goals"]
+    assert goal["critical_path_hours"] == 112
+    assert goal["critical_path_routes"] == ["1", "2", "6", "7", "9"]
+    text = run_prep("checkpoints", str(SAMPLES / "software-design.prep")).stdout.decode()
+    assert "Critical path (112h, routes 1, 2, 6, 7, 9): Business requirements → " in text
+    out = json.loads(run_prep("checkpoints", str(SAMPLES / "onboarding.prep"), "-f", "json").stdout)
+    assert all(
+        g["critical_path_hours"] is None and g["critical_path_routes"] == [] for g in out["goals"]
+    )
+    model = tmp_path / "m.prep"
+    model.write_text(
+        "model M { lang: ja }\ngoal 開通\nexternal 申込書\n開通 <- 申込書 { effort: 3日 }\n",
+        "utf-8",
+    )
+    text = run_prep("checkpoints", str(model)).stdout.decode()
+    assert "クリティカルパス（24h、ルート 1）：申込書 → 開通" in text

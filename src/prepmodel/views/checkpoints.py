@@ -59,6 +59,8 @@ def _goal_json(j: Journey, g: GoalJourney) -> dict[str, Any]:
         ],
         "route_dependent": [j.name(k) for k in g.route_dependent],
         "critical_path": [j.name(k) for k in g.critical_path],
+        "critical_path_routes": list(j.critical_path_routes(g.key)),
+        "critical_path_hours": j.critical_path_hours(g.key),
     }
 
 
@@ -105,6 +107,19 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
         ],
         "externals": [_given_json(d) for d in given_parts(j, goal)],
     }
+
+
+def _critical_path(j: Journey, goal: str, path: str, _: Callable[[str], str]) -> str:
+    """``Critical path: A → B → C``; by effort (contract §12), with its hours and the
+    routes it assumed: ``Critical path (34h, routes 1, 2.b, 3): A → B → C``."""
+    hours = j.critical_path_hours(goal)
+    if hours is None:
+        return _("Critical path: {path}").format(path=path)
+    from prepmodel.model.effort import format_hours
+
+    return _("Critical path ({hours}, routes {routes}): {path}").format(
+        hours=format_hours(hours), routes=", ".join(j.critical_path_routes(goal)), path=path
+    )
 
 
 def facts(d: Deliverable, _: Callable[[str], str] = str) -> str:
@@ -183,7 +198,7 @@ def journey_text(j: Journey, goal: str | None = None, lang: str = "en") -> str:
             out.append(_("Given parts:"))
             out += [f"       {d.name}  {facts(d, _)}" for d in given]
         path = " → ".join(j.name(k) for k in g.critical_path)
-        out.append(_("Critical path: {path}").format(path=path))
+        out.append(_critical_path(j, g.key, path, _))
         out.append("")
     return "\n".join(out)
 
@@ -247,7 +262,7 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
                 f"{_md(d.owner)} | {kpi} | {_md(d.note)} |"
             )
         path = " → ".join(_md(j.name(k)) for k in g.critical_path)
-        out += ["", _("Critical path: {path}").format(path=path), ""]
+        out += ["", _critical_path(j, g.key, path, _), ""]
     playbook = [s for s in steps if len(s.routes) > 1]
     out += ["## " + _("Playbook: alternative routes"), ""]
     if playbook:
