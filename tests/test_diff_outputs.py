@@ -90,11 +90,16 @@ def test_partly_shared_changes_split_by_goal() -> None:
 
 
 def test_cli_text_says_each_journey_line_once(tmp_path: Path) -> None:
-    r = run_prep("diff", str(ONBOARDING / "old.prep"), str(ONBOARDING / "new.prep"))
+    old, new = str(ONBOARDING / "old.prep"), str(ONBOARDING / "new.prep")
+    r = run_prep("diff", old, new, "--lang", "en")
     assert r.returncode == 0, r.stderr.decode()
     text = r.stdout.decode("utf-8")
     assert text.count("steps renumbered") == 1
     assert "  定着した顧客業務, 更新契約: steps renumbered:" in text
+    # the model's own language (lang: ja) says it once too
+    text = run_prep("diff", old, new).stdout.decode("utf-8")
+    assert text.count("手順番号の変更") == 1
+    assert "  定着した顧客業務, 更新契約: 手順番号の変更：" in text
 
 
 # --- the union diagram --------------------------------------------------------------------

@@ -89,6 +89,12 @@ def render(
         from prepmodel.render.html import html_page
 
         return Rendered(html_page(journey, svg, analysis.diagnostics))
+    return rasterise(svg, fmt, font, scale)
+
+
+def rasterise(svg: bytes, fmt: str, font: Path | None, scale: float) -> Rendered:
+    """``svg`` as PNG (``scale`` pixels a point) or PDF, with a Japanese font found as
+    ``prep render`` finds it; the renderer's warnings come back with the bytes."""
     from prepmodel.render import raster
 
     chosen = raster.find_japanese_font(font, search_paths=font_search_paths())

@@ -15,7 +15,7 @@ from prepmodel.journey.core import Journey
 from prepmodel.render.steplist import diagram_language
 from prepmodel.render.svgmarkup import dot_ids
 from prepmodel.render.viewer import asset, json_script, viewer_data
-from prepmodel.render.words import LEGEND, words
+from prepmodel.render.words import LEGEND, TABLE_HEADINGS, words
 from prepmodel.text.safe import printable
 
 
@@ -49,18 +49,7 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
         for k in g.route_dependent:
             roles.setdefault(k, []).append(j.name(g.key) + w["some_routes"])
             some.setdefault(k, True)
-    heads = (
-        "th_step",
-        "th_deliverable",
-        "th_phase",
-        "th_route",
-        "th_needs",
-        "th_work",
-        "th_checkpoint_of",
-        "th_owner",
-        "th_kpi",
-        "th_note",
-    )
+    heads = TABLE_HEADINGS
     rows = ["<tr>" + "".join(f"<th>{_e(w[h])}</th>" for h in heads) + "</tr>"]
     for s in j.steps:
         name = j.name(s.key)

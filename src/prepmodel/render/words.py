@@ -166,6 +166,20 @@ LEGEND: dict[str, dict[str, str]] = {
 }
 
 
+#: The headings of the page's checkpoint table, in column order.
+TABLE_HEADINGS = (
+    "th_step",
+    "th_deliverable",
+    "th_phase",
+    "th_route",
+    "th_needs",
+    "th_work",
+    "th_checkpoint_of",
+    "th_owner",
+    "th_kpi",
+    "th_note",
+)
+
 #: The words the page writes itself; the others are the viewer's (sent in its JSON data).
 PAGE_KEYS = frozenset(
     {
@@ -174,16 +188,7 @@ PAGE_KEYS = frozenset(
         "no_problems",
         "hint",
         "legend",
-        "th_step",
-        "th_deliverable",
-        "th_phase",
-        "th_route",
-        "th_needs",
-        "th_work",
-        "th_checkpoint_of",
-        "th_owner",
-        "th_kpi",
-        "th_note",
+        *TABLE_HEADINGS,
         "given_parts",
         "exit_mark",
         "some_routes",

@@ -10,10 +10,9 @@ diagram with its legend, then the changes and the journey impact as tables.
 from __future__ import annotations
 
 import html
-import warnings
 from typing import TYPE_CHECKING
 
-from prepmodel.render import Rendered, font_search_paths
+from prepmodel.render import Rendered, rasterise
 from prepmodel.render.engine import DEFAULT_TIMEOUT
 from prepmodel.review.diff import kind_of
 from prepmodel.review.diff_dot import diff_dot, diff_language
@@ -61,17 +60,7 @@ def render_diff(
         return Rendered(svg)
     if fmt == "html":
         return Rendered(diff_page(d, svg, lang, labels))
-    from prepmodel.render import raster
-
-    chosen = raster.find_japanese_font(font, search_paths=font_search_paths())
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        data = (
-            raster.svg_to_png(svg, chosen, scale)
-            if fmt == "png"
-            else raster.svg_to_pdf(svg, chosen)
-        )
-    return Rendered(data, [str(w.message) for w in caught])
+    return rasterise(svg, fmt, font, scale)
 
 
 _WORDS = {
