@@ -418,7 +418,8 @@ async def test_code_actions(editor: Editor) -> None:
     nm01 = next(d for d in got if d.code == "NM01")
     noun = [t for t in await _actions(editor, uri, nm01) if t.startswith("Rename to")]
     assert noun, "NM01 suggests a noun for 資料作成"
-    ime = next(d for d in got if d.code == "GP01" and "、" in d.message)
+    # an input method's '、' between names is a PS01 at the character (#12)
+    ime = next(d for d in got if d.code == "PS01" and "、" in d.message)
     actions = await _actions(editor, uri, ime)
     title = next(t for t in actions if t.startswith("Replace Japanese punctuation"))
     assert "Ｘ <- 契約書,見積依頼書\n" in _applied(editor, uri, actions[title])

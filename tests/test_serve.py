@@ -364,3 +364,26 @@ def test_a_save_that_draws_the_same_picture_reloads_nothing(tmp_path: Path) -> N
         return seen
 
     assert asyncio.run(scenario()) == [(1, 1), (2, 1), (3, 3)]
+
+
+def test_the_panel_speaks_the_language_prep_check_speaks(tmp_path: Path) -> None:
+    """A Japanese model's findings are listed in Japanese, as `prep check` prints them;
+    `--lang en` (Settings.lang) keeps English."""
+    from prepmodel.serve.build import Settings, build
+
+    text = "goal 受注\n受注 <- 見積書, 仕様書\nexternal 見積書\n"
+    (tmp_path / "m.prep").write_text(text, "utf-8")
+    printed = run_prep("check", "m.prep", cwd=tmp_path).stdout.decode()
+    (gap,) = [
+        d
+        for d in build(text.encode(), "m.prep", tmp_path, Settings()).diagnostics
+        if d["code"] == "GP01"
+    ]
+    assert gap["message"] in printed and "仕様書" in gap["message"]
+    assert "is needed" not in gap["message"]
+    (gap,) = [
+        d
+        for d in build(text.encode(), "m.prep", tmp_path, Settings(lang="en")).diagnostics
+        if d["code"] == "GP01"
+    ]
+    assert "is needed" in gap["message"]

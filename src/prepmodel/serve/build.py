@@ -110,11 +110,16 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
         return Build("error", message=str(err))
     analysis = analyse_bytes(data, shown, config)
     text = analysis.source.text
-    listed = [_listed(d, analysis.source.line_text(d.span.line)) for d in analysis.diagnostics]
+    from prepmodel.model.language import model_language
+
+    # messages and hints in the language `prep check` speaks for this file
+    spoken_in = model_language(analysis.model, settings.lang)
+    spoken = [d.localized(spoken_in) for d in analysis.diagnostics]
+    listed = [_listed(d, analysis.source.line_text(d.span.line)) for d in spoken]
     counts = summary(analysis.diagnostics)
     if not analysis.syntax_ok:
-        first = next((d for d in analysis.diagnostics if d.code == "PS01"), None)
-        first = first or analysis.diagnostics[0]
+        first = next((d for d in spoken if d.code == "PS01"), None)
+        first = first or spoken[0]
         return Build(
             "error",
             message=f"{shown}:{first.span.line}:{first.span.column}: {first.code} {first.message}",
@@ -195,7 +200,11 @@ def export(done: Build, name: str, settings: Settings) -> bytes:
     assert done.analysis is not None
     fmt = EXPORTS[name][0]
     if fmt in ("csv", "markdown"):
-        return render_table(done.analysis.journey, fmt, done.goal_key).encode("utf-8")
+        from prepmodel.model.language import model_language
+
+        # the table's words as `prep checkpoints --lang` (or the model's language) says them
+        lang = model_language(done.analysis.model, settings.lang)
+        return render_table(done.analysis.journey, fmt, done.goal_key, lang).encode("utf-8")
     return render(
         done.analysis,
         fmt,
