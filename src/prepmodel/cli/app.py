@@ -347,6 +347,14 @@ def checkpoints(
         Optional[Path], typer.Option("--output", "-o", help="Write to a file.")  # noqa: UP045
     ] = None,
     lang: LangOption = None,
+    when: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option(
+            "--when",
+            metavar="S[,S...]",
+            help="Only the routes that apply in all these scenarios (`when:` on routes).",
+        ),
+    ] = None,
 ) -> None:
     """The journey: numbered steps, checkpoints per goal and phase, the critical path.
 
@@ -364,7 +372,8 @@ def checkpoints(
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
-    text = tables.render_table(a.journey, format.value, goal_key, language_of(a, lang))
+    journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
+    text = tables.render_table(journey, format.value, goal_key, language_of(a, lang))
     if a.diagnostics:
         print_diagnostics([a], err=True, lang=lang)
     if excel:
@@ -873,6 +882,27 @@ def fmt_command(
                 typer.echo(f"prep: {printable(str(err))}", err=True)
                 status = max(status, EXIT_FAILED)
     raise typer.Exit(status)
+
+
+def resolve_scenarios(a: Analysis, when: str) -> frozenset[str]:
+    """The identities of the scenarios ``--when`` names (comma-separated); a name that
+    no route mentions is SC01 (contract §9): exit 2 with the closest spelling."""
+    from prepmodel.checks.rules.gp_gaps import did_you_mean
+    from prepmodel.model.core import identity
+    from prepmodel.model.scenarios import scenarios, unknown
+
+    names = [n.strip() for n in when.split(",") if n.strip()]
+    known = scenarios(a.model)
+    for name in unknown(a.model, names):
+        close = did_you_mean(name, known)
+        if close:
+            hint = f"; did you mean '{close}'?"
+        else:
+            hint = f"; the scenarios are: {', '.join(known)}" if known else "; no route has `when`"
+        fail(f"SC01 no route mentions the scenario '{name}'{hint}")
+    if not names:
+        fail("--when needs at least one scenario name")
+    return frozenset(identity(n) for n in names)
 
 
 def resolve_goal(a: Analysis, goal: str | None) -> str | None:

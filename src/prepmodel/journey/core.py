@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from prepmodel.model.core import Model, Route
+from prepmodel.model.core import Model, Route, identity
 from prepmodel.model.graph import ModelGraph
 
 
@@ -34,9 +34,13 @@ class Step:
     key: str
     routes: tuple[Route, ...]
     group_members: tuple[str, ...] | None
+    labels: tuple[str, ...] | None = None  # the routes' ids in the whole model (scenarios)
 
     def route_ids(self) -> list[tuple[str, Route]]:
-        """``n.a, n.b, ...`` in file order (just ``n`` when there is one route)."""
+        """``n.a, n.b, ...`` in file order (just ``n`` when there is one route); in a
+        scenario, the ids the routes have in the whole model."""
+        if self.labels is not None:
+            return list(zip(self.labels, self.routes, strict=True))
         if len(self.routes) == 1:
             return [(str(self.number), self.routes[0])]
         return [(f"{self.number}.{route_letter(i)}", r) for i, r in enumerate(self.routes)]
@@ -80,6 +84,9 @@ class Journey:
     steps: list[Step] = field(default_factory=list)
     step_of: dict[str, int] = field(default_factory=dict)
     _goals: dict[str, GoalJourney] = field(default_factory=dict, repr=False)
+    # in a scenario (in_scenario): every scenario of the whole model, and the chosen ones
+    all_scenarios: tuple[str, ...] | None = None
+    chosen: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, model: Model, graph: ModelGraph | None = None) -> Journey:
@@ -96,6 +103,27 @@ class Journey:
     @property
     def model(self) -> Model:
         return self.graph.model
+
+    def in_scenario(self, chosen: frozenset[str]) -> Journey:
+        """The journey when only the routes that apply in all the ``chosen`` scenarios
+        (identities) exist (contract §9): checkpoints, route-dependent deliverables and
+        the critical path of that model, with the step numbers and route ids of the whole
+        model."""
+        from prepmodel.model.scenarios import in_scenario, scenarios
+
+        graph = ModelGraph(in_scenario(self.model, chosen))
+        names = scenarios(self.model)
+        picked = tuple(n for n in names if identity(n) in chosen)
+        j = Journey(graph, all_scenarios=tuple(names), chosen=picked)
+        ids = {r.index: rid for s in self.steps for rid, r in s.route_ids()}
+        kept = [k for k in graph.needed if k in graph.produced and k in self.step_of]
+        for key in sorted(kept, key=self.step_of.__getitem__):
+            routes = tuple(graph.routes_by_output.get(key, []))
+            members = graph.model.groups[key].members if graph.is_group(key) else None
+            labels = tuple(ids[r.index] for r in routes)
+            j.steps.append(Step(self.step_of[key], key, routes, members, labels))
+            j.step_of[key] = self.step_of[key]
+        return j
 
     # --- sending a journey to another process (prepmodel.checks.analysis.analyse_pair) --------
     def export(self) -> JourneyState:

@@ -18,7 +18,7 @@ from prepmodel.text.span import Span
 
 _WS = re.compile(r"\s+")
 
-ASSEMBLY_KEYS = ("work", "by", "effort", "note")
+ASSEMBLY_KEYS = ("work", "by", "effort", "note", "when")
 DELIVERABLE_KEYS = ("title", "note", "kpi", "owner", "url")
 MODEL_KEYS = ("lang", "version", "note", "direction")
 PHASE_KEYS = ("title", "note")
@@ -115,6 +115,11 @@ class Route(_Frozen):
     @property
     def by(self) -> tuple[str, ...]:
         return self.attrs.get("by", ())
+
+    @property
+    def when(self) -> tuple[str, ...]:
+        """The scenarios this route applies in (contract §9); empty: every scenario."""
+        return self.attrs.get("when", ())
 
 
 class Group(_Frozen):

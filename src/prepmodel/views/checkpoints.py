@@ -15,6 +15,7 @@ from typing import Any
 
 from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
 from prepmodel.model.core import Deliverable, Route
+from prepmodel.model.scenarios import scenarios
 from prepmodel.text.i18n import N_, translator
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
 from prepmodel.views.jsonout import dumps
@@ -27,6 +28,7 @@ def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
         "work": r.work,
         "by": list(r.by),
         "effort": r.attr("effort"),
+        "when": list(r.when),
         "note": r.attr("note"),
         "line": r.span.line,
     }
@@ -106,6 +108,8 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
             {"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases
         ],
         "externals": [_given_json(d) for d in given_parts(j, goal)],
+        "scenarios": list(j.all_scenarios if j.all_scenarios is not None else scenarios(j.model)),
+        "when": list(j.chosen),
     }
 
 
@@ -179,6 +183,8 @@ def journey_text(j: Journey, goal: str | None = None, lang: str = "en") -> str:
     title = j.model.title
     if title:
         out += [title, "=" * max(8, len(title)), ""]
+    if j.chosen:
+        out += [_("Scenario: {names}").format(names=", ".join(j.chosen)), ""]
     for g in goals:
         out.append(_("Goal: {name}").format(name=j.name(g.key)))
         out.append(_("Checkpoints (every route passes these):"))

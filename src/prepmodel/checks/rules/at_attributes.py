@@ -35,7 +35,7 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An attribute key that `prep` does not know. It is kept, but may be a typo.
 
     Known keys: model `lang version note direction`; goal, external, deliverable and group
-    `title note kpi owner url`; assembly `work by effort note`; phase and role `title note`.
+    `title note kpi owner url`; assembly `work by effort note when`; phase and role `title note`.
 
     Bad:
         Bill <- "Order slip" { wrok: "Print the bill" }
