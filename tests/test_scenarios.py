@@ -139,3 +139,21 @@ def test_checkpoints_in_a_scenario_against_brute_force(
         return  # the goal cannot be made in this scenario: GP01-like, nothing to compare
     got = {j.name(c.key) for c in j.goal(identity(goal)).checkpoints}
     assert got == expected, text
+
+
+def test_a_column_per_scenario(tmp_path: Path) -> None:
+    """`prep checkpoints --format markdown --scenarios all`: which deliverables are
+    checkpoints in which scenario (contract §9)."""
+    model = tmp_path / "tax.prep"
+    model.write_text(TAX, "utf-8")
+    md = run_prep("checkpoints", str(model), "-f", "markdown", "--scenarios", "all")
+    assert md.returncode == 0, md.stderr.decode()
+    text = md.stdout.decode()
+    assert "## シナリオ別のチェックポイント" in text
+    assert "| 手順 | 成果物 | すべてのルート | 税理士依頼 | 自分で | e-Tax |" in text
+    assert "| 1 | 電子証明書 | *（一部のルート）* | — | ✓ | ✓ |" in text
+    some = run_prep("checkpoints", str(model), "-f", "markdown", "--scenarios", "自分で")
+    assert "| 手順 | 成果物 | すべてのルート | 自分で |" in some.stdout.decode()
+    assert run_prep("checkpoints", str(model), "--scenarios", "all").returncode == 2
+    wrong = run_prep("checkpoints", str(model), "-f", "markdown", "--scenarios", "自分でｘ")
+    assert wrong.returncode == 2 and "SC01" in wrong.stderr.decode()

@@ -355,6 +355,14 @@ def checkpoints(
             help="Only the routes that apply in all these scenarios (`when:` on routes).",
         ),
     ] = None,
+    columns: Annotated[
+        Optional[str],  # noqa: UP045 - typer needs Optional here
+        typer.Option(
+            "--scenarios",
+            metavar="all|S[,S...]",
+            help="Markdown: add a table of checkpoints with a column per scenario.",
+        ),
+    ] = None,
 ) -> None:
     """The journey: numbered steps, checkpoints per goal and phase, the critical path.
 
@@ -374,6 +382,15 @@ def checkpoints(
     goal_key = resolve_goal(a, goal)
     journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
     text = tables.render_table(journey, format.value, goal_key, language_of(a, lang))
+    if columns is not None:
+        if format is not TableFormat.markdown:
+            fail("--scenarios goes with --format markdown")
+        only = None
+        if columns.strip() != "all":
+            resolve_scenarios(a, columns)  # SC01 for a name no route mentions
+            only = [n.strip() for n in columns.split(",") if n.strip()]
+        language = language_of(a, lang)
+        text += "\n" + tables.scenario_markdown(a.journey, goal_key, language, only)
     if a.diagnostics:
         print_diagnostics([a], err=True, lang=lang)
     if excel:

@@ -429,6 +429,49 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
     return buf.getvalue()
 
 
+def scenario_markdown(
+    j: Journey, goal: str | None = None, lang: str = "en", only: list[str] | None = None
+) -> str:
+    """Per goal, which deliverables are checkpoints in which scenario (contract §9,
+    `--scenarios all`): a column for every route (the whole model) and one per scenario
+    (or per scenario in ``only``); ✓ a checkpoint, *(some routes)* route-dependent, — not
+    needed there."""
+    from prepmodel.model.core import identity
+
+    _ = translator(lang)
+    names = scenarios(j.model)
+    if only is not None:
+        wanted = {identity(n) for n in only}
+        names = [n for n in names if identity(n) in wanted]
+    if not names:
+        return _("No route has `when`: there are no scenarios.") + "\n"
+    views = [j] + [j.in_scenario(frozenset({identity(n)})) for n in names]
+    goals, steps = _selected(j, goal)
+    out = ["## " + _("Checkpoints by scenario"), ""]
+    for g in goals:
+        out += ["### " + _md(j.name(g.key)), ""]
+        heads = [_("Step"), _("Deliverable"), _("all routes"), *(_md(n) for n in names)]
+        out += [_row(*heads), "|---:|---|" + "---|" * (len(names) + 1)]
+        marks: list[tuple[dict[str, Checkpoint], set[str]]] = []
+        for view in views:
+            try:
+                gj = view.goal(g.key)
+            except KeyError:  # not a goal that can be reached there
+                marks.append(({}, set()))
+                continue
+            marks.append(({c.key: c for c in gj.checkpoints}, set(gj.route_dependent)))
+        some = f"*{_('(some routes)')}*"
+        for st in steps:
+            if st.key not in j.graph.needed_by(g.key):
+                continue
+            cells = [
+                "✓" if st.key in cps else (some if st.key in dep else "—") for cps, dep in marks
+            ]
+            out.append(_row(str(st.number), _md(j.name(st.key)), *cells))
+        out.append("")
+    return "\n".join(out)
+
+
 def render_table(j: Journey, fmt: str, goal: str | None = None, lang: str = "en") -> str:
     """The journey in one of the ``prep checkpoints`` formats; the headings of text,
     markdown and CSV in ``lang`` (JSON keys never change)."""
