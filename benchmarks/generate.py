@@ -23,6 +23,7 @@ import random
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -408,6 +409,22 @@ def _inputs_count(rng: random.Random) -> int:
     return rng.choices([1, 2, 3, 4, 5, 6], weights=[10, 25, 30, 20, 10, 5])[0]
 
 
+def _add_alternatives(
+    rng: random.Random, node: _Node, first: list[int], one_more: Callable[[], list[int]]
+) -> None:
+    """One or two alternative routes of ``node``: ``first`` with an input or two dropped
+    or added (``one_more`` picks an input), each unless it repeats a route."""
+    for _ in range(rng.choice([1, 1, 2])):
+        alt = list(first)
+        for _ in range(rng.randint(1, 2)):
+            if len(alt) > 1 and rng.random() < 0.5:
+                alt.pop(rng.randrange(len(alt)))
+            else:
+                alt.extend(x for x in one_more() if x not in alt)
+        if all(set(alt) != set(r) for r in node.routes):
+            node.routes.append(alt)
+
+
 def generate(
     n_deliverables: int, seed: int = 1, lang: str = "ja", phases: tuple[int, int] = (4, 6)
 ) -> str:
@@ -481,15 +498,7 @@ def generate(
             first = pick_inputs(li, _inputs_count(rng))
             node.routes.append(first)
             if li < top and rng.random() < 0.2:
-                for _ in range(rng.choice([1, 1, 2])):
-                    alt = list(first)
-                    for _ in range(rng.randint(1, 2)):
-                        if len(alt) > 1 and rng.random() < 0.5:
-                            alt.pop(rng.randrange(len(alt)))
-                        else:
-                            alt.extend(x for x in pick_inputs(li, 1) if x not in alt)
-                    if all(set(alt) != set(r) for r in node.routes):
-                        node.routes.append(alt)
+                _add_alternatives(rng, node, first, lambda li=li: pick_inputs(li, 1))
 
     # every node below the goals is used by a node above it (top-down, so all are needed)
     used: set[int] = {x for node in nodes for route in node.routes for x in route}
@@ -591,15 +600,7 @@ def generate_streams(
             first = pick(li, node.stream, k)
             node.routes.append(first)
             if li < top and rng.random() < 0.4:
-                for _ in range(rng.choice([1, 1, 2])):
-                    alt = list(first)
-                    for _ in range(rng.randint(1, 2)):
-                        if len(alt) > 1 and rng.random() < 0.5:
-                            alt.pop(rng.randrange(len(alt)))
-                        else:
-                            alt.extend(x for x in pick(li, node.stream, 1) if x not in alt)
-                    if all(set(alt) != set(r) for r in node.routes):
-                        node.routes.append(alt)
+                _add_alternatives(rng, node, first, lambda li=li, n=node: pick(li, n.stream, 1))
 
     used: set[int] = {x for node in nodes for route in node.routes for x in route}
     for li in range(top - 1, -1, -1):
