@@ -199,15 +199,19 @@ class Journey:
                     m.pop(x, None)
         return {k: v for k, v in m.items() if k in keep}
 
-    def mandatory(self, key: str) -> set[str]:
-        """The mandatory set M(key) as keys (computed for what some goal needs)."""
-        order = self._order
+    def _bits(self, key: str) -> int:
+        """M(key) as a bitset: a goal's is kept, any other is computed on demand."""
         known = self._mandatory.get(key)
         if known is None and key in self._bit:
             known = self._compute_mandatory(frozenset((key,))).get(key)
+        return known or 0
+
+    def mandatory(self, key: str) -> set[str]:
+        """The mandatory set M(key) as keys (computed for what some goal needs)."""
+        order = self._order
         # Read the bits through their binary text: shifting a 10,000-bit int once per
         # member would copy it each time.
-        text = bin(known or 0)[:1:-1]
+        text = bin(self._bits(key))[:1:-1]
         return {order[i] for i, ch in enumerate(text) if ch == "1"}
 
     # --- phases ------------------------------------------------------------------------
@@ -252,10 +256,7 @@ class Journey:
         needed = sorted(
             (k for k in self.graph.needed_by(key) if k in step_of), key=step_of.__getitem__
         )
-        bits = self._mandatory.get(key)
-        if bits is None and key in self._bit:
-            bits = self._compute_mandatory(frozenset((key,))).get(key)
-        text = bin(bits or 0)[:1:-1]  # text[i] == "1": bit i is set
+        text = bin(self._bits(key))[:1:-1]  # text[i] == "1": bit i is set
         bit = self._bit
         checkpoints: list[Checkpoint] = []
         dependent: list[str] = []
