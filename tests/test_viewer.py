@@ -460,3 +460,26 @@ def test_panel_shows_kpi_and_owner_and_text_is_readable(opened: Any) -> None:
         .filter(e => parseFloat(getComputedStyle(e).fontSize) < 14)
         .map(e => e.tagName + ': ' + e.textContent.slice(0, 40))""")
     assert small == []
+
+
+def test_presentation_shows_a_big_phase_in_readable_parts(
+    opened: Any, pages: dict[str, Path], tmp_path: Path
+) -> None:
+    """A phase of a 160-deliverable model is too tall for one 1920×1080 screen at a size a
+    room can read: its slide is split into parts, each with names at least 12 px high."""
+    from .test_layout_rules import _generate
+
+    path = tmp_path / "big.html"
+    path.write_bytes(render(analyse_text(_generate(160), "big.prep"), "html").data)
+    pages["big"] = path
+    o = opened("big")
+    o.page.keyboard.press("p")
+    o.page.keyboard.press("ArrowRight")  # the first phase's first slide
+    assert "(1/" in o.page.inner_text("#caption")
+    heights = o.page.evaluate(
+        """() => [...document.querySelectorAll('g.node.deliverable text')]
+            .map(t => t.getBoundingClientRect())
+            .filter(r => r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth)
+            .map(r => r.height)"""
+    )
+    assert heights and min(heights) >= 12, sorted(heights)[:5]

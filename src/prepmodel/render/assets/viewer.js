@@ -69,6 +69,7 @@
   var whole = {x: base.x, y: base.y, w: base.width, h: base.height};
   var view = {x: whole.x, y: whole.y, w: whole.w, h: whole.h};
   var MAX_SCALE = 8;
+  var READABLE = 1.3; // screen px per point: an 11 pt label is 14 px high
   function box() { return stage.getBoundingClientRect(); }
   function scale() { return box().width / view.w; }
   function apply() {
@@ -355,7 +356,24 @@
   function buildSlides() {
     var out = [{kind: "all"}];
     var phases = data.phases.filter(function (p) { return cluster(p); });
-    phases.forEach(function (p, i) { out.push({kind: "phase", phase: p, n: i + 1, total: phases.length}); });
+    phases.forEach(function (p, i) {
+      // A phase too big to read on one screen is shown in parts along its long side.
+      var b = userBox([cluster(p)]), r = box(), parts = [b];
+      if (b) {
+        var fit = Math.min(r.width / b.w, r.height / b.h) / 1.08;
+        var k = fit < READABLE ? Math.ceil(READABLE / fit) : 1;
+        var along = b.w / r.width > b.h / r.height ? "x" : "y";
+        parts = [];
+        for (var j = 0; j < k; j++) {
+          parts.push(along === "x" ? {x: b.x + j * b.w / k, y: b.y, w: b.w / k, h: b.h}
+            : {x: b.x, y: b.y + j * b.h / k, w: b.w, h: b.h / k});
+        }
+      }
+      parts.forEach(function (part, j) {
+        out.push({kind: "phase", phase: p, n: i + 1, total: phases.length, part: part,
+                  j: j + 1, parts: parts.length});
+      });
+    });
     var goal = chosenGoal(), seen = {}, cps = [];
     data.goals.forEach(function (g) {
       if (goal && g.id !== goal) { return; }
@@ -397,8 +415,9 @@
       setCaption(data.title, W.whole + " · " + where);
     } else if (s.kind === "phase") {
       unmark(); selected = null;
-      frame(userBox([cluster(s.phase)]));
-      setCaption(fill(W.phase_caption, {n: s.n, total: s.total, name: s.phase.name}), where);
+      frame(s.part || userBox([cluster(s.phase)]));
+      var part = s.parts > 1 ? " (" + s.j + "/" + s.parts + ")" : "";
+      setCaption(fill(W.phase_caption, {n: s.n, total: s.total, name: s.phase.name}) + part, where);
     } else {
       select(s.id);
       var own = (owned[s.id] || []).filter(function (g) {
