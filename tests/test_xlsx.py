@@ -10,7 +10,11 @@ import openpyxl
 from prepmodel.views.xlsx import column_width, table_bytes
 
 HEADERS = ["工程", "成果物", "effort"]
-ROWS = [[1, "顧客カルテ", 2.5], [2, "成功定義書（ドラフト版）", None], [3, "kickoff memo", 8]]
+ROWS: list[list[str | int | float | None]] = [
+    [1, "顧客カルテ", 2.5],
+    [2, "成功定義書（ドラフト版）", None],
+    [3, "kickoff memo", 8],
+]
 
 
 def test_same_bytes_twice() -> None:
