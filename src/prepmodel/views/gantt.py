@@ -123,7 +123,7 @@ def milestones_ics(d: Dated) -> str:
     ]
     if model.title:
         lines.append("X-WR-CALNAME:" + _ics_escape(model.title))
-    for k in d.plan.milestones:
+    for k in d.milestones():
         t = d.plan.task(k)
         day = d.milestone_date(k)
         description = f"step {t.step}" + (f", route {t.route_id}" if t.route_id else "")

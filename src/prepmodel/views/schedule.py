@@ -71,6 +71,11 @@ class Dated:
     def milestone_date(self, key: str) -> dt.date:
         return self.early(self.plan.task(key))[1]
 
+    def milestones(self) -> list[str]:
+        """The checkpoints by date (then step): the order a calendar shows them in."""
+        plan = self.plan
+        return sorted(plan.milestones, key=lambda k: (self.milestone_date(k), plan.task(k).step))
+
     def name(self, key: str) -> str:
         return self.journey.name(key)
 
@@ -108,7 +113,7 @@ def schedule_json(d: Dated) -> dict[str, Any]:
         "calendar": d.calendar.kind,
         "tasks": tasks,
         "milestones": [
-            {"name": d.name(k), "date": d.milestone_date(k).isoformat()} for k in d.plan.milestones
+            {"name": d.name(k), "date": d.milestone_date(k).isoformat()} for k in d.milestones()
         ],
         "finish": d.finish.isoformat(),
         "first_day": d.start.isoformat(),
@@ -206,7 +211,7 @@ def schedule_text(d: Dated, lang: str = "en") -> str:
     if d.plan.milestones:
         lines.append("")
         lines.append(_("Milestones (checkpoints):"))
-        for k in d.plan.milestones:
+        for k in d.milestones():
             lines.append(f"  {d.milestone_date(k).isoformat()}  ◆ {d.name(k)}")
     holidays = d.holidays()
     if holidays:
