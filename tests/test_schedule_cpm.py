@@ -31,7 +31,13 @@ def _days(cal: WorkCalendar, n: int) -> list[D]:
 def test_golden_week_2026_is_skipped_with_its_substitute_holiday() -> None:
     """4/29 昭和の日 (Wed), 5/3-5/5 (Sun-Tue), and 5/6 振替休日 for 5/3 falling on a Sunday."""
     cal = WorkCalendar("jp", D(2026, 4, 27))
-    assert _days(cal, 5) == [D(2026, 4, 27), D(2026, 4, 28), D(2026, 4, 30), D(2026, 5, 1), D(2026, 5, 7)]
+    assert _days(cal, 5) == [
+        D(2026, 4, 27),
+        D(2026, 4, 28),
+        D(2026, 4, 30),
+        D(2026, 5, 1),
+        D(2026, 5, 7),
+    ]
     assert jp_holiday_name(D(2026, 5, 6)) is not None  # the substitute holiday
     assert "振替休日" in (jp_holiday_name(D(2026, 5, 6)) or "")
     assert [day for day, _ in cal.holidays(D(2026, 4, 27), D(2026, 5, 7))] == [
@@ -262,7 +268,7 @@ def _paths_to(node: str, preds: dict[str, list[str]]) -> list[list[str]]:
         return [[node]]
     out = [[node]]
     for p in preds[node]:
-        out += [path + [node] for path in _paths_to(p, preds)]
+        out += [[*path, node] for path in _paths_to(p, preds)]
     return out
 
 
@@ -288,7 +294,7 @@ def test_schedule_against_brute_force(case: tuple[str, Routes, list[str]]) -> No
     preds: dict[str, list[str]] = {}
     dur: dict[str, int] = {}
     for n in needed:
-        for i, (inputs, hours) in enumerate(routes[n]):
+        for inputs, hours in routes[n]:
             if max(earliest.get(x, 0) for x in inputs) + hours == earliest[n]:
                 break
         task = p.task(identity(n))
