@@ -214,6 +214,14 @@ def test_xml_structure_links_and_milestones(plan: dict[str, Any], outputs: dict[
             hours = int(steps[name]["days"] * 8)
             assert text(t, "Duration") == f"PT{hours}H0M0S"
     assert seen_steps == set(steps)
+    numbers = [text(t, "WBS") for t in tasks]
+    assert len(set(numbers)) == len(numbers)
+    for number in numbers:  # 2.3 comes after 2 (its summary) and after 2.2
+        parent, _, last = number.rpartition(".")
+        earlier = numbers[: numbers.index(number)]
+        assert (not parent or parent in earlier) and (
+            last == "1" or f"{parent}.{int(last) - 1}".lstrip(".") in earlier
+        )
     assert milestones == {m["name"]: m["date"] for m in plan["milestones"]}
     # resources and assignments: the `by` roles of the assumed routes
     resources = {text(r, "UID"): text(r, "Name") for r in root.iter(f"{NS}Resource")}

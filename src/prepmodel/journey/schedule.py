@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from prepmodel.journey.core import Journey
 from prepmodel.model.core import Route, identity
@@ -57,7 +58,7 @@ class Task:
         return self.slack == 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Plan:
     """The scheduled steps in step order, the checkpoints (milestones) in step order, the
     project finish (half days) and what the stderr notice counts."""
@@ -72,7 +73,7 @@ class Plan:
     def task(self, key: str) -> Task:
         return self._by_key[key]
 
-    @property
+    @cached_property
     def _by_key(self) -> dict[str, Task]:
         return {t.key: t for t in self.tasks}
 

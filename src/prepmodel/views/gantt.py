@@ -54,8 +54,10 @@ def mermaid_gantt(d: Dated, lang: str = "en") -> str:
         for day, _name in d.calendar.holidays(d.calendar.start, last):
             lines.append(f"    excludes {day.isoformat()}")
     milestones = set(d.plan.milestones)
+    phased = bool(d.journey.model.phases)
     for phase, tasks in _ordered_by_phase(d):
-        lines.append(f"    section {_mermaid_text(phase or _('(no phase)'))}")
+        if phased:
+            lines.append(f"    section {_mermaid_text(phase or _('(no phase)'))}")
         for t in tasks:
             tags = ["crit"] if t.critical else []
             if t.preds:

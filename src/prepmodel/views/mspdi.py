@@ -229,13 +229,13 @@ def project_xml(d: Dated, lang: str = "en") -> bytes:
     rows = _rows(d, lang)
     uid_of = {r.key: i for i, r in enumerate(rows, start=1) if r.key is not None}
     tasks = add(root, "Tasks")
-    outline: list[int] = []
+    outline: list[int] = []  # the outline number of the row before, level by level
     for i, r in enumerate(rows, start=1):
-        del outline[r.level - 1 :]
-        while len(outline) < r.level - 1:
-            outline.append(1)
-        previous = _previous_number(rows, i - 1, r.level)
-        outline.append(previous + 1)
+        if len(outline) >= r.level:
+            del outline[r.level :]
+            outline[-1] += 1
+        else:
+            outline += [1] * (r.level - len(outline))
         number = ".".join(str(n) for n in outline)
         start, finish = _span(d, *r.early)
         late_start, late_finish = _span(d, *r.late)
@@ -299,14 +299,3 @@ def project_xml(d: Dated, lang: str = "en") -> bytes:
     ET.indent(root, "  ")
     data: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
     return data + b"\n"
-
-
-def _previous_number(rows: list[_Row], before: int, level: int) -> int:
-    """How many rows at ``level`` precede row ``before`` under the same parent."""
-    count = 0
-    for r in reversed(rows[:before]):
-        if r.level < level:
-            break
-        if r.level == level:
-            count += 1
-    return count

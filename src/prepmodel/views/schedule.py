@@ -86,6 +86,7 @@ class Dated:
 def schedule_json(d: Dated) -> dict[str, Any]:
     """The contract's shape (§15) plus late dates, durations, predecessors and roles."""
     tasks = []
+    milestones = set(d.plan.milestones)
     for t in d.plan.tasks:
         start, finish = d.early(t)
         late_start, late_finish = d.late(t)
@@ -105,7 +106,7 @@ def schedule_json(d: Dated) -> dict[str, Any]:
                 "phase": t.phase,
                 "predecessors": [d.name(k) for k in t.preds],
                 "by": list(t.resources),
-                "milestone": t.key in d.plan.milestones,
+                "milestone": t.key in milestones,
             }
         )
     return {
@@ -204,10 +205,10 @@ def schedule_text(d: Dated, lang: str = "en") -> str:
         table.append(["*" if t.critical else "", *cells])
     if d.plan.tasks:
         lines += _align(table)
+        lines.append("")
+        lines.append(_("* critical: no slack"))
     else:
         lines.append(_("(no steps to schedule)"))
-    lines.append("")
-    lines.append(_("* critical: no slack"))
     if d.plan.milestones:
         lines.append("")
         lines.append(_("Milestones (checkpoints):"))
