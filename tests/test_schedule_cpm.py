@@ -318,3 +318,25 @@ def test_schedule_against_brute_force(case: tuple[str, Routes, list[str]]) -> No
         assert t.slack >= 0 and t.critical == (t.slack == 0)
     if needed:
         assert any(t.critical for t in p.tasks)
+
+
+def test_when_picks_the_route_among_the_scenarios_routes() -> None:
+    """Without a scenario the faster e-Tax route is assumed; `--when 税理士依頼` keeps only
+    the accountant's route, with its id in the whole model."""
+    a = analyse_text(
+        """
+goal 申告書控え
+external 帳簿, 電子証明書
+申告書 <- 帳簿 { when: 税理士依頼; effort: 3w }
+申告書 <- 帳簿, 電子証明書 { when: 自分で; effort: 1d }
+申告書控え <- 申告書 { effort: 4h }
+""",
+        "t.prep",
+    )
+    j = a.journey
+    key = identity("申告書")
+    assert plan(j).task(key).route_id == "1.b"
+    scenario = j.in_scenario(frozenset({identity("税理士依頼")}))
+    p = plan(scenario)
+    assert p.task(key).route_id == "1.a"
+    assert p.finish == 15 * 2 + 1
