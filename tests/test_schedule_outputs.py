@@ -414,3 +414,36 @@ def test_output_over_the_input_is_refused(tmp_path: Path) -> None:
     r = _run(str(model), "--start", START, "-o", str(clone), ok=False)
     assert r.returncode == 2
     assert model.read_text("utf-8").startswith("goal G")
+
+
+def test_the_notice_speaks_the_models_language(tmp_path: Path) -> None:
+    model = tmp_path / "m.prep"
+    model.write_text(
+        "goal 完成品\nexternal 材料\n部品 <- 材料\n完成品 <- 部品 { effort: 1d }\n", "utf-8"
+    )
+    r = _run(str(model), "--start", START)
+    assert "ルート 2 本のうち 1 本に工数 (effort) がありません" in r.stderr.decode()
+    assert r.stdout.decode().startswith("日程表 2026-04-27 開始")
+
+
+def test_xml_every_day_calendar_has_no_exceptions() -> None:
+    from prepmodel.checks.analysis import analyse_text
+    from prepmodel.journey.schedule import plan
+    from prepmodel.model.workdays import WorkCalendar
+    from prepmodel.views.mspdi import project_xml
+    from prepmodel.views.schedule import Dated
+
+    a = analyse_text("goal G\nexternal X\nG <- X { effort: 3d }\n", "m.prep")
+    d = Dated(a.journey, plan(a.journey), WorkCalendar("none", dt.date(2026, 5, 2)))
+    root = ET.fromstring(project_xml(d))
+    days = {
+        w.findtext(f"{NS}DayType"): w.findtext(f"{NS}DayWorking") for w in root.iter(f"{NS}WeekDay")
+    }
+    assert days == {str(i): "1" for i in range(1, 8)}
+    assert root.find(f"{NS}Calendars/{NS}Calendar/{NS}Exceptions") is None
+    task, milestone = root.iter(f"{NS}Task")
+    assert milestone.findtext(f"{NS}Milestone") == "1"
+    assert milestone.findtext(f"{NS}Name") == "G ready"
+    assert task.findtext(f"{NS}Start") == "2026-05-02T08:00:00"  # a Saturday counts
+    assert task.findtext(f"{NS}Finish") == "2026-05-04T17:00:00"
+    _check_order(root)
