@@ -1008,3 +1008,8 @@ def _hard_exit(code: object) -> NoReturn:
         # tool reports at interpreter exit: leave the normal way
         sys.exit(status)
     os._exit(status)
+
+
+from prepmodel.cli.schedule import register as _register_schedule  # noqa: E402
+
+_register_schedule(app)

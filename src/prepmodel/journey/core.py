@@ -324,7 +324,12 @@ class Journey:
     def _schedule(self) -> tuple[dict[str, float], dict[str, Route]]:
         """Earliest finish of every deliverable (hours from the start) and the fastest
         route of each produced one; a group is ready when its last member is."""
-        hours = self.effort_hours
+        return self.fastest(self.effort_hours)
+
+    def fastest(self, hours: dict[int, float]) -> tuple[dict[str, float], dict[str, Route]]:
+        """Earliest finish of every deliverable and the fastest route of each produced one
+        when route ``i`` takes ``hours[i]`` (0 when missing): the critical path's choice,
+        also used by ``prep schedule`` with ``--default-effort`` filling the gaps."""
         graph = self.graph
         finish: dict[str, float] = {}
         chosen: dict[str, Route] = {}
