@@ -88,7 +88,8 @@ def render(
     if fmt == "html":
         from prepmodel.render.html import html_page
 
-        return Rendered(html_page(journey, svg, analysis.diagnostics))
+        title = drawing.title if drawing.scenario else None
+        return Rendered(html_page(journey, svg, analysis.diagnostics, title=title))
     return rasterise(svg, fmt, font, scale)
 
 

@@ -149,6 +149,8 @@ LEGEND: dict[str, dict[str, str]] = {
         "gap": "gap: needed but never made",
         "cycle": "on a cycle",
         "orphan": "no goal needs it",
+        "optional": "optional input [X]: the route does not require it",
+        "out-of-scenario": "not in the scenario shown (--when)",
     },
     "ja": {
         "external": "外部から与えられる部品",
@@ -162,6 +164,8 @@ LEGEND: dict[str, dict[str, str]] = {
         "gap": "ギャップ：必要だが作られない",
         "cycle": "循環している",
         "orphan": "どのゴールにも不要",
+        "optional": "任意のインプット [X]：ルートはこれを必須としない",
+        "out-of-scenario": "表示中のシナリオに含まれない（--when）",
     },
 }
 
