@@ -584,6 +584,8 @@ def serve(
     engine: Annotated[Engine, typer.Option(help="Graphviz: embedded wasm or system.")] = (
         Engine.auto
     ),
+    when: WhenOption = None,
+    when_hide: WhenHideOption = False,
 ) -> None:
     """Live preview for workshops: a local web page that redraws on every save.
 
@@ -601,7 +603,11 @@ def serve(
         direction=direction.value if direction else None,
         lang=lang.value if lang else None,
         engine=engine.value,
+        when=when,
+        when_hide=when_hide,
     )
+    if when_hide and when is None:
+        fail("--when-hide needs --when SCENARIO")
     options = ServeOptions(path, file, host, port, open_browser, editor, settings)
     try:
         run_server(options, lambda line: typer.echo(printable(line)))
