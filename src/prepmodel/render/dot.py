@@ -421,8 +421,9 @@ class Drawing:
         for key in panel.home:
             stack = self.alternatives_node(home(key), key)
             for n, (jid, rid, inputs, route) in enumerate(self.routes.get(key, [])):
+                grey = self.route_out(route, key)
                 sources = {
-                    x: self.source(x, jid, here, incoming, home(key))
+                    x: self.source(x, jid, here, incoming, home(key), grey)
                     for x in inputs
                     if x in self.shown
                 }
@@ -455,17 +456,29 @@ class Drawing:
         return dot.source()
 
     def source(
-        self, x: str, jid: str, here: set[str], incoming: dict[str, str], target: _Graph
+        self,
+        x: str,
+        jid: str,
+        here: set[str],
+        incoming: dict[str, str],
+        target: _Graph,
+        grey: bool = False,
     ) -> str:
         """The node an input arrow starts from: the deliverable itself when it is drawn in
         this panel, else a copy (a part at its point of use, or a deliverable made in an
-        earlier band, drawn once per panel as an incoming part)."""
+        earlier band, drawn once per panel as an incoming part). A part's copy at a route
+        outside the scenario (``grey``) is greyed with it."""
         if x in here:
             return self.ids[x]
         if self.copied(x):
             node = self.copy_id[(x, jid)]
             attrs = self.deliverable_attrs(x)
             attrs["class"] += " copy"
+            if grey and "out-of-scenario" not in attrs["class"]:  # a part of a greyed route
+                attrs.update(
+                    color=OUT_OF_SCENARIO, fontcolor=OUT_OF_SCENARIO, fillcolor=OUT_OF_SCENARIO_FILL
+                )
+                attrs["class"] += " out-of-scenario"
             target.node(node, **attrs)
             return node
         if x in incoming:
