@@ -321,3 +321,21 @@ def test_checkpoints_list_optional_inputs(tmp_path: Path) -> None:
     plain = tmp_path / "plain.prep"
     plain.write_text("goal A\nexternal B\nA <- B\n", "utf-8")
     assert "[X]" not in run_prep("checkpoints", str(plain)).stdout.decode()
+
+
+def test_the_formatters_proof_catches_lost_brackets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A layout that dropped a pair of brackets is refused, also where the model alone
+    would not tell (`A <- B, [B]`: B is required either way)."""
+    from prepmodel.review import fmt
+
+    original = fmt._Flatten.names
+
+    def careless(
+        self: object, head: str, start: object, names: object, optional: object = ()
+    ) -> None:
+        original(self, head, start, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fmt._Flatten, "names", careless)
+    for text in ("goal A\nexternal B, C\nA <-  B, [C]\n", "goal A\nexternal B\nA <-  B, [B]\n"):
+        with pytest.raises(fmt.FormatterError, match=r"optional|different model"):
+            format_source(text, "m.prep")
