@@ -133,6 +133,14 @@ def test_html_and_pages_show_the_scenario(tmp_path: Path) -> None:
     assert 'data-symbol="optional"' in page and 'data-symbol="out-of-scenario"' in page
     plain = render(a, "html", DiagramOptions()).data.decode("utf-8")
     assert 'data-symbol="out-of-scenario"' not in plain and "<h1>確定申告</h1>" in plain
+    # the checkpoint table lists the scenario's routes, with the whole model's ids
+    tables = page[page.index('<section id="tables">') :]
+    tables = tables[: tables.index("</section>")]
+    assert ">5.b<" in tables and ">5.a<" not in tables and ">2.a<" not in tables
+    assert "[医療費控除の明細書]" in tables
+    # the side panel's data: optional inputs and scenarios of each route
+    assert '"optional":["d' in page and '"when":["税理士依頼"]' in page
+    assert '"when":"シナリオ"' in page
     files, _notes = render_pages(a, "svg", DiagramOptions(when=_when("自分で")), "phase")
     assert files and all("確定申告 — シナリオ：自分で" in f.decode("utf-8") for f in files)
 
@@ -162,5 +170,9 @@ def test_v1_pictures_do_not_change() -> None:
     """Nothing of the new markup appears in a model without `when` or `[X]`."""
     for sample in ("restaurant.prep", "onboarding.prep"):
         text = (SAMPLES / sample).read_text("utf-8")
-        svg = _svg(analyse_text(text, sample))
+        a = analyse_text(text, sample)
+        svg = _svg(a)
         assert "optional" not in svg and "out-of-scenario" not in svg and "シナリオ" not in svg
+        page = render(a, "html", DiagramOptions()).data.decode("utf-8")
+        data = page[page.index('id="prep-data"') :]
+        assert '"optional"' not in data and '"when"' not in data

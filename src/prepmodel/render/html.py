@@ -59,7 +59,7 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
         span = f' rowspan="{len(alts)}"' if len(alts) > 1 else ""
         for i, (rid, r) in enumerate(alts):
             needs = (
-                " + ".join(j.name(k) for k in r.inputs)
+                " + ".join(f"[{j.name(k)}]" if k in r.optional else j.name(k) for k in r.inputs)
                 if r is not None
                 else " + ".join(j.name(k) for k in s.group_members or ())
             )
@@ -241,11 +241,13 @@ def html_page(
     diagnostics: list[Diagnostic],
     lang: str | None = None,
     title: str | None = None,
+    table: Journey | None = None,
 ) -> bytes:
     """The page as UTF-8 bytes: the interactive viewer (diagram, controls, side panel,
     legend), then the checkpoint table and the diagnostics. ``lang`` defaults to the
-    diagram's language; ``title`` to the model's (``--when`` names the scenario there).
-    The same inputs give the same bytes."""
+    diagram's language; ``title`` to the model's (``--when`` names the scenario there);
+    ``table``: the journey the checkpoint table lists (``--when``: the scenario's, with
+    the whole model's numbers), default ``j``. The same inputs give the same bytes."""
     lang = lang or diagram_language(j)
     w = words(lang)
     title = title or j.model.title or PurePath(j.model.path).name  # not its folders
@@ -266,7 +268,7 @@ def html_page(
         f"{legend(lang, present_symbols(picture))}</details>",
         "</div>",
         f'<section id="tables"><h2>{_e(w["checkpoints"])}</h2>',
-        checkpoint_table(j, lang),
+        checkpoint_table(table or j, lang),
         f"<h2>{_e(w['diagnostics'])}</h2>",
         diagnostics_list(diagnostics, lang),
         "</section>",
