@@ -55,7 +55,15 @@ def dumps(model: Model, journey: JourneyState | None = None) -> bytes:
         for d in model.deliverables.values()
     ]
     routes = [
-        (r.output, r.inputs, r.attrs, T(r.span), T(r.output_span), T(map(T, r.input_spans)))
+        (
+            r.output,
+            r.inputs,
+            r.attrs,
+            T(r.span),
+            T(r.output_span),
+            T(map(T, r.input_spans)),
+            r.optional,
+        )
         for r in model.routes
     ]
     groups = [
@@ -143,9 +151,10 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
                 "span": _span(span),
                 "output_span": _span(out_span),
                 "input_spans": _spans(in_spans),
+                "optional": optional,
             },
         )
-        for i, (output, inputs, r_attrs, span, out_span, in_spans) in enumerate(routes)
+        for i, (output, inputs, r_attrs, span, out_span, in_spans, optional) in enumerate(routes)
     )
     group_objs = tuple(
         construct(

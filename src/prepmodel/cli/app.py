@@ -11,7 +11,7 @@ import gc
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
@@ -63,6 +63,16 @@ LANG_HELP = (
     "locale LC_ALL/LC_MESSAGES/LANG, else that of its names; docs/i18n.md)."
 )
 LangOption = Annotated[Optional[Lang], typer.Option("--lang", help=LANG_HELP)]  # noqa: UP045
+WhenOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--when",
+        help="Show these scenarios (comma-separated): routes outside them in light grey.",
+    ),
+]
+WhenHideOption = Annotated[
+    bool, typer.Option("--when-hide", help="With --when: leave the other routes out.")
+]
 
 
 def language_of(a: Analysis, lang: Lang | None) -> str:
@@ -469,6 +479,8 @@ def render(
     timeout: Annotated[
         float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
     ] = 120.0,
+    when: WhenOption = None,
+    when_hide: WhenHideOption = False,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -497,6 +509,7 @@ def render(
         focus=focus_key,
         depth=depth,
         part_copies=part_copies,
+        **scenario_options(a, when, when_hide),
     )
     if pages is not None and fmt == "dot":
         fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
@@ -571,6 +584,8 @@ def serve(
     engine: Annotated[Engine, typer.Option(help="Graphviz: embedded wasm or system.")] = (
         Engine.auto
     ),
+    when: WhenOption = None,
+    when_hide: WhenHideOption = False,
 ) -> None:
     """Live preview for workshops: a local web page that redraws on every save.
 
@@ -588,7 +603,11 @@ def serve(
         direction=direction.value if direction else None,
         lang=lang.value if lang else None,
         engine=engine.value,
+        when=when,
+        when_hide=when_hide,
     )
+    if when_hide and when is None:
+        fail("--when-hide needs --when SCENARIO")
     options = ServeOptions(path, file, host, port, open_browser, editor, settings)
     try:
         run_server(options, lambda line: typer.echo(printable(line)))
@@ -920,6 +939,15 @@ def resolve_scenarios(a: Analysis, when: str) -> frozenset[str]:
     if not names:
         fail("--when needs at least one scenario name")
     return frozenset(identity(n) for n in names)
+
+
+def scenario_options(a: Analysis, when: str | None, hide: bool) -> dict[str, Any]:
+    """``DiagramOptions`` fields for ``--when`` / ``--when-hide`` (render, serve)."""
+    if when is None:
+        if hide:
+            fail("--when-hide needs --when SCENARIO")
+        return {}
+    return {"when": resolve_scenarios(a, when), "when_hide": hide}
 
 
 def resolve_goal(a: Analysis, goal: str | None) -> str | None:

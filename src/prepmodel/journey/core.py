@@ -173,7 +173,7 @@ class Journey:
         distinct: dict[str, set[str]] = {}
         for k in self._order:
             if k in produced:
-                ins = {x for inputs in graph.requirements(k) for x in inputs if x in bit}
+                ins = {x for inputs in graph.required(k) for x in inputs if x in bit}
                 distinct[k] = ins
                 for x in ins:
                     consumers[x] = consumers.get(x, 0) + 1
@@ -184,7 +184,7 @@ class Journey:
                 m[k] = own
                 continue
             common: int | None = None
-            for inputs in graph.requirements(k):
+            for inputs in graph.required(k):  # M(route): the union over required inputs
                 union = 0
                 for x in inputs:
                     # An input not computed yet sits on a cycle: count only itself.
@@ -288,7 +288,7 @@ class Journey:
         cur = goal
         while True:
             best: str | None = None
-            for inputs in self.graph.requirements(cur):
+            for inputs in self.graph.required(cur):
                 for x in inputs:
                     if x in seen:
                         continue
@@ -341,8 +341,9 @@ class Journey:
                 continue
             best: float | None = None
             for r in graph.routes_by_output.get(k, []):
-                # an input on a loop, not computed yet, counts as ready at the start
-                start = max((finish.get(x, 0.0) for x in r.inputs), default=0.0)
+                # an input on a loop, not computed yet, counts as ready at the start; an
+                # optional input does not hold the route up
+                start = max((finish.get(x, 0.0) for x in r.required), default=0.0)
                 end = start + hours.get(r.index, 0.0)
                 if best is None or end < best:
                     best, chosen[k] = end, r
@@ -359,7 +360,7 @@ class Journey:
             route = chosen.get(cur)
             if route is not None:
                 routes.append(route)
-                inputs: tuple[str, ...] = route.inputs
+                inputs: tuple[str, ...] = route.required
             elif self.graph.is_group(cur):
                 inputs = self.model.groups[cur].members
             else:

@@ -31,7 +31,8 @@ def _kind(document: Document, key: str) -> str:
 
 
 def deliverable_markdown(document: Document, key: str) -> str:
-    """Kind, step, routes (id, inputs, work, by, effort), goals it is a checkpoint of or
+    """Kind, step, routes (id, inputs with optional ones as ``[X] (optional)``, work, by,
+    scenarios, effort), goals it is a checkpoint of or
     route-dependent for, phase, owner, KPIs: the checkpoint table, for one deliverable."""
     analysis = document.analysis
     model = analysis.model
@@ -42,10 +43,17 @@ def deliverable_markdown(document: Document, key: str) -> str:
     if step is not None:
         lines.append(f"\nstep **{step}**")
         for route_id, route in journey.steps[step - 1].route_ids():
-            inputs = ", ".join(_md(model.name(k)) for k in route.inputs)
+            inputs = ", ".join(
+                f"\\[{_md(model.name(k))}\\] (optional)"
+                if k in route.optional
+                else _md(model.name(k))
+                for k in route.inputs
+            )
             details = [f"work: {_md(route.work)}"] if route.work else []
             if route.by:
                 details.append("by: " + ", ".join(_md(b) for b in route.by))
+            if route.when:
+                details.append("when: " + ", ".join(_md(w) for w in route.when))
             effort = route.attr("effort")
             if effort:
                 details.append(f"effort: {_md(effort)}")

@@ -103,10 +103,24 @@ class Route(_Frozen):
     span: Span
     output_span: Span
     input_spans: tuple[Span, ...]
+    #: The inputs written ``[X]`` (contract §9), in input order: drawn and numbered like
+    #: any input, but the route does not require them. An input also written without
+    #: brackets in the same route is required.
+    optional: tuple[str, ...] = ()
 
     def attr(self, key: str) -> str | None:
         values = self.attrs.get(key)
         return ", ".join(values) if values else None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The inputs the route requires (all of them, but the optional ones)."""
+        if not self.optional:
+            return self.inputs
+        return tuple(x for x in self.inputs if x not in self.optional)
+
+    def is_optional(self, key: str) -> bool:
+        return key in self.optional
 
     @property
     def work(self) -> str | None:
@@ -246,6 +260,11 @@ def build(source: syn.SourceFile) -> Model:
         elif isinstance(st, syn.AssemblyStmt):
             out = b.see(st.output)
             ins = _unique(b, st.inputs)
+            optional: tuple[str, ...] = ()
+            if st.optional:
+                keys = [b.keys[n.text] for n in st.inputs]  # seen by _unique
+                required = {k for i, k in enumerate(keys) if i not in st.optional}
+                optional = tuple(k for k in ins if k not in required)
             routes.append(
                 construct(
                     Route,
@@ -257,6 +276,7 @@ def build(source: syn.SourceFile) -> Model:
                         "span": st.span,
                         "output_span": st.output.span,
                         "input_spans": tuple(ins.values()),
+                        "optional": optional,
                     },
                 )
             )

@@ -48,6 +48,13 @@ class ModelGraph:
             return [self.model.groups[key].members]
         return [r.inputs for r in self.routes_by_output.get(key, [])]
 
+    def required(self, key: str) -> list[tuple[str, ...]]:
+        """Like :meth:`requirements`, without the optional inputs (``[X]``, contract §9):
+        what each alternative really asks for."""
+        if self.is_group(key):
+            return [self.model.groups[key].members]
+        return [r.required for r in self.routes_by_output.get(key, [])]
+
     def inputs(self, key: str) -> list[str]:
         """Everything ``key`` may need directly (inputs of all routes, or members)."""
         return list(self.g.predecessors(key))

@@ -28,19 +28,33 @@ def in_scenario(model: Model, chosen: frozenset[str]) -> Model:
     """``model`` with only the routes that apply in all the ``chosen`` scenarios.
 
     A deliverable the whole model makes but no kept route does cannot be had in the
-    scenario, so a route that needs it does not apply either (and so on, to a fixpoint);
-    a group that holds it likewise. Gaps of the whole model stay gaps, as in v1."""
+    scenario, so a route that requires it does not apply either (and so on, to a
+    fixpoint); a group that holds it likewise. A route whose *optional* input cannot be had
+    still applies, without that input. Gaps of the whole model stay gaps, as in v1."""
     made = {r.output for r in model.routes}
     kept = [r for r in model.routes if applies(r, chosen)]
     while True:
         have = {r.output for r in kept}
         dead = made - have - set(model.externals)
         dead |= {k for k, g in model.groups.items() if dead.intersection(g.members)}
-        still = [r for r in kept if not dead.intersection(r.inputs)]
+        still = [r for r in kept if not dead.intersection(r.required)]
         if len(still) == len(kept):
             break
         kept = still
+    kept = [_without(r, dead) if dead.intersection(r.optional) else r for r in kept]
     return model.model_copy(update={"routes": tuple(kept)})
+
+
+def _without(route: Route, dead: set[str]) -> Route:
+    """``route`` without its optional inputs in ``dead``."""
+    pairs = [(x, s) for x, s in zip(route.inputs, route.input_spans, strict=True) if x not in dead]
+    return route.model_copy(
+        update={
+            "inputs": tuple(x for x, _ in pairs),
+            "input_spans": tuple(s for _, s in pairs),
+            "optional": tuple(x for x in route.optional if x not in dead),
+        }
+    )
 
 
 def unknown(model: Model, names: list[str]) -> list[str]:

@@ -88,7 +88,10 @@ def render(
     if fmt == "html":
         from prepmodel.render.html import html_page
 
-        return Rendered(html_page(journey, svg, analysis.diagnostics))
+        when = drawing.options.when
+        title = drawing.title if drawing.scenario else None
+        table = journey.in_scenario(when) if when else None
+        return Rendered(html_page(journey, svg, analysis.diagnostics, title=title, table=table))
     return rasterise(svg, fmt, font, scale)
 
 

@@ -196,7 +196,7 @@ def _partition(widths: list[float], rows: int) -> list[int]:
 
 
 def _write(drawing: Drawing, laid: list[LaidOut], rows: list[int], horizontal: bool) -> bytes:
-    title = drawing.j.model.title or ""
+    title = drawing.title
     title_h = TITLE_SIZE * 1.6 if title else 0.0
     placed: list[tuple[LaidOut, float, float]] = []
     offset = title_h + PAD  # across the main direction

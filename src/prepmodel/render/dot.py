@@ -45,6 +45,8 @@ from prepmodel.render.style import (
     NAME_WIDTH,
     ORPHAN,
     ORPHAN_FILL,
+    OUT_OF_SCENARIO,
+    OUT_OF_SCENARIO_FILL,
     PART_FILL,
     PART_INK,
     PHASE_FILLS,
@@ -93,6 +95,11 @@ class DiagramOptions:
     part_copies: bool = True
     #: ``ja`` or ``en`` for the diagram's own words; ``None``: the model's language.
     lang: str | None = None
+    #: ``--when``: the chosen scenarios (identities). Routes outside them are drawn in a
+    #: light grey (class ``out-of-scenario``), or left out with ``when_hide``; checkpoints
+    #: are the scenario's; step numbers stay those of the whole model.
+    when: frozenset[str] | None = None
+    when_hide: bool = False
 
 
 # --------------------------------------------------------------------------- DOT writing
@@ -211,9 +218,23 @@ class Drawing:
         direction = (options.direction or _first(model.attrs.get("direction")) or "LR").upper()
         self.direction = direction if direction in ("LR", "RL", "TB", "BT") else "LR"
         self.keys = visible_keys(j, options)
+        # --when: the scenario's routes (index -> the inputs it has there) and what its
+        # goals need; everything else is out of the scenario
+        self.scenario: tuple[str, ...] = ()
+        self.scene_routes: dict[int, tuple[str, ...]] | None = None
+        self.scene_needed: frozenset[str] = frozenset()
+        roles_of = j
+        if options.when:
+            scene = j.in_scenario(options.when)
+            self.scenario = scene.chosen
+            self.scene_routes = {r.index: r.inputs for r in scene.model.routes}
+            self.scene_needed = scene.graph.needed
+            roles_of = scene
+            if options.when_hide:
+                self.keys = [k for k in self.keys if not self.out_of_scenario(k)]
         self.shown = set(self.keys)
         self.ids = {k: f"d{i}" for i, k in enumerate(model.deliverables)}
-        self.roles = checkpoint_roles(j, options.goal)
+        self.roles = checkpoint_roles(roles_of, options.goal)
         self.loops = _loops(j)
         self.lang = options.lang or diagram_language(j)
         self.phase_number = {p.index: n for n, p in enumerate(model.phases, start=1)}
@@ -225,7 +246,7 @@ class Drawing:
         for key in self.keys:
             step = j.step_of.get(key)
             alts = []
-            for n, (rid, inputs, route) in enumerate(_alternatives(j, key, step)):
+            for n, (rid, inputs, route) in enumerate(self.alternatives(key, step)):
                 jid = f"{self.ids[key]}_r{n}"
                 alts.append((jid, rid, inputs, route))
                 for x in inputs:
@@ -236,6 +257,54 @@ class Drawing:
             self.routes[key] = alts
         self.uses = uses
         self.any_incoming = False  # set while drawing: the legend then explains them
+        shown_routes = [r for alts in self.routes.values() for _, _, _, r in alts if r]
+        self.any_optional = any(x in self.shown for r in shown_routes for x in r.optional)
+        self.any_greyed = (
+            self.scene_routes is not None
+            and not options.when_hide
+            and any(self.route_out(r, k) for k, alts in self.routes.items() for _, _, _, r in alts)
+        )
+
+    # --- scenarios (--when) ------------------------------------------------------------
+    def out_of_scenario(self, key: str) -> bool:
+        """A deliverable some goal needs in the whole model but not in the scenario."""
+        return (
+            self.scene_routes is not None
+            and key in self.j.graph.needed
+            and key not in self.scene_needed
+        )
+
+    def route_out(self, route: Route | None, key: str) -> bool:
+        """A route (or a group's statement, ``route`` None) outside the scenario."""
+        if self.scene_routes is None:
+            return False
+        if route is None:
+            return self.out_of_scenario(key)
+        return route.index not in self.scene_routes
+
+    def alternatives(
+        self, key: str, step: int | None
+    ) -> list[tuple[str, tuple[str, ...], Route | None]]:
+        """The ways to make ``key`` that are drawn: with ``--when-hide``, only the
+        scenario's routes, with the inputs they have there."""
+        alts = _alternatives(self.j, key, step)
+        if self.scene_routes is None or not self.options.when_hide:
+            return alts
+        scene = self.scene_routes
+        return [
+            (rid, inputs if route is None else scene[route.index], route)
+            for rid, inputs, route in alts
+            if not self.route_out(route, key)
+        ]
+
+    @property
+    def title(self) -> str:
+        """The picture's title: the model's, and the scenario shown (``--when``)."""
+        title = self.j.model.title or ""
+        if not self.scenario:
+            return title
+        shown = self.texts["scenario"].format(names=", ".join(self.scenario))
+        return f"{title} — {shown}" if title else shown
 
     # --- where things are drawn --------------------------------------------------------
     def is_part(self, key: str) -> bool:
@@ -302,7 +371,7 @@ class Drawing:
             pad="0.25",
             labelloc="t",
             outputorder="edgesfirst",
-            label=esc(model.title or "") if single else "",
+            label=esc(self.title) if single else "",
         )
         dot.attr(
             "node",
@@ -352,8 +421,9 @@ class Drawing:
         for key in panel.home:
             stack = self.alternatives_node(home(key), key)
             for n, (jid, rid, inputs, route) in enumerate(self.routes.get(key, [])):
+                grey = self.route_out(route, key)
                 sources = {
-                    x: self.source(x, jid, here, incoming, home(key))
+                    x: self.source(x, jid, here, incoming, home(key), grey)
                     for x in inputs
                     if x in self.shown
                 }
@@ -386,17 +456,29 @@ class Drawing:
         return dot.source()
 
     def source(
-        self, x: str, jid: str, here: set[str], incoming: dict[str, str], target: _Graph
+        self,
+        x: str,
+        jid: str,
+        here: set[str],
+        incoming: dict[str, str],
+        target: _Graph,
+        grey: bool = False,
     ) -> str:
         """The node an input arrow starts from: the deliverable itself when it is drawn in
         this panel, else a copy (a part at its point of use, or a deliverable made in an
-        earlier band, drawn once per panel as an incoming part)."""
+        earlier band, drawn once per panel as an incoming part). A part's copy at a route
+        outside the scenario (``grey``) is greyed with it."""
         if x in here:
             return self.ids[x]
         if self.copied(x):
             node = self.copy_id[(x, jid)]
             attrs = self.deliverable_attrs(x)
             attrs["class"] += " copy"
+            if grey and "out-of-scenario" not in attrs["class"]:  # a part of a greyed route
+                attrs.update(
+                    color=OUT_OF_SCENARIO, fontcolor=OUT_OF_SCENARIO, fillcolor=OUT_OF_SCENARIO_FILL
+                )
+                attrs["class"] += " out-of-scenario"
             target.node(node, **attrs)
             return node
         if x in incoming:
@@ -422,12 +504,17 @@ class Drawing:
         about = about_lines(self.j.model.deliverables[key], self.lang)
         if about:
             attrs["tooltip"] = tooltip_lines([self.j.name(key), *about])
+        if self.out_of_scenario(key):
+            attrs.update(
+                color=OUT_OF_SCENARIO, fontcolor=OUT_OF_SCENARIO, fillcolor=OUT_OF_SCENARIO_FILL
+            )
+            attrs["class"] += " out-of-scenario"
         return attrs
 
     def endpoint(self, key: str, n: int) -> str:
         """Where the arrows of route ``n`` of ``key`` meet: its junction, or its cell of the
         step's record (:meth:`alternatives_node`)."""
-        if len(self.routes.get(key, ())) > 1:
+        if self.stacked(key):
             return f"{self.ids[key]}_r:r{n}"
         return f"{self.ids[key]}_r{n}"
 
@@ -448,38 +535,54 @@ class Drawing:
         j = self.j
         g = j.graph
         group_step = route is None
+        out_of_scene = self.route_out(route, key)
+        ink = OUT_OF_SCENARIO if out_of_scene else INK
+        scene_class = " out-of-scenario" if out_of_scene else ""
         if cell is None:
             orphan = not rid and key not in g.needed
             width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
-            fill = "white" if group_step else (ORPHAN if orphan else INK)
+            fill = "white" if group_step else (ORPHAN if orphan else ink)
             target.node(
                 jid,
                 label=esc(rid),
                 shape="circle" if len(rid) < 3 else "box",
                 style="filled,rounded",
                 fillcolor=fill,
-                fontcolor=INK if group_step else "white",
-                color=INK if not orphan else ORPHAN,
+                fontcolor=ink if group_step else "white",
+                color=ink if not orphan else ORPHAN,
                 fontsize=fmt(STEP_SIZE),
                 width=fmt(width),
                 height="0.3",
                 penwidth="1",
                 tooltip=esc_tooltip(f"step {rid}" if rid else "route (no goal needs it)"),
                 group=jid,
-                **{"class": "junction group-junction" if group_step else "junction"},
+                **{
+                    "class": ("junction group-junction" if group_step else "junction") + scene_class
+                },
             )
         meet = cell or jid
         loop = self.loops.get(key)
+        scene_inputs = (
+            self.scene_routes.get(route.index, ())
+            if route is not None and self.scene_routes is not None
+            else None
+        )
         for x in inputs:
             if x not in sources:
                 continue
+            optional = route is not None and x in route.optional
             attrs = {
                 "arrowhead": "none",
-                "style": "dashed" if group_step else "solid",
-                "class": "input",
+                "style": "dashed" if group_step or optional else "solid",
+                "class": "input optional" if optional else "input",
             }
             if loop is not None and self.loops.get(x) == loop:
-                attrs.update(color=GAP, penwidth="1.8", **{"class": "input cycle"})
+                attrs.update(color=GAP, penwidth="1.8", **{"class": attrs["class"] + " cycle"})
+            if out_of_scene or (scene_inputs is not None and x not in scene_inputs):
+                # the route, or this optional input of it, is not in the scenario
+                attrs.update(
+                    color=OUT_OF_SCENARIO, **{"class": attrs["class"] + " out-of-scenario"}
+                )
             dot.edge(sources[x], meet, **attrs)
         hidden = [x for x in inputs if x not in self.shown]
         if hidden:  # --goal/--focus left some inputs out: say so at the junction
@@ -501,7 +604,12 @@ class Drawing:
                 **{"class": "more"},
             )
             dot.edge(f"{jid}_more", meet, arrowhead="none", style="dotted", **{"class": "input"})
-        out: dict[str, str] = {"color": INK, "penwidth": "1.5", "class": "output", "weight": "4"}
+        out: dict[str, str] = {
+            "color": ink,
+            "penwidth": "1.5",
+            "class": "output" + scene_class,
+            "weight": "4",
+        }
         if group_step:
             out["style"] = "dashed"
         work = work_lines(route.work, route.by) if route is not None else []
@@ -516,26 +624,33 @@ class Drawing:
                 fillcolor="transparent",
                 color="transparent",
                 fontsize=fmt(WORK_SIZE),
-                fontcolor=WORK_INK,
+                fontcolor=OUT_OF_SCENARIO if out_of_scene else WORK_INK,
                 width=fmt(w),
                 height=fmt(h),
                 penwidth="0",
                 tooltip=esc_tooltip(" / ".join(work)),
                 group=jid if cell is None else "",
-                **{"class": "work"},
+                **{"class": "work" + scene_class},
             )
             dot.edge(
                 meet,
                 wid,
                 arrowhead="none",
-                color=INK,
+                color=ink,
                 penwidth="1.5",
                 weight="8",
-                **{"class": "output"},
+                **{"class": "output" + scene_class},
             )
             dot.edge(wid, self.ids[key], **out)
         else:
             dot.edge(meet, self.ids[key], **out)
+
+    def stacked(self, key: str) -> bool:
+        """Whether the routes of ``key`` meet at one record (:meth:`alternatives_node`):
+        two routes or more, unless some are greyed out of the scenario (a record cannot
+        colour one cell): then each route has a junction of its own."""
+        routes = self.routes.get(key, [])
+        return len(routes) > 1 and not any(self.route_out(r, key) for _, _, _, r in routes)
 
     def alternatives_node(self, target: _Graph, key: str) -> str | None:
         """One junction for all routes of a step with alternatives: a record whose cells
@@ -543,7 +658,7 @@ class Drawing:
         which it does not promise for separate nodes); each route's arrows meet at its
         cell. Returns the record's id, or None for a step with one route."""
         routes = self.routes.get(key, [])
-        if len(routes) < 2:
+        if not self.stacked(key):
             return None
         node = f"{self.ids[key]}_r"
         cells = [rid or "·" for _, rid, _, _ in routes]
@@ -579,7 +694,7 @@ class Drawing:
             lang=self.lang,
             legend=panel.legend,
             legend_keys=self.shown,
-            notes=[self.texts["incoming"]] if self.any_incoming else [],
+            notes=self.legend_notes(),
         )
         if attrs is None:
             return
@@ -590,6 +705,17 @@ class Drawing:
         for k in panel.home:
             if not any(u in here for u in g.g.successors(k)):
                 dot.edge(self.ids[k], name, style="invis", weight="0")
+
+    def legend_notes(self) -> list[str]:
+        """The legend lines about what only some pictures draw (after the usual marks)."""
+        notes: list[str] = []
+        if self.any_optional:
+            notes.append(self.texts["optional"])
+        if self.any_greyed:
+            notes.append(self.texts["out_of_scenario"].format(names=", ".join(self.scenario)))
+        if self.any_incoming:
+            notes.append(self.texts["incoming"])
+        return notes
 
 
 def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:

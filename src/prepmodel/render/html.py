@@ -59,7 +59,7 @@ def checkpoint_table(j: Journey, lang: str = "en") -> str:
         span = f' rowspan="{len(alts)}"' if len(alts) > 1 else ""
         for i, (rid, r) in enumerate(alts):
             needs = (
-                " + ".join(j.name(k) for k in r.inputs)
+                " + ".join(f"[{j.name(k)}]" if k in r.optional else j.name(k) for k in r.inputs)
                 if r is not None
                 else " + ".join(j.name(k) for k in s.group_members or ())
             )
@@ -120,6 +120,11 @@ def _swatch(
                 f'stroke="{stroke}" stroke-width="{width}"/>'
             ) + inner
         w, h = 40, 22
+    elif shape == "line":
+        inner = (
+            f'<line x1="2" y1="11" x2="38" y2="11" stroke="{stroke}" stroke-width="{width}"{d}/>'
+        )
+        w, h = 40, 22
     elif shape == "dot":
         inner = (
             f'<circle cx="11" cy="11" r="9" fill="{fill}" stroke="{stroke}"/>'
@@ -149,6 +154,8 @@ _PRESENT = {
     "gap": r'class="node deliverable [^"]*\bgap\b',
     "cycle": r'class="[^"]*\bcycle\b',
     "orphan": r'class="node deliverable [^"]*\borphan\b',
+    "optional": r'class="edge [^"]*\boptional\b',
+    "out-of-scenario": r'class="[^"]*\bout-of-scenario\b',
 }
 
 
@@ -175,6 +182,8 @@ def legend(lang: str = "en", present: list[str] | None = None) -> str:
         "gap": _swatch("box", d.GAP_FILL, d.GAP, 2, dash=True),
         "cycle": _swatch("box", d.PART_FILL, d.GAP, 2.4),
         "orphan": _swatch("box", d.ORPHAN_FILL, d.ORPHAN, 2),
+        "optional": _swatch("line", "none", d.MUTED, 1.5, dash=True),
+        "out-of-scenario": _swatch("box", d.OUT_OF_SCENARIO_FILL, d.OUT_OF_SCENARIO, 1.2),
     }
     texts = LEGEND["ja" if lang == "ja" else "en"]
     names = list(swatches) if present is None else present
@@ -204,10 +213,10 @@ def diagnostics_list(diagnostics: list[Diagnostic], lang: str = "en") -> str:
     return '<ul class="diagnostics">' + "".join(items) + "</ul>"
 
 
-def _controls(j: Journey, lang: str) -> str:
+def _controls(j: Journey, lang: str, title: str | None = None) -> str:
     """The bar above the diagram: title, search, goal selector, zoom and presentation."""
     w = words(lang)
-    title = j.model.title or PurePath(j.model.path).name  # not the folders it came from
+    title = title or j.model.title or PurePath(j.model.path).name  # not its folders
     ids = dot_ids(j.model)
     goals = "".join(f'<option value="{ids[k]}">{_e(j.name(k))}</option>' for k in j.model.goals)
     return (
@@ -227,14 +236,21 @@ def _controls(j: Journey, lang: str) -> str:
 
 
 def html_page(
-    j: Journey, svg: bytes, diagnostics: list[Diagnostic], lang: str | None = None
+    j: Journey,
+    svg: bytes,
+    diagnostics: list[Diagnostic],
+    lang: str | None = None,
+    title: str | None = None,
+    table: Journey | None = None,
 ) -> bytes:
     """The page as UTF-8 bytes: the interactive viewer (diagram, controls, side panel,
     legend), then the checkpoint table and the diagnostics. ``lang`` defaults to the
-    diagram's language. The same inputs give the same bytes."""
+    diagram's language; ``title`` to the model's (``--when`` names the scenario there);
+    ``table``: the journey the checkpoint table lists (``--when``: the scenario's, with
+    the whole model's numbers), default ``j``. The same inputs give the same bytes."""
     lang = lang or diagram_language(j)
     w = words(lang)
-    title = j.model.title or PurePath(j.model.path).name  # not the folders it came from
+    title = title or j.model.title or PurePath(j.model.path).name  # not its folders
     picture = _inline_svg(svg)
     parts = [
         "<!DOCTYPE html>",
@@ -243,7 +259,7 @@ def html_page(
         f"<title>{_e(title)}</title><style>{asset('viewer.css')}</style></head>",
         "<body>",
         '<div id="app">',
-        _controls(j, lang),
+        _controls(j, lang, title),
         '<main id="stage"><div id="canvas">',
         picture,
         '</div><aside id="panel" hidden></aside><div id="caption" hidden></div>',
@@ -252,7 +268,7 @@ def html_page(
         f"{legend(lang, present_symbols(picture))}</details>",
         "</div>",
         f'<section id="tables"><h2>{_e(w["checkpoints"])}</h2>',
-        checkpoint_table(j, lang),
+        checkpoint_table(table or j, lang),
         f"<h2>{_e(w['diagnostics'])}</h2>",
         diagnostics_list(diagnostics, lang),
         "</section>",

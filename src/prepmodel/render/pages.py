@@ -114,7 +114,7 @@ def deck(
             contents.append(
                 (part.panel.title or texts["overview"], part.body, part.width, part.height)
             )
-    title = drawing.j.model.title or ""
+    title = drawing.title
     total = len(contents)
     return [
         Page(page_title, _page(title, page_title, n, total, body, w, h, texts["page"]))

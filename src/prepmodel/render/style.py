@@ -35,6 +35,8 @@ GAP_FILL = "#fde8e8"
 ORPHAN = "#c77700"
 ORPHAN_FILL = "#fff4e0"
 PHASE_LINE = "#bcccdc"
+OUT_OF_SCENARIO = "#c5ccd3"  # routes and deliverables outside the chosen scenarios (--when)
+OUT_OF_SCENARIO_FILL = "#f7f8fa"
 PHASE_INK = "#334e68"
 PHASE_FILLS = ("#eef6f0", "#f0eff9", "#fbf3ea", "#eaf3f8", "#f8eef4", "#f2f5e6")
 

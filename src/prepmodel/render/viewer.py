@@ -24,7 +24,7 @@ def _first(values: tuple[str, ...] | None) -> str | None:
 
 
 def _route(rid: str, route: Route, ids: dict[str, str], path: str) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "id": rid,
         "inputs": [ids[k] for k in route.inputs if k in ids],
         "work": route.work,
@@ -33,6 +33,12 @@ def _route(rid: str, route: Route, ids: dict[str, str], path: str) -> dict[str, 
         "note": route.attr("note"),
         "src": f"{path}:{route.span.line}",
     }
+    # v2 only where used, so a v1 model's page keeps its bytes
+    if route.optional:
+        out["optional"] = [ids[k] for k in route.optional if k in ids]
+    if route.when:
+        out["when"] = list(route.when)
+    return out
 
 
 def _kind(j: Journey, key: str) -> str:
@@ -111,11 +117,20 @@ def viewer_data(j: Journey, lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
         "title": model.title or model.path,
-        "words": viewer_words(lang),
+        "words": _words(j, lang),
         "deliverables": deliverables,
         "phases": phases,
         "goals": goals,
     }
+
+
+def _words(j: Journey, lang: str) -> dict[str, str]:
+    """The viewer's words; the word for scenarios only when a route has ``when`` (a v1
+    model's page keeps its bytes)."""
+    out = viewer_words(lang)
+    if not any(r.when for r in j.model.routes):
+        out.pop("when", None)
+    return out
 
 
 def json_script(data: dict[str, Any], element_id: str = "prep-data") -> str:

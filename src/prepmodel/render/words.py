@@ -59,6 +59,7 @@ WORDS: dict[str, dict[str, str]] = {
         "work": "work",
         "by": "by",
         "effort": "effort",
+        "when": "scenarios",
         "checkpoint_of": "Checkpoint of",
         "exit": "exit of its phase",
         "route_dependent_for": "Needed on some routes to",
@@ -120,6 +121,7 @@ WORDS: dict[str, dict[str, str]] = {
         "work": "作業",
         "by": "担当",
         "effort": "工数",
+        "when": "シナリオ",
         "checkpoint_of": "チェックポイント（ゴール）",
         "exit": "フェーズの出口",
         "route_dependent_for": "一部のルートで必要（ゴール）",
@@ -149,6 +151,8 @@ LEGEND: dict[str, dict[str, str]] = {
         "gap": "gap: needed but never made",
         "cycle": "on a cycle",
         "orphan": "no goal needs it",
+        "optional": "optional input [X]: the route does not require it",
+        "out-of-scenario": "not in the scenario shown (--when)",
     },
     "ja": {
         "external": "外部から与えられる部品",
@@ -162,6 +166,8 @@ LEGEND: dict[str, dict[str, str]] = {
         "gap": "ギャップ：必要だが作られない",
         "cycle": "循環している",
         "orphan": "どのゴールにも不要",
+        "optional": "任意のインプット [X]：ルートはこれを必須としない",
+        "out-of-scenario": "表示中のシナリオに含まれない（--when）",
     },
 }
 

@@ -60,10 +60,11 @@ ASPECTS = ("routes", "attributes", "phase", "kind")
 class Detail:
     """One thing that changed about one deliverable.
 
-    ``change`` is a short code (``input_added``, ``input_removed``, ``route_added``,
-    ``route_removed``, ``member_added``, ``member_removed``, ``attribute_changed``,
-    ``phase_changed``, ``kind_changed``); ``route`` the route id (new numbering, old
-    numbering for a removed route); ``key`` the input or attribute it is about.
+    ``change`` is a short code (``input_added``, ``input_removed``, ``input_optional``,
+    ``input_required``, ``scenario_changed``, ``route_added``, ``route_removed``,
+    ``member_added``, ``member_removed``, ``attribute_changed``, ``phase_changed``,
+    ``kind_changed``); ``route`` the route id (new numbering, old numbering for a removed
+    route); ``key`` the input or attribute it is about (``when`` for a scenario change).
     """
 
     aspect: str
@@ -291,8 +292,12 @@ class _Compare:
         new_routes = self.new.graph.routes_by_output.get(n, [])
         old_sets = [frozenset(self.old_input(x) for x in r.inputs) for r in old_routes]
         new_sets = [frozenset(r.inputs) for r in new_routes]
-        if old_sets == new_sets and all(
-            a.attrs == b.attrs for a, b in zip(old_routes, new_routes, strict=True)
+        old_optional = [frozenset(self.old_input(x) for x in r.optional) for r in old_routes]
+        new_optional = [frozenset(r.optional) for r in new_routes]
+        if (
+            old_sets == new_sets
+            and old_optional == new_optional
+            and all(a.attrs == b.attrs for a, b in zip(old_routes, new_routes, strict=True))
         ):
             return []  # the common case: same routes in the same order, nothing to report
         pairs = pair_routes(old_sets, new_sets, old_routes, new_routes)
@@ -308,11 +313,15 @@ class _Compare:
                         Detail(
                             "routes",
                             "input_added",
-                            msg("{route} gained input {name}", route=rid, name=name),
+                            msg("{route} gained optional input {name}", route=rid, name=name)
+                            if x in new_optional[j]
+                            else msg("{route} gained input {name}", route=rid, name=name),
                             route=rid,
                             key=name,
                         )
                     )
+                elif (x in new_optional[j]) != (x in old_optional[i]):
+                    out.append(self.optional_changed(rid, x, x in new_optional[j]))
             for x in old_routes[i].inputs:
                 if self.old_input(x) not in new_sets[j]:
                     name = self.input_name(self.old_input(x))
@@ -325,12 +334,19 @@ class _Compare:
                             key=name,
                         )
                     )
-            out += self.attributes(rid, old_routes[i].attrs, new_routes[j].attrs)
+            out += self.scenarios(rid, old_routes[i].when, new_routes[j].when)
+            old_attrs = {k: v for k, v in old_routes[i].attrs.items() if k != "when"}
+            new_attrs = {k: v for k, v in new_routes[j].attrs.items() if k != "when"}
+            out += self.attributes(rid, old_attrs, new_attrs)
         several = len(new_routes) > 1
         for j, r in enumerate(new_routes):
             if j not in paired_new:
                 rid = self.new_ids.get(r.index, "route")
                 names = [self.new.model.name(x) for x in r.inputs]
+                shown = [
+                    f"[{self.new.model.name(x)}]" if x in r.optional else n
+                    for x, n in zip(r.inputs, names, strict=True)
+                ]
                 out.append(
                     Detail(
                         "routes",
@@ -338,11 +354,11 @@ class _Compare:
                         msg(
                             "alternative route {route} added: {text}",
                             route=rid,
-                            text=_route_text(names, r),
+                            text=_route_text(shown, r),
                         )
                         if several
                         else msg(
-                            "route {route} added: {text}", route=rid, text=_route_text(names, r)
+                            "route {route} added: {text}", route=rid, text=_route_text(shown, r)
                         ),
                         route=rid,
                         new=names,
@@ -353,18 +369,58 @@ class _Compare:
             if i not in paired_old:
                 rid = self.old_ids.get(r.index, "route")
                 names = [self.input_name(self.old_input(x)) for x in r.inputs]
+                shown = [
+                    f"[{n}]" if x in r.optional else n for x, n in zip(r.inputs, names, strict=True)
+                ]
                 out.append(
                     Detail(
                         "routes",
                         "route_removed",
-                        msg("alternative route removed: {text}", text=_route_text(names, r))
+                        msg("alternative route removed: {text}", text=_route_text(shown, r))
                         if several
-                        else msg("route removed: {text}", text=_route_text(names, r)),
+                        else msg("route removed: {text}", text=_route_text(shown, r)),
                         route=rid,
                         old=names,
                     )
                 )
         return out
+
+    def optional_changed(self, rid: str, x: str, optional: bool) -> Detail:
+        """Input ``x`` (a new key) of route ``rid`` became optional, or required again."""
+        name = self.input_name(x)
+        return Detail(
+            "routes",
+            "input_optional" if optional else "input_required",
+            msg("input {name} of route {route} became optional", name=name, route=rid)
+            if optional
+            else msg("input {name} of route {route} became required", name=name, route=rid),
+            route=rid,
+            key=name,
+            old="required" if optional else "optional",
+            new="optional" if optional else "required",
+        )
+
+    def scenarios(self, rid: str, old: tuple[str, ...], new: tuple[str, ...]) -> list[Detail]:
+        """A change of a route's ``when`` (contract §9): the scenarios it applies in."""
+        if {identity(x) for x in old} == {identity(x) for x in new}:
+            return []
+        every = N_("every scenario")
+        return [
+            Detail(
+                "routes",
+                "scenario_changed",
+                msg(
+                    "route {route} now applies in {new} (was: {old})",
+                    route=rid,
+                    new=", ".join(new) or every,
+                    old=", ".join(old) or every,
+                ),
+                route=rid,
+                key="when",
+                old=list(old),
+                new=list(new),
+            )
+        ]
 
     def members(self, o: str, n: str) -> list[Detail]:
         old_g, new_g = self.old.model.groups.get(o), self.new.model.groups.get(n)

@@ -279,6 +279,9 @@ class _Picture:
             attrs = {"arrowhead": "none", **_EDGE_STYLE[status], "class": f"input diff-{status}"}
             if r.group and status == "same":
                 attrs["style"] = "dashed"
+            if source in r.optional:  # an optional input [X], as in `prep render`
+                attrs["style"] = "dashed"
+                attrs["class"] += " optional"
             self.dot.edge(self.ids[source], jid, **_plain(attrs))
         out = {**_EDGE_STYLE[r.status], "class": f"output diff-{r.status}", "weight": "4"}
         if r.status == "same":

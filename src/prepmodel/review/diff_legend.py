@@ -49,6 +49,11 @@ ENTRIES: dict[str, tuple[str, str]] = {
     ),
     "input-added": ("input added", "入力の追加"),
     "input-removed": ("input removed", "入力の削除"),
+    "input-changed": (
+        "input became optional or required",
+        "入力が任意に、または必須に変わった",
+    ),
+    "optional": ("dashed: an optional input [X]", "点線：任意の入力 [X]"),
     "phase": ("phase, in journey order (+ added, − removed)", "フェーズ（+ 追加、− 削除）"),
 }
 TITLE = ("Legend", "凡例")
@@ -71,6 +76,8 @@ def present(view: UnionView) -> list[str]:
         for _, status in r.inputs:
             if status != "same" and r.status not in ("added", "removed"):
                 used.add(f"input-{status}")
+        if r.optional:
+            used.add("optional")
     if view.phases:
         used.add("phase")
     return [k for k in ENTRIES if k in used]
@@ -120,6 +127,8 @@ SWATCHES: dict[str, str] = {
     "route-changed": _dot(CHANGED, CHANGED, "white"),
     "input-added": _line(ADDED, False, 2),
     "input-removed": _line(REMOVED, True, 1.6),
+    "input-changed": _line(CHANGED, False, 1.6),
+    "optional": _line(MUTED, True, 1.1),
     "phase": (
         f'<rect x="1" y="-8" width="{fmt(SWATCH - 2)}" height="16" rx="3" '
         f'fill="{PHASE_FILLS[0]}" stroke="{PHASE_LINE}"/>'

@@ -144,6 +144,8 @@ def _verify(source: syn.SourceFile, out: str, path: str) -> None:
         )
     if model_signature(build(again)) != model_signature(build(source)):
         raise FormatterError(f"{path}: the formatted text means a different model")
+    if _routes_as_written(again) != _routes_as_written(source):
+        raise FormatterError(f"{path}: the formatted text changed which inputs are optional")
     if comment_texts(again) != comment_texts(source):
         raise FormatterError(f"{path}: the formatted text lost or changed a comment")
     if any(_IGNORE.search(c.text) for c in source.comments) and (
@@ -155,6 +157,17 @@ def _verify(source: syn.SourceFile, out: str, path: str) -> None:
 
 
 _IGNORE = re.compile(r"#\s*prep:\s*ignore")
+
+
+def _routes_as_written(source: syn.SourceFile) -> list[tuple[str, list[tuple[str, bool]]]]:
+    """Each route's output and inputs as written, each input with its brackets (``[X]``):
+    the model keeps an input both bracketed and bare once, as required, so the model alone
+    would not see a layout drop a pair of brackets there."""
+    return [
+        (st.output.text, [(n.text, i in st.optional) for i, n in enumerate(st.inputs)])
+        for st in source.statements
+        if isinstance(st, syn.AssemblyStmt)
+    ]
 
 
 def _reported(text: str, path: str) -> Counter[tuple[str, str]]:
@@ -177,11 +190,24 @@ class _Flatten:
         self.gaps.append(_Gap(kind, _JOIN[kind]))
         self.atoms.append(_Atom(text, *start, *end))
 
-    def names(self, head: str, start: tuple[int, int], names: tuple[syn.Name, ...]) -> None:
+    def names(
+        self,
+        head: str,
+        start: tuple[int, int],
+        names: tuple[syn.Name, ...],
+        optional: tuple[int, ...] = (),
+    ) -> None:
+        """A list of names; those at the positions in ``optional`` as ``[X]`` (a route's
+        optional inputs: one pair of brackets, no space inside)."""
+
+        def text(i: int, n: syn.Name) -> str:
+            written = render_name(n.text)
+            return f"[{written}]" if i in optional else written
+
         first = names[0]
-        self.add(STMT, head + render_name(first.text), start, _end(first))
-        for n in names[1:]:
-            self.add(LIST, render_name(n.text), _start(n), _end(n))
+        self.add(STMT, head + text(0, first), start, _end(first))
+        for i, n in enumerate(names[1:], start=1):
+            self.add(LIST, text(i, n), _start(n), _end(n))
 
     def statement(self, st: syn.Statement) -> None:
         start = (st.span.line, st.span.column)
@@ -194,7 +220,7 @@ class _Flatten:
         elif isinstance(st, syn.DeclStmt):
             self.names(st.keyword + " ", start, st.names)
         elif isinstance(st, syn.AssemblyStmt):
-            self.names(render_name(st.output.text) + " <- ", start, st.inputs)
+            self.names(render_name(st.output.text) + " <- ", start, st.inputs, st.optional)
         elif isinstance(st, syn.GroupStmt):
             self.names(f"group {render_name(st.name.text)} = ", start, st.members)
         else:

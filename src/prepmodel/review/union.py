@@ -67,6 +67,10 @@ class UnionRoute:
     by: tuple[str, ...]
     group: bool = False
     old_label: str | None = None
+    #: The inputs (node ids) drawn as optional (``[X]``): the new route's, and the old
+    #: route's for inputs it lost; an input that became optional or required again has
+    #: status ``changed``.
+    optional: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -200,6 +204,7 @@ class _RouteMaker:
         inputs: list[tuple[str, str]],
         route: Route | None,
         old_label: str | None = None,
+        optional: frozenset[str] = frozenset(),
     ) -> None:
         self.out.append(
             UnionRoute(
@@ -212,6 +217,7 @@ class _RouteMaker:
                 by=tuple(route.by) if route is not None else (),
                 group=route is None,
                 old_label=old_label,
+                optional=optional,
             )
         )
 
@@ -233,20 +239,28 @@ def _routes(d: ModelDiff, node: Callable[[str], str]) -> list[UnionRoute]:
         for j, r in enumerate(new_routes):
             label = make.new_ids.get(r.index, "")
             i = pairs.get(j)
+            new_opt = frozenset(f"new:{x}" for x in r.optional)
             if i is None:
-                make.add(out, label, "added", [(f"new:{x}", "added") for x in r.inputs], r)
+                inputs = [(f"new:{x}", "added") for x in r.inputs]
+                make.add(out, label, "added", inputs, r, optional=new_opt)
                 continue
             old_r = old_routes[i]
+            old_opt = frozenset(node(x) for x in old_r.optional)
             inputs = [
-                (f"new:{x}", "same" if f"new:{x}" in old_sets[i] else "added") for x in r.inputs
+                (f"new:{x}", _input_status(f"new:{x}", old_sets[i], old_opt, new_opt))
+                for x in r.inputs
             ]
-            inputs += [(node(x), "removed") for x in old_r.inputs if node(x) not in new_sets[j]]
-            same = old_sets[i] == new_sets[j] and old_r.attrs == r.attrs
-            make.add(out, label, "same" if same else "changed", inputs, r)
+            lost = [node(x) for x in old_r.inputs if node(x) not in new_sets[j]]
+            inputs += [(x, "removed") for x in lost]
+            same = old_sets[i] == new_sets[j] and old_opt == new_opt and old_r.attrs == r.attrs
+            optional = new_opt | (old_opt & frozenset(lost))
+            make.add(out, label, "same" if same else "changed", inputs, r, optional=optional)
         for i, old_r in enumerate(old_routes):
             if i not in pairs.values():
                 rid = make.old_ids.get(old_r.index, "")
-                make.add(out, rid, "removed", [(node(x), "removed") for x in old_r.inputs], old_r)
+                inputs = [(node(x), "removed") for x in old_r.inputs]
+                old_opt = frozenset(node(x) for x in old_r.optional)
+                make.add(out, rid, "removed", inputs, old_r, optional=old_opt)
         _group(d, make, k, o, node)
     for o in d.old.model.deliverables:
         if o in d.mapping:
@@ -254,12 +268,22 @@ def _routes(d: ModelDiff, node: Callable[[str], str]) -> list[UnionRoute]:
         for old_r in old_by.get(o, []):
             rid = make.old_ids.get(old_r.index, "")
             inputs = [(node(x), "removed") for x in old_r.inputs]
-            make.add(f"old:{o}", rid, "removed", inputs, old_r)
+            old_opt = frozenset(node(x) for x in old_r.optional)
+            make.add(f"old:{o}", rid, "removed", inputs, old_r, optional=old_opt)
         grp = d.old.model.groups.get(o)
         if grp is not None:
             inputs = [(node(x), "removed") for x in grp.members]
             make.add(f"old:{o}", _step_label(d.old, o), "removed", inputs, None)
     return make.out
+
+
+def _input_status(
+    x: str, old_inputs: frozenset[str], old_opt: frozenset[str], new_opt: frozenset[str]
+) -> str:
+    """same, added, or changed (the input became optional, or required again)."""
+    if x not in old_inputs:
+        return "added"
+    return "changed" if (x in old_opt) != (x in new_opt) else "same"
 
 
 def _step_label(a: Analysis, key: str) -> str:

@@ -42,6 +42,9 @@ class Settings:
     lang: str | None = None
     engine: str = "auto"
     timeout: float | None = 120.0
+    #: ``--when`` (comma-separated scenario names) and ``--when-hide``, as in ``prep render``
+    when: str | None = None
+    when_hide: bool = False
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Build:
     analysis: Analysis | None = None
     goal_key: str | None = None
     seconds: float = 0.0
+    when: frozenset[str] | None = None  # the chosen scenarios (identities)
+    scenario: tuple[str, ...] = ()  # their names as the model writes them
 
 
 def read_model(path: Path) -> tuple[bytes | None, str | None, bool]:
@@ -130,13 +135,15 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
         )
     lang = settings.lang or diagram_language(analysis.journey)
     goal_key, problem = goal_of(analysis, settings.goal)
+    when, scenario_problem = scenarios_of(analysis, settings.when)
+    problem = problem or scenario_problem
     if problem is not None:
         return Build("error", message=problem, diagnostics=listed, summary=counts, text=text)
     try:
         page = render(
             analysis,
             "html",
-            diagram_options(settings, goal_key),
+            diagram_options(settings, goal_key, when),
             settings.engine,
             lang=settings.lang,
             timeout=settings.timeout,
@@ -153,6 +160,8 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
         text=text,
         analysis=analysis,
         goal_key=goal_key,
+        when=when,
+        scenario=analysis.journey.in_scenario(when).chosen if when else (),
     )
 
 
@@ -182,17 +191,47 @@ def goal_of(analysis: Analysis, name: str | None) -> tuple[str | None, str | Non
     return None, f"no goal named '{name}'{hint if names else '; the model has no goal'}"
 
 
-def diagram_options(settings: Settings, goal_key: str | None) -> DiagramOptions:
+def scenarios_of(analysis: Analysis, when: str | None) -> tuple[frozenset[str] | None, str | None]:
+    """The identities of the scenarios ``--when`` names, or a message (SC01, as
+    ``prep render --when`` says it) when the model, as it is now, mentions one of them
+    nowhere."""
+    if when is None:
+        return None, None
+    from prepmodel.checks.rules.gp_gaps import did_you_mean
+    from prepmodel.model.core import identity
+    from prepmodel.model.scenarios import scenarios, unknown
+
+    names = [n.strip() for n in when.split(",") if n.strip()]
+    known = scenarios(analysis.model)
+    for name in unknown(analysis.model, names):
+        close = did_you_mean(name, known)
+        hint = (
+            f"; did you mean '{close}'?"
+            if close
+            else (f"; the scenarios are: {', '.join(known)}" if known else "; no route has `when`")
+        )
+        return None, f"SC01 no route mentions the scenario '{name}'{hint}"
+    return frozenset(identity(n) for n in names) or None, None
+
+
+def diagram_options(
+    settings: Settings, goal_key: str | None, when: frozenset[str] | None = None
+) -> DiagramOptions:
     """The options ``prep render`` builds from the same flags."""
     from prepmodel.render.dot import DiagramOptions
 
-    return DiagramOptions(direction=settings.direction, goal=goal_key)
+    return DiagramOptions(
+        direction=settings.direction,
+        goal=goal_key,
+        when=when,
+        when_hide=settings.when_hide and when is not None,
+    )
 
 
 def export(done: Build, name: str, settings: Settings) -> bytes:
     """Export ``name`` (a key of :data:`EXPORTS`) of a good build: the bytes of
     ``prep render FILE -o OUT.<svg|png|pdf>`` or ``prep checkpoints FILE --format
-    <csv|markdown>`` with the same ``--goal``, ``--direction`` and ``--lang``.
+    <csv|markdown>`` with the same ``--goal``, ``--direction``, ``--lang`` and ``--when``.
     Raises EngineError / RasterError when the picture cannot be made."""
     from prepmodel.render import render
     from prepmodel.views.checkpoints import render_table
@@ -204,11 +243,14 @@ def export(done: Build, name: str, settings: Settings) -> bytes:
 
         # the table's words as `prep checkpoints --lang` (or the model's language) says them
         lang = model_language(done.analysis.model, settings.lang)
-        return render_table(done.analysis.journey, fmt, done.goal_key, lang).encode("utf-8")
+        journey = done.analysis.journey
+        if done.when:  # as `prep checkpoints --when`
+            journey = journey.in_scenario(done.when)
+        return render_table(journey, fmt, done.goal_key, lang).encode("utf-8")
     return render(
         done.analysis,
         fmt,
-        diagram_options(settings, done.goal_key),
+        diagram_options(settings, done.goal_key, done.when),
         settings.engine,
         None,
         2.0,

@@ -131,6 +131,7 @@ class Preview:
             "summary": done.summary,
             "lang": (shown.lang if shown else done.lang),
             "title": (shown.title if shown else None),
+            "scenario": list(shown.scenario) if shown else [],
             "shown": self.good_version,
             "seconds": round(done.seconds, 3),
             "editor": self.editor,

@@ -37,6 +37,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "hint": "hint",
         "editor_failed": "The editor did not open: {message}",
         "title": "live preview",
+        "scenario": "scenario: {names}",
     },
     "ja": {
         "connecting": "接続中…",
@@ -60,10 +61,20 @@ WORDS: Final[dict[str, dict[str, str]]] = {
         "hint": "ヒント",
         "editor_failed": "エディタを開けませんでした: {message}",
         "title": "ライブプレビュー",
+        "scenario": "シナリオ：{names}",
     },
 }
 
 _EXPORT_LABELS: Final = {"svg": "SVG", "png": "PNG", "pdf": "PDF"}
+
+
+def _scenario(state: dict[str, Any], words: dict[str, str]) -> str:
+    """The scenario shown (``prep serve --when``), beside the file name; "" without one."""
+    names = state.get("scenario") or []
+    if not names:
+        return ""
+    text = words["scenario"].format(names=", ".join(names))
+    return f'<span id="live-scenario">{html.escape(text)}</span>'
 
 
 def shell_page(file: str, state: dict[str, Any], token: str, exports: list[str]) -> bytes:
@@ -88,6 +99,7 @@ def shell_page(file: str, state: dict[str, Any], token: str, exports: list[str])
         '<span id="conn" role="status" aria-live="polite"><i></i>'
         '<span id="conn-text"></span></span>',
         f'<code id="live-file">{html.escape(file)}</code>',
+        _scenario(state, words),
         '<span id="live-status"></span>',
         '<button id="diag-toggle" type="button" aria-expanded="false">'
         '<span id="diag-label"></span> <b id="diag-count"></b></button>',

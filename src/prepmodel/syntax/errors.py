@@ -100,6 +100,8 @@ _TOKEN_WORDS: dict[str, str] = {
     "SEMICOLON": "';'",
     "LBRACE": "'{'",
     "RBRACE": "'}'",
+    "LBRACKET": "'['",
+    "RBRACKET": "']'",
     "_NL": N_("the end of the line"),
     "$END": N_("the end of the file"),
     "MODEL": "'model'",
@@ -288,6 +290,10 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
                     message = msg("ideographic space (U+3000) between names")
                     hint = msg("use ',' (ASCII) between names; quote a name that contains a space")
                     return Diagnostic.make("PS01", Span.point(line, column), message, hint)
+        if isinstance(err, UnexpectedToken):
+            bracket = _bracket_hint(err, text, expected)
+            if bracket is not None:
+                hint = bracket
         if isinstance(err, UnexpectedToken) and err.token.type == "$END":
             opened = _open_brace_before(text, len(text))
             if opened is not None:
@@ -298,6 +304,37 @@ def _describe(err: UnexpectedInput, text: str, lark: Lark) -> Diagnostic:
     if isinstance(err, UnexpectedToken) and err.token.type not in ("$END", "_NL"):
         width = max(1, len(str(err.token).split("\n")[0]))
     return Diagnostic.make("PS01", Span.point(line, column, width), message, hint)
+
+
+def _bracket_hint(err: UnexpectedToken, text: str, expected: set[str]) -> str | None:
+    """A hint for a misplaced '[' or ']' (optional inputs, contract §9): ``[]``, ``[[X]]``,
+    an unclosed ``[X``, brackets where no route input stands."""
+    kind = err.token.type
+    offset = error_offset(err, text)
+    before = text[text.rfind("\n", 0, offset) + 1 : offset].rstrip()
+    after_bracket = before.endswith("[")
+    if kind == "LBRACKET":
+        if after_bracket:
+            return msg("one pair of brackets makes an input optional: write `[X]`, not `[[X]]`")
+        return msg(
+            "brackets mark an optional input of a route (`OUTPUT <- A, [B]`) and nothing "
+            "else; quote a name that contains '[' or ']'"
+        )
+    if after_bracket:
+        return msg("put the name of the optional input between the brackets: `[X]`")
+    if "RBRACKET" in expected:
+        if kind == "NAME":
+            return msg(
+                "close the optional input with ']' (`[X]`); quote a name that contains "
+                'spaces: `["A B"]`'
+            )
+        return msg("close the optional input with ']': `[X]`")
+    if kind == "RBRACKET":
+        return msg(
+            "']' without '[': write an optional input as `[X]`; quote a name that "
+            "contains '[' or ']'"
+        )
+    return None
 
 
 _CONTROL_CHAR = re.compile("[" + CONTROL + "]")

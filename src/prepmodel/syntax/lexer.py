@@ -34,6 +34,8 @@ _PUNCT = {
     "{": "LBRACE",
     "}": "RBRACE",
     "<-": "ARROW",
+    "[": "LBRACKET",
+    "]": "RBRACKET",
 }
 
 # Each match eats the horizontal white space before its token, so white space costs no
@@ -45,7 +47,7 @@ _TOKENS = re.compile(
       | (?P<QUOTED>"""
     + names.QUOTED_NAME
     + r""")
-      | (?P<PUNCT><-|[,:;={}])
+      | (?P<PUNCT><-|[,:;={}\[\]])
       | (?P<NAME>"""
     + names.BARE_NAME
     + r""")
@@ -158,7 +160,7 @@ def scan(
                 names_value = False
                 if depth:
                     depth -= 1
-            elif shared is not None and kind != "ARROW":  # , : ; = are in FILTERED
+            elif shared is not None and kind in FILTERED:  # , : ; =
                 last = kind
                 newline = False
                 yield shared[kind]

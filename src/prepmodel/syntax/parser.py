@@ -30,6 +30,7 @@ from prepmodel.syntax.tree import (
     ImportStmt,
     ModelStmt,
     Name,
+    OptionalInput,
     PhaseStmt,
     SourceFile,
     Statement,
@@ -90,6 +91,22 @@ class _Build(Transformer[Token, Any]):
         names.append(_name(children[2]))
         return names
 
+    def input_list(self, children: list[Any]) -> list[Name | OptionalInput]:
+        # input_list: (NAME | optional_input) | input_list COMMA (NAME | optional_input)
+        last = children[-1]
+        item = last if type(last) is OptionalInput else _name(last)
+        if len(children) == 1:
+            return [item]
+        items: list[Name | OptionalInput] = children[0]
+        items.append(item)
+        return items
+
+    def optional_input(self, children: list[Any]) -> OptionalInput:
+        # optional_input: LBRACKET NAME RBRACKET
+        return OptionalInput(
+            _name(children[1]), _join(_tok_span(children[0]), _tok_span(children[2]))
+        )
+
     def attr(self, children: list[Any]) -> Attr:
         key = _name(children[0])
         values: list[Name] = children[2]
@@ -115,7 +132,13 @@ class _Build(Transformer[Token, Any]):
     def assembly(self, children: list[Any]) -> AssemblyStmt:
         output = _name(children[0])
         span = _join(output.span, _end_of(children))
-        return AssemblyStmt(output, tuple(children[2]), _block_of(children), span)
+        items: list[Name | OptionalInput] = children[2]
+        block = _block_of(children)
+        if not any(type(x) is OptionalInput for x in items):
+            return AssemblyStmt(output, tuple(items), block, span)  # type: ignore[arg-type]
+        inputs = tuple(x.name if type(x) is OptionalInput else x for x in items)
+        optional = tuple(i for i, x in enumerate(items) if type(x) is OptionalInput)
+        return AssemblyStmt(output, inputs, block, span, optional=optional)  # type: ignore[arg-type]
 
     def group_stmt(self, children: list[Any]) -> GroupStmt:
         span = _join(_tok_span(children[0]), _end_of(children))

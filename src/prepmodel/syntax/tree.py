@@ -65,6 +65,21 @@ class AssemblyStmt:
     block: Block | None
     span: Span
     kind: Literal["assembly"] = "assembly"
+    #: The positions in ``inputs`` of the inputs written in brackets (``[X]``, optional:
+    #: contract §9), ascending; empty for a v1 route.
+    optional: tuple[int, ...] = ()
+
+    def is_optional(self, i: int) -> bool:
+        """Whether input ``i`` was written ``[X]``."""
+        return i in self.optional
+
+
+@dataclass(frozen=True, slots=True)
+class OptionalInput:
+    """``[X]`` while the parser builds a route's input list (the route keeps the index)."""
+
+    name: Name
+    span: Span  # from '[' to ']'
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
     return {
         "id": rid,
         "inputs": [j.name(k) for k in r.inputs],
+        "optional": [j.name(k) for k in r.optional],
         "work": r.work,
         "by": list(r.by),
         "effort": r.attr("effort"),
@@ -139,8 +140,22 @@ def facts(d: Deliverable, _: Callable[[str], str] = str) -> str:
     return " · ".join(parts)
 
 
-def _needs(j: Journey, inputs: tuple[str, ...]) -> str:
-    return " + ".join(j.name(k) for k in inputs)
+def _needs(j: Journey, inputs: tuple[str, ...], optional: tuple[str, ...] = ()) -> str:
+    """``A + B``; an optional input in brackets, as written in the file: ``A + [B]``."""
+    return " + ".join(f"[{j.name(k)}]" if k in optional else j.name(k) for k in inputs)
+
+
+def _inputs(j: Journey, r: Route) -> str:
+    return _needs(j, r.inputs, r.optional)
+
+
+def _has_optional(j: Journey, keys: Collection[str]) -> bool:
+    by_step = {s.key: s for s in j.steps}
+    return any(r.optional for k in keys if k in by_step for r in by_step[k].routes)
+
+
+def _optional_note(_: Callable[[str], str]) -> str:
+    return _("[X]: an optional input (drawn dashed; the route does not require it)")
 
 
 def _work(r: Route) -> str:
@@ -158,10 +173,10 @@ def _text_step(j: Journey, s: Step, exit_mark: bool, _: Callable[[str], str]) ->
         return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   {group}{mark}", *extra]
     if len(s.routes) == 1:
         r = s.routes[0]
-        return [f"  {s.number:>3}  {name}  ← {_needs(j, r.inputs)}{_work(r)}{mark}", *extra]
+        return [f"  {s.number:>3}  {name}  ← {_inputs(j, r)}{_work(r)}{mark}", *extra]
     lines = [f"  {s.number:>3}  {name}{mark}", *extra]
     for rid, r in s.route_ids():
-        lines.append(f"       {rid}  ← {_needs(j, r.inputs)}{_work(r)}")
+        lines.append(f"       {rid}  ← {_inputs(j, r)}{_work(r)}")
     return lines
 
 
@@ -206,6 +221,8 @@ def journey_text(j: Journey, goal: str | None = None, lang: str = "en") -> str:
         path = " → ".join(j.name(k) for k in g.critical_path)
         out.append(_critical_path(j, g.key, path, _))
         out.append("")
+    if _has_optional(j, [k for g in goals for k in j.graph.needed_by(g.key)]):
+        out += [_optional_note(_), ""]
     return "\n".join(out)
 
 
@@ -260,7 +277,10 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
             d = j.model.deliverables[key]
             name = f"**{_md(d.name)}**" if is_cp else f"{_md(d.name)}{some_routes}"
             phase = _md(j.phase_of.get(key)) + (" ▶ " + _("exit") if is_exit else "")
-            needs = " / ".join(_md(_needs(j, inputs)) for inputs in j.graph.requirements(key))
+            if s.group_members is not None:
+                needs = _md(_needs(j, s.group_members))
+            else:
+                needs = " / ".join(_md(_inputs(j, r)) for r in s.routes)
             kpi = _md(", ".join(d.kpis))
             routes = _md_routes(j, s, _)
             out.append(
@@ -269,6 +289,8 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
             )
         path = " → ".join(_md(j.name(k)) for k in g.critical_path)
         out += ["", _critical_path(j, g.key, path, _), ""]
+    if _has_optional(j, [s.key for s in steps]):
+        out += [_md(_optional_note(_)), ""]
     playbook = [s for s in steps if len(s.routes) > 1]
     out += ["## " + _("Playbook: alternative routes"), ""]
     if playbook:
@@ -280,7 +302,7 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
             for rid, r in s.route_ids():
                 out.append(
                     f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
-                    f"{_md(_needs(j, r.inputs))} | {_md(r.work)} | {_md(', '.join(r.by))} |"
+                    f"{_md(_inputs(j, r))} | {_md(r.work)} | {_md(', '.join(r.by))} |"
                 )
     else:
         out.append(_("Every step has a single route."))
@@ -411,7 +433,7 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
                     [
                         *base,
                         rid,
-                        " + ".join(j.name(x) for x in r.inputs),
+                        _inputs(j, r),
                         r.work or "",
                         ", ".join(r.by),
                         r.attr("effort") or "",

@@ -21,6 +21,7 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     Routes that differ in who performs them (`by`) or in the scenarios they apply to
     (`when`) are real alternatives (contract §9), not duplicates: 伴走 and 代走 routes.
+    An optional input `[X]` and a required `X` make different routes.
 
     Bad:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
@@ -29,11 +30,12 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
         "Order slip" <- "Customer's choice", Tablet { work: "Self-order" }
     """
-    seen: dict[tuple[str, frozenset[str], frozenset[str], frozenset[str]], int] = {}
+    seen: dict[tuple[str, frozenset[str], frozenset[str], frozenset[str], frozenset[str]], int] = {}
     for r in ctx.model.routes:
         sig = (
             r.output,
             frozenset(r.inputs),
+            frozenset(r.optional),  # `[X]` and `X` make different routes
             frozenset(identity(v) for v in r.attrs.get("by", ())),
             frozenset(identity(v) for v in r.attrs.get("when", ())),
         )
@@ -80,3 +82,37 @@ def external_produced(ctx: RuleContext) -> Iterator[Diagnostic]:
             msg("'{name}' is declared external but is also produced here", name=name),
             msg("remove it from `external`, or remove its routes"),
         )
+
+
+@rule(
+    "RT03",
+    "no-required-input",
+    Severity.ERROR,
+    "a route whose inputs are all optional (`[X]`)",
+)
+def no_required_input(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A route needs at least one required input (contract §9): a route whose inputs are
+    all optional would make its output from nothing.
+
+    Bad:
+        申告書控え <- [医療費控除の明細書]
+    Good:
+        申告書控え <- 申告書, [医療費控除の明細書]
+    """
+    for r in ctx.model.routes:
+        if r.inputs and not r.required:
+            yield Diagnostic.make(
+                "RT03",
+                r.output_span,
+                msg(
+                    "every input of this route of '{name}' is optional: a route needs at "
+                    "least one required input",
+                    name=ctx.model.name(r.output),
+                ),
+                msg(
+                    "remove the brackets from the input the route cannot do without, e.g. "
+                    "`{output} <- {first}`",
+                    output=ctx.model.name(r.output),
+                    first=ctx.model.name(r.inputs[0]),
+                ),
+            )

@@ -224,11 +224,14 @@
     });
     return a;
   }
-  function refs(ids, sep) {
+  function refs(ids, sep, optional) {
     var out = el("span", {}, []);
     ids.forEach(function (id, i) {
       if (i) { out.appendChild(document.createTextNode(sep)); }
+      var bracket = optional && optional.indexOf(id) >= 0;  // an optional input [X]
+      if (bracket) { out.appendChild(document.createTextNode("[")); }
       out.appendChild(ref(id));
+      if (bracket) { out.appendChild(document.createTextNode("]")); }
     });
     return out;
   }
@@ -266,9 +269,10 @@
         if (r.by.length) { facts.push(W.by + ": " + r.by.join(", ")); }
         if (r.effort) { facts.push(W.effort + ": " + r.effort); }
         if (r.note) { facts.push(W.note + ": " + r.note); }
+        if (r.when && r.when.length) { facts.push(W.when + ": " + r.when.join(", ")); }
         ol.appendChild(el("li", {"class": "route"}, [
           r.id ? el("span", {"class": "route-id"}, [r.id]) : null,
-          refs(r.inputs, " + "),
+          refs(r.inputs, " + ", r.optional),
           el("div", {"class": "sub"}, [facts.join(" · ")]),
           el("div", {"class": "sub"}, [el("code", {}, [r.src])])]));
       });
