@@ -172,6 +172,27 @@ external 帳簿, 電子証明書
     assert filled.finish == 7 and filled.without_effort == 1
 
 
+def test_an_optional_input_is_a_task_but_not_waited_for() -> None:
+    """Contract §9: the route does not require [X], so its step does not wait for it."""
+    a = analyse_text(
+        """
+goal 控え
+external 帳簿, 領収書
+控え <- 申告書, [明細書] { effort: 1d }
+申告書 <- 帳簿 { effort: 2d }
+明細書 <- 領収書 { effort: 5d }
+""",
+        "t.prep",
+    )
+    j = a.journey
+    p = plan(j)
+    by_name = {j.name(t.key): t for t in p.tasks}
+    assert by_name["控え"].preds == (identity("申告書"),)
+    assert (by_name["控え"].es, by_name["控え"].ef) == (4, 6)  # after 申告書's 2 days only
+    assert (by_name["明細書"].es, by_name["明細書"].ef) == (0, 10)
+    assert p.finish == 10  # the plan still makes the optional input
+
+
 def test_a_goal_alone_and_milestones_are_its_checkpoints() -> None:
     a = analyse_text(
         """

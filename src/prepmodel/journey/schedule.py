@@ -138,7 +138,7 @@ def plan(
     for s in steps:
         route = chosen.get(s.key)
         if route is not None:
-            inputs: tuple[str, ...] = route.inputs
+            inputs: tuple[str, ...] = route.required  # an optional input is not waited for
             h = hours.get(route.index)
             people = _roles(route.by)
         else:
