@@ -1008,3 +1008,6 @@ def _hard_exit(code: object) -> NoReturn:
         # tool reports at interpreter exit: leave the normal way
         sys.exit(status)
     os._exit(status)
+
+
+from prepmodel.cli import raci as _raci  # noqa: E402, F401  (registers `raci`, `kpis`)
