@@ -40,7 +40,9 @@ class RaciFormat(enum.StrEnum):
 
 FileArg = Annotated[
     str,
-    typer.Argument(metavar="FILE", help="The .prep file ('-' for stdin), or a folder that holds one."),
+    typer.Argument(
+        metavar="FILE", help="The .prep file ('-' for stdin), or a folder that holds one."
+    ),
 ]
 OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here

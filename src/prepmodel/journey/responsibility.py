@@ -153,12 +153,13 @@ def kpi_party(model: Model, kpi: str, deliverable: str | None) -> Party | None:
 
 
 def kpi_entries(j: Journey, *, uncarried: bool = True) -> list[KpiEntry]:
-    """Every KPI on a deliverable: steps in step order, then the other deliverables in
-    file order (externals and what no goal needs); then, with ``uncarried``, the declared
-    KPIs no deliverable carries."""
+    """Every KPI on a deliverable: steps in step order, then externals in declaration
+    order, then the other deliverables in file order (what no goal needs); then, with
+    ``uncarried``, the declared KPIs no deliverable carries."""
     model = j.model
     order = [s.key for s in j.steps]
-    order += [k for k in model.deliverables if k not in j.step_of]
+    order += [k for k in model.externals if k not in j.step_of]
+    order += [k for k in model.deliverables if k not in j.step_of and k not in model.externals]
     out: list[KpiEntry] = []
     carried: set[str] = set()
     for key in order:

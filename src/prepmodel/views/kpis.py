@@ -157,9 +157,7 @@ def kpis_markdown(j: Journey, entries: list[KpiEntry], links: list[KpiLink], lan
     out += ["", "## " + _("How vendor and partner KPIs drive customer KPIs"), ""]
     if links:
         out.append(
-            "| "
-            + " | ".join((_("Customer KPI"), _("Driven by"), _("Party"), _("Path")))
-            + " |"
+            "| " + " | ".join((_("Customer KPI"), _("Driven by"), _("Party"), _("Path"))) + " |"
         )
         out.append("|---|---|---|---|")
         for link in links:

@@ -148,7 +148,9 @@ def raci_markdown(table: Raci, title: str | None, lang: str) -> str:
     out.append("|---:|---|---|" + ":---:|" * len(table.roles) + "---|")
     for r in table.rows:
         cells = _cells(table, r, lang, _)
-        out.append("| " + " | ".join(markdown_cell("" if c is None else str(c)) for c in cells) + " |")
+        out.append(
+            "| " + " | ".join(markdown_cell("" if c is None else str(c)) for c in cells) + " |"
+        )
     out += ["", _("R performs · A owns (accountable) · C consulted · I informed"), ""]
     return "\n".join(out)
 

@@ -38,8 +38,8 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An attribute key that `prep` does not know. It is kept, but may be a typo.
 
     Known keys: model `lang version note direction`; goal, external, deliverable and group
-    `title note kpi owner url`; assembly `work by effort note when consulted informed`; phase `title note`;
-    role `title note party`; kpi `party unit target note`.
+    `title note kpi owner url`; assembly `work by effort note when consulted informed`;
+    phase `title note`; role `title note party`; kpi `party unit target note`.
 
     Bad:
         Bill <- "Order slip" { wrok: "Print the bill" }
