@@ -47,15 +47,17 @@ def _impact_json(g: GoalImpact, lang: str) -> dict[str, Any]:
 def diff_json(d: ModelDiff, lang: str = "en") -> dict[str, Any]:
     """The contract's ``prep diff --format json`` object, with details and the journey;
     the ``text`` fields in ``lang`` (keys and codes never change)."""
-    return {
+    out: dict[str, Any] = {
         "added": [d.new_name(k) for k in d.added],
         "removed": [d.old_name(k) for k in d.removed],
         "renamed": [{"from": r.old_name, "to": r.new_name, "score": r.score} for r in d.renamed],
         "changed": [_changed_json(c, lang) for c in d.changed],
         "journey": [_impact_json(g, lang) for g in d.journey],
-        "declarations": [c.to_dict() for c in d.declarations],
-        "summary": summary(d),
     }
+    if d.declarations:  # roles and kpis (contract §10, §11); absent when none changed
+        out["declarations"] = [c.to_dict() for c in d.declarations]
+    out["summary"] = summary(d)
+    return out
 
 
 def summary(d: ModelDiff) -> dict[str, int]:
