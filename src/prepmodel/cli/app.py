@@ -416,6 +416,11 @@ class Pages(enum.StrEnum):
     step = "step"
 
 
+class Lanes(enum.StrEnum):
+    party = "party"
+    role = "role"
+
+
 class Direction(enum.StrEnum):
     LR = "LR"
     RL = "RL"
@@ -469,6 +474,10 @@ def render(
     timeout: Annotated[
         float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
     ] = 120.0,
+    lanes: Annotated[
+        Optional[Lanes],  # noqa: UP045
+        typer.Option(help="Lanes by the owner's party (a service blueprint) or owner role."),
+    ] = None,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -497,6 +506,7 @@ def render(
         focus=focus_key,
         depth=depth,
         part_copies=part_copies,
+        lanes=lanes.value if lanes else None,
     )
     if pages is not None and fmt == "dot":
         fail(f"{output}: --pages writes .pdf, .html, .png or .svg")

@@ -163,3 +163,9 @@ def uses_responsibility(model: Model) -> bool:
     if any("party" in r.attrs for r in model.roles.values()):
         return True
     return any("owner" in d.attrs for d in model.deliverables.values())
+
+
+def declares_parties(model: Model) -> bool:
+    """True when some role has a ``party`` (tables and diagrams then show support modes
+    and hand-overs; other models look as they did before v2)."""
+    return any("party" in r.attrs for r in model.roles.values())
