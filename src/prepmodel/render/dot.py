@@ -466,7 +466,7 @@ class Drawing:
             same.edge(f"lane{n - 1}", f"lane{n}", style="invis")
         dot.subgraph(same)
         for key in home:
-            dot.edge(f"lane{self.lane_of[key]}", self.ids[key], style="invis", weight="0")
+            dot.edge(f"lane{self.lane_of[key]}", self.ids[key], style="invis", weight="1")
 
     def source(
         self, x: str, jid: str, here: set[str], incoming: dict[str, str], target: _Graph

@@ -8,7 +8,12 @@ from prepmodel.checks.rules.base import RuleContext, rule
 from prepmodel.checks.rules.gp_gaps import did_you_mean
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import identity
-from prepmodel.model.responsibility import party_of_word, party_words, role_party
+from prepmodel.model.responsibility import (
+    declares_parties,
+    party_of_word,
+    party_words,
+    role_party,
+)
 from prepmodel.syntax import tree as syn
 from prepmodel.text.i18n import msg
 
@@ -130,15 +135,17 @@ def two_owners(ctx: RuleContext) -> Iterator[Diagnostic]:
 )
 def checkpoint_without_owner(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A goal or a journey checkpoint with no `owner`, in a model that gives owners to
-    other deliverables: every deliverable that every route passes should have someone
-    accountable for it.
+    other deliverables and parties to its roles: every deliverable that every route
+    passes should have someone accountable for it.
 
     Bad:
+        role CSM { party: vendor }
         goal Plan { owner: CSM }
         external Brief
         Plan <- Draft
         Draft <- Brief
     Good:
+        role CSM { party: vendor }
         goal Plan { owner: CSM }
         external Brief
         Plan <- Draft
@@ -146,7 +153,11 @@ def checkpoint_without_owner(ctx: RuleContext) -> Iterator[Diagnostic]:
         deliverable Draft { owner: CSM }
     """
     model = ctx.model
-    if not any("owner" in d.attrs for d in model.deliverables.values()):
+    # `owner` was already a (free) attribute in v1: only a model that speaks of parties
+    # (contract §10) is held to owning every checkpoint
+    if not declares_parties(model) or not any(
+        "owner" in d.attrs for d in model.deliverables.values()
+    ):
         return
     from prepmodel.journey.core import Journey
 
