@@ -57,9 +57,8 @@ def _where(j: Journey, e: KpiEntry, _: Callable[[str], str]) -> str:
 
 
 def _target(e: KpiEntry) -> str:
-    if e.target is None:
-        return e.unit or ""
-    return f"{e.target}{e.unit or ''}"
+    """``30%``, ``30日``: the target with its unit; empty without a target."""
+    return f"{e.target}{e.unit or ''}" if e.target is not None else ""
 
 
 def _row_cells(j: Journey, e: KpiEntry, _: Callable[[str], str]) -> list[str]:
