@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from prepmodel.checks.analysis import analyse_text
 from prepmodel.journey.responsibility import kpi_entries, kpi_links
-from tests.conftest import run_prep
+from tests.conftest import ROOT, run_prep
 
 PARTY_WORD = {"customer": "顧客", "vendor": "vendor", "partner": "パートナー"}
 
@@ -140,12 +140,16 @@ def test_kpis_json_shape() -> None:
 
 
 def test_kpis_text_markdown_csv() -> None:
+    from prepmodel.views.kpis import render_kpis
+
+    j = analyse_text((ROOT / SAMPLE).read_text("utf-8"), SAMPLE).journey
     text = run_prep("kpis", SAMPLE).stdout.decode()
+    assert text == render_kpis(j, "text", "ja")
     assert "顧客KPIと、それにつながる自社・パートナーKPI" in text
     assert "← オンボーディング完了率" in text
-    md = run_prep("kpis", SAMPLE, "--format", "markdown").stdout.decode()
+    md = render_kpis(j, "markdown", "ja")
     assert "| 業務時間削減率 | オンボーディング完了率 |" in md
-    csv = run_prep("kpis", SAMPLE, "--format", "csv").stdout.decode().splitlines()
+    csv = render_kpis(j, "csv", "ja").splitlines()
     assert csv[0].startswith("KPI,当事者,")
     assert len(csv) == 1 + 5
 

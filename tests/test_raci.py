@@ -204,17 +204,24 @@ def test_raci_json_shape_and_when(tmp_path: Path) -> None:
 
 
 def test_raci_text_markdown_csv() -> None:
+    from prepmodel.views.raci import render_raci
+
+    a = analyse_text((ROOT / "samples/cs-journey.prep").read_text("utf-8"), "cs.prep")
     for fmt in ("text", "markdown", "csv"):
-        r = run_prep("raci", "samples/cs-journey.prep", "--format", fmt)
-        assert r.returncode == 0, r.stderr
-        out = r.stdout.decode()
+        out = render_raci(a.journey, fmt, "ja")
         assert "成功定義書" in out and "伴走" in out and "代走" in out and "自走" in out
         assert "顧客PM" in out
-    text = run_prep("raci", "samples/cs-journey.prep").stdout.decode()
+    r = run_prep("raci", "samples/cs-journey.prep")
+    assert r.returncode == 0, r.stderr
+    text = r.stdout.decode()
+    assert text == render_raci(a.journey, "text", "ja")
     party_line = next(line for line in text.splitlines() if "パートナー" in line and "顧客" in line)
     assert party_line.index("顧客") < party_line.index("パートナー") < party_line.index("自社")
-    en = run_prep("raci", "samples/cs-journey.prep", "--lang", "en").stdout.decode()
+    en = render_raci(a.journey, "text", "en")
     assert "alongside" in en and "on-behalf" in en and "customer" in en
+    csv_rows = render_raci(a.journey, "csv", "ja").splitlines()
+    assert csv_rows[0].split(",")[3] == "顧客PM (顧客)"
+    assert csv_rows[1].split(",")[:4] == ["1", "成功定義書", "顧客PM", "RA"]
 
 
 def test_raci_xlsx_read_back(tmp_path: Path) -> None:

@@ -197,47 +197,61 @@ def kpi_entries(j: Journey, *, uncarried: bool = True) -> list[KpiEntry]:
     return out
 
 
+def _bfs(j: Journey, source: str) -> dict[str, str]:
+    """Breadth-first from ``source`` along input→output edges (ties: the edge listed
+    first): the parent of every deliverable reached (``source`` maps to itself)."""
+    g = j.graph.g
+    parent = {source: source}
+    if source not in g:
+        return parent
+    queue = deque([source])
+    while queue:
+        k = queue.popleft()
+        for nxt in g.successors(k):
+            if nxt not in parent:
+                parent[nxt] = k
+                queue.append(nxt)
+    return parent
+
+
+def _path(parent: dict[str, str], target: str) -> tuple[str, ...] | None:
+    if target not in parent:
+        return None
+    path = [target]
+    while parent[path[-1]] != path[-1]:
+        path.append(parent[path[-1]])
+    return tuple(reversed(path))
+
+
 def upstream_path(j: Journey, source: str, target: str) -> tuple[str, ...] | None:
     """A shortest chain of deliverables from ``source`` to ``target`` along input→output
     edges (``(source,)`` when they are the same), or None when ``target`` does not need
     ``source``. Breadth-first from ``source``; ties go to the edge listed first."""
-    if source == target:
-        return (source,)
-    g = j.graph.g
-    if source not in g or target not in g:
-        return None
-    parent: dict[str, str] = {}
-    queue = deque([source])
-    seen = {source}
-    while queue:
-        k = queue.popleft()
-        for nxt in g.successors(k):
-            if nxt in seen:
-                continue
-            seen.add(nxt)
-            parent[nxt] = k
-            if nxt == target:
-                path = [target]
-                while path[-1] != source:
-                    path.append(parent[path[-1]])
-                return tuple(reversed(path))
-            queue.append(nxt)
-    return None
+    return _path(_bfs(j, source), target)
 
 
 def kpi_links(j: Journey, entries: list[KpiEntry]) -> list[KpiLink]:
     """Every (vendor or partner KPI, customer KPI) pair where the first drives the
-    second, in the order of the customer KPIs, then of the driving ones."""
+    second, in the order of the customer KPIs, then of the driving ones. One search per
+    driving deliverable."""
     links: list[KpiLink] = []
-    drivers = [i for i, e in enumerate(entries) if e.party in ("vendor", "partner")]
+    drivers = [
+        i
+        for i, e in enumerate(entries)
+        if e.party in ("vendor", "partner") and e.deliverable is not None
+    ]
+    reach: dict[str, dict[str, str]] = {}
+    for i in drivers:
+        d = entries[i].deliverable
+        if d is not None and d not in reach:
+            reach[d] = _bfs(j, d)
     for t, te in enumerate(entries):
         if te.party != "customer" or te.deliverable is None:
             continue
         for s in drivers:
-            se = entries[s]
-            if se.deliverable is None:
-                continue
-            path = upstream_path(j, se.deliverable, te.deliverable)
+            source = entries[s].deliverable
+            assert source is not None
+            path = _path(reach[source], te.deliverable)
             if path is not None:
                 links.append(KpiLink(s, t, path))
     return links
