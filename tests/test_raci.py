@@ -299,3 +299,21 @@ def test_checkpoints_text_and_csv_show_modes_only_with_parties() -> None:
     assert csv.splitlines()[0].split(",")[10] == "支援形態"
     old = run_prep("checkpoints", "samples/restaurant.prep", "--format", "csv").stdout.decode()
     assert "mode" not in old.splitlines()[0]
+
+
+def test_kpi_statement_same_on_both_parser_paths() -> None:
+    """The fast LALR driver and Lark's own parser agree on `kpi` statements and on `kpi`
+    used as a name (tests/test_parser_paths.py compares them on every sample too)."""
+    from tests.test_parser_paths import both
+
+    text = "kpi A, B { party: 顧客 }\ngoal kpi { kpi: A }\nkpi <- x { by: R }\nexternal x\n"
+    fast, slow = both(text)
+    assert fast is not None and fast == slow
+    statements, _comments = fast  # type: ignore[misc]
+    assert [type(st).__name__ for st in statements] == [
+        "DeclStmt",
+        "DeclStmt",
+        "AssemblyStmt",
+        "DeclStmt",
+    ]
+    assert statements[0].keyword == "kpi" and statements[2].output.text == "kpi"
