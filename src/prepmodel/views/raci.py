@@ -53,14 +53,17 @@ def raci_json(table: Raci) -> dict[str, Any]:
     }
 
 
-def _modes(row: RaciRow, lang: str, _: Callable[[str], str]) -> str:
+def _modes(row: RaciRow, lang: str, _: Callable[[str], str], unknown: str = "?") -> str:
     """``伴走`` for one route; ``1.a 伴走, 1.b 代走`` for several; ``given`` for an external;
-    ``?`` for a route whose mode is unknown."""
+    ``unknown`` (``?``; empty in a model without parties) for a route whose mode is
+    unknown."""
     if row.step is None:
         return _("given")
+    if not unknown and all(m.mode is None for m in row.routes):
+        return ""
     parts = []
     for m in row.routes:
-        label = mode_label(m.mode, lang) or "?"
+        label = mode_label(m.mode, lang) or unknown
         parts.append(label if len(row.routes) == 1 else f"{m.id} {label}")
     return ", ".join(parts)
 
@@ -81,7 +84,7 @@ def _cells(table: Raci, row: RaciRow, lang: str, _: Callable[[str], str]) -> lis
         row.name,
         row.owner or "",
         *(row.cells.get(c.name, "") for c in table.roles),
-        _modes(row, lang, _),
+        _modes(row, lang, _, "?" if any(c.party for c in table.roles) else ""),
     ]
 
 
