@@ -6,16 +6,19 @@ written next to the test's temporary files and checked for the panel's facts).""
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from prepmodel.checks.analysis import analyse_text
 from prepmodel.model.responsibility import handovers, owner_party, owners
 from tests.conftest import ROOT, run_prep
 from tests.svg_geometry import Shape, deliverable_index, shapes
+from tests.test_kpis import models
 
 SAMPLE = ROOT / "samples" / "cs-journey.prep"
 PARTY_LANE = {"customer": "顧客", "partner": "パートナー", "vendor": "自社", None: "オーナーなし"}
@@ -153,3 +156,31 @@ def test_viewer_panel_shows_owner_mode_and_kpis(tmp_path: Path) -> None:
     assert "業務時間削減率 (顧客)" in text
     assert "支援形態: 伴走" in text
     assert (tmp_path / "cs-lanes.png").stat().st_size > 10_000
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(models())
+def test_lanes_are_ordered_on_random_models(case: tuple[str, object, object]) -> None:
+    """Customer, partner, vendor, unowned from top to bottom on any model (the lanes are
+    ranks, so this holds by construction), every deliverable inside its own lane."""
+    from prepmodel.render import render
+    from prepmodel.render.dot import DiagramOptions
+
+    text = case[0]
+    a = analyse_text(text, "m.prep")
+    svg = render(a, "svg", DiagramOptions(lanes="party", lang="en")).data
+    found = shapes(svg)
+    lanes = _lanes(found)
+    rank = {"customer": 0, "partner": 1, "vendor": 2, "no owner": 3}
+    ordered = sorted(lanes, key=lambda name: lanes[name].box[1])
+    assert ordered == sorted(lanes, key=rank.__getitem__)
+    for prev, nxt in itertools.pairwise(ordered):
+        assert lanes[prev].box[3] <= lanes[nxt].box[1] + 0.5
+    keys = list(a.model.deliverables)
+    english = {"customer": "customer", "partner": "partner", "vendor": "vendor", None: "no owner"}
+    for s in found:
+        if s.kind == "node" and "deliverable" in s.classes:
+            i = deliverable_index(s.title)
+            if i is not None:
+                lane = lanes[english[owner_party(a.model, keys[i])]]
+                assert _inside(s.box, lane.box), keys[i]

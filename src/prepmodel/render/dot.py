@@ -243,6 +243,7 @@ class Drawing:
         self.lanes: list[str] = []
         if options.lanes is not None:
             self.lanes, self.lane_of = _lanes(j, self.keys, options.lanes, self.lang)
+            self.direction = "TB"  # lanes are ranks: rows, top to bottom
         # Every way to make each shown deliverable: (junction id, route id, inputs, route).
         self.routes: dict[str, list[tuple[str, str, tuple[str, ...], Route | None]]] = {}
         uses: dict[str, int] = {}
@@ -414,21 +415,25 @@ class Drawing:
         for lane in lanes:
             dot.subgraph(lane)
         if lanes:
-            self.lane_order(dot, panel.home)
+            self.lane_order(dot)
         if self.options.checkpoint_list and j.steps:
             self.checkpoint_list(dot, panel)
         return dot.source()
 
     def lane_clusters(self) -> list[_Graph]:
-        """One labelled cluster per lane (class ``lane``), in lane order."""
+        """One labelled cluster per lane (class ``lane``), each one rank of a top-to-bottom
+        layout (``rank=same``), with an invisible anchor: :meth:`lane_order` chains the
+        anchors, so lane n is rank n -- customer above, partner between, vendor below, by
+        construction. Lines between lanes do not constrain the ranks (``constraint=false``)
+        and lines inside a lane run left to right in it (inputs before outputs)."""
         out = []
         for n, label in enumerate(self.lanes):
             lane = _Graph(f"cluster_lane{n}")
-            fill = (
-                LANE_FILLS[min(n, len(LANE_FILLS) - 1)] if self.options.lanes == "party" else None
-            )
+            party = self.options.lanes == "party"
+            fill = LANE_FILLS[min(n, len(LANE_FILLS) - 1)] if party else None
             lane.attr(
                 label=esc(label),
+                rank="same",
                 style="filled",
                 fillcolor=fill or LANE_FILLS[n % 3],
                 color=PHASE_LINE,
@@ -440,20 +445,7 @@ class Drawing:
                 margin="10",
                 **{"class": "lane"},
             )
-            out.append(lane)
-        return out
-
-    def lane_order(self, dot: _Graph, home: tuple[str, ...]) -> None:
-        """Stack the lanes in order, top to bottom. Graphviz does not keep clusters in a
-        given order, but it does keep same-rank nodes outside clusters in the order of
-        the (invisible) edges between them: one invisible anchor per lane, in one rank
-        before everything, with an invisible edge to each deliverable of its lane. Lanes
-        out of order would cross these edges, so the crossing minimisation puts them in
-        the anchors' order."""
-        same = _Graph("lane_anchors")
-        same.attr(rank="same")
-        for n in range(len(self.lanes)):
-            same.node(
+            lane.node(
                 f"lane{n}",
                 label="",
                 shape="point",
@@ -462,11 +454,22 @@ class Drawing:
                 height="0.01",
                 **{"class": "lane-anchor"},
             )
+            out.append(lane)
+        return out
+
+    def lane_order(self, dot: _Graph) -> None:
+        """Lane n + 1 one rank below lane n."""
         for n in range(1, len(self.lanes)):
-            same.edge(f"lane{n - 1}", f"lane{n}", style="invis")
-        dot.subgraph(same)
-        for key in home:
-            dot.edge(f"lane{self.lane_of[key]}", self.ids[key], style="invis", weight="1")
+            dot.edge(f"lane{n - 1}", f"lane{n}", style="invis", weight="0")
+
+    def crosses_lanes(self, node: str, x: str, key: str) -> bool:
+        """True when the line from ``node`` (drawing ``x``) into a route of ``key`` goes
+        from one lane to another (a copy of ``x`` stands in the lane of ``key``)."""
+        return (
+            bool(self.lanes)
+            and node == self.ids[x]
+            and self.lane_of.get(x) != self.lane_of.get(key)
+        )
 
     def source(
         self, x: str, jid: str, here: set[str], incoming: dict[str, str], target: _Graph
@@ -563,6 +566,8 @@ class Drawing:
                 "style": "dashed" if group_step else "solid",
                 "class": "input",
             }
+            if self.crosses_lanes(sources[x], x, key):
+                attrs["constraint"] = "false"
             if loop is not None and self.loops.get(x) == loop:
                 attrs.update(color=GAP, penwidth="1.8", **{"class": "input cycle"})
             elif (x, key) in self.handover:
