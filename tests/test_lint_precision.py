@@ -135,7 +135,7 @@ external Slip
 Bill <- Slip { qty: 3 }
 """
     (found,) = _codes(text, "AT01")
-    assert found.hint == "known keys: work, by, effort, note, when"
+    assert found.hint == "known keys: work, by, effort, note, when, consulted, informed"
 
 
 def test_at01_still_suggests_a_swapped_letter() -> None:

@@ -296,7 +296,15 @@ async def test_completion(editor: Editor) -> None:
         "Chef; ",
     )
     items = await _complete(editor, r_uri, lsp.Position(line=last, character=len(line)))
-    assert [i.label for i in items] == ["work", "by", "effort", "note", "when"]
+    assert [i.label for i in items] == [
+        "work",
+        "by",
+        "effort",
+        "note",
+        "when",
+        "consulted",
+        "informed",
+    ]
     # Keywords at a statement start; phase names after `phase`; Japanese roles after `by:`.
     items = await _complete(editor, uri, lsp.Position(line=end.line, character=0))
     assert {"goal", "external", "phase", "group"} <= {i.label for i in items}

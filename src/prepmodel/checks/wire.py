@@ -18,6 +18,7 @@ from prepmodel.journey.core import Checkpoint, GoalJourney, JourneyState, Step
 from prepmodel.model.core import (
     Deliverable,
     Group,
+    Kpi,
     Model,
     Phase,
     Role,
@@ -75,6 +76,7 @@ def dumps(model: Model, journey: JourneyState | None = None) -> bytes:
         for p in model.phases
     ]
     roles = [(r.key, r.name, r.attrs, T(r.span)) for r in model.roles.values()]
+    kpis = [(k.key, k.name, k.attrs, T(k.span)) for k in model.kpis.values()]
     journey_rows: tuple[Any, ...] | None = None
     if journey is not None:
         steps, _step_of, goals = journey
@@ -102,6 +104,7 @@ def dumps(model: Model, journey: JourneyState | None = None) -> bytes:
             roles,
             model.goals,
             model.externals,
+            kpis,
             journey_rows,
         )
     )
@@ -121,6 +124,7 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
         roles,
         goals,
         externals,
+        kpis,
         journey,
     ) = marshal.loads(data)
     dmap = {}
@@ -188,6 +192,10 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
         key: construct(Role, {"key": key, "name": name, "attrs": r_attrs, "span": _span(span)})
         for key, name, r_attrs, span in roles
     }
+    kpi_objs = {
+        key: construct(Kpi, {"key": key, "name": name, "attrs": k_attrs, "span": _span(span)})
+        for key, name, k_attrs, span in kpis
+    }
     model = construct(
         Model,
         {
@@ -202,6 +210,7 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
             "roles": role_objs,
             "goals": goals,
             "externals": externals,
+            "kpis": kpi_objs,
         },
     )
     state: JourneyState | None = None

@@ -426,6 +426,11 @@ class Pages(enum.StrEnum):
     step = "step"
 
 
+class Lanes(enum.StrEnum):
+    party = "party"
+    role = "role"
+
+
 class Direction(enum.StrEnum):
     LR = "LR"
     RL = "RL"
@@ -481,6 +486,10 @@ def render(
     ] = 120.0,
     when: WhenOption = None,
     when_hide: WhenHideOption = False,
+    lanes: Annotated[
+        Optional[Lanes],  # noqa: UP045
+        typer.Option(help="Lanes by the owner's party (a service blueprint) or owner role."),
+    ] = None,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -510,6 +519,7 @@ def render(
         depth=depth,
         part_copies=part_copies,
         **scenario_options(a, when, when_hide),
+        lanes=lanes.value if lanes else None,
     )
     if pages is not None and fmt == "dot":
         fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
@@ -1041,3 +1051,4 @@ def _hard_exit(code: object) -> NoReturn:
 from prepmodel.cli.schedule import register as _register_schedule  # noqa: E402
 
 _register_schedule(app)
+from prepmodel.cli import raci as _raci  # noqa: E402, F401  (registers `raci`, `kpis`)

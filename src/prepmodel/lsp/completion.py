@@ -17,6 +17,7 @@ from prepmodel.lsp.documents import Document
 from prepmodel.model.core import (
     ASSEMBLY_KEYS,
     DELIVERABLE_KEYS,
+    KPI_KEYS,
     MODEL_KEYS,
     PHASE_KEYS,
     ROLE_KEYS,
@@ -27,7 +28,7 @@ from prepmodel.syntax.names import KEYWORDS, render_name
 
 _HIDDEN = re.compile(r'"(?:[^"\\\n]|\\.)*"|#[^\n]*')
 _RESERVED = set(' \t\u3000#"{}()[],:;<>=|')
-_STATEMENT_KEYWORDS = ("goal", "external", "deliverable", "group", "phase", "role", "model")
+_STATEMENT_KEYWORDS = ("goal", "external", "deliverable", "group", "phase", "role", "kpi", "model")
 LAER = ("Land", "Adopt", "Expand", "Renew")
 _VALUES = {"direction": ("LR", "RL", "TB", "BT"), "lang": ("ja", "en")}
 _KEYS = {
@@ -38,6 +39,7 @@ _KEYS = {
     "group": DELIVERABLE_KEYS,
     "phase": PHASE_KEYS,
     "role": ROLE_KEYS,
+    "kpi": KPI_KEYS,
 }
 
 

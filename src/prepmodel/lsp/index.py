@@ -95,6 +95,8 @@ class FileIndex:
                 for name in names:
                     if keyword == "role":
                         self._add("role", name, "declaration", number)
+                    elif keyword == "kpi":
+                        self._add("kpi", name, "declaration", number)
                     else:
                         usage: Usage = "declared" if keyword == "deliverable" else keyword
                         self._add("deliverable", name, usage, number)

@@ -18,11 +18,12 @@ from prepmodel.text.span import Span
 
 _WS = re.compile(r"\s+")
 
-ASSEMBLY_KEYS = ("work", "by", "effort", "note", "when")
+ASSEMBLY_KEYS = ("work", "by", "effort", "note", "when", "consulted", "informed")
 DELIVERABLE_KEYS = ("title", "note", "kpi", "owner", "url")
 MODEL_KEYS = ("lang", "version", "note", "direction")
 PHASE_KEYS = ("title", "note")
-ROLE_KEYS = ("title", "note")
+ROLE_KEYS = ("title", "note", "party")
+KPI_KEYS = ("party", "unit", "target", "note")
 
 
 def identity(text: str) -> str:
@@ -131,6 +132,16 @@ class Route(_Frozen):
         return self.attrs.get("by", ())
 
     @property
+    def consulted(self) -> tuple[str, ...]:
+        """Roles consulted on this route (RACI's C, contract §10)."""
+        return self.attrs.get("consulted", ())
+
+    @property
+    def informed(self) -> tuple[str, ...]:
+        """Roles informed of this route's output (RACI's I, contract §10)."""
+        return self.attrs.get("informed", ())
+
+    @property
     def when(self) -> tuple[str, ...]:
         """The scenarios this route applies in (contract §9); empty: every scenario."""
         return self.attrs.get("when", ())
@@ -161,6 +172,19 @@ class Role(_Frozen):
     span: Span
 
 
+class Kpi(_Frozen):
+    """A declared KPI (``kpi NAME { party; unit; target; note }``, contract §11)."""
+
+    key: str
+    name: str
+    attrs: Attrs
+    span: Span
+
+    def attr(self, key: str) -> str | None:
+        values = self.attrs.get(key)
+        return ", ".join(values) if values else None
+
+
 class Model(_Frozen):
     """One parsed model. ``deliverables`` is in order of first appearance."""
 
@@ -175,6 +199,7 @@ class Model(_Frozen):
     roles: dict[str, Role]
     goals: tuple[str, ...]
     externals: tuple[str, ...]
+    kpis: dict[str, Kpi] = {}  # declared KPIs, in order of first declaration
 
     def name(self, key: str) -> str:
         """The display name of a deliverable key."""
@@ -226,6 +251,7 @@ def build(source: syn.SourceFile) -> Model:
     group_stmts: list[Group] = []
     phases: list[Phase] = []
     roles: dict[str, Role] = {}
+    kpis: dict[str, Kpi] = {}
     goals: list[str] = []
     externals: list[str] = []
 
@@ -236,16 +262,20 @@ def build(source: syn.SourceFile) -> Model:
                 title = st.title.text if st.title else None
                 model_attrs = _attrs(st.block)
         elif isinstance(st, syn.DeclStmt):
-            if st.keyword == "role":
+            if st.keyword == "role" or st.keyword == "kpi":
+                # several statements about one role (or KPI) merge their attributes, the
+                # later value of a key winning, as for deliverables
+                table: dict[str, Any] = roles if st.keyword == "role" else kpis
+                cls: type[Role] | type[Kpi] = Role if st.keyword == "role" else Kpi
                 for n in st.names:
                     k = identity(n.text)
-                    roles.setdefault(
-                        k,
-                        construct(
-                            Role,
-                            {"key": k, "name": n.text, "attrs": _attrs(st.block), "span": n.span},
-                        ),
-                    )
+                    old = table.get(k)
+                    if old is None:
+                        values = {"key": k, "name": n.text, "attrs": _attrs(st.block)}
+                        table[k] = construct(cls, {**values, "span": n.span})
+                    elif st.block is not None:
+                        merged = {**old.attrs, **_attrs(st.block)}
+                        table[k] = construct(cls, {**old.__dict__, "attrs": merged})
                 continue
             for n in st.names:
                 k = b.see(n)
@@ -346,6 +376,7 @@ def build(source: syn.SourceFile) -> Model:
             "roles": roles,
             "goals": tuple(goals),
             "externals": tuple(externals),
+            "kpis": kpis,
         },
     )
 

@@ -22,7 +22,17 @@ from dataclasses import dataclass
 import graphviz
 
 from prepmodel.journey.core import Journey
-from prepmodel.model.core import Deliverable, Phase, Route
+from prepmodel.model.core import Deliverable, Phase, Route, identity
+from prepmodel.model.responsibility import (
+    PARTIES,
+    declares_parties,
+    handovers,
+    owner_party,
+    owners,
+    role_party,
+    roles_in_use,
+    route_mode,
+)
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.steplist import (
     LIST_TEXTS,
@@ -39,7 +49,9 @@ from prepmodel.render.style import (
     GAP_FILL,
     GOAL_FILL,
     GOAL_LINE,
+    HANDOVER,
     INK,
+    LANE_FILLS,
     MUTED,
     NAME_SIZE,
     NAME_WIDTH,
@@ -100,6 +112,10 @@ class DiagramOptions:
     #: are the scenario's; step numbers stay those of the whole model.
     when: frozenset[str] | None = None
     when_hide: bool = False
+    #: ``party`` or ``role``: lanes as in a service blueprint (customer above, partner
+    #: between, vendor below, unowned last), each deliverable in the lane of its owner's
+    #: party (or owner role); one layout, no phase bands. None: no lanes.
+    lanes: str | None = None
 
 
 # --------------------------------------------------------------------------- DOT writing
@@ -238,7 +254,17 @@ class Drawing:
         self.loops = _loops(j)
         self.lang = options.lang or diagram_language(j)
         self.phase_number = {p.index: n for n, p in enumerate(model.phases, start=1)}
-        self.copies = options.part_copies
+        self.copies = options.part_copies and options.lanes is None
+        # responsibility (contract §10): hand-over edges, modes and owners are drawn when
+        # some role has a party; lanes when asked for
+        self.parties = declares_parties(model)
+        self.handover = {(h.source, h.target) for h in handovers(model)}
+        self.any_handover = False  # set while drawing: the legend then explains them
+        self.lane_of: dict[str, int] = {}
+        self.lanes: list[str] = []
+        if options.lanes is not None:
+            self.lanes, self.lane_of = _lanes(j, self.keys, options.lanes, self.lang)
+            self.direction = "TB"  # lanes are ranks: rows, top to bottom
         # Every way to make each shown deliverable: (junction id, route id, inputs, route).
         self.routes: dict[str, list[tuple[str, str, tuple[str, ...], Route | None]]] = {}
         uses: dict[str, int] = {}
@@ -392,6 +418,9 @@ class Drawing:
             for p in model.phases
             if any(k in here for k in p.members if j.phase_of.get(k) == p.name)
         ]
+        if self.lanes:  # lanes take the place of the phase bands
+            phases = []
+        lanes = self.lane_clusters()
         clusters = {p.index: _Graph(f"cluster_phase{p.index}") for p in phases}
         for p in phases:
             label = self.phase_label(p) if single else panel.title
@@ -411,6 +440,8 @@ class Drawing:
         phase_index = {p.name: p.index for p in phases}
 
         def home(key: str) -> _Graph:
+            if lanes:
+                return lanes[self.lane_of[key]]
             phase = j.phase_of.get(key)
             index = phase_index.get(phase) if phase is not None else None
             return clusters[index] if index is not None else dot
@@ -451,9 +482,64 @@ class Drawing:
             dot.attr(nslimit="0.2", mclimit="0.5")
         for p in phases:
             dot.subgraph(clusters[p.index])
+        for lane in lanes:
+            dot.subgraph(lane)
+        if lanes:
+            self.lane_order(dot)
         if self.options.checkpoint_list and j.steps:
             self.checkpoint_list(dot, panel)
         return dot.source()
+
+    def lane_clusters(self) -> list[_Graph]:
+        """One labelled cluster per lane (class ``lane``), each one rank of a top-to-bottom
+        layout (``rank=same``), with an invisible anchor: :meth:`lane_order` chains the
+        anchors, so lane n is rank n -- customer above, partner between, vendor below, by
+        construction. Lines between lanes do not constrain the ranks (``constraint=false``)
+        and lines inside a lane run left to right in it (inputs before outputs)."""
+        out = []
+        for n, label in enumerate(self.lanes):
+            lane = _Graph(f"cluster_lane{n}")
+            party = self.options.lanes == "party"
+            fill = LANE_FILLS[min(n, len(LANE_FILLS) - 1)] if party else None
+            lane.attr(
+                label=esc(label),
+                rank="same",
+                style="filled",
+                fillcolor=fill or LANE_FILLS[n % 3],
+                color=PHASE_LINE,
+                fontsize=fmt(PHASE_SIZE),
+                fontcolor=PHASE_INK,
+                labeljust="l",
+                labelloc="t",
+                penwidth="1",
+                margin="10",
+                **{"class": "lane"},
+            )
+            lane.node(
+                f"lane{n}",
+                label="",
+                shape="point",
+                style="invis",
+                width="0.01",
+                height="0.01",
+                **{"class": "lane-anchor"},
+            )
+            out.append(lane)
+        return out
+
+    def lane_order(self, dot: _Graph) -> None:
+        """Lane n + 1 one rank below lane n."""
+        for n in range(1, len(self.lanes)):
+            dot.edge(f"lane{n - 1}", f"lane{n}", style="invis", weight="0")
+
+    def crosses_lanes(self, node: str, x: str, key: str) -> bool:
+        """True when the line from ``node`` (drawing ``x``) into a route of ``key`` goes
+        from one lane to another (a copy of ``x`` stands in the lane of ``key``)."""
+        return (
+            bool(self.lanes)
+            and node == self.ids[x]
+            and self.lane_of.get(x) != self.lane_of.get(key)
+        )
 
     def source(
         self,
@@ -500,7 +586,9 @@ class Drawing:
         return LIST_TEXTS[self.lang]
 
     def deliverable_attrs(self, key: str, prefix: str = "") -> dict[str, str]:
-        attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix)
+        own = owners(self.j.model, key) if self.parties or self.lanes else ()
+        owner = f"〔{', '.join(own)}〕" if own else None
+        attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix, owner)
         about = about_lines(self.j.model.deliverables[key], self.lang)
         if about:
             attrs["tooltip"] = tooltip_lines([self.j.name(key), *about])
@@ -576,8 +664,20 @@ class Drawing:
                 "style": "dashed" if group_step or optional else "solid",
                 "class": "input optional" if optional else "input",
             }
+            if self.crosses_lanes(sources[x], x, key):
+                attrs["constraint"] = "false"
             if loop is not None and self.loops.get(x) == loop:
                 attrs.update(color=GAP, penwidth="1.8", **{"class": attrs["class"] + " cycle"})
+            elif (x, key) in self.handover:
+                # a hand-over: a purple line with a diamond where the deliverable leaves
+                attrs.update(
+                    color=HANDOVER,
+                    penwidth="2.2",
+                    dir="both",
+                    arrowtail="diamond",
+                    **{"class": attrs["class"] + " handover"},
+                )
+                self.any_handover = True
             if out_of_scene or (scene_inputs is not None and x not in scene_inputs):
                 # the route, or this optional input of it, is not in the scenario
                 attrs.update(
@@ -612,7 +712,9 @@ class Drawing:
         }
         if group_step:
             out["style"] = "dashed"
-        work = work_lines(route.work, route.by) if route is not None else []
+        mode = route_mode(j.model, route) if route is not None and self.parties else None
+        mode_text = self.texts[mode] if mode is not None else None
+        work = work_lines(route.work, route.by, mode_text) if route is not None else []
         if work:
             wid = f"{jid}_w"
             w, h = label_box(work, WORK_SIZE, margin=(0.04, 0.03), min_size=(0.2, 0.2))
@@ -715,6 +817,8 @@ class Drawing:
             notes.append(self.texts["out_of_scenario"].format(names=", ".join(self.scenario)))
         if self.any_incoming:
             notes.append(self.texts["incoming"])
+        if self.any_handover:
+            notes.append(self.texts["handover"])
         return notes
 
 
@@ -726,12 +830,19 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
 
 
 def _deliverable_attrs(
-    j: Journey, key: str, roles: Roles, focus: str | None, prefix: str = ""
+    j: Journey,
+    key: str,
+    roles: Roles,
+    focus: str | None,
+    prefix: str = "",
+    owner: str | None = None,
 ) -> dict[str, str]:
     model = j.model
     g = j.graph
     d = model.deliverables[key]
     lines = wrap_label(prefix + d.name, NAME_WIDTH, NAME_SIZE) if d.name else [prefix]
+    if owner:  # its own line under the name (the same font: labels are plain text)
+        lines += wrap_label(owner, NAME_WIDTH, NAME_SIZE)
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
     attrs: dict[str, str] = {
         "label": label_lines(lines),
@@ -831,15 +942,54 @@ def _loops(j: Journey) -> dict[str, int]:
     return out
 
 
-def work_lines(work: str | None, by: tuple[str, ...]) -> list[str]:
+def work_lines(work: str | None, by: tuple[str, ...], mode: str | None = None) -> list[str]:
     """The work (verbs) and, on their own line, the performers in parentheses (also the
-    diff diagram's)."""
+    diff diagram's); the support mode (自走/伴走/代走), when known, on the work's line."""
     lines: list[str] = []
     if work:
-        lines += wrap_label(work, WORK_WIDTH, WORK_SIZE)
+        lines += wrap_label(f"{work} · {mode}" if mode else work, WORK_WIDTH, WORK_SIZE)
+    elif mode:
+        lines.append(mode)
     if by:
         lines += wrap_label("(" + ", ".join(by) + ")", WORK_WIDTH, WORK_SIZE)
     return lines
+
+
+def _lanes(j: Journey, keys: list[str], kind: str, lang: str) -> tuple[list[str], dict[str, int]]:
+    """The lanes of ``--lanes party|role`` (labels, top to bottom) and each shown
+    deliverable's lane. ``party``: customer, partner, vendor, then unowned (owners whose
+    party is unknown count as unowned); ``role``: one lane per first owner role, grouped
+    by party in that order, then unowned. Only lanes that hold something are drawn."""
+    model = j.model
+    texts = LIST_TEXTS[lang]
+    none = texts["lane_none"]
+    wanted: dict[str, str] = {}  # key -> lane label
+    if kind == "role":
+        rank = {p: i for i, p in enumerate(PARTIES)}
+        known = roles_in_use(model)
+
+        def place(r: str) -> tuple[int, int]:
+            party = role_party(model, r)
+            return (rank[party] if party is not None else len(PARTIES), known.index(r))
+
+        order = sorted(known, key=place)
+        for k in keys:
+            own = owners(model, k)
+            wanted[k] = own[0] if own else none
+        names = {identity(r): r for r in order}
+        labels = [names[identity(r)] for r in order]
+        for k, v in wanted.items():
+            if v != none:
+                wanted[k] = names.get(identity(v), v)
+    else:
+        labels = [texts[p] for p in PARTIES]
+        for k in keys:
+            party = owner_party(model, k)
+            wanted[k] = texts[party] if party is not None else none
+    used = set(wanted.values())
+    lanes = [label for label in [*labels, none] if label in used]
+    index = {label: n for n, label in enumerate(lanes)}
+    return lanes, {k: index[v] for k, v in wanted.items()}
 
 
 def _phase_order(

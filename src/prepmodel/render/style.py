@@ -38,6 +38,10 @@ PHASE_LINE = "#bcccdc"
 OUT_OF_SCENARIO = "#c5ccd3"  # routes and deliverables outside the chosen scenarios (--when)
 OUT_OF_SCENARIO_FILL = "#f7f8fa"
 PHASE_INK = "#334e68"
+HANDOVER = "#7b3fbf"  # an input arrow where the owner's party changes (a hand-over)
+OWNER_INK = "#52606d"
+#: Lanes of `render --lanes`: customer, partner, vendor, unowned (a service blueprint).
+LANE_FILLS = ("#eaf3f8", "#f2f5e6", "#f0eff9", "#f5f5f5")
 PHASE_FILLS = ("#eef6f0", "#f0eff9", "#fbf3ea", "#eaf3f8", "#f8eef4", "#f2f5e6")
 
 

@@ -14,7 +14,10 @@ from importlib import resources
 from typing import Any
 
 from prepmodel.journey.core import Journey
-from prepmodel.model.core import Route
+from prepmodel.journey.responsibility import kpi_party
+from prepmodel.model.core import Model, Route
+from prepmodel.model.responsibility import owner_party, route_mode
+from prepmodel.render.steplist import LIST_TEXTS
 from prepmodel.render.svgmarkup import dot_ids, source_of
 from prepmodel.render.words import viewer_words
 
@@ -23,12 +26,16 @@ def _first(values: tuple[str, ...] | None) -> str | None:
     return ", ".join(values) if values else None
 
 
-def _route(rid: str, route: Route, ids: dict[str, str], path: str) -> dict[str, Any]:
+def _route(rid: str, route: Route, ids: dict[str, str], model: Model, lang: str) -> dict[str, Any]:
+    path = model.path
+    mode = route_mode(model, route)
     out: dict[str, Any] = {
         "id": rid,
         "inputs": [ids[k] for k in route.inputs if k in ids],
         "work": route.work,
         "by": list(route.by),
+        "mode": mode,
+        "mode_text": LIST_TEXTS[lang][mode] if mode is not None else None,
         "effort": route.attr("effort"),
         "note": route.attr("note"),
         "src": f"{path}:{route.span.line}",
@@ -81,9 +88,11 @@ def viewer_data(j: Journey, lang: str) -> dict[str, Any]:
     for key, d in model.deliverables.items():
         step = j.step_of.get(key)
         if step is not None and not g.is_group(key):
-            routes = [_route(rid, r, ids, model.path) for rid, r in j.steps[step - 1].route_ids()]
+            routes = [_route(rid, r, ids, model, lang) for rid, r in j.steps[step - 1].route_ids()]
         else:
-            routes = [_route("", r, ids, model.path) for r in g.routes_by_output.get(key, [])]
+            routes = [_route("", r, ids, model, lang) for r in g.routes_by_output.get(key, [])]
+        party = owner_party(model, key)
+        kpi_parties = [kpi_party(model, k, key) for k in d.kpis]
         members = [ids[m] for m in model.groups[key].members] if g.is_group(key) else []
         deliverables.append(
             {
@@ -94,6 +103,8 @@ def viewer_data(j: Journey, lang: str) -> dict[str, Any]:
                 "phase": j.phase_of.get(key),
                 "owner": _first(d.attrs.get("owner")),
                 "kpi": list(d.attrs.get("kpi", ())),
+                "owner_party": LIST_TEXTS[lang][party] if party is not None else None,
+                "kpi_party": [LIST_TEXTS[lang][p] if p is not None else None for p in kpi_parties],
                 "note": _first(d.attrs.get("note")),
                 "title": _first(d.attrs.get("title")),
                 "url": _first(d.attrs.get("url")),

@@ -21,7 +21,7 @@ from typing import Any
 
 from prepmodel.checks.analysis import Analysis
 from prepmodel.journey.core import Journey, route_letter
-from prepmodel.model.core import Route, identity
+from prepmodel.model.core import Model, Route, identity
 from prepmodel.review.match import (
     RENAME_EVIDENCE,
     RENAME_NAME_FLOOR,
@@ -136,6 +136,47 @@ class GoalImpact:
     events: tuple[JourneyEvent, ...]
 
 
+@dataclass(frozen=True)
+class DeclChange:
+    """A role or a kpi declaration that was added, removed, or whose attribute (``party``,
+    ``unit``, ...) changed (``key``, ``old``, ``new``)."""
+
+    kind: str  # "role" or "kpi"
+    name: str
+    change: str  # "added", "removed", "changed"
+    key: str | None = None
+    old: str | None = None
+    new: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "change": self.change,
+            "key": self.key,
+            "old": self.old,
+            "new": self.new,
+        }
+
+
+def declaration_changes(old: Model, new: Model) -> list[DeclChange]:
+    """How the role and kpi declarations differ (contract §10, §11), roles first, each
+    kind in the order of the new file, then what was removed."""
+    out: list[DeclChange] = []
+    for kind, a, b in (("role", old.roles, new.roles), ("kpi", old.kpis, new.kpis)):
+        for k, decl in b.items():
+            before = a.get(k)
+            if before is None:
+                out.append(DeclChange(kind, decl.name, "added"))
+                continue
+            for key in sorted(set(before.attrs) | set(decl.attrs)):
+                x, y = _value(before.attrs.get(key), key), _value(decl.attrs.get(key), key)
+                if x != y:
+                    out.append(DeclChange(kind, decl.name, "changed", key, x, y))
+        out += [DeclChange(kind, d.name, "removed") for k, d in a.items() if k not in b]
+    return out
+
+
 @dataclass
 class ModelDiff:
     """The semantic difference between two analysed files. Lists are sorted."""
@@ -148,11 +189,19 @@ class ModelDiff:
     removed: list[str]  # old keys
     changed: list[Changed]
     journey: list[GoalImpact] = field(default_factory=list)
+    declarations: list[DeclChange] = field(default_factory=list)  # roles and kpis
 
     @property
     def empty(self) -> bool:
         """No differences at all, step renumbering included."""
-        return not (self.added or self.removed or self.renamed or self.changed or self.journey)
+        return not (
+            self.added
+            or self.removed
+            or self.renamed
+            or self.changed
+            or self.journey
+            or self.declarations
+        )
 
     def new_name(self, key: str) -> str:
         return self.new.model.name(key)
@@ -189,6 +238,7 @@ def semantic_diff(old: Analysis, new: Analysis) -> ModelDiff:
         removed=sorted(removed, key=lambda k: name_key(old.model.name(k))),
         changed=changed,
         journey=journey_impact(old.journey, new.journey, mapping),
+        declarations=declaration_changes(old.model, new.model),
     )
 
 

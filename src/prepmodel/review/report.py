@@ -7,10 +7,11 @@ Everything is sorted, so the same pair of files gives the same bytes.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from prepmodel.checks.analysis import Analysis
-from prepmodel.review.diff import KIND_WORDS, Changed, GoalImpact, ModelDiff, kind_of
+from prepmodel.review.diff import KIND_WORDS, Changed, DeclChange, GoalImpact, ModelDiff, kind_of
 from prepmodel.review.union import UnionEdge, UnionNode, UnionView, union_view
 from prepmodel.text.i18n import N_, localize, translator
 from prepmodel.text.safe import markdown_cell, printable
@@ -46,14 +47,17 @@ def _impact_json(g: GoalImpact, lang: str) -> dict[str, Any]:
 def diff_json(d: ModelDiff, lang: str = "en") -> dict[str, Any]:
     """The contract's ``prep diff --format json`` object, with details and the journey;
     the ``text`` fields in ``lang`` (keys and codes never change)."""
-    return {
+    out: dict[str, Any] = {
         "added": [d.new_name(k) for k in d.added],
         "removed": [d.old_name(k) for k in d.removed],
         "renamed": [{"from": r.old_name, "to": r.new_name, "score": r.score} for r in d.renamed],
         "changed": [_changed_json(c, lang) for c in d.changed],
         "journey": [_impact_json(g, lang) for g in d.journey],
-        "summary": summary(d),
     }
+    if d.declarations:  # roles and kpis (contract §10, §11); absent when none changed
+        out["declarations"] = [c.to_dict() for c in d.declarations]
+    out["summary"] = summary(d)
+    return out
 
 
 def summary(d: ModelDiff) -> dict[str, int]:
@@ -153,6 +157,9 @@ def format_text(d: ModelDiff, color: bool = False, lang: str = "en") -> str:
             aspect = _(ASPECT_WORDS.get(det.aspect, det.aspect))
             text = localize(det.text, lang)
             lines.append(_paint(f"* {c.name}: {aspect}: {text}", "*", color))
+    for dc in d.declarations:
+        mark = {"added": "+", "removed": "-"}.get(dc.change, "*")
+        lines.append(_paint(f"{mark} {_declaration(dc, _)}", mark, color))
     if d.journey:
         lines.append(_paint(_("journey:"), "journey", color))
         lines += [
@@ -162,6 +169,14 @@ def format_text(d: ModelDiff, color: bool = False, lang: str = "en") -> str:
     if not lines:
         lines.append(_("no semantic differences"))
     return "\n".join(lines) + "\n"
+
+
+def _declaration(dc: DeclChange, _: Callable[[str], str]) -> str:
+    """``role CSM``, or ``role CSM: party vendor → customer`` for a changed attribute."""
+    head = f"{dc.kind} {dc.name}"
+    if dc.change != "changed":
+        return printable(head)
+    return printable(f"{head}: {dc.key} {dc.old or '—'} → {dc.new or '—'}")
 
 
 # --- markdown -----------------------------------------------------------------------------
@@ -218,6 +233,9 @@ def format_markdown(
             for det in c.details
         )
         rows.append(("changed", _md(c.name), info))
+    for dc in d.declarations:
+        what, _sep, detail = _declaration(dc, _).partition(": ")
+        rows.append((dc.change, _md(what), _md(detail)))
     if rows:
         out += [f"| {_('Change')} | {_('Deliverable')} | {_('Details')} |", "|---|---|---|"]
         out += [f"| {_(CHANGE_WORDS[a])} | {b} | {c} |" for a, b, c in rows]

@@ -111,6 +111,7 @@ _TOKEN_WORDS: dict[str, str] = {
     "GROUP": "'group'",
     "PHASE": "'phase'",
     "ROLE": "'role'",
+    "KPI": "'kpi'",
     "IMPORT": "'import'",
 }
 

@@ -56,6 +56,10 @@ _TOKENS = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+# `kpi` became a keyword in v2; a v1 file may have a deliverable called `kpi` at the
+# start of an assembly statement (`kpi <- ...`): there it stays a name.
+_ARROW_AFTER = re.compile(r"[^\S\n]*<-")
+
 # Terminals whose value and position no rule looks at (Lark's child filters drop them;
 # the list rules skip any token). With ``scan(..., fast=True)`` they are one shared token
 # each, for the driver in prepmodel.syntax.lalr.
@@ -140,6 +144,7 @@ def scan(
                 depth == 0
                 and value in KEYWORDS
                 and (last in ("", "SEMICOLON") or (newline and last != "COMMA"))
+                and not (value == "kpi" and _ARROW_AFTER.match(text, end))
             ):
                 kind = KEYWORDS[value]
             elif fast:

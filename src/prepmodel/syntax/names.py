@@ -7,8 +7,12 @@ import re
 # The one place these are spelled out; the lexer and the syntax-error messages build on
 # them (grammar/prep.lark says the same for Lark, and a test checks that they agree).
 KEYWORDS = frozenset(
-    {"model", "goal", "external", "deliverable", "group", "phase", "role", "import"}
+    {"model", "goal", "external", "deliverable", "group", "phase", "role", "import", "kpi"}
 )
+#: Keywords that never need quotes: `kpi` (v2) is a keyword only where a statement
+#: starts and is not followed by `<-` (prepmodel.syntax.lexer), so `kpi <- x`, `A <- kpi`
+#: and `{ kpi: x }` all read it as a name.
+NEVER_QUOTED = frozenset({"kpi"})
 #: Characters no name may hold (C0 controls but tab, DEL, C1): a name is printed in
 #: terminals, CI logs and XML, where they act instead of showing (docs/security.md).
 CONTROL = r"\x00-\x08\x0a-\x1f\x7f-\x9f"
@@ -33,7 +37,7 @@ _BARE = re.compile(BARE_NAME + r"\Z")
 def is_bare(text: str, *, value: bool = False) -> bool:
     """True when ``text`` can be written without quotes where a name stands (``value``:
     where an attribute value stands, which may hold full-width punctuation)."""
-    if not _BARE.match(text) or text in KEYWORDS:
+    if not _BARE.match(text) or (text in KEYWORDS and text not in NEVER_QUOTED):
         return False
     return value or not IME_SLIP.search(text)
 

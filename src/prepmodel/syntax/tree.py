@@ -12,7 +12,7 @@ from prepmodel.text.span import Span
 
 MAX_SYNTAX_ERRORS = 25
 
-DeclKind = Literal["goal", "external", "deliverable", "role"]
+DeclKind = Literal["goal", "external", "deliverable", "role", "kpi"]
 
 
 @dataclass(frozen=True, slots=True)

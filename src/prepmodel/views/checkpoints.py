@@ -14,7 +14,9 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
-from prepmodel.model.core import Deliverable, Route
+from prepmodel.journey.responsibility import kpi_entries, kpi_links
+from prepmodel.model.core import Deliverable, Model, Route
+from prepmodel.model.responsibility import Handover, Mode, handovers, route_mode
 from prepmodel.model.scenarios import scenarios
 from prepmodel.text.i18n import N_, translator
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
@@ -30,6 +32,7 @@ def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
         "by": list(r.by),
         "effort": r.attr("effort"),
         "when": list(r.when),
+        "mode": route_mode(j.model, r),
         "note": r.attr("note"),
         "line": r.span.line,
     }
@@ -111,7 +114,46 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
         "externals": [_given_json(d) for d in given_parts(j, goal)],
         "scenarios": list(j.all_scenarios if j.all_scenarios is not None else scenarios(j.model)),
         "when": list(j.chosen),
+        "handovers": [
+            {
+                "from": j.name(h.source),
+                "to": j.name(h.target),
+                "from_party": h.source_party,
+                "to_party": h.target_party,
+            }
+            for h in journey_handovers(j, goal)
+        ],
     }
+
+
+def journey_handovers(j: Journey, goal: str | None = None) -> list[Handover]:
+    """The hand-overs (contract §10) on the way to ``goal`` (or to any goal), in the
+    step order of the deliverable received, then of the one handed over."""
+    needed = j.graph.needed_by(goal) if goal is not None else j.graph.needed
+    found = [h for h in handovers(j.model) if h.target in needed and h.source in needed]
+    last = len(j.step_of) + 1
+    return sorted(found, key=lambda h: (j.step_of.get(h.target, last), j.step_of.get(h.source, 0)))
+
+
+_MODE_WORDS: dict[Mode, str] = {
+    "self": N_("self"),
+    "alongside": N_("alongside"),
+    "on-behalf": N_("on-behalf"),
+}
+_PARTY_NAMES = {"customer": N_("customer"), "vendor": N_("vendor"), "partner": N_("partner")}
+
+
+def mode_word(mode: Mode | None, _: Callable[[str], str]) -> str:
+    """The support mode as users read it: 自走/伴走/代走 in Japanese; "" when unknown."""
+    return _(_MODE_WORDS[mode]) if mode is not None else ""
+
+
+def _handover_lines(j: Journey, goal: str | None, _: Callable[[str], str]) -> list[str]:
+    return [
+        f"       {j.name(h.source)} [{_(_PARTY_NAMES[h.source_party])}] → "
+        f"{j.name(h.target)} [{_(_PARTY_NAMES[h.target_party])}]"
+        for h in journey_handovers(j, goal)
+    ]
 
 
 def _critical_path(j: Journey, goal: str, path: str, _: Callable[[str], str]) -> str:
@@ -158,8 +200,8 @@ def _optional_note(_: Callable[[str], str]) -> str:
     return _("[X]: an optional input (drawn dashed; the route does not require it)")
 
 
-def _work(r: Route) -> str:
-    parts = [p for p in (r.work, ", ".join(r.by) if r.by else None) if p]
+def _work(r: Route, mode: str = "") -> str:
+    parts = [p for p in (r.work, ", ".join(r.by) if r.by else None, mode) if p]
     return f"   ({' · '.join(parts)})" if parts else ""
 
 
@@ -173,10 +215,12 @@ def _text_step(j: Journey, s: Step, exit_mark: bool, _: Callable[[str], str]) ->
         return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   {group}{mark}", *extra]
     if len(s.routes) == 1:
         r = s.routes[0]
-        return [f"  {s.number:>3}  {name}  ← {_inputs(j, r)}{_work(r)}{mark}", *extra]
+        work = _work(r, mode_word(route_mode(j.model, r), _))
+        return [f"  {s.number:>3}  {name}  ← {_inputs(j, r)}{work}{mark}", *extra]
     lines = [f"  {s.number:>3}  {name}{mark}", *extra]
     for rid, r in s.route_ids():
-        lines.append(f"       {rid}  ← {_inputs(j, r)}{_work(r)}")
+        work = _work(r, mode_word(route_mode(j.model, r), _))
+        lines.append(f"       {rid}  ← {_inputs(j, r)}{work}")
     return lines
 
 
@@ -220,6 +264,10 @@ def journey_text(j: Journey, goal: str | None = None, lang: str = "en") -> str:
             out += [f"       {d.name}  {facts(d, _)}" for d in given]
         path = " → ".join(j.name(k) for k in g.critical_path)
         out.append(_critical_path(j, g.key, path, _))
+        handed = _handover_lines(j, g.key, _)
+        if handed:
+            out.append(_("Hand-overs (the owner's party changes):"))
+            out += handed
         out.append("")
     if _has_optional(j, [k for g in goals for k in j.graph.needed_by(g.key)]):
         out += [_optional_note(_), ""]
@@ -236,7 +284,8 @@ def _md_routes(j: Journey, s: Step, _: Callable[[str], str]) -> str:
         return _("group of {members}").format(members=members)
     parts = []
     for rid, r in s.route_ids():
-        extra = " · ".join(p for p in (r.work, ", ".join(r.by)) if p)
+        mode = mode_word(route_mode(j.model, r), _)
+        extra = " · ".join(p for p in (r.work, ", ".join(r.by), mode) if p)
         parts.append(f"**{rid}** {_md(extra) or '—'}")
     return "<br>".join(parts)
 
@@ -289,42 +338,70 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
             )
         path = " → ".join(_md(j.name(k)) for k in g.critical_path)
         out += ["", _critical_path(j, g.key, path, _), ""]
+        handed = journey_handovers(j, g.key)
+        if handed:
+            out += ["### " + _("Hand-overs"), ""]
+            out += [_row(_("From"), _("Party"), _("To"), _("Party")), "|---|---|---|---|"]
+            out += [
+                _row(
+                    _md(j.name(h.source)),
+                    _(_PARTY_NAMES[h.source_party]),
+                    _md(j.name(h.target)),
+                    _(_PARTY_NAMES[h.target_party]),
+                )
+                for h in handed
+            ]
+            out.append("")
     if _has_optional(j, [s.key for s in steps]):
         out += [_md(_optional_note(_)), ""]
     playbook = [s for s in steps if len(s.routes) > 1]
     out += ["## " + _("Playbook: alternative routes"), ""]
     if playbook:
+        modes = uses_parties(j.model)  # then a column of support modes (伴走 / 代走 / 自走)
+        heads = [_("Step"), _("Checkpoint"), _("Route"), _("Inputs"), _("Work"), _("By")]
         out += [
-            _row(_("Step"), _("Checkpoint"), _("Route"), _("Inputs"), _("Work"), _("By")),
-            "|---:|---|---|---|---|---|",
+            _row(*heads, *([_("Mode")] if modes else [])),
+            "|---:|---|---|---|---|---|" + ("---|" if modes else ""),
         ]
         for s in playbook:
             for rid, r in s.route_ids():
+                mode = f" {mode_word(route_mode(j.model, r), _)} |" if modes else ""
                 out.append(
                     f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
-                    f"{_md(_inputs(j, r))} | {_md(r.work)} | {_md(', '.join(r.by))} |"
+                    f"{_md(_inputs(j, r))} | {_md(r.work)} | {_md(', '.join(r.by))} |" + mode
                 )
     else:
         out.append(_("Every step has a single route."))
     out += ["", "## " + _("Health score: KPIs"), ""]
-    measured = [(j.model.deliverables[s.key], str(s.number)) for s in steps]
-    measured += [(d, _("given")) for d in given_parts(j, goal)]
-    kpis = [(d, step, v) for d, step in measured for v in d.kpis]
+    # the KPIs of `prep kpis` (prepmodel.journey.responsibility) on the selected steps and
+    # the given parts (externals) they need; a model that speaks of parties also gets each
+    # KPI's party and the customer KPIs it drives (or the KPIs that drive it)
+    shown = {s.key for s in steps} | {d.key for d in given_parts(j, goal)}
+    every = kpi_entries(j, uncarried=False)
+    links = kpi_links(j, every)
+    kpis = [(i, e) for i, e in enumerate(every) if e.deliverable in shown]
+    parties = any(e.party is not None for _i, e in kpis)
     if kpis:
-        out += [
-            _row(_("KPI"), _("Measured at"), _("Step"), _("Owner"), _("Goals that depend on it")),
-            "|---|---|---:|---|---|",
-        ]
+        heads = [_("KPI"), _("Measured at"), _("Step"), _("Owner"), _("Goals that depend on it")]
+        if parties:
+            heads += [_("Party"), _("Linked KPIs")]
+        out += [_row(*heads), "|---|---|---:|---|---|" + ("---|---|" if parties else "")]
         goal_sets = {g.key: (j.mandatory(g.key), j.graph.needed_by(g.key)) for g in goals}
-        for d, step, v in kpis:
+        for i, e in kpis:
+            d = j.model.deliverables[e.deliverable or ""]
+            step = str(e.step) if e.step is not None else _("given")
             deps = [
                 _md(j.name(g.key)) + (some_routes if how else "")
                 for g in goals
                 if (how := _dependence(*goal_sets[g.key], d.key)) is not None
             ]
-            out.append(
-                f"| {_md(v)} | {_md(d.name)} | {step} | {_md(d.owner)} | {', '.join(deps)} |"
-            )
+            cells = [_md(e.name), _md(d.name), step, _md(d.owner), ", ".join(deps)]
+            if parties:
+                party = _(_PARTY_NAMES[e.party]) if e.party is not None else ""
+                linked = [f"→ {every[k.target].name}" for k in links if k.source == i]
+                linked += [f"← {every[k.source].name}" for k in links if k.target == i]
+                cells += [party, _md(", ".join(linked))]
+            out.append(_row(*cells))
     else:
         out.append(_("No deliverable has a `kpi`."))
     out.append("")
@@ -339,6 +416,24 @@ def _dependence(mandatory: set[str], needed: Collection[str], key: str) -> str |
     if key in needed:
         return " *(some routes)*"
     return None
+
+
+class _ModeWriter:
+    """Puts the mode cell at column ``at`` of each row (no column when ``at`` is None)."""
+
+    def __init__(self, writer: _SafeWriter, at: int | None) -> None:
+        self.writer = writer
+        self.at = at
+
+    def writerow(self, row: list[Any], mode: str = "") -> None:
+        if self.at is not None:
+            row = [*row[: self.at], mode, *row[self.at :]]
+        self.writer.writerow(row)
+
+
+def uses_parties(model: Model) -> bool:
+    """True when some role has a ``party`` (then tables show support modes)."""
+    return any("party" in r.attrs for r in model.roles.values())
 
 
 class _SafeWriter:
@@ -380,6 +475,7 @@ _CSV_HEADINGS = {  # the same words as CSV_COLUMNS, marked for the catalogue
     "inputs": N_("inputs"),
     "work": N_("work"),
     "by": N_("by"),
+    "mode": N_("mode"),
     "effort": N_("effort"),
     "kpi": N_("kpi"),
     "owner": N_("owner"),
@@ -394,8 +490,11 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
     goals, _steps = _selected(j, goal)
     by_step = {s.key: s for s in j.steps}
     buf = io.StringIO()
-    w = _SafeWriter(csv.writer(buf, lineterminator="\n"))
-    w.writerow([_(_CSV_HEADINGS[column]) for column in CSV_COLUMNS])
+    # a model that gives its roles a party gets a "mode" column after "by" (contract §10);
+    # other models keep the v1 columns
+    at = CSV_COLUMNS.index("by") + 1 if uses_parties(j.model) else None
+    w = _ModeWriter(_SafeWriter(csv.writer(buf, lineterminator="\n")), at)
+    w.writerow([_(_CSV_HEADINGS[column]) for column in CSV_COLUMNS], _(_CSV_HEADINGS["mode"]))
     for g in goals:
         exits = {c.key: c.exit for c in g.checkpoints}
         keys = sorted(
@@ -439,7 +538,8 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
                         r.attr("effort") or "",
                         kpi,
                         *about,
-                    ]
+                    ],
+                    mode_word(route_mode(j.model, r), _),
                 )
         for d in given_parts(j, g.key):
             w.writerow(

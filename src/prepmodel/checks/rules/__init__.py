@@ -11,10 +11,12 @@ from prepmodel.checks.rules import (  # noqa: F401  (importing a family declares
     gp_gaps,
     gr_groups,
     im_imports,
+    kp_kpis,
     nm_naming,
     ph_phases,
     ps_syntax,
     rc_reach,
+    rs_responsibility,
     rt_routes,
 )
 from prepmodel.checks.rules.base import DECLARED, Rule, RuleContext

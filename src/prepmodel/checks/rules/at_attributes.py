@@ -9,6 +9,7 @@ from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import (
     ASSEMBLY_KEYS,
     DELIVERABLE_KEYS,
+    KPI_KEYS,
     MODEL_KEYS,
     PHASE_KEYS,
     ROLE_KEYS,
@@ -27,6 +28,8 @@ def _known_keys(st: syn.Statement) -> tuple[str, ...]:
         return PHASE_KEYS
     if isinstance(st, syn.DeclStmt) and st.keyword == "role":
         return ROLE_KEYS
+    if isinstance(st, syn.DeclStmt) and st.keyword == "kpi":
+        return KPI_KEYS
     return DELIVERABLE_KEYS
 
 
@@ -35,7 +38,8 @@ def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An attribute key that `prep` does not know. It is kept, but may be a typo.
 
     Known keys: model `lang version note direction`; goal, external, deliverable and group
-    `title note kpi owner url`; assembly `work by effort note when`; phase and role `title note`.
+    `title note kpi owner url`; assembly `work by effort note when consulted informed`;
+    phase `title note`; role `title note party`; kpi `party unit target note`.
 
     Bad:
         Bill <- "Order slip" { wrok: "Print the bill" }

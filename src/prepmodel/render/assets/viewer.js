@@ -257,8 +257,11 @@
     row(dl, W.step, d.step !== null ? String(d.step) : (d.kind === "produced" ? W.no_step : ""),
         "step");
     row(dl, W.phase, d.phase, "phase");
-    row(dl, W.owner, d.owner);
-    row(dl, W.kpi, d.kpi.join(", "));
+    row(dl, W.owner, d.owner ? d.owner + (d.owner_party ? " (" + d.owner_party + ")" : "") : null,
+        "owner");
+    row(dl, W.kpi, d.kpi.map(function (k, i) {
+      return d.kpi_party[i] ? k + " (" + d.kpi_party[i] + ")" : k;
+    }).join(", "), "kpi");
     row(dl, W.note, d.note);
     row(dl, W.url, d.url);
     if (d.routes.length) {
@@ -267,6 +270,7 @@
         var facts = [];
         if (r.work) { facts.push(W.work + ": " + r.work); }
         if (r.by.length) { facts.push(W.by + ": " + r.by.join(", ")); }
+        if (r.mode_text) { facts.push(W.mode + ": " + r.mode_text); }
         if (r.effort) { facts.push(W.effort + ": " + r.effort); }
         if (r.note) { facts.push(W.note + ": " + r.note); }
         if (r.when && r.when.length) { facts.push(W.when + ": " + r.when.join(", ")); }
