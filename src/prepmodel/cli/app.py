@@ -180,7 +180,7 @@ def print_diagnostics(
         language = language_of(a, lang)
         languages.append(language)
         for d in a.diagnostics:
-            line = a.source.line_text(d.span.line)
+            line = a.source.line_at(d.span.line, d.span.file)
             typer.echo(format_text(d, line, color, language), err=err, color=color)
             every.append(d)
     counts = summary(every)
@@ -261,6 +261,9 @@ def check(
             analyses.append(analyse(path, stdin_filename))
         except typer.Exit as err:  # reported already; go on with the other files
             status = max(status, err.exit_code)
+    from prepmodel.checks.analysis import reported_once
+
+    analyses = reported_once(analyses)  # a imports b, both named: b's problems once
     every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
     machine = lang.value if lang else "en"  # json and sarif: English unless asked
     if format is CheckFormat.text:
@@ -275,12 +278,16 @@ def check(
         from prepmodel import __version__
         from prepmodel.views.report import sarif_log
 
-        log = sarif_log(every, __version__, machine)
+        log = sarif_log(every, __version__, machine, any(a.source.imports for a in analyses))
         typer.echo(json.dumps(log, ensure_ascii=False, indent=2))
     else:
         from prepmodel.views.report import format_github
 
-        language = {a.source.path: language_of(a, lang) for a in analyses}
+        language = {
+            path: language_of(a, lang)
+            for a in analyses
+            for path in (a.source.path, *(f.path for f in a.source.imports))
+        }
         for d in every:
             typer.echo(format_github(d, language.get(d.file, machine)))
     failing = [
@@ -815,7 +822,7 @@ def git_diff_driver(
         for a in broken:
             for dg in a.diagnostics:
                 if dg.code == "PS01":
-                    line = a.source.line_text(dg.span.line)
+                    line = a.source.line_at(dg.span.line, dg.span.file)
                     typer.echo(format_text(dg, line, lang=language_of(a, None)))
         typer.echo("(syntax errors: showing the line diff)")
         typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)

@@ -203,7 +203,11 @@ class _Builder:
 
 
 def build(source: syn.SourceFile) -> Model:
-    """The model of a parsed file (also of a file with syntax errors: what parsed)."""
+    """The model of a parsed file (also of a file with syntax errors: what parsed).
+
+    For a multi-file model (statements resolved by ``prepmodel.checks.imports``), the
+    statements of imported files are those whose spans name a file: their `goal`s only
+    declare deliverables and their `model` statements are ignored."""
     b = _Builder()
     title: str | None = None
     model_attrs: Attrs = {}
@@ -217,7 +221,8 @@ def build(source: syn.SourceFile) -> Model:
 
     for st in source.statements:
         if isinstance(st, syn.ModelStmt):
-            if not seen_model:
+            # An imported file's `model` statement describes that file alone: ignored.
+            if not seen_model and not st.span.file:
                 seen_model = True
                 title = st.title.text if st.title else None
                 model_attrs = _attrs(st.block)
@@ -236,7 +241,9 @@ def build(source: syn.SourceFile) -> Model:
             for n in st.names:
                 k = b.see(n)
                 b.mark(k, "declared")
-                if st.keyword == "goal":
+                if st.keyword == "goal" and not st.span.file:
+                    # An imported file's goals are not goals of the model importing it
+                    # (contract §8): there they only declare the deliverable.
                     b.mark(k, "goal")
                     _append_unique(goals, k)
                 elif st.keyword == "external":

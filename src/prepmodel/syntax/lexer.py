@@ -146,7 +146,7 @@ def scan(
                 yield Name(
                     value,
                     False,  # type: ignore[misc]
-                    _span(Span, (line, column, line, column + end - start)),
+                    _span(Span, (line, column, line, column + end - start, "")),
                 )
                 continue
         elif kind == "PUNCT":
@@ -199,7 +199,7 @@ def scan(
                 yield Name(
                     unescape(value),
                     True,  # type: ignore[misc]
-                    _span(Span, (line, column, line, column + end - start)),
+                    _span(Span, (line, column, line, column + end - start, "")),
                 )
                 continue
             kind = "NAME"  # one terminal for both: the transformer looks at the quote
