@@ -127,6 +127,7 @@ def analyse_pair(
     *,
     rules: bool = False,
     journeys: bool = False,
+    readers: tuple[Reader | None, Reader | None] = (None, None),
 ) -> tuple[Analysis, Analysis]:
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
@@ -134,7 +135,8 @@ def analyse_pair(
     at least two. The child sends back only the model (:mod:`prepmodel.checks.wire`), and with
     ``journeys`` each goal's journey too; the graph is rebuilt here. When
     the child's side has syntax errors, or fork is not available, or anything goes wrong,
-    the side is analysed here as usual.
+    the side is analysed here as usual. ``readers``: where each side's imports are read
+    (default: the disk; `prep diff REV:path` reads them from the revision).
     """
     import multiprocessing
     import os
@@ -143,11 +145,12 @@ def analyse_pair(
     from prepmodel.checks import wire
 
     (data_a, path_a), (data_b, path_b) = first, second
+    reader_a, reader_b = readers
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
     if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES:
         return (
-            analyse_bytes(data_a, path_a, rules=rules),
-            analyse_bytes(data_b, path_b, rules=rules),
+            analyse_bytes(data_a, path_a, rules=rules, reader=reader_a),
+            analyse_bytes(data_b, path_b, rules=rules, reader=reader_b),
         )
 
     context = multiprocessing.get_context("fork")
@@ -155,7 +158,7 @@ def analyse_pair(
 
     def child() -> None:
         gc.disable()  # this process is ours and short-lived: no cycles worth collecting
-        analysis = analyse_bytes(data_b, path_b, rules=rules)
+        analysis = analyse_bytes(data_b, path_b, rules=rules, reader=reader_b)
         data = b""  # syntax errors: the parent analyses this side itself, to report them
         if not analysis.diagnostics:
             state = analysis.journey.export() if journeys else None
@@ -168,7 +171,7 @@ def analyse_pair(
     sys.stderr.flush()
     worker.start()
     send.close()
-    a = analyse_bytes(data_a, path_a, rules=rules)
+    a = analyse_bytes(data_a, path_a, rules=rules, reader=reader_a)
     if journeys and a.syntax_ok:
         for goal in a.model.goals:  # this side's journeys, while the child finishes
             a.journey.goal(goal)
@@ -183,7 +186,7 @@ def analyse_pair(
         receive.close()
         worker.join()
     if payload is None:
-        return a, analyse_bytes(data_b, path_b, rules=rules)
+        return a, analyse_bytes(data_b, path_b, rules=rules, reader=reader_b)
     model, state = payload
     text = data_b.decode("utf-8")
     if text.startswith("\ufeff"):

@@ -16,9 +16,8 @@ UTF-8, too big, an absolute path) and IM02 (an import cycle, with its chain).
 from __future__ import annotations
 
 import os
-import posixpath
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -48,6 +47,10 @@ class ImportProblem(Exception):
 class Reader(Protocol):
     """Where imported files come from."""
 
+    def join(self, importer: str, written: str) -> str:
+        """The path of the file ``written`` in an import of the file ``importer``."""
+        ...
+
     def key(self, path: str) -> str:
         """What makes two paths the same file (read once, cycles)."""
         ...
@@ -57,7 +60,7 @@ class Reader(Protocol):
         ...
 
 
-def _too_big() -> Message:
+def too_big() -> Message:
     return msg(
         "it is bigger than {limit} MB, the most an import reads",
         limit=MAX_IMPORT_BYTES // 1_000_000,
@@ -71,6 +74,9 @@ class DiskReader:
     def __init__(self, overlay: Mapping[str, str] | None = None) -> None:
         self.overlay = overlay or {}
 
+    def join(self, importer: str, written: str) -> str:
+        return import_path(importer, written)
+
     def key(self, path: str) -> str:
         return os.path.realpath(path)
 
@@ -79,7 +85,7 @@ class DiskReader:
         if text is not None:
             data = text.encode("utf-8")
             if len(data) > MAX_IMPORT_BYTES:
-                raise ImportProblem(_too_big())
+                raise ImportProblem(too_big())
             return data
         try:
             st = os.stat(path)
@@ -96,7 +102,7 @@ class DiskReader:
                 msg("it is not a regular file (a device, a pipe or a socket); not read")
             )
         if st.st_size > MAX_IMPORT_BYTES:
-            raise ImportProblem(_too_big())
+            raise ImportProblem(too_big())
         try:
             with open(path, "rb") as f:
                 data = f.read(MAX_IMPORT_BYTES + 1)
@@ -105,24 +111,7 @@ class DiskReader:
                 msg("it cannot be read: {reason}", reason=err.strerror or str(err))
             ) from None
         if len(data) > MAX_IMPORT_BYTES:
-            raise ImportProblem(_too_big())
-        return data
-
-
-class FunctionReader:
-    """Files from a function (``read(path) -> bytes``, raising :class:`ImportProblem`),
-    with paths compared as written after normalisation (a git revision)."""
-
-    def __init__(self, read: Callable[[str], bytes]) -> None:
-        self._read = read
-
-    def key(self, path: str) -> str:
-        return posixpath.normpath(path.replace("\\", "/"))
-
-    def read(self, path: str) -> bytes:
-        data = self._read(path)
-        if len(data) > MAX_IMPORT_BYTES:
-            raise ImportProblem(_too_big())
+            raise ImportProblem(too_big())
         return data
 
 
@@ -194,7 +183,7 @@ def _expand(
                 )
             )
             continue
-        path = import_path(importer, written)
+        path = state.reader.join(importer, written)
         key = state.reader.key(path)
         at = next((i for i, (k, _) in enumerate(chain) if k == key), None)
         if at is not None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from prepmodel.checks.analysis import Analysis
     from prepmodel.checks.config import Config
+    from prepmodel.checks.imports import Reader
     from prepmodel.diagnostics import Diagnostic
 
 EXIT_OK = 0
@@ -383,6 +384,8 @@ def checkpoints(
     if output is not None:
         refuse_input(output, [file])
     a = analyse(file)
+    if output is not None:
+        refuse_input(output, [f.path for f in a.source.imports])
     if not a.syntax_ok:
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
@@ -476,6 +479,9 @@ def render(
     timeout: Annotated[
         float, typer.Option(help="Seconds the layout may take (0: no limit).", min=0)
     ] = 120.0,
+    show_files: Annotated[
+        bool, typer.Option(help="Under each imported deliverable, the file it comes from.")
+    ] = False,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -493,6 +499,7 @@ def render(
         fail(f"{output}: cannot tell the format; use .svg, .png, .pdf, .dot or .html")
     refuse_input(output, [file])
     a = analyse(file)
+    refuse_input(output, [f.path for f in a.source.imports])
     if not a.syntax_ok:
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
@@ -504,6 +511,7 @@ def render(
         focus=focus_key,
         depth=depth,
         part_copies=part_copies,
+        show_files=show_files,
     )
     if pages is not None and fmt == "dot":
         fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
@@ -672,9 +680,9 @@ def read_revision(spec: str) -> bytes:
     return shown.stdout
 
 
-def _diff_side(spec: str) -> tuple[bytes, str]:
+def _diff_side(spec: str) -> tuple[bytes, str, Reader | None]:
     """OLD or NEW of `prep diff` (a file, '-', or ``REV:path`` when no such file exists)
-    as bytes and the name to show."""
+    as bytes, the name to show, and where its imports are read (None: the disk)."""
     import re
 
     revision = (
@@ -683,8 +691,11 @@ def _diff_side(spec: str) -> tuple[bytes, str]:
         and not Path(spec).exists()
         and not re.match(r"[A-Za-z]:[\\/]", spec)
     )
-    data = read_revision(spec) if revision else read_input(spec)
-    return data, "<stdin>" if spec == "-" else spec
+    if revision:
+        from prepmodel.cli.revision import GitReader
+
+        return read_revision(spec), spec, GitReader()
+    return read_input(spec), "<stdin>" if spec == "-" else spec, None
 
 
 @app.command()
@@ -739,7 +750,8 @@ def diff(
         refuse_input(output, [old, new])
     from prepmodel.checks.analysis import analyse_pair
 
-    sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
+    (da, na, ra), (db, nb, rb) = _diff_side(old), _diff_side(new)
+    sides = analyse_pair((da, na), (db, nb), journeys=True, readers=(ra, rb))
     broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
     if broken:
         print_diagnostics(broken, err=True, lang=lang)

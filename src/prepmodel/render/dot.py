@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import graphviz
 
 from prepmodel.journey.core import Journey
-from prepmodel.model.core import Deliverable, Phase, Route
+from prepmodel.model.core import Deliverable, Model, Phase, Route
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.steplist import (
     LIST_TEXTS,
@@ -93,6 +93,9 @@ class DiagramOptions:
     part_copies: bool = True
     #: ``ja`` or ``en`` for the diagram's own words; ``None``: the model's language.
     lang: str | None = None
+    #: Under the name of a deliverable first named in an imported file, that file (its
+    #: path from the top-level file's folder), in parentheses; also in its tooltip.
+    show_files: bool = False
 
 
 # --------------------------------------------------------------------------- DOT writing
@@ -418,8 +421,11 @@ class Drawing:
         return LIST_TEXTS[self.lang]
 
     def deliverable_attrs(self, key: str, prefix: str = "") -> dict[str, str]:
-        attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix)
+        origin = imported_from(self.j.model, key) if self.options.show_files else None
+        attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix, origin)
         about = about_lines(self.j.model.deliverables[key], self.lang)
+        if origin is not None:
+            about.append(f"{LIST_TEXTS[self.lang]['file']}: {origin}")
         if about:
             attrs["tooltip"] = tooltip_lines([self.j.name(key), *about])
         return attrs
@@ -599,13 +605,32 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     return "".join(drawing.dot(p) for p in drawing.panels())
 
 
+def imported_from(model: Model, key: str) -> str | None:
+    """The imported file a deliverable is first named in, from the top-level file's
+    folder (None: the model's own file)."""
+    import posixpath
+
+    file = model.deliverables[key].span.file
+    if not file:
+        return None
+    folder = posixpath.dirname(model.path.replace("\\", "/"))
+    return posixpath.relpath(file.replace("\\", "/"), folder or ".")
+
+
 def _deliverable_attrs(
-    j: Journey, key: str, roles: Roles, focus: str | None, prefix: str = ""
+    j: Journey,
+    key: str,
+    roles: Roles,
+    focus: str | None,
+    prefix: str = "",
+    origin: str | None = None,
 ) -> dict[str, str]:
     model = j.model
     g = j.graph
     d = model.deliverables[key]
     lines = wrap_label(prefix + d.name, NAME_WIDTH, NAME_SIZE) if d.name else [prefix]
+    if origin is not None:
+        lines.append(f"({origin})")
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
     attrs: dict[str, str] = {
         "label": label_lines(lines),

@@ -33,6 +33,7 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "owner": "owner",
         "kpi": "KPI",
         "note": "note",
+        "file": "file",
     },
     "ja": {
         "title": "組立手順",
@@ -49,6 +50,7 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "owner": "オーナー",
         "kpi": "KPI",
         "note": "メモ",
+        "file": "ファイル",
     },
 }
 FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned

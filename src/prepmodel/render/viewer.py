@@ -31,7 +31,7 @@ def _route(rid: str, route: Route, ids: dict[str, str], path: str) -> dict[str, 
         "by": list(route.by),
         "effort": route.attr("effort"),
         "note": route.attr("note"),
-        "src": f"{path}:{route.span.line}",
+        "src": f"{route.span.file or path}:{route.span.line}",
     }
 
 
