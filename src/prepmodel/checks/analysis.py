@@ -67,17 +67,21 @@ def analyse_text(
     *,
     rules: bool = True,
     reader: Reader | None = None,
+    imports: bool = True,
 ) -> Analysis:
     """Run the whole check pipeline on source text (``rules=False``: syntax errors only,
     for commands such as `prep diff` that need the model but not the findings).
 
     Imports are read with ``reader`` (default: the disk, relative to ``path``); each
     finding names the file it is in (``Diagnostic.file``), and ``# prep: ignore`` applies
-    in the file it is written in.
+    in the file it is written in. ``imports=False``: the file on its own, imports not
+    followed (`prep fmt`).
 
     The garbage collector is left as the caller set it (the `prep` command switches it
     off for its whole run; a library call must not change process-wide state)."""
-    source = resolve(parse(text, path), reader)
+    source = parse(text, path)
+    if imports:
+        source = resolve(source, reader)
     model = build(source)
     ctx = RuleContext(source, model, naming=config.naming if config else NamingOptions())
     found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
@@ -104,6 +108,7 @@ def analyse_bytes(
     *,
     rules: bool = True,
     reader: Reader | None = None,
+    imports: bool = True,
 ) -> Analysis:
     """Like :func:`analyse_text`, for raw bytes (invalid UTF-8 is a PS01)."""
     text, problem = decode(data, path)
@@ -114,7 +119,7 @@ def analyse_bytes(
         empty = SourceFile(path, "", (), (), (problem,))
         model = build(empty)
         return Analysis(empty, model, [problem], ModelGraph(model))
-    return analyse_text(text, path, config, rules=rules, reader=reader)
+    return analyse_text(text, path, config, rules=rules, reader=reader, imports=imports)
 
 
 # Below this size the second process costs more than it saves.

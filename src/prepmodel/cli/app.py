@@ -896,7 +896,7 @@ def fmt_command(
             status = max(status, EXIT_FAILED)
             continue
         if result is None or not result.ok:
-            print_diagnostics([analyse_bytes(data, shown, rules=False)], err=True)
+            print_diagnostics([analyse_bytes(data, shown, rules=False, imports=False)], err=True)
             status = max(status, EXIT_FAILED)
             continue
         new = result.text.encode("utf-8")
