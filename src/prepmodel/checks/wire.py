@@ -95,6 +95,7 @@ def dumps(model: Model, journey: JourneyState | None = None) -> bytes:
             model.goals,
             model.externals,
             journey_rows,
+            model.file_order,
         )
     )
 
@@ -114,6 +115,7 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
         goals,
         externals,
         journey,
+        file_order,
     ) = marshal.loads(data)
     dmap = {}
     for key, name, span, goal, external, declared, d_attrs, spellings in deliverables:
@@ -193,6 +195,7 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
             "roles": role_objs,
             "goals": goals,
             "externals": externals,
+            "file_order": file_order,
         },
     )
     state: JourneyState | None = None

@@ -161,11 +161,22 @@ class Model(_Frozen):
     roles: dict[str, Role]
     goals: tuple[str, ...]
     externals: tuple[str, ...]
+    #: A multi-file model: each imported file (as its spans name it) -> where its text
+    #: stands in the whole, the (line, column) of each import that led to it, outermost
+    #: first. Empty for a model of one file. See :meth:`order_key`.
+    file_order: dict[str, tuple[int, ...]] = {}
 
     def name(self, key: str) -> str:
         """The display name of a deliverable key."""
         d = self.deliverables.get(key)
         return d.name if d is not None else key
+
+    def order_key(self, span: Span) -> tuple[int, ...]:
+        """A key that orders spans as the text of the whole model reads, an imported
+        file's text standing at its import (tie-breaks: step order, cycles, ...)."""
+        if not span.file:
+            return (span.line, span.column)
+        return (*self.file_order.get(span.file, ()), span.line, span.column)
 
 
 def _attrs(block: syn.Block | None) -> Attrs:
@@ -219,8 +230,18 @@ def build(source: syn.SourceFile) -> Model:
     goals: list[str] = []
     externals: list[str] = []
 
+    file_order: dict[str, tuple[int, ...]] = {}
+    last_import: syn.ImportStmt | None = None
     for st in source.statements:
-        if isinstance(st, syn.ModelStmt):
+        file = st.span.file
+        if file and file not in file_order:
+            # The first statement of an imported file follows the import that read it.
+            assert last_import is not None
+            outer = file_order.get(last_import.span.file, ())
+            file_order[file] = (*outer, last_import.span.line, last_import.span.column)
+        if isinstance(st, syn.ImportStmt):
+            last_import = st
+        elif isinstance(st, syn.ModelStmt):
             # An imported file's `model` statement describes that file alone: ignored.
             if not seen_model and not st.span.file:
                 seen_model = True
@@ -333,6 +354,7 @@ def build(source: syn.SourceFile) -> Model:
             "roles": roles,
             "goals": tuple(goals),
             "externals": tuple(externals),
+            "file_order": file_order,
         },
     )
 
