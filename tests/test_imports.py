@@ -471,3 +471,18 @@ def test_v1_outputs_are_unchanged_by_the_import_machinery() -> None:
     assert a.source.imports == ()
     assert all(r.span.file == "" for r in a.model.routes)
     assert all(d.file == "restaurant.prep" for d in a.diagnostics)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLES.rglob("*.prep")), ids=lambda p: p.name)
+def test_parsing_as_an_import_places_every_span_in_the_file(path: Path) -> None:
+    """``parse(..., file=F)`` (what imports use) makes exactly the syntax objects that the
+    plain parse gives once every span is moved into F by the reference walk ``statement``;
+    the error-recovery path too (broken.prep)."""
+    from prepmodel.syntax.retag import statement
+
+    text = path.read_text("utf-8")
+    plain = parse(text, str(path))
+    placed = parse(text, str(path), file="x/imported.prep")
+    assert placed.statements == tuple(statement(st, "x/imported.prep") for st in plain.statements)
+    assert placed.comments == plain.comments
+    assert parse(text, str(path)) == plain  # nothing of the file is left behind

@@ -133,6 +133,7 @@ def analyse_pair(
     rules: bool = False,
     journeys: bool = False,
     readers: tuple[Reader | None, Reader | None] = (None, None),
+    imports: bool = True,
 ) -> tuple[Analysis, Analysis]:
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
@@ -141,7 +142,8 @@ def analyse_pair(
     ``journeys`` each goal's journey too; the graph is rebuilt here. When
     the child's side has syntax errors, or fork is not available, or anything goes wrong,
     the side is analysed here as usual. ``readers``: where each side's imports are read
-    (default: the disk; `prep diff REV:path` reads them from the revision).
+    (default: the disk; `prep diff REV:path` reads them from the revision); ``imports=False``:
+    each side alone (`prep git-diff-driver`, which gets two loose files).
     """
     import multiprocessing
     import os
@@ -154,8 +156,8 @@ def analyse_pair(
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
     if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES:
         return (
-            analyse_bytes(data_a, path_a, rules=rules, reader=reader_a),
-            analyse_bytes(data_b, path_b, rules=rules, reader=reader_b),
+            analyse_bytes(data_a, path_a, rules=rules, reader=reader_a, imports=imports),
+            analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports),
         )
 
     context = multiprocessing.get_context("fork")
@@ -163,7 +165,7 @@ def analyse_pair(
 
     def child() -> None:
         gc.disable()  # this process is ours and short-lived: no cycles worth collecting
-        analysis = analyse_bytes(data_b, path_b, rules=rules, reader=reader_b)
+        analysis = analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports)
         data = b""  # syntax errors: the parent analyses this side itself, to report them
         if not analysis.diagnostics:
             state = analysis.journey.export() if journeys else None
@@ -176,7 +178,7 @@ def analyse_pair(
     sys.stderr.flush()
     worker.start()
     send.close()
-    a = analyse_bytes(data_a, path_a, rules=rules, reader=reader_a)
+    a = analyse_bytes(data_a, path_a, rules=rules, reader=reader_a, imports=imports)
     if journeys and a.syntax_ok:
         for goal in a.model.goals:  # this side's journeys, while the child finishes
             a.journey.goal(goal)
@@ -191,7 +193,7 @@ def analyse_pair(
         receive.close()
         worker.join()
     if payload is None:
-        return a, analyse_bytes(data_b, path_b, rules=rules, reader=reader_b)
+        return a, analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports)
     model, state = payload
     text = data_b.decode("utf-8")
     if text.startswith("\ufeff"):

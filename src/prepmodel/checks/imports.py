@@ -232,7 +232,7 @@ def _read(
             column=bad.span.column,
         )
     state.done.add(key)
-    imported = retag(parse(text, path), path)
+    imported = retag(parse(text, path, file=path), path)
     state.imports.append(imported)
     return imported
 

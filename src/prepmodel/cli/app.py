@@ -825,7 +825,8 @@ def git_diff_driver(
     path, new_path = args[0], args[7] if len(args) == 9 else args[0]
     data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
     labels = [f"a/{path}", f"b/{new_path}"]
-    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True)
+    # Two loose temporary files: each alone, imports not followed (docs/language.md).
+    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True, imports=False)
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
     typer.echo(typer.style(head, bold=True) if color else head, color=color)

@@ -68,10 +68,14 @@ def diagnostic(d: Diagnostic, file: str) -> Diagnostic:
 
 
 def retag(source: syn.SourceFile, file: str) -> syn.SourceFile:
-    """``source`` as read through an import: its statements and findings in ``file``."""
+    """``source`` as read through an import: its statements and findings in ``file``
+    (statements parsed with ``parse(..., file=file)`` already are: kept as they are)."""
+    statements = source.statements
+    if statements and statements[0].span.file != file:
+        statements = tuple([statement(st, file) for st in statements])
     return replace(
         source,
         path=file,
-        statements=tuple([statement(st, file) for st in source.statements]),
+        statements=statements,
         diagnostics=tuple([diagnostic(d, file) for d in source.diagnostics]),
     )
