@@ -133,6 +133,7 @@ class _State:
     done: set[str] = field(default_factory=set)
     failed: dict[str, Message] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    unread: dict[str, None] = field(default_factory=dict)  # paths, in order
 
 
 def resolve(root: syn.SourceFile, reader: Reader | None = None) -> syn.SourceFile:
@@ -156,6 +157,7 @@ def resolve(root: syn.SourceFile, reader: Reader | None = None) -> syn.SourceFil
         diagnostics=tuple(diagnostics + state.problems),
         skipped=tuple(skipped),
         imports=tuple(state.imports),
+        unread_imports=tuple(state.unread),
     )
 
 
@@ -203,6 +205,7 @@ def _expand(
         got = reason if reason is not None else _read(path, key, chain, state)
         if not isinstance(got, syn.SourceFile):
             state.failed[key] = got
+            state.unread[path] = None
             state.problems.append(_im01(st, written, got))
             continue
         imported = got

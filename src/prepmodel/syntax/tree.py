@@ -121,6 +121,8 @@ class SourceFile:
     #: brought in, in the order they were read, each with ``path`` the name its spans carry.
     #: ``statements`` and ``diagnostics`` above are then those of every file.
     imports: tuple[SourceFile, ...] = ()
+    #: The paths imports named that could not be read (IM01), to watch for them to come.
+    unread_imports: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
