@@ -145,6 +145,13 @@ def test_unreadable_import_is_im01_at_the_import_line(
     assert found[0].message.startswith(f"cannot import 'part.prep': {reason}")
 
 
+def test_a_link_to_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
+    (tmp_path / "zero.prep").symlink_to("/dev/zero")
+    write(tmp_path, {"top.prep": 'goal A\nexternal B\nA <- B\nimport "zero.prep"\n'})
+    (found,) = check(tmp_path / "top.prep")
+    assert found.code == "IM01" and "not a regular file" in found.message
+
+
 def test_absolute_import_paths_are_refused(tmp_path: Path) -> None:
     write(tmp_path, {"part.prep": "external B\n"})
     top = f'goal A\nA <- B\nimport "{tmp_path / "part.prep"}"\n'
@@ -305,6 +312,16 @@ def test_check_reports_each_problem_once(tmp_path: Path) -> None:
     # A folder argument finds the same files: the same findings, once each.
     again = run_prep("check", ".", "-f", "json", cwd=tmp_path)
     assert json.loads(again.stdout) == json.loads(r.stdout)
+
+
+def test_checkpoints_json_names_the_file_of_each_line(tmp_path: Path) -> None:
+    write(tmp_path, KICKOFF)
+    r = run_prep("checkpoints", "b.prep", "-f", "json", cwd=tmp_path)
+    steps = json.loads(r.stdout)["steps"]
+    places = [(s["name"], r["file"], r["line"]) for s in steps for r in s["routes"]]
+    assert places == [("Memo", "pattern/kickoff.prep", 3), ("Report", "b.prep", 3)]
+    one = run_prep("checkpoints", "samples/restaurant.prep", "-f", "json")
+    assert '"file"' not in one.stdout.decode()
 
 
 def test_check_text_shows_the_line_of_the_file_where_the_problem_is(tmp_path: Path) -> None:
