@@ -503,3 +503,17 @@ def test_parsing_as_an_import_places_every_span_in_the_file(path: Path) -> None:
     assert placed.statements == tuple(statement(st, "x/imported.prep") for st in plain.statements)
     assert placed.comments == plain.comments
     assert parse(text, str(path)) == plain  # nothing of the file is left behind
+
+
+def test_the_lark_path_places_spans_in_the_file_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With the fast LALR driver unavailable, Lark's own parser (and its lexer) give the
+    imported file's spans the same file."""
+    from prepmodel.syntax import parser
+    from prepmodel.syntax.retag import statement
+
+    text = (SAMPLES / "onboarding.prep").read_text("utf-8")
+    plain = parse(text, "o.prep")
+    monkeypatch.setattr(parser, "_tables", lambda: None)
+    placed = parse(text, "o.prep", file="p/o.prep")
+    assert placed.statements == tuple(statement(st, "p/o.prep") for st in plain.statements)
+    assert parse(text, "o.prep").statements == plain.statements

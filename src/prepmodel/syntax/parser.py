@@ -165,7 +165,7 @@ def _tables() -> Tables | None:
     return tables(_parser()[0])
 
 
-def _fast_run(text: str, comments: list[tuple[str, int, int]], file: str) -> list[Statement]:
+def _fast_run(text: str, comments: list[tuple[str, int, int]], file: str = "") -> list[Statement]:
     """Lark's tables driven by :mod:`prepmodel.syntax.lalr`; raises ``Rejected`` when the
     text has a syntax error (the caller then asks Lark itself, for the error's details),
     and when the fast path is not available with this Lark (the caller parses with Lark)."""
