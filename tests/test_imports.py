@@ -146,10 +146,31 @@ def test_unreadable_import_is_im01_at_the_import_line(
 
 
 def test_a_link_to_a_device_is_refused_without_reading_it(tmp_path: Path) -> None:
-    (tmp_path / "zero.prep").symlink_to("/dev/zero")
+    (tmp_path / "dev").mkdir()
+    (tmp_path / "dev" / "zero.prep").symlink_to("/dev/zero")
+    (tmp_path / "zero.prep").symlink_to(tmp_path / "dev" / "zero.prep")
     write(tmp_path, {"top.prep": 'goal A\nexternal B\nA <- B\nimport "zero.prep"\n'})
     (found,) = check(tmp_path / "top.prep")
-    assert found.code == "IM01" and "not a regular file" in found.message
+    assert found.code == "IM01" and "not a .prep file" in found.message
+
+
+def test_only_prep_files_are_imported(tmp_path: Path) -> None:
+    secret = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA secret\n"
+    write(tmp_path, {"id_rsa": secret, "notes.txt": secret})
+    (tmp_path / "evil.prep").symlink_to(tmp_path / "id_rsa")  # committed as a link
+    write(
+        tmp_path,
+        {
+            "top.prep": 'goal A\nexternal B\nA <- B\nimport "id_rsa"\nimport "notes.txt"\n'
+            'import "evil.prep"\n',
+        },
+    )
+    found = check(tmp_path / "top.prep")
+    assert [(d.code, d.span.line) for d in found] == [("IM01", 4), ("IM01", 5), ("IM01", 6)]
+    assert "only .prep files can be imported" in found[0].message
+    assert "a link to a file that is not a .prep file" in found[2].message
+    out = run_prep("check", "top.prep", "-f", "json", cwd=tmp_path).stdout.decode()
+    assert "secret" not in out and "OPENSSH" not in out
 
 
 def test_absolute_import_paths_are_refused(tmp_path: Path) -> None:
@@ -400,11 +421,15 @@ def test_render_data_src_and_show_files(tmp_path: Path) -> None:
     assert "ファイル: patterns/kickoff.prep" in drawn
 
 
-def test_render_refuses_to_write_over_an_imported_file(tmp_path: Path) -> None:
-    write(tmp_path, {"top.prep": 'goal A\nimport "p.svg"\nA <- B\n', "p.svg": "external B\n"})
+def test_outputs_never_overwrite_an_imported_file(tmp_path: Path) -> None:
+    write(tmp_path, {"top.prep": 'goal A\nimport "p.prep"\nA <- B\n', "p.prep": "external B\n"})
+    r = run_prep("checkpoints", "top.prep", "-f", "csv", "-o", "p.prep", cwd=tmp_path)
+    assert r.returncode == 2 and b"p.prep" in r.stderr
+    assert (tmp_path / "p.prep").read_text("utf-8") == "external B\n"
+    (tmp_path / "p.svg").symlink_to(tmp_path / "p.prep")  # the same file by another name
     r = run_prep("render", "top.prep", "-o", "p.svg", cwd=tmp_path)
     assert r.returncode == 2
-    assert (tmp_path / "p.svg").read_text("utf-8") == "external B\n"
+    assert (tmp_path / "p.prep").read_text("utf-8") == "external B\n"
 
 
 def test_fmt_formats_each_file_alone_and_never_follows_imports(tmp_path: Path) -> None:

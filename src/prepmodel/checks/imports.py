@@ -10,7 +10,7 @@ Reading files is the only I/O of the check pipeline and it is here, behind a
 :class:`Reader`: the command line reads the disk (:class:`DiskReader`), `prep diff REV:path`
 a git revision, the language server its open buffers first. Problems are diagnostics at
 the import line: IM01 (the file cannot be read: missing, a folder, not a regular file, not
-UTF-8, too big, an absolute path) and IM02 (an import cycle, with its chain).
+UTF-8, too big, not a .prep file, an absolute path) and IM02 (an import cycle, with its chain).
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ class DiskReader:
             if len(data) > MAX_IMPORT_BYTES:
                 raise ImportProblem(too_big())
             return data
+        if not _is_model(os.path.realpath(path)):
+            raise ImportProblem(msg("it is a link to a file that is not a .prep file; not read"))
         try:
             st = os.stat(path)
         except FileNotFoundError:
@@ -113,6 +115,12 @@ class DiskReader:
         if len(data) > MAX_IMPORT_BYTES:
             raise ImportProblem(too_big())
         return data
+
+
+def _is_model(path: str) -> bool:
+    """Whether ``path`` names a model file (``.prep``): nothing else is ever imported, so a
+    model cannot make `prep` print a line of a key, a password file or a git config."""
+    return path.lower().endswith(".prep")
 
 
 def import_path(importer: str, written: str) -> str:
@@ -175,6 +183,9 @@ def _expand(
         written = st.path.text
         if not written.strip():
             state.problems.append(_im01(st, written, msg("the path is empty")))
+            continue
+        if not _is_model(written):
+            state.problems.append(_im01(st, written, msg("only .prep files can be imported")))
             continue
         if os.path.isabs(written) or written.startswith(("/", "\\")):
             state.problems.append(

@@ -20,8 +20,8 @@ IMPORT_CODES = frozenset({IM01, IM02})
 @rule(IM01, "unreadable-import", Severity.ERROR, "an imported file cannot be read")
 def unreadable_import(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An `import` whose file cannot be read: it does not exist, is a folder or not a
-    regular file, is not UTF-8, is too big, or is named by an absolute path. Reported at
-    the import line; the path is relative to the importing file.
+    regular file, is not a .prep file, is not UTF-8, is too big, or is named by an
+    absolute path. Reported at the import line; the path is relative to the importing file.
 
     Bad:
         import "patterns/no-such-file.prep"
