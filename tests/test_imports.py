@@ -262,6 +262,19 @@ def test_nm02_across_files_names_both_files(tmp_path: Path) -> None:
     assert "pattern.prep (line 2)" in text
 
 
+def test_a_route_repeated_across_files_names_the_first_file(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pattern.prep": "external Contract\nMemo <- Contract { work: Kickoff }\n",
+            "top.prep": 'import "pattern.prep"\ngoal Plan\nPlan <- Memo\nMemo <- Contract\n',
+        },
+    )
+    (found,) = check(tmp_path / "top.prep")
+    assert (found.code, found.file, found.span.line) == ("RT01", str(tmp_path / "top.prep"), 4)
+    assert found.message.endswith(f"as the one in {tmp_path / 'pattern.prep'} (line 2)")
+
+
 def test_ignore_comments_apply_in_the_file_they_are_written_in(tmp_path: Path) -> None:
     write(
         tmp_path,
