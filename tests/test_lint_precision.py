@@ -171,16 +171,16 @@ external "Order slip"
 # --- import -----------------------------------------------------------------------------
 
 
-def test_import_is_reported_as_ignored_at_its_line() -> None:
+def test_an_import_that_cannot_be_read_is_reported_at_its_line() -> None:
     text = """
 import "common/kickoff.prep"
 goal 導入計画書
 external 成功定義書
 導入計画書 <- 成功定義書
 """
-    (found,) = _codes(text, "IM00")
+    (found,) = _codes(text, "IM01")
     assert (found.span.line, found.span.column) == (1, 1)
-    assert found.severity.value == "warning"
+    assert found.severity.value == "error"
     assert "common/kickoff.prep" in found.message
 
 

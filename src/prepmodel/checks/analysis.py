@@ -9,6 +9,7 @@ from functools import cached_property
 
 from prepmodel.checks.cascade import drop_explained
 from prepmodel.checks.config import Config
+from prepmodel.checks.imports import Reader, resolve
 from prepmodel.checks.rules import RuleContext, run_rules
 from prepmodel.checks.rules.base import NamingOptions
 from prepmodel.diagnostics import Diagnostic, Severity
@@ -60,24 +61,40 @@ def ignored_codes(source: SourceFile) -> dict[int, set[str] | None]:
 
 
 def analyse_text(
-    text: str, path: str = "<stdin>", config: Config | None = None, *, rules: bool = True
+    text: str,
+    path: str = "<stdin>",
+    config: Config | None = None,
+    *,
+    rules: bool = True,
+    reader: Reader | None = None,
+    imports: bool = True,
 ) -> Analysis:
     """Run the whole check pipeline on source text (``rules=False``: syntax errors only,
     for commands such as `prep diff` that need the model but not the findings).
 
+    Imports are read with ``reader`` (default: the disk, relative to ``path``); each
+    finding names the file it is in (``Diagnostic.file``), and ``# prep: ignore`` applies
+    in the file it is written in. ``imports=False``: the file on its own, imports not
+    followed (`prep fmt`).
+
     The garbage collector is left as the caller set it (the `prep` command switches it
     off for its whole run; a library call must not change process-wide state)."""
     source = parse(text, path)
+    if imports:
+        source = resolve(source, reader)
     model = build(source)
     ctx = RuleContext(source, model, naming=config.naming if config else NamingOptions())
     found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
-    ignores = ignored_codes(source)
+    ignores = {"": ignored_codes(source)}
+    for imported in source.imports:
+        ignores[imported.path] = ignored_codes(imported)
     kept: list[Diagnostic] = []
     for d in found:
-        codes = ignores.get(d.span.line, set())
+        file = d.span.file
+        codes = ignores.get(file, {}).get(d.span.line, set())
         if codes is None or d.code in codes:
             continue
-        kept.append(d.with_file(path))
+        kept.append(d.with_file(file or path))
     if config is not None:
         kept = config.apply(kept)
     kept.sort(key=lambda d: d.sort_key)
@@ -85,7 +102,13 @@ def analyse_text(
 
 
 def analyse_bytes(
-    data: bytes, path: str, config: Config | None = None, *, rules: bool = True
+    data: bytes,
+    path: str,
+    config: Config | None = None,
+    *,
+    rules: bool = True,
+    reader: Reader | None = None,
+    imports: bool = True,
 ) -> Analysis:
     """Like :func:`analyse_text`, for raw bytes (invalid UTF-8 is a PS01)."""
     text, problem = decode(data, path)
@@ -96,7 +119,7 @@ def analyse_bytes(
         empty = SourceFile(path, "", (), (), (problem,))
         model = build(empty)
         return Analysis(empty, model, [problem], ModelGraph(model))
-    return analyse_text(text, path, config, rules=rules)
+    return analyse_text(text, path, config, rules=rules, reader=reader, imports=imports)
 
 
 # Below this size the second process costs more than it saves.
@@ -109,6 +132,8 @@ def analyse_pair(
     *,
     rules: bool = False,
     journeys: bool = False,
+    readers: tuple[Reader | None, Reader | None] = (None, None),
+    imports: bool = True,
 ) -> tuple[Analysis, Analysis]:
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
@@ -116,7 +141,9 @@ def analyse_pair(
     at least two. The child sends back only the model (:mod:`prepmodel.checks.wire`), and with
     ``journeys`` each goal's journey too; the graph is rebuilt here. When
     the child's side has syntax errors, or fork is not available, or anything goes wrong,
-    the side is analysed here as usual.
+    the side is analysed here as usual. ``readers``: where each side's imports are read
+    (default: the disk; `prep diff REV:path` reads them from the revision); ``imports=False``:
+    each side alone (`prep git-diff-driver`, which gets two loose files).
     """
     import multiprocessing
     import os
@@ -125,11 +152,12 @@ def analyse_pair(
     from prepmodel.checks import wire
 
     (data_a, path_a), (data_b, path_b) = first, second
+    reader_a, reader_b = readers
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
     if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES:
         return (
-            analyse_bytes(data_a, path_a, rules=rules),
-            analyse_bytes(data_b, path_b, rules=rules),
+            analyse_bytes(data_a, path_a, rules=rules, reader=reader_a, imports=imports),
+            analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports),
         )
 
     context = multiprocessing.get_context("fork")
@@ -137,7 +165,7 @@ def analyse_pair(
 
     def child() -> None:
         gc.disable()  # this process is ours and short-lived: no cycles worth collecting
-        analysis = analyse_bytes(data_b, path_b, rules=rules)
+        analysis = analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports)
         data = b""  # syntax errors: the parent analyses this side itself, to report them
         if not analysis.diagnostics:
             state = analysis.journey.export() if journeys else None
@@ -150,7 +178,7 @@ def analyse_pair(
     sys.stderr.flush()
     worker.start()
     send.close()
-    a = analyse_bytes(data_a, path_a, rules=rules)
+    a = analyse_bytes(data_a, path_a, rules=rules, reader=reader_a, imports=imports)
     if journeys and a.syntax_ok:
         for goal in a.model.goals:  # this side's journeys, while the child finishes
             a.journey.goal(goal)
@@ -165,7 +193,7 @@ def analyse_pair(
         receive.close()
         worker.join()
     if payload is None:
-        return a, analyse_bytes(data_b, path_b, rules=rules)
+        return a, analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports)
     model, state = payload
     text = data_b.decode("utf-8")
     if text.startswith("\ufeff"):
@@ -176,3 +204,34 @@ def analyse_pair(
     if state is not None:
         b.__dict__["journey"] = Journey.restore(b.graph, state)
     return a, b
+
+
+def reported_once(analyses: list[Analysis]) -> list[Analysis]:
+    """``analyses`` with each finding kept at its first report only: a file checked on its
+    own and through the import of another (`prep check a.prep b.prep`, a imports b) has
+    its problems reported once, under the file that found them first."""
+    import dataclasses
+    import os
+
+    if not any(a.source.imports for a in analyses):
+        return analyses
+    seen: set[tuple[object, ...]] = set()
+    out: list[Analysis] = []
+    for a in analyses:
+        kept = []
+        for d in a.diagnostics:
+            where = d.file if d.file.startswith("<") else os.path.realpath(d.file)
+            key: tuple[object, ...] = (where, tuple(d.span)[:4], d.code, str(d.message))
+            chain = getattr(d.message, "args", {}).get("chain") if d.code == "IM02" else None
+            if isinstance(chain, str):  # one cycle, whichever of its files was checked
+                key = ("IM02", frozenset(os.path.realpath(f) for f in chain.split(" → ")))
+            if key not in seen:
+                seen.add(key)
+                kept.append(d)
+        if len(kept) == len(a.diagnostics):
+            out.append(a)
+        else:
+            copy = dataclasses.replace(a, diagnostics=kept)
+            copy.__dict__.update({k: v for k, v in a.__dict__.items() if k == "journey"})
+            out.append(copy)
+    return out

@@ -58,7 +58,7 @@ def _subject(ctx: RuleContext, diagnostic: Diagnostic) -> str | None:
     span = diagnostic.span
     if span.line != span.end_line:
         return None
-    raw = ctx.source.line_text(span.line)[span.column - 1 : span.end_column - 1]
+    raw = ctx.source.line_at(span.line, span.file)[span.column - 1 : span.end_column - 1]
     if not raw:
         return None
     return identity(unescape(raw) if raw.startswith('"') and raw.endswith('"') else raw)

@@ -106,6 +106,7 @@ def dumps(model: Model, journey: JourneyState | None = None) -> bytes:
             model.externals,
             kpis,
             journey_rows,
+            model.file_order,
         )
     )
 
@@ -126,6 +127,7 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
         externals,
         kpis,
         journey,
+        file_order,
     ) = marshal.loads(data)
     dmap = {}
     for key, name, span, goal, external, declared, d_attrs, spellings in deliverables:
@@ -211,6 +213,7 @@ def loads(data: bytes) -> tuple[Model, JourneyState | None]:
             "goals": goals,
             "externals": externals,
             "kpis": kpi_objs,
+            "file_order": file_order,
         },
     )
     state: JourneyState | None = None

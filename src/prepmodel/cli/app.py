@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from prepmodel.checks.analysis import Analysis
     from prepmodel.checks.config import Config
+    from prepmodel.checks.imports import Reader
     from prepmodel.diagnostics import Diagnostic
 
 EXIT_OK = 0
@@ -190,7 +191,7 @@ def print_diagnostics(
         language = language_of(a, lang)
         languages.append(language)
         for d in a.diagnostics:
-            line = a.source.line_text(d.span.line)
+            line = a.source.line_at(d.span.line, d.span.file)
             typer.echo(format_text(d, line, color, language), err=err, color=color)
             every.append(d)
     counts = summary(every)
@@ -271,6 +272,9 @@ def check(
             analyses.append(analyse(path, stdin_filename))
         except typer.Exit as err:  # reported already; go on with the other files
             status = max(status, err.exit_code)
+    from prepmodel.checks.analysis import reported_once
+
+    analyses = reported_once(analyses)  # a imports b, both named: b's problems once
     every = sorted((d for a in analyses for d in a.diagnostics), key=lambda d: d.sort_key)
     machine = lang.value if lang else "en"  # json and sarif: English unless asked
     if format is CheckFormat.text:
@@ -285,12 +289,16 @@ def check(
         from prepmodel import __version__
         from prepmodel.views.report import sarif_log
 
-        log = sarif_log(every, __version__, machine)
+        log = sarif_log(every, __version__, machine, any(a.source.imports for a in analyses))
         typer.echo(json.dumps(log, ensure_ascii=False, indent=2))
     else:
         from prepmodel.views.report import format_github
 
-        language = {a.source.path: language_of(a, lang) for a in analyses}
+        language = {
+            path: language_of(a, lang)
+            for a in analyses
+            for path in (a.source.path, *(f.path for f in a.source.imports))
+        }
         for d in every:
             typer.echo(format_github(d, language.get(d.file, machine)))
     failing = [
@@ -386,6 +394,8 @@ def checkpoints(
     if output is not None:
         refuse_input(output, [file])
     a = analyse(file)
+    if output is not None:
+        refuse_input(output, [f.path for f in a.source.imports])
     if not a.syntax_ok:
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
@@ -490,6 +500,9 @@ def render(
         Optional[Lanes],  # noqa: UP045
         typer.Option(help="Lanes by the owner's party (a service blueprint) or owner role."),
     ] = None,
+    show_files: Annotated[
+        bool, typer.Option(help="Under each imported deliverable, the file it comes from.")
+    ] = False,
 ) -> None:
     """Draw the assembly-instruction diagram with the numbered step list beside it.
 
@@ -507,6 +520,7 @@ def render(
         fail(f"{output}: cannot tell the format; use .svg, .png, .pdf, .dot or .html")
     refuse_input(output, [file])
     a = analyse(file)
+    refuse_input(output, [f.path for f in a.source.imports])
     if not a.syntax_ok:
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
@@ -520,6 +534,7 @@ def render(
         part_copies=part_copies,
         **scenario_options(a, when, when_hide),
         lanes=lanes.value if lanes else None,
+        show_files=show_files,
     )
     if pages is not None and fmt == "dot":
         fail(f"{output}: --pages writes .pdf, .html, .png or .svg")
@@ -694,9 +709,9 @@ def read_revision(spec: str) -> bytes:
     return shown.stdout
 
 
-def _diff_side(spec: str) -> tuple[bytes, str]:
+def _diff_side(spec: str) -> tuple[bytes, str, Reader | None]:
     """OLD or NEW of `prep diff` (a file, '-', or ``REV:path`` when no such file exists)
-    as bytes and the name to show."""
+    as bytes, the name to show, and where its imports are read (None: the disk)."""
     import re
 
     revision = (
@@ -705,8 +720,11 @@ def _diff_side(spec: str) -> tuple[bytes, str]:
         and not Path(spec).exists()
         and not re.match(r"[A-Za-z]:[\\/]", spec)
     )
-    data = read_revision(spec) if revision else read_input(spec)
-    return data, "<stdin>" if spec == "-" else spec
+    if revision:
+        from prepmodel.cli.revision import GitReader
+
+        return read_revision(spec), spec, GitReader()
+    return read_input(spec), "<stdin>" if spec == "-" else spec, None
 
 
 @app.command()
@@ -761,7 +779,8 @@ def diff(
         refuse_input(output, [old, new])
     from prepmodel.checks.analysis import analyse_pair
 
-    sides = analyse_pair(_diff_side(old), _diff_side(new), journeys=True)
+    (da, na, ra), (db, nb, rb) = _diff_side(old), _diff_side(new)
+    sides = analyse_pair((da, na), (db, nb), journeys=True, readers=(ra, rb))
     broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
     if broken:
         print_diagnostics(broken, err=True, lang=lang)
@@ -835,7 +854,8 @@ def git_diff_driver(
     path, new_path = args[0], args[7] if len(args) == 9 else args[0]
     data = [b"" if f == "/dev/null" else read_input(f) for f in (args[1], args[4])]
     labels = [f"a/{path}", f"b/{new_path}"]
-    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True)
+    # Two loose temporary files: each alone, imports not followed (docs/language.md).
+    sides = analyse_pair((data[0], labels[0]), (data[1], labels[1]), journeys=True, imports=False)
     color = _use_color(sys.stdout)
     head = f"prep diff {labels[0]} {labels[1]}"
     typer.echo(typer.style(head, bold=True) if color else head, color=color)
@@ -844,7 +864,7 @@ def git_diff_driver(
         for a in broken:
             for dg in a.diagnostics:
                 if dg.code == "PS01":
-                    line = a.source.line_text(dg.span.line)
+                    line = a.source.line_at(dg.span.line, dg.span.file)
                     typer.echo(format_text(dg, line, lang=language_of(a, None)))
         typer.echo("(syntax errors: showing the line diff)")
         typer.echo(printable(line_diff(data[0], data[1], labels[0], labels[1])), nl=False)
@@ -906,7 +926,7 @@ def fmt_command(
             status = max(status, EXIT_FAILED)
             continue
         if result is None or not result.ok:
-            print_diagnostics([analyse_bytes(data, shown, rules=False)], err=True)
+            print_diagnostics([analyse_bytes(data, shown, rules=False, imports=False)], err=True)
             status = max(status, EXIT_FAILED)
             continue
         new = result.text.encode("utf-8")

@@ -111,6 +111,8 @@ def _last_line_of(document: Document, keyword: str) -> int:
     found = -1
     model_end = -1
     for statement in document.analysis.source.statements:
+        if statement.span.file:
+            continue  # an imported file's statement: not in this document
         kind = statement.kind
         if kind == keyword:
             found = statement.span.end_line - 1

@@ -5,12 +5,15 @@ with the settings of the file's folder (``prep.toml`` or ``[tool.prep]``, neares
 so the editor shows exactly the diagnostics the command prints. A document is analysed
 once per version; requests on the same version share the result.
 
-Cross-file features (contract v2 ``import``) are meant to go here: a ``Project`` already
-maps each URI to its document, and diagnostics are published by the ``file`` they name.
+Imports (contract §8) are read from the disk, except the files open in the editor: an
+open, unsaved buffer wins (``Document.overlay``). When an open file changes, the open
+documents that import it are analysed again (``Project.update`` says which).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +21,7 @@ from urllib.parse import unquote, urlparse
 
 from prepmodel.checks.analysis import Analysis, analyse_text
 from prepmodel.checks.config import Config, ConfigError, find_config
+from prepmodel.checks.imports import DiskReader
 from prepmodel.lsp.index import FileIndex
 from prepmodel.lsp.positions import UTF16, LineIndex, split_lines
 
@@ -48,12 +52,15 @@ class Document:
     version: int | None
     encoding: str = UTF16
     config: Config = field(default_factory=Config)
+    #: The other open documents' texts by real path: imports read these, not the disk.
+    overlay: Mapping[str, str] = field(default_factory=dict)
 
     @cached_property
     def analysis(self) -> Analysis:
         # A BOM becomes a space, not nothing: columns on line 1 stay the editor's.
         text = " " + self.text[1:] if self.text.startswith("\ufeff") else self.text
-        return analyse_text(text, shown_path(self.uri), self.config)
+        reader = DiskReader(self.overlay)
+        return analyse_text(text, shown_path(self.uri), self.config, reader=reader)
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -61,7 +68,47 @@ class Document:
 
     @cached_property
     def index(self) -> FileIndex:
+        """This file's own names."""
         return FileIndex(self.analysis.source)
+
+    @cached_property
+    def model_index(self) -> FileIndex:
+        """The names of every file of the model (this one and what it imports)."""
+        source = self.analysis.source
+        return FileIndex(source, whole=True) if source.imports else self.index
+
+    @cached_property
+    def imported_paths(self) -> frozenset[str]:
+        """The real paths of the files this document's imports read."""
+        return frozenset(os.path.realpath(f.path) for f in self.analysis.source.imports)
+
+    def uri_of(self, file: str) -> str:
+        """The URI of a span's file ("" : this document)."""
+        return Path(file).absolute().as_uri() if file else self.uri
+
+    def lines_of(self, file: str) -> LineIndex:
+        """The line table of a span's file, as it was read for this analysis."""
+        if not file:
+            return self.lines
+        known = self._other_lines.get(file)
+        if known is None:
+            text = self.analysis.source.file_of(file).text
+            known = self._other_lines[file] = LineIndex(split_lines(text), self.encoding)
+        return known
+
+    @cached_property
+    def _other_lines(self) -> dict[str, LineIndex]:
+        return {}
+
+
+def overlay_of(buffers: Mapping[str, str], uri: str) -> dict[str, str]:
+    """Open buffers (URI -> text) other than ``uri``, by real path, for imports to read."""
+    out: dict[str, str] = {}
+    for other, text in buffers.items():
+        path = uri_to_path(other)
+        if other != uri and path is not None:
+            out[os.path.realpath(path)] = text
+    return out
 
 
 class Project:
@@ -83,15 +130,37 @@ class Project:
             self.config_problems[str(folder)] = str(err)
             return Config()
 
-    def update(self, uri: str, text: str, version: int | None) -> Document:
-        """The document with this text (a new one when the text changed)."""
+    def update(
+        self,
+        uri: str,
+        text: str,
+        version: int | None,
+        buffers: Mapping[str, str] | None = None,
+    ) -> Document:
+        """The document with this text (a new one when the text changed). ``buffers``:
+        the editor's open documents (URI -> text), which its imports read before the disk."""
         known = self.documents.get(uri)
         if known is not None and known.text == text and known.encoding == self.encoding:
             known.version = version
             return known
-        document = Document(uri, text, version, self.encoding, self.settings(uri))
+        overlay = overlay_of(buffers or {}, uri)
+        document = Document(uri, text, version, self.encoding, self.settings(uri), overlay)
         self.documents[uri] = document
         return document
+
+    def importers(self, uri: str) -> list[str]:
+        """The open documents whose last analysis imported ``uri``'s file; their analyses
+        are dropped (they read the file as it was), the caller checks them again."""
+        path = uri_to_path(uri)
+        if path is None:
+            return []
+        real = os.path.realpath(path)
+        found = []
+        for other, document in list(self.documents.items()):
+            if other != uri and "analysis" in document.__dict__ and real in document.imported_paths:
+                found.append(other)
+                self.documents.pop(other)
+        return found
 
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)

@@ -58,7 +58,8 @@ def deliverable_markdown(document: Document, key: str) -> str:
             if effort:
                 details.append(f"effort: {_md(effort)}")
             extra = f" — {'; '.join(details)}" if details else ""
-            lines.append(f"- route {route_id} ← {inputs}{extra} (line {route.span.line})")
+            where = f"{route.span.file}, " if route.span.file else ""
+            lines.append(f"- route {route_id} ← {inputs}{extra} ({where}line {route.span.line})")
     if key in model.groups:
         members = ", ".join(_md(model.name(k)) for k in model.groups[key].members)
         lines.append(f"\ngroup of {members}")

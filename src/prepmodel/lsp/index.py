@@ -3,9 +3,9 @@ semantic tokens and completion read.
 
 Built from the syntax tree of one file. Each occurrence carries the identity of what it
 names (NFKC, white space collapsed: :func:`prepmodel.model.core.identity`), so
-``ＫＰＩ設計`` and ``KPI設計`` are one deliverable here as they are for the checker. When
-``import`` arrives (contract v2), a project index is the union of the file indexes keyed by
-document, and the lookups below stay per file.
+``ＫＰＩ設計`` and ``KPI設計`` are one deliverable here as they are for the checker. A
+document's own index holds its own statements; its ``model_index`` those of every file
+its imports bring in too (contract §8).
 """
 
 from __future__ import annotations
@@ -63,14 +63,19 @@ class Occurrence:
 
 
 class FileIndex:
-    """The occurrences of one parsed file, in file order."""
+    """The occurrences of one parsed file, in file order; with ``whole``, of the whole
+    multi-file model the file is the top of (imported files' occurrences carry their file
+    in ``span.file``: for go-to-definition, references and rename across files)."""
 
-    def __init__(self, source: syn.SourceFile) -> None:
+    def __init__(self, source: syn.SourceFile, *, whole: bool = False) -> None:
         self.source = source
         self.occurrences: list[Occurrence] = []
-        for number, statement in enumerate(source.statements):
+        statements = source.statements
+        if not whole and source.imports:
+            statements = tuple(st for st in statements if not st.span.file)
+        for number, statement in enumerate(statements):
             self._statement(number, statement)
-        self.occurrences.sort(key=lambda o: (o.span.line, o.span.column))
+        self.occurrences.sort(key=lambda o: (o.span.file, o.span.line, o.span.column))
 
     def _add(self, kind: Kind, name: syn.Name, usage: Usage, number: int) -> None:
         key = identity(name.text) if kind not in ("key", "keyword", "text") else name.text
@@ -81,7 +86,7 @@ class FileIndex:
     def _keyword(self, statement: syn.Statement, number: int) -> None:
         span = statement.span
         word = statement.kind if not isinstance(statement, syn.DeclStmt) else statement.keyword
-        keyword_span = Span(span.line, span.column, span.line, span.column + len(word))
+        keyword_span = Span(span.line, span.column, span.line, span.column + len(word), span.file)
         self.occurrences.append(Occurrence("keyword", word, word, keyword_span, "keyword"))
 
     def _statement(self, number: int, statement: syn.Statement) -> None:

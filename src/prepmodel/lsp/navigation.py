@@ -22,7 +22,11 @@ def occurrence_at(document: Document, position: lsp.Position) -> Occurrence | No
 
 
 def _location(document: Document, occurrence: Occurrence) -> lsp.Location:
-    return lsp.Location(uri=document.uri, range=document.lines.span_range(occurrence.span))
+    """Where ``occurrence`` is: in this document, or in a file its imports read."""
+    file = occurrence.span.file
+    return lsp.Location(
+        uri=document.uri_of(file), range=document.lines_of(file).span_range(occurrence.span)
+    )
 
 
 def definition(document: Document, position: lsp.Position) -> list[lsp.Location]:
@@ -36,7 +40,7 @@ def definition(document: Document, position: lsp.Position) -> list[lsp.Location]
         return _imported(document, occurrence.text)
     if occurrence.kind not in RENAMEABLE:
         return []
-    return [_location(document, o) for o in document.index.definitions(occurrence)]
+    return [_location(document, o) for o in document.model_index.definitions(occurrence)]
 
 
 def _imported(document: Document, relative: str) -> list[lsp.Location]:
@@ -58,9 +62,9 @@ def references(
     occurrence = occurrence_at(document, position)
     if occurrence is None or occurrence.kind not in RENAMEABLE:
         return []
-    same = document.index.same(occurrence)
+    same = document.model_index.same(occurrence)
     if not include_declaration:
-        defining = set(document.index.definitions(occurrence))
+        defining = set(document.model_index.definitions(occurrence))
         same = [o for o in same if o not in defining]
     return [_location(document, o) for o in same]
 
@@ -92,17 +96,19 @@ def prepare_rename(document: Document, position: lsp.Position) -> lsp.PrepareRen
 
 
 def rename(document: Document, position: lsp.Position, new_name: str) -> lsp.WorkspaceEdit:
-    """Every spelling of the identity under the cursor becomes ``new_name`` (quoted when it
-    must be). Refused when the new name is empty, holds a line end, or is another existing
-    name of the same kind (renaming would merge two deliverables)."""
+    """Every spelling of the identity under the cursor, in this file and in the files its
+    imports read, becomes ``new_name`` (quoted when it must be): a WorkspaceEdit over
+    every file of the model. Refused when the new name is empty, holds a line end, or is
+    another existing name of the same kind (renaming would merge two deliverables)."""
     occurrence = occurrence_at(document, position)
     if occurrence is None or occurrence.kind not in RENAMEABLE:
         raise RenameRefused("only a deliverable, role, phase, KPI or scenario name can be renamed")
     new_key = identity(new_name)
     if not new_key or any(ch in new_name for ch in "\r\n"):
         raise RenameRefused("a name must hold some text and no line break")
+    index = document.model_index  # every file of the model: a WorkspaceEdit over them
     if new_key != occurrence.key:
-        taken = document.index.of(occurrence.kind, new_key)
+        taken = index.of(occurrence.kind, new_key)
         if taken:
             line = taken[0].span.line
             raise RenameRefused(
@@ -110,8 +116,9 @@ def rename(document: Document, position: lsp.Position, new_name: str) -> lsp.Wor
                 f"(line {line}): renaming would merge the two"
             )
     text = render_name(new_name)
-    edits = [
-        lsp.TextEdit(range=document.lines.span_range(o.span), new_text=text)
-        for o in document.index.same(occurrence)
-    ]
-    return lsp.WorkspaceEdit(changes={document.uri: edits})
+    changes: dict[str, list[lsp.TextEdit]] = {}
+    for o in index.same(occurrence):
+        file = o.span.file
+        edit = lsp.TextEdit(range=document.lines_of(file).span_range(o.span), new_text=text)
+        changes.setdefault(document.uri_of(file), []).append(edit)
+    return lsp.WorkspaceEdit(changes=changes)

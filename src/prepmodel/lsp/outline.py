@@ -86,24 +86,33 @@ def document_symbols(document: Document) -> list[lsp.DocumentSymbol]:
     journey = analysis.journey
     index = document.index
     out: list[lsp.DocumentSymbol] = []
+    # In a multi-file model, the outline is this file's: what imported files say is
+    # theirs (spans with a file).
     for key in model.goals:
         first = index.of("deliverable", key)
         spot = next((o.span for o in first if o.usage == "goal"), model.deliverables[key].span)
+        if spot.file:
+            continue
         out.append(_symbol(document, model.name(key), lsp.SymbolKind.Class, spot, spot, "goal"))
     step_symbols: dict[str, lsp.DocumentSymbol] = {}
     for step in journey.steps:
-        routes = [_route_symbol(document, rid, r) for rid, r in step.route_ids()]
-        if step.routes:
+        own = [(rid, r) for rid, r in step.route_ids() if not r.span.file]
+        routes = [_route_symbol(document, rid, r) for rid, r in own]
+        if own:
             span = Span(
-                step.routes[0].span.line,
-                step.routes[0].span.column,
-                step.routes[-1].span.end_line,
-                step.routes[-1].span.end_column,
+                own[0][1].span.line,
+                own[0][1].span.column,
+                own[-1][1].span.end_line,
+                own[-1][1].span.end_column,
             )
-            selection = step.routes[0].output_span
+            selection = own[0][1].output_span
+        elif step.routes:
+            continue  # made only in imported files
         else:
             group = model.groups[step.key]
             span, selection = group.span, group.span
+            if span.file:
+                continue
         step_symbols[step.key] = _symbol(
             document,
             f"{step.number}. {model.name(step.key)}",
@@ -115,6 +124,8 @@ def document_symbols(document: Document) -> list[lsp.DocumentSymbol]:
         )
     placed: set[str] = set()
     for phase in model.phases:
+        if phase.span.file:
+            continue
         children = [
             step_symbols[k]
             for k in journey.graph.step_order(
@@ -136,10 +147,14 @@ def document_symbols(document: Document) -> list[lsp.DocumentSymbol]:
     out.extend(symbol for key, symbol in step_symbols.items() if key not in placed)
     for key in model.externals:
         span = model.deliverables[key].span
+        if span.file:
+            continue
         out.append(
             _symbol(document, model.name(key), lsp.SymbolKind.Constant, span, span, "external")
         )
     for role in model.roles.values():
+        if role.span.file:
+            continue
         out.append(
             _symbol(document, role.name, lsp.SymbolKind.Interface, role.span, role.span, "role")
         )

@@ -35,16 +35,18 @@ class PrepServer(LanguageServer):
         self.debounce = DEBOUNCE_MS / 1000
         self.pending: dict[str, asyncio.TimerHandle] = {}
         self.told: set[str] = set()  # settings problems already shown to the user
+        self.sent_for: dict[str, set[str]] = {}  # URI -> imported files it published to
 
     def document(self, uri: str) -> Document:
         """The analysed document for the client's current text of ``uri``."""
         text_document = self.workspace.get_text_document(uri)
-        return self.project.update(uri, text_document.source, text_document.version)
+        buffers = {u: d.source for u, d in self.workspace.text_documents.items()}
+        return self.project.update(uri, text_document.source, text_document.version, buffers)
 
     def publish(self, uri: str) -> None:
         """Analyse ``uri`` now and send its diagnostics. They are grouped by the file they
-        name first: a v1 model names only itself; with ``import`` (contract v2) the other
-        files' groups go to their own URIs."""
+        name: this file's go to ``uri``; those in a file its imports read go to that file's
+        URI, unless that file is open (it then publishes its own)."""
         self.pending.pop(uri, None)
         if uri not in self.workspace.text_documents:
             return
@@ -52,6 +54,10 @@ class PrepServer(LanguageServer):
             document = self.document(uri)
             grouped = by_file(document.analysis.diagnostics)
             items = [to_lsp(d, document.lines) for d in grouped.pop(shown_path(uri), [])]
+            others = {
+                document.uri_of(file): [to_lsp(d, document.lines_of(file)) for d in found]
+                for file, found in grouped.items()
+            }
         except Exception:  # a bug must not take the editor's diagnostics down with it
             log.exception("checking %s failed", uri)
             return
@@ -65,8 +71,32 @@ class PrepServer(LanguageServer):
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
         )
-        # Other files' diagnostics (imports, contract v2) need their own line tables; none
-        # are made by the v1 checker, so only this file's are sent for now.
+        self.publish_imported(uri, others)
+
+    def publish_imported(self, uri: str, others: dict[str, list[lsp.Diagnostic]]) -> None:
+        """Send what ``uri``'s analysis found in the files it imports to their URIs (files
+        open in the editor publish their own), and clear what it sent before and no more
+        finds."""
+        before = self.sent_for.get(uri, set())
+        sent = set()
+        for other, items in sorted(others.items()):
+            if other in self.workspace.text_documents:
+                continue
+            sent.add(other)
+            self.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=other, diagnostics=items)
+            )
+        for other in sorted(before - sent):
+            if other not in self.workspace.text_documents:
+                self.text_document_publish_diagnostics(
+                    lsp.PublishDiagnosticsParams(uri=other, diagnostics=[])
+                )
+        self.sent_for[uri] = sent
+
+    def recheck_importers(self, uri: str) -> None:
+        """``uri`` changed, opened or closed: check the open documents importing it again."""
+        for other in self.project.importers(uri):
+            self.schedule(other)
 
     def schedule(self, uri: str) -> None:
         """Publish ``uri``'s diagnostics once the edits have paused."""
@@ -97,16 +127,19 @@ def initialize(ls: PrepServer, params: lsp.InitializeParams) -> None:
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
 def did_open(ls: PrepServer, params: lsp.DidOpenTextDocumentParams) -> None:
     ls.publish(params.text_document.uri)
+    ls.recheck_importers(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
 def did_change(ls: PrepServer, params: lsp.DidChangeTextDocumentParams) -> None:
     ls.schedule(params.text_document.uri)
+    ls.recheck_importers(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: PrepServer, params: lsp.DidSaveTextDocumentParams) -> None:
     ls.schedule(params.text_document.uri)
+    ls.recheck_importers(params.text_document.uri)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
@@ -117,6 +150,8 @@ def did_close(ls: PrepServer, params: lsp.DidCloseTextDocumentParams) -> None:
         handle.cancel()
     ls.project.close(uri)
     ls.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+    ls.publish_imported(uri, {})  # what it found in its imports goes with it
+    ls.recheck_importers(uri)  # they read the file from the disk again
 
 
 @server.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)

@@ -200,11 +200,22 @@ class Model(_Frozen):
     goals: tuple[str, ...]
     externals: tuple[str, ...]
     kpis: dict[str, Kpi] = {}  # declared KPIs, in order of first declaration
+    #: A multi-file model: each imported file (as its spans name it) -> where its text
+    #: stands in the whole, the (line, column) of each import that led to it, outermost
+    #: first. Empty for a model of one file. See :meth:`order_key`.
+    file_order: dict[str, tuple[int, ...]] = {}
 
     def name(self, key: str) -> str:
         """The display name of a deliverable key."""
         d = self.deliverables.get(key)
         return d.name if d is not None else key
+
+    def order_key(self, span: Span) -> tuple[int, ...]:
+        """A key that orders spans as the text of the whole model reads, an imported
+        file's text standing at its import (tie-breaks: step order, cycles, ...)."""
+        if not span.file:
+            return (span.line, span.column)
+        return (*self.file_order.get(span.file, ()), span.line, span.column)
 
 
 def _attrs(block: syn.Block | None) -> Attrs:
@@ -242,7 +253,11 @@ class _Builder:
 
 
 def build(source: syn.SourceFile) -> Model:
-    """The model of a parsed file (also of a file with syntax errors: what parsed)."""
+    """The model of a parsed file (also of a file with syntax errors: what parsed).
+
+    For a multi-file model (statements resolved by ``prepmodel.checks.imports``), the
+    statements of imported files are those whose spans name a file: their `goal`s only
+    declare deliverables and their `model` statements are ignored."""
     b = _Builder()
     title: str | None = None
     model_attrs: Attrs = {}
@@ -255,9 +270,20 @@ def build(source: syn.SourceFile) -> Model:
     goals: list[str] = []
     externals: list[str] = []
 
+    file_order: dict[str, tuple[int, ...]] = {}
+    last_import: syn.ImportStmt | None = None
     for st in source.statements:
-        if isinstance(st, syn.ModelStmt):
-            if not seen_model:
+        file = st.span.file
+        if file and file not in file_order:
+            # The first statement of an imported file follows the import that read it.
+            assert last_import is not None
+            outer = file_order.get(last_import.span.file, ())
+            file_order[file] = (*outer, last_import.span.line, last_import.span.column)
+        if isinstance(st, syn.ImportStmt):
+            last_import = st
+        elif isinstance(st, syn.ModelStmt):
+            # An imported file's `model` statement describes that file alone: ignored.
+            if not seen_model and not st.span.file:
                 seen_model = True
                 title = st.title.text if st.title else None
                 model_attrs = _attrs(st.block)
@@ -280,7 +306,9 @@ def build(source: syn.SourceFile) -> Model:
             for n in st.names:
                 k = b.see(n)
                 b.mark(k, "declared")
-                if st.keyword == "goal":
+                if st.keyword == "goal" and not st.span.file:
+                    # An imported file's goals are not goals of the model importing it
+                    # (contract §8): there they only declare the deliverable.
                     b.mark(k, "goal")
                     _append_unique(goals, k)
                 elif st.keyword == "external":
@@ -377,6 +405,7 @@ def build(source: syn.SourceFile) -> Model:
             "goals": tuple(goals),
             "externals": tuple(externals),
             "kpis": kpis,
+            "file_order": file_order,
         },
     )
 

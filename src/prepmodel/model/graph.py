@@ -130,18 +130,19 @@ class ModelGraph:
         return frozenset().union(*self.knots)
 
     # --- order -------------------------------------------------------------------------
-    def position(self, key: str) -> tuple[int, int, int]:
-        """Where ``key`` is first made (first route or group statement), else first seen."""
+    def position(self, key: str) -> tuple[int, ...]:
+        """Where ``key`` is first made (first route or group statement), else first seen
+        (in a multi-file model, as the whole model's text reads: ``Model.order_key``)."""
+        at = self.model.order_key
         routes = self.routes_by_output.get(key)
         if routes:
-            s = routes[0].span
-            return (0, s.line, s.column)
+            return (0, *at(routes[0].span))
         grp = self.model.groups.get(key)
         if grp is not None:
-            return (0, grp.span.line, grp.span.column)
+            return (0, *at(grp.span))
         d = self.model.deliverables.get(key)
         if d is not None:
-            return (1, d.span.line, d.span.column)
+            return (1, *at(d.span))
         return (2, 0, 0)
 
     def ordered(self, nodes: Iterable[str]) -> list[str]:

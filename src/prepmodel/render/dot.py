@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import graphviz
 
 from prepmodel.journey.core import Journey
-from prepmodel.model.core import Deliverable, Phase, Route, identity
+from prepmodel.model.core import Deliverable, Model, Phase, Route, identity
 from prepmodel.model.responsibility import (
     PARTIES,
     declares_parties,
@@ -116,6 +116,9 @@ class DiagramOptions:
     #: between, vendor below, unowned last), each deliverable in the lane of its owner's
     #: party (or owner role); one layout, no phase bands. None: no lanes.
     lanes: str | None = None
+    #: Under the name of a deliverable first named in an imported file, that file (its
+    #: path from the top-level file's folder), in parentheses; also in its tooltip.
+    show_files: bool = False
 
 
 # --------------------------------------------------------------------------- DOT writing
@@ -588,8 +591,13 @@ class Drawing:
     def deliverable_attrs(self, key: str, prefix: str = "") -> dict[str, str]:
         own = owners(self.j.model, key) if self.parties or self.lanes else ()
         owner = f"〔{', '.join(own)}〕" if own else None
-        attrs = _deliverable_attrs(self.j, key, self.roles, self.options.focus, prefix, owner)
+        origin = imported_from(self.j.model, key) if self.options.show_files else None
+        attrs = _deliverable_attrs(
+            self.j, key, self.roles, self.options.focus, prefix, owner, origin
+        )
         about = about_lines(self.j.model.deliverables[key], self.lang)
+        if origin is not None:
+            about.append(f"{LIST_TEXTS[self.lang]['file']}: {origin}")
         if about:
             attrs["tooltip"] = tooltip_lines([self.j.name(key), *about])
         if self.out_of_scenario(key):
@@ -829,6 +837,18 @@ def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
     return "".join(drawing.dot(p) for p in drawing.panels())
 
 
+def imported_from(model: Model, key: str) -> str | None:
+    """The imported file a deliverable is first named in, from the top-level file's
+    folder (None: the model's own file)."""
+    import posixpath
+
+    file = model.deliverables[key].span.file
+    if not file:
+        return None
+    folder = posixpath.dirname(model.path.replace("\\", "/"))
+    return posixpath.relpath(file.replace("\\", "/"), folder or ".")
+
+
 def _deliverable_attrs(
     j: Journey,
     key: str,
@@ -836,6 +856,7 @@ def _deliverable_attrs(
     focus: str | None,
     prefix: str = "",
     owner: str | None = None,
+    origin: str | None = None,
 ) -> dict[str, str]:
     model = j.model
     g = j.graph
@@ -843,6 +864,8 @@ def _deliverable_attrs(
     lines = wrap_label(prefix + d.name, NAME_WIDTH, NAME_SIZE) if d.name else [prefix]
     if owner:  # its own line under the name (the same font: labels are plain text)
         lines += wrap_label(owner, NAME_WIDTH, NAME_SIZE)
+    if origin is not None:
+        lines.append(f"({origin})")
     w, h = label_box(lines, NAME_SIZE, margin=(0.13, 0.07))
     attrs: dict[str, str] = {
         "label": label_lines(lines),

@@ -44,6 +44,7 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "self": "self",
         "alongside": "alongside",
         "on-behalf": "on-behalf",
+        "file": "file",
     },
     "ja": {
         "title": "組立手順",
@@ -71,6 +72,7 @@ LIST_TEXTS: dict[str, dict[str, str]] = {
         "self": "自走",
         "alongside": "伴走",
         "on-behalf": "代走",
+        "file": "ファイル",
     },
 }
 FIGURE_SPACE = "\u2007"  # as wide as a digit: keeps the step numbers aligned

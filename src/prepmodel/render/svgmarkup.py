@@ -42,8 +42,11 @@ def attr(text: str) -> str:
 
 
 def source_of(model: Model, key: str) -> str:
-    """``file:line`` where the deliverable is first named."""
-    return f"{model.path}:{model.deliverables[key].span.line}"
+    """``file:line`` where the deliverable is first named: the model's file as it was
+    named, or an imported file as diagnostics name it (its import path joined to the
+    top-level file's folder)."""
+    span = model.deliverables[key].span
+    return f"{span.file or model.path}:{span.line}"
 
 
 def annotate(svg: bytes, model: Model) -> bytes:

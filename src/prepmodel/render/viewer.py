@@ -38,7 +38,7 @@ def _route(rid: str, route: Route, ids: dict[str, str], model: Model, lang: str)
         "mode_text": LIST_TEXTS[lang][mode] if mode is not None else None,
         "effort": route.attr("effort"),
         "note": route.attr("note"),
-        "src": f"{path}:{route.span.line}",
+        "src": f"{route.span.file or path}:{route.span.line}",
     }
     # v2 only where used, so a v1 model's page keeps its bytes
     if route.optional:

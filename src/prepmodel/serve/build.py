@@ -73,6 +73,9 @@ class Build:
     seconds: float = 0.0
     when: frozenset[str] | None = None  # the chosen scenarios (identities)
     scenario: tuple[str, ...] = ()  # their names as the model writes them
+    #: The files the model's imports named (read or not): watched, and read again to
+    #: tell whether a rebuild is needed.
+    imports: list[Path] = field(default_factory=list)
 
 
 def read_model(path: Path) -> tuple[bytes | None, str | None, bool]:
@@ -99,6 +102,12 @@ def build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> B
     return result
 
 
+def imported_files(analysis: Analysis) -> list[Path]:
+    """The files ``analysis``'s imports named: those read, then those that could not be."""
+    source = analysis.source
+    return [Path(f.path) for f in source.imports] + [Path(p) for p in source.unread_imports]
+
+
 def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> Build:
     from prepmodel.checks.analysis import analyse_bytes
     from prepmodel.checks.config import ConfigError, find_config
@@ -120,25 +129,30 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
     # messages and hints in the language `prep check` speaks for this file
     spoken_in = model_language(analysis.model, settings.lang)
     spoken = [d.localized(spoken_in) for d in analysis.diagnostics]
-    listed = [_listed(d, analysis.source.line_text(d.span.line)) for d in spoken]
+    listed = [_listed(d, analysis.source.line_at(d.span.line, d.span.file)) for d in spoken]
     counts = summary(analysis.diagnostics)
+    imports = imported_files(analysis)
     if not analysis.syntax_ok:
-        first = next((d for d in spoken if d.code == "PS01"), None)
+        first = next((d for d in spoken if d.code in ("PS01", "IM01", "IM02")), None)
         first = first or spoken[0]
         return Build(
             "error",
-            message=f"{shown}:{first.span.line}:{first.span.column}: {first.code} {first.message}",
-            line=first.span.line,
+            message=f"{first.file}:{first.span.line}:{first.span.column}: "
+            f"{first.code} {first.message}",
+            line=first.span.line if not first.span.file else None,
             diagnostics=listed,
             summary=counts,
             text=text,
+            imports=imports,
         )
     lang = settings.lang or diagram_language(analysis.journey)
     goal_key, problem = goal_of(analysis, settings.goal)
     when, scenario_problem = scenarios_of(analysis, settings.when)
     problem = problem or scenario_problem
     if problem is not None:
-        return Build("error", message=problem, diagnostics=listed, summary=counts, text=text)
+        return Build(
+            "error", message=problem, diagnostics=listed, summary=counts, text=text, imports=imports
+        )
     try:
         page = render(
             analysis,
@@ -149,7 +163,14 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
             timeout=settings.timeout,
         ).data
     except EngineError as err:
-        return Build("error", message=str(err), diagnostics=listed, summary=counts, text=text)
+        return Build(
+            "error",
+            message=str(err),
+            diagnostics=listed,
+            summary=counts,
+            text=text,
+            imports=imports,
+        )
     return Build(
         "ok",
         diagnostics=listed,
@@ -162,6 +183,7 @@ def _build(data: bytes | None, shown: str, folder: Path, settings: Settings) -> 
         goal_key=goal_key,
         when=when,
         scenario=analysis.journey.in_scenario(when).chosen if when else (),
+        imports=imports,
     )
 
 

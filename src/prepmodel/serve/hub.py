@@ -49,7 +49,7 @@ class Preview:
         self.latest: Build | None = None
         self.good: Build | None = None
         self.good_version = 0
-        self._last_data: bytes | None = None
+        self._last_data: tuple[bytes | None, tuple[bytes | None, ...]] | None = None
         self._built_once = False
         self._dirty = asyncio.Event()
         self._mailboxes: set[Mailbox] = set()
@@ -62,8 +62,22 @@ class Preview:
     # ----------------------------------------------------------------- files and builds
 
     def files(self) -> list[Path]:
-        """The files the model is made of (one until imports exist: contract v2, §8)."""
-        return [self.path]
+        """The files the model is made of: its own and those its imports named at the last
+        build (contract §8), so a change to an imported file rebuilds too."""
+        imports = self.latest.imports if self.latest is not None else []
+        return [self.path, *imports]
+
+    def _read_all(self) -> tuple[bytes | None, str | None, bool, tuple[bytes | None, ...]]:
+        """The model's bytes (as :func:`read_model`) and those of the files its imports
+        named at the last build (None: unreadable), to tell whether anything changed."""
+        data, problem, missing = read_model(self.path)
+        others: list[bytes | None] = []
+        for path in self.latest.imports if self.latest is not None else []:
+            try:
+                others.append(path.read_bytes())
+            except OSError:
+                others.append(None)
+        return data, problem, missing, tuple(others)
 
     def changed(self) -> None:
         """A watched file changed: build again soon."""
@@ -85,10 +99,10 @@ class Preview:
 
     async def rebuild(self) -> None:
         """Read the model and, if it changed, build it and tell every page."""
-        data, problem, _missing = await asyncio.to_thread(read_model, self.path)
-        if self._built_once and problem is None and data == self._last_data:
-            return  # touched, or saved unchanged
-        self._last_data = data
+        data, problem, _missing, others = await asyncio.to_thread(self._read_all)
+        if self._built_once and problem is None and (data, others) == self._last_data:
+            return  # touched, or saved unchanged (the model and the files it imports)
+        self._last_data = (data, others)
         self._built_once = True
         if problem is not None:
             done = Build("error", message=problem)

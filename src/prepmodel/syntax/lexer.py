@@ -96,16 +96,23 @@ class PrepLexer(Lexer):
 
     __future_interface__ = 2
     comments: ClassVar[list[tuple[str, int, int]]] = []
+    #: The ``Span.file`` of the names made by the parse under way ("" : the file read).
+    file: ClassVar[str] = ""
 
     def __init__(self, lexer_conf: Any) -> None:
         self.lexer_conf = lexer_conf
 
     def lex(self, lexer_state: LexerState, parser_state: Any) -> Iterator[Token]:
-        return scan(lexer_state.text.text, PrepLexer.comments, parser_state)
+        return scan(lexer_state.text.text, PrepLexer.comments, parser_state, file=PrepLexer.file)
 
 
 def scan(
-    text: str, comments: list[tuple[str, int, int]], parser_state: Any = None, *, fast: bool = False
+    text: str,
+    comments: list[tuple[str, int, int]],
+    parser_state: Any = None,
+    *,
+    fast: bool = False,
+    file: str = "",
 ) -> Iterator[Token]:
     """The tokens of ``text``; comments go to ``comments`` as (text, line, column).
 
@@ -113,7 +120,7 @@ def scan(
     parser state allows, when there is one). With ``fast`` (for prepmodel.syntax.lalr,
     which reads only ``.type`` and passes values on to the transformer) a name comes as the
     :class:`~prepmodel.syntax.tree.Name` itself and a token in ``FILTERED`` as one shared
-    token."""
+    token. ``file``: the ``Span.file`` of the names' spans (an imported file's path)."""
     line = 1
     line_start = 0
     depth = 0
@@ -153,7 +160,7 @@ def scan(
                 yield Name(
                     value,
                     False,  # type: ignore[misc]
-                    _span(Span, (line, column, line, column + end - start)),
+                    _span(Span, (line, column, line, column + end - start, file)),
                 )
                 continue
         elif kind == "PUNCT":
@@ -206,7 +213,7 @@ def scan(
                 yield Name(
                     unescape(value),
                     True,  # type: ignore[misc]
-                    _span(Span, (line, column, line, column + end - start)),
+                    _span(Span, (line, column, line, column + end - start, file)),
                 )
                 continue
             kind = "NAME"  # one terminal for both: the transformer looks at the quote

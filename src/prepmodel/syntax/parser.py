@@ -51,14 +51,18 @@ def grammar_text() -> str:
     return (Path(__file__).resolve().parents[3] / "grammar" / "prep.lark").read_text("utf-8")
 
 
+#: The ``Span.file`` of the parse under way (see :func:`parse`).
+_FILE = [""]
+
+
 def _tok_span(tok: Token) -> Span:
     assert tok.line is not None and tok.column is not None
     assert tok.end_line is not None and tok.end_column is not None
-    return Span(tok.line, tok.column, tok.end_line, tok.end_column)
+    return Span(tok.line, tok.column, tok.end_line, tok.end_column, _FILE[0])
 
 
 def _join(first: Span, last: Span) -> Span:
-    return Span(first.line, first.column, last.end_line, last.end_column)
+    return Span(first.line, first.column, last.end_line, last.end_column, first.file)
 
 
 def _end_of(children: list[Any]) -> Span:
@@ -74,7 +78,7 @@ def _name(tok: Token | Name) -> Name:
     if type(tok) is Name:
         return tok
     assert isinstance(tok, Token)
-    span = Span(tok.line, tok.column, tok.end_line, tok.end_column)  # type: ignore[arg-type]
+    span = Span(tok.line, tok.column, tok.end_line, tok.end_column, _FILE[0])  # type: ignore[arg-type]
     if tok.startswith('"'):
         return Name(unescape(str(tok)), True, span)
     return Name(str(tok), False, span)
@@ -184,7 +188,7 @@ def _tables() -> Tables | None:
     return tables(_parser()[0])
 
 
-def _fast_run(text: str, comments: list[tuple[str, int, int]]) -> list[Statement]:
+def _fast_run(text: str, comments: list[tuple[str, int, int]], file: str = "") -> list[Statement]:
     """Lark's tables driven by :mod:`prepmodel.syntax.lalr`; raises ``Rejected`` when the
     text has a syntax error (the caller then asks Lark itself, for the error's details),
     and when the fast path is not available with this Lark (the caller parses with Lark)."""
@@ -194,7 +198,7 @@ def _fast_run(text: str, comments: list[tuple[str, int, int]]) -> list[Statement
     fast = _tables()
     if fast is None:
         raise Rejected("", [])
-    statements: list[Statement] = run(fast, scan(text, comments, fast=True))
+    statements: list[Statement] = run(fast, scan(text, comments, fast=True, file=file))
     return statements
 
 
@@ -237,19 +241,33 @@ def _cache_file(grammar: str) -> str | bool:
     return str(folder / f"lark-{digest}.pickle")
 
 
-def parse(text: str, path: str = "<stdin>") -> SourceFile:
+def parse(text: str, path: str = "<stdin>", *, file: str = "") -> SourceFile:
     """Parse ``.prep`` source text. Never raises on bad input: errors are PS01.
+
+    ``file``: the ``Span.file`` of every span made (an imported file's path, from
+    ``prepmodel.checks.imports``; "" for the file being read, as a span of a one-file
+    model has). Syntax findings keep the parser's spans; :func:`retag` places them.
 
     Error recovery: the statement around an error is blanked out (line ends kept, so
     positions stay true) and parsing goes on. The statements and comments before it are
     kept from the failed attempt and blanked too, so each attempt reads only what is left:
     a big file with many errors is read about once, not once per error.
     """
-    from prepmodel.syntax.errors import blank, continuation_end, describe, statement_to_blank
-    from prepmodel.syntax.lalr import Rejected
+    from prepmodel.syntax.lexer import PrepLexer
 
     if text.startswith("\ufeff"):
         text = text[1:]
+    _FILE[0] = PrepLexer.file = file
+    try:
+        return _parse(text, path, file)
+    finally:
+        _FILE[0] = PrepLexer.file = ""
+
+
+def _parse(text: str, path: str, file: str) -> SourceFile:
+    from prepmodel.syntax.errors import blank, continuation_end, describe, statement_to_blank
+    from prepmodel.syntax.lalr import Rejected
+
     lark, comments = _parser()
     work = text
     diagnostics: list[Diagnostic] = []
@@ -259,7 +277,7 @@ def parse(text: str, path: str = "<stdin>") -> SourceFile:
     while True:
         comments.clear()
         try:
-            statements = _fast_run(work, comments)
+            statements = _fast_run(work, comments, file)
             break
         except Rejected as rejected:
             partial: list[Statement] = rejected.partial

@@ -132,10 +132,28 @@ class SourceFile:
     #: The text of each statement that error recovery skipped (the whole text when the
     #: parser gave up): what the model lacks because of the syntax errors.
     skipped: tuple[str, ...] = ()
+    #: A resolved multi-file model (``prepmodel.checks.imports``): the files its imports
+    #: brought in, in the order they were read, each with ``path`` the name its spans carry.
+    #: ``statements`` and ``diagnostics`` above are then those of every file.
+    imports: tuple[SourceFile, ...] = ()
+    #: The paths imports named that could not be read (IM01), to watch for them to come.
+    unread_imports: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return not self.diagnostics
+
+    def file_of(self, file: str) -> SourceFile:
+        """The source a span's ``file`` names ("" and unknown names: this one)."""
+        if file:
+            for imported in self.imports:
+                if imported.path == file:
+                    return imported
+        return self
+
+    def line_at(self, line: int, file: str = "") -> str:
+        """Line ``line`` of the file ``file`` (a span's file: "" for this one)."""
+        return self.file_of(file).line_text(line)
 
     def line_text(self, line: int) -> str:
         """Line ``line`` of the source (1-based), without its line end."""

@@ -10,12 +10,17 @@ class Span(NamedTuple):
 
     A NamedTuple rather than a frozen dataclass: a big model has a few hundred thousand
     of them, and a tuple is three times cheaper to make. Ordered by position.
+
+    ``file`` is "" in the file being read (the top-level file of a model) and the path of
+    an imported file in what that file says (``prepmodel.checks.imports``), so every
+    node, route and diagnostic of a multi-file model knows its file.
     """
 
     line: int
     column: int
     end_line: int
     end_column: int
+    file: str = ""
 
     @classmethod
     def point(cls, line: int, column: int, width: int = 1) -> Span:

@@ -20,10 +20,23 @@ from prepmodel.model.responsibility import Handover, Mode, handovers, route_mode
 from prepmodel.model.scenarios import scenarios
 from prepmodel.text.i18n import N_, translator
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
+from prepmodel.text.span import Span
 from prepmodel.views.jsonout import dumps
 
 
+def _place(j: Journey, out: dict[str, Any], span: Span) -> dict[str, Any]:
+    """``out`` with ``file`` beside ``line`` in a model of several files (the file the line
+    is in, as diagnostics name it); a one-file model's objects stay as they were."""
+    if j.model.file_order:
+        out["file"] = span.file or j.model.path
+    return out
+
+
 def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
+    return _place(j, _route_fields(j, rid, r), r.span)
+
+
+def _route_fields(j: Journey, rid: str, r: Route) -> dict[str, Any]:
     return {
         "id": rid,
         "inputs": [j.name(k) for k in r.inputs],
@@ -90,14 +103,15 @@ def given_parts(j: Journey, goal: str | None = None) -> list[Deliverable]:
     return out
 
 
-def _given_json(d: Deliverable) -> dict[str, Any]:
-    return {
+def _given_json(j: Journey, d: Deliverable) -> dict[str, Any]:
+    out = {
         "name": d.name,
         "owner": d.owner,
         "kpi": list(d.kpis),
         "note": d.note,
         "line": d.span.line,
     }
+    return _place(j, out, d.span)
 
 
 def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
@@ -111,7 +125,7 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
         "phases": [
             {"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases
         ],
-        "externals": [_given_json(d) for d in given_parts(j, goal)],
+        "externals": [_given_json(j, d) for d in given_parts(j, goal)],
         "scenarios": list(j.all_scenarios if j.all_scenarios is not None else scenarios(j.model)),
         "when": list(j.chosen),
         "handovers": [

@@ -116,9 +116,14 @@ def format_github(d: Diagnostic, lang: str = "en") -> str:
     )
 
 
-def sarif_log(diagnostics: list[Diagnostic], version: str, lang: str = "en") -> dict[str, Any]:
+def sarif_log(
+    diagnostics: list[Diagnostic], version: str, lang: str = "en", artifacts: bool = False
+) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every rule described, one result per diagnostic; the
-    summaries, descriptions and messages in ``lang`` (each rule's full help stays English)."""
+    summaries, descriptions and messages in ``lang`` (each rule's full help stays English).
+
+    With ``artifacts`` (the models import files) the run lists each file once in
+    ``artifacts`` and each result's location names its file by URI and index."""
     from prepmodel.checks.rules import RULES
 
     _ = translator(lang)
@@ -139,8 +144,13 @@ def sarif_log(diagnostics: list[Diagnostic], version: str, lang: str = "en") -> 
             }
         )
     results = []
+    files: dict[str, int] = {}
     for found in diagnostics:
         d = found.localized(lang)
+        uri = d.file.replace("\\", "/")
+        location: dict[str, Any] = {"uri": uri}
+        if artifacts:
+            location["index"] = files.setdefault(uri, len(files))
         text = d.message + (f"\n{_('hint')}: {d.hint}" if d.hint else "")
         results.append(
             {
@@ -151,7 +161,7 @@ def sarif_log(diagnostics: list[Diagnostic], version: str, lang: str = "en") -> 
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": d.file.replace("\\", "/")},
+                            "artifactLocation": location,
                             "region": {
                                 "startLine": d.span.line,
                                 "startColumn": d.span.column,
@@ -165,21 +175,18 @@ def sarif_log(diagnostics: list[Diagnostic], version: str, lang: str = "en") -> 
                 ],
             }
         )
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "prep",
-                        "informationUri": "https://pypi.org/project/prepmodel/",
-                        "version": version,
-                        "rules": rules,
-                    }
-                },
-                "columnKind": "unicodeCodePoints",
-                "results": results,
+    run: dict[str, Any] = {
+        "tool": {
+            "driver": {
+                "name": "prep",
+                "informationUri": "https://pypi.org/project/prepmodel/",
+                "version": version,
+                "rules": rules,
             }
-        ],
+        },
+        "columnKind": "unicodeCodePoints",
     }
+    if artifacts:
+        run["artifacts"] = [{"location": {"uri": uri}} for uri in files]
+    run["results"] = results
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}

@@ -43,7 +43,11 @@ def unproduced_goal(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     produced = ctx.graph.produced
     # A statement skipped after a syntax error may be the goal's route: say nothing then.
-    broken = [ctx.source.line_text(p.span.line) for p in ctx.source.diagnostics if p.code == "PS01"]
+    broken = [
+        ctx.source.line_at(p.span.line, p.span.file)
+        for p in ctx.source.diagnostics
+        if p.code == "PS01"
+    ]
     for key in ctx.model.goals:
         if key in produced:
             continue

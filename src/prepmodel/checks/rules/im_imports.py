@@ -1,7 +1,8 @@
-"""Rules IM: imports.
+"""Rules IM: imports (contract §8).
 
-Multi-file models (contract §8, with IM01 and IM02) are a later issue; until they land an
-``import`` is read and then ignored, and IM00 says so at the import line.
+The files an ``import`` names are read by :mod:`prepmodel.checks.imports` before the rules
+run; what went wrong there is in the resolved source's diagnostics, at the import line,
+and these rules report it.
 """
 
 from __future__ import annotations
@@ -10,40 +11,44 @@ from collections.abc import Iterator
 
 from prepmodel.checks.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
-from prepmodel.syntax import tree as syn
-from prepmodel.text.i18n import msg
+
+IM01 = "IM01"
+IM02 = "IM02"
+IMPORT_CODES = frozenset({IM01, IM02})
 
 
-@rule(
-    "IM00",
-    "import-ignored",
-    Severity.WARNING,
-    "an `import` that this version of prep ignores (multi-file models are not supported yet)",
-)
-def import_ignored(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """An `import` statement. This version of `prep` does not read imported files yet, so
-    nothing the imported file says is part of the model: its deliverables are gaps here.
+@rule(IM01, "unreadable-import", Severity.ERROR, "an imported file cannot be read")
+def unreadable_import(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """An `import` whose file cannot be read: it does not exist, is a folder or not a
+    regular file, is not a .prep file, is not UTF-8, is too big, or is named by an
+    absolute path. Reported at the import line; the path is relative to the importing file.
 
     Bad:
-        import "common/kickoff.prep"
+        import "patterns/no-such-file.prep"
         goal Plan
+        external Kickoff
         Plan <- Kickoff
     Good:
         goal Plan
         external Kickoff
         Plan <- Kickoff
     """
-    for st in ctx.source.statements:
-        if isinstance(st, syn.ImportStmt):
-            yield Diagnostic.make(
-                "IM00",
-                st.span,
-                msg(
-                    "import of '{path}' is ignored: this version of prep reads one file",
-                    path=st.path.text,
-                ),
-                msg(
-                    "copy the statements you need into this file, or declare what the imported "
-                    "file would make as `external`"
-                ),
-            )
+    yield from (d for d in ctx.source.diagnostics if d.code == IM01)
+
+
+@rule(IM02, "import-cycle", Severity.ERROR, "an import cycle (a file imports itself)")
+def import_cycle(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A file that imports itself, directly or through other files. The message lists the
+    chain `a.prep → b.prep → a.prep`; the import that closes it is not followed.
+
+    Bad:
+        import "bad.prep"
+        goal Plan
+        external Kickoff
+        Plan <- Kickoff
+    Good:
+        goal Plan
+        external Kickoff
+        Plan <- Kickoff
+    """
+    yield from (d for d in ctx.source.diagnostics if d.code == IM02)

@@ -69,15 +69,27 @@ def inconsistent_spelling(ctx: RuleContext) -> Iterator[Diagnostic]:
     for d in ctx.model.deliverables.values():
         for sp in d.spellings:
             if sp.text != d.name:
-                yield Diagnostic.make(
-                    "NM02",
-                    sp.span,
+                message = (
                     msg(
                         "'{spelling}' is spelled '{name}' elsewhere "
                         "(line {line}); both mean the same deliverable",
                         spelling=sp.text,
                         name=d.name,
                         line=d.span.line,
-                    ),
+                    )
+                    if sp.span.file == d.span.file
+                    else msg(
+                        "'{spelling}' is spelled '{name}' in {file} "
+                        "(line {line}); both mean the same deliverable",
+                        spelling=sp.text,
+                        name=d.name,
+                        file=d.span.file or ctx.source.path,
+                        line=d.span.line,
+                    )
+                )
+                yield Diagnostic.make(
+                    "NM02",
+                    sp.span,
+                    message,
                     msg("write '{name}' everywhere", name=d.name),
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from prepmodel.checks.rules.base import RuleContext, rule
+from prepmodel.checks.rules.im_imports import IMPORT_CODES
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.syntax import tree as syn
 from prepmodel.syntax.errors import PS01
@@ -20,7 +21,7 @@ def syntax_error(ctx: RuleContext) -> Iterator[Diagnostic]:
     Good:
         "Order slip" <- Menu
     """
-    yield from ctx.source.diagnostics
+    yield from (d for d in ctx.source.diagnostics if d.code not in IMPORT_CODES)
 
 
 @rule(
@@ -42,7 +43,7 @@ def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     first_model: syn.ModelStmt | None = None
     for st in ctx.source.statements:
-        if isinstance(st, syn.ModelStmt):
+        if isinstance(st, syn.ModelStmt) and not st.span.file:  # imported ones: ignored
             if first_model is None:
                 first_model = st
             else:

@@ -8,6 +8,7 @@ from prepmodel.checks.rules.base import RuleContext, rule
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.model.core import identity
 from prepmodel.text.i18n import msg
+from prepmodel.text.span import Span
 
 
 @rule(
@@ -30,7 +31,9 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         "Order slip" <- "Customer's choice", Menu { work: "Take the order" }
         "Order slip" <- "Customer's choice", Tablet { work: "Self-order" }
     """
-    seen: dict[tuple[str, frozenset[str], frozenset[str], frozenset[str], frozenset[str]], int] = {}
+    seen: dict[
+        tuple[str, frozenset[str], frozenset[str], frozenset[str], frozenset[str]], Span
+    ] = {}
     for r in ctx.model.routes:
         sig = (
             r.output,
@@ -41,7 +44,7 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
         first = seen.get(sig)
         if first is None:
-            seen[sig] = r.span.line
+            seen[sig] = r.span
             continue
         yield Diagnostic.make(
             "RT01",
@@ -50,7 +53,15 @@ def duplicate_route(ctx: RuleContext) -> Iterator[Diagnostic]:
                 "this route of '{name}' has the same inputs, `by` and `when` as the one on "
                 "line {line}",
                 name=ctx.model.name(r.output),
-                line=first,
+                line=first.line,
+            )
+            if first.file == r.span.file
+            else msg(
+                "this route of '{name}' has the same inputs, `by` and `when` as the one in "
+                "{file} (line {line})",
+                name=ctx.model.name(r.output),
+                file=first.file or ctx.source.path,
+                line=first.line,
             ),
             msg("merge the two routes (list both activities in `work`), or change the inputs"),
         )
