@@ -44,7 +44,11 @@ def statement(st: syn.Statement, file: str) -> syn.Statement:
     span = _span(st.span, file)
     if isinstance(st, syn.AssemblyStmt):
         return syn.AssemblyStmt(
-            _name(st.output, file), _names(st.inputs, file), _block(st.block, file), span
+            _name(st.output, file),
+            _names(st.inputs, file),
+            _block(st.block, file),
+            span,
+            optional=st.optional,
         )
     if isinstance(st, syn.DeclStmt):
         return syn.DeclStmt(st.keyword, _names(st.names, file), _block(st.block, file), span)
