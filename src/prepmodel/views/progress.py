@@ -14,6 +14,7 @@ text of ids, so it keeps its order on every engine.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -186,114 +187,98 @@ def values_sql(columns: list[str], types: list[str], rows: list[tuple[Any, ...]]
 # Spark: no ordered ARRAY_AGG (lists are STRING_AGG of ids), no QUALIFY, no FILTER.
 QUERIES: list[tuple[str, str, bool]] = [
     (
-        "facts",
-        """SELECT e.customer, s.d, e.date, e.route
-FROM ev AS e JOIN m_spelling AS s ON e.deliverable = s.spelling""",
-        False,
-    ),
-    (
         "cust",
-        """SELECT customer, MIN(date) AS start_date, MAX(date) AS last_date
-FROM ev GROUP BY customer""",
+        """SELECT customer, ROW_NUMBER() OVER (ORDER BY customer) AS cid, start_date, last_date
+FROM (SELECT customer, MIN(date) AS start_date, MAX(date) AS last_date
+      FROM ev GROUP BY customer) AS t""",
         True,
     ),
     (
         "first_fact",
-        """SELECT customer, d, MIN(date) AS date, MAX(date) AS last_date, MIN(route) AS route,
+        """SELECT c.cid, s.d, MIN(e.date) AS date, MAX(e.date) AS last_date, MIN(e.route) AS route,
   COUNT(*) AS n
-FROM facts GROUP BY customer, d""",
+FROM ev AS e JOIN m_spelling AS s ON e.deliverable = s.spelling
+JOIN cust AS c ON c.customer = e.customer
+GROUP BY c.cid, s.d""",
         True,
     ),
     (
         "have",
-        """SELECT customer, d, MIN(date) AS date FROM (
-  SELECT customer, d, date FROM first_fact
+        """SELECT cid, d, MIN(date) AS date FROM (
+  SELECT cid, d, date FROM first_fact
   UNION ALL
-  SELECT f.customer, l.g AS d, MAX(f.date) AS date
+  SELECT f.cid, l.g AS d, MAX(f.date) AS date
   FROM first_fact AS f JOIN m_leaf AS l ON f.d = l.m JOIN m_group AS gr ON gr.g = l.g
-  GROUP BY f.customer, l.g, gr.n_leaf HAVING COUNT(*) = gr.n_leaf
+  GROUP BY f.cid, l.g, gr.n_leaf HAVING COUNT(*) = gr.n_leaf
   UNION ALL
-  SELECT c.customer, gr.g AS d, c.start_date AS date
+  SELECT c.cid, gr.g AS d, c.start_date AS date
   FROM cust AS c CROSS JOIN m_group AS gr WHERE gr.n_leaf = 0
-) AS u GROUP BY customer, d""",
+) AS u GROUP BY cid, d""",
         True,
     ),
     (
         "route_have",
-        """SELECT h.customer, i.r, COUNT(*) AS n_have
-FROM have AS h JOIN m_input AS i ON h.d = i.i GROUP BY h.customer, i.r""",
+        """SELECT h.cid, i.r, COUNT(*) AS n_have, MAX(h.date) AS ready_date
+FROM have AS h JOIN m_input AS i ON h.d = i.i GROUP BY h.cid, i.r""",
         True,
     ),
     (
         "ready",
-        """SELECT rh.customer, r.r, r.d, r.effort_h
+        """SELECT rh.cid, r.r, r.d, r.effort_h
 FROM route_have AS rh JOIN m_route AS r ON r.r = rh.r WHERE rh.n_have = r.n_in
 UNION ALL
-SELECT c.customer, r.r, r.d, r.effort_h FROM cust AS c CROSS JOIN m_route AS r WHERE r.n_in = 0""",
-        False,
-    ),
-    (
-        "next_step",
-        """SELECT y.customer, y.d, MIN(y.effort_h) AS effort_h
-FROM ready AS y JOIN m_step AS s ON s.d = y.d
-LEFT JOIN have AS h ON h.customer = y.customer AND h.d = y.d
-WHERE h.d IS NULL GROUP BY y.customer, y.d""",
+SELECT c.cid, r.r, r.d, r.effort_h FROM cust AS c CROSS JOIN m_route AS r WHERE r.n_in = 0""",
         False,
     ),
     (
         "next_agg",
-        """SELECT customer, STRING_AGG(CAST(d AS VARCHAR), ',' ORDER BY d) AS next_ids,
+        """SELECT cid, STRING_AGG(CAST(d AS VARCHAR), ',' ORDER BY d) AS next_ids,
   MIN(effort_h) AS allow_h
-FROM next_step GROUP BY customer""",
-        False,
-    ),
-    (
-        "cp_state",
-        """SELECT c.customer, c.start_date, k.d, k.pos, k.phase_pos, h.date
-FROM cust AS c CROSS JOIN m_checkpoint AS k
-LEFT JOIN have AS h ON h.customer = c.customer AND h.d = k.d""",
+FROM (
+  SELECT y.cid, y.d, MIN(y.effort_h) AS effort_h
+  FROM ready AS y JOIN m_step AS s ON s.d = y.d
+  LEFT JOIN have AS h ON h.cid = y.cid AND h.d = y.d
+  WHERE h.d IS NULL GROUP BY y.cid, y.d
+) AS t GROUP BY cid""",
         True,
     ),
     (
         "cust_cp",
-        """SELECT customer,
-  STRING_AGG(CASE WHEN date IS NOT NULL THEN CAST(d AS VARCHAR) END, ',' ORDER BY pos)
+        """SELECT c.cid,
+  STRING_AGG(CASE WHEN h.date IS NOT NULL THEN CAST(k.d AS VARCHAR) END, ',' ORDER BY k.pos)
     AS reached_ids,
-  COUNT(date) AS n_reached,
-  MIN(CASE WHEN date IS NULL THEN pos END) AS gap_pos,
-  MIN(CASE WHEN date IS NULL THEN phase_pos END) AS phase_pos
-FROM cp_state GROUP BY customer""",
+  MIN(CASE WHEN h.date IS NULL THEN k.pos END) AS gap_pos,
+  MIN(CASE WHEN h.date IS NULL THEN k.phase_pos END) AS phase_pos
+FROM cust AS c CROSS JOIN m_checkpoint AS k
+LEFT JOIN have AS h ON h.cid = c.cid AND h.d = k.d
+GROUP BY c.cid""",
         True,
     ),
     (
-        "why_route",
-        """SELECT cc.customer, r.r,
-  ROW_NUMBER() OVER (PARTITION BY cc.customer
-    ORDER BY r.n_in - COALESCE(rh.n_have, 0), r.r) AS rn
-FROM cust_cp AS cc JOIN m_checkpoint AS k ON k.pos = cc.gap_pos
-JOIN m_route AS r ON r.d = k.d
-LEFT JOIN route_have AS rh ON rh.customer = cc.customer AND rh.r = r.r""",
-        False,
-    ),
-    (
         "why",
-        """SELECT w.customer, STRING_AGG(CAST(i.i AS VARCHAR), ',' ORDER BY i.i) AS why_ids
-FROM why_route AS w JOIN m_input AS i ON i.r = w.r
-LEFT JOIN have AS h ON h.customer = w.customer AND h.d = i.i
-WHERE w.rn = 1 AND h.d IS NULL GROUP BY w.customer""",
-        False,
+        """SELECT w.cid, STRING_AGG(CAST(i.i AS VARCHAR), ',' ORDER BY i.i) AS why_ids
+FROM (
+  SELECT cc.cid, r.r,
+    ROW_NUMBER() OVER (PARTITION BY cc.cid ORDER BY r.n_in - COALESCE(rh.n_have, 0), r.r) AS rn
+  FROM cust_cp AS cc JOIN m_checkpoint AS k ON k.pos = cc.gap_pos
+  JOIN m_route AS r ON r.d = k.d
+  LEFT JOIN route_have AS rh ON rh.cid = cc.cid AND rh.r = r.r
+) AS w JOIN m_input AS i ON i.r = w.r
+LEFT JOIN have AS h ON h.cid = w.cid AND h.d = i.i
+WHERE w.rn = 1 AND h.d IS NULL GROUP BY w.cid""",
+        True,
     ),
     (
         "goals_had",
-        """SELECT h.customer, COUNT(*) AS n FROM have AS h JOIN m_goal AS g ON g.d = h.d
-GROUP BY h.customer""",
+        """SELECT h.cid, COUNT(*) AS n FROM have AS h JOIN m_goal AS g ON g.d = h.d
+GROUP BY h.cid""",
         False,
     ),
     (
         "progress_customers",
-        """SELECT c.customer, c.start_date, c.last_date,
+        """SELECT c.cid, c.customer, c.start_date, c.last_date,
   DATE_DIFF('day', c.last_date, p.as_of) AS days_since,
-  cc.reached_ids, cc.n_reached, k.d AS next_cp, cc.phase_pos,
+  cc.reached_ids, cc.gap_pos, k.d AS next_cp, cc.phase_pos,
   n.next_ids, n.allow_h, w.why_ids,
   CASE
     WHEN COALESCE(g.n, 0) = p.n_goals THEN 'done'
@@ -303,61 +288,80 @@ GROUP BY h.customer""",
     ELSE 'on-track'
   END AS status
 FROM cust AS c CROSS JOIN m_param AS p
-JOIN cust_cp AS cc ON cc.customer = c.customer
+JOIN cust_cp AS cc ON cc.cid = c.cid
 LEFT JOIN m_checkpoint AS k ON k.pos = cc.gap_pos
-LEFT JOIN next_agg AS n ON n.customer = c.customer
-LEFT JOIN why AS w ON w.customer = c.customer
-LEFT JOIN goals_had AS g ON g.customer = c.customer""",
+LEFT JOIN next_agg AS n ON n.cid = c.cid
+LEFT JOIN why AS w ON w.cid = c.cid
+LEFT JOIN goals_had AS g ON g.cid = c.cid""",
         True,
     ),
     (
-        "progress_funnel",
-        """SELECT k.pos, k.d, k.step,
-  SUM(CASE WHEN cc.gap_pos IS NULL OR cc.gap_pos > k.pos THEN 1 ELSE 0 END) AS reached,
-  SUM(CASE WHEN s.date IS NOT NULL THEN 1 ELSE 0 END) AS facts,
-  SUM(CASE WHEN cc.gap_pos = k.pos AND pc.status = 'stuck' THEN 1 ELSE 0 END) AS stuck
+        "funnel_reached",
+        """SELECT k.pos, COALESCE(SUM(g.n), 0) AS reached
 FROM m_checkpoint AS k
-LEFT JOIN cp_state AS s ON s.d = k.d
-LEFT JOIN cust_cp AS cc ON cc.customer = s.customer
-LEFT JOIN progress_customers AS pc ON pc.customer = s.customer
-GROUP BY k.pos, k.d, k.step""",
+LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM cust_cp GROUP BY gap_pos) AS g
+  ON g.gap_pos IS NULL OR g.gap_pos > k.pos
+GROUP BY k.pos""",
         False,
     ),
     (
-        "cohort_days",
-        """SELECT DATE_TRUNC('month', start_date) AS cohort, pos, d,
-  CASE WHEN date IS NULL THEN 1000000000 ELSE DATE_DIFF('day', start_date, date) END AS days
-FROM cp_state""",
+        "progress_funnel",
+        """SELECT k.pos, k.d, k.step, fr.reached, COALESCE(fa.n, 0) AS facts,
+  COALESCE(st.n, 0) AS stuck
+FROM m_checkpoint AS k
+JOIN funnel_reached AS fr ON fr.pos = k.pos
+LEFT JOIN (SELECT d, COUNT(*) AS n FROM have GROUP BY d) AS fa ON fa.d = k.d
+LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM progress_customers
+           WHERE status = 'stuck' GROUP BY gap_pos) AS st ON st.gap_pos = k.pos""",
         False,
     ),
     (
-        "cohort_ranked",
-        """SELECT cohort, pos, d, days,
-  ROW_NUMBER() OVER (PARTITION BY cohort, pos ORDER BY days) AS rn,
-  COUNT(*) OVER (PARTITION BY cohort, pos) AS n
-FROM cohort_days""",
+        "cohort_reached",
+        """SELECT DATE_TRUNC('month', c.start_date) AS cohort, k.pos, k.d,
+  DATE_DIFF('day', c.start_date, h.date) AS days, COUNT(*) AS n
+FROM have AS h JOIN m_checkpoint AS k ON k.d = h.d JOIN cust AS c ON c.cid = h.cid
+GROUP BY DATE_TRUNC('month', c.start_date), k.pos, k.d, DATE_DIFF('day', c.start_date, h.date)""",
+        True,
+    ),
+    (
+        "cohort_hist",
+        """SELECT cohort, pos, d, days, n FROM cohort_reached
+UNION ALL
+SELECT cs.cohort, k.pos, k.d, 1000000000 AS days, cs.n - COALESCE(a.n, 0) AS n
+FROM (SELECT DATE_TRUNC('month', start_date) AS cohort, COUNT(*) AS n
+      FROM cust GROUP BY DATE_TRUNC('month', start_date)) AS cs
+CROSS JOIN m_checkpoint AS k
+LEFT JOIN (SELECT cohort, pos, SUM(n) AS n FROM cohort_reached GROUP BY cohort, pos) AS a
+  ON a.cohort = cs.cohort AND a.pos = k.pos
+WHERE cs.n - COALESCE(a.n, 0) > 0""",
         False,
     ),
     (
         "progress_cohorts",
-        """SELECT CAST(cohort AS DATE) AS cohort, pos, d, MAX(n) AS customers,
-  SUM(CASE WHEN days < 1000000000 THEN 1 ELSE 0 END) AS arrived,
-  MAX(CASE WHEN rn = CAST(CEIL(0.5 * n) AS INTEGER) THEN days END) AS median_days,
-  MAX(CASE WHEN rn = CAST(CEIL(0.75 * n) AS INTEGER) THEN days END) AS p75_days
-FROM cohort_ranked GROUP BY cohort, pos, d""",
+        """SELECT CAST(cohort AS DATE) AS cohort, pos, d, MAX(total) AS customers,
+  SUM(CASE WHEN days < 1000000000 THEN n ELSE 0 END) AS arrived,
+  MIN(CASE WHEN cum >= CEIL(0.5 * total) THEN days END) AS median_days,
+  MIN(CASE WHEN cum >= CEIL(0.75 * total) THEN days END) AS p75_days
+FROM (
+  SELECT cohort, pos, d, days, n,
+    SUM(n) OVER (PARTITION BY cohort, pos ORDER BY days
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
+    SUM(n) OVER (PARTITION BY cohort, pos) AS total
+  FROM cohort_hist
+) AS t GROUP BY cohort, pos, d""",
         False,
     ),
     (
-        "route_check",
-        """SELECT f.customer, f.d, f.date, r.r, r.n_in,
-  COUNT(h.d) AS n_have,
-  SUM(CASE WHEN h.date <= f.date THEN 1 ELSE 0 END) AS n_before,
-  MAX(h.date) AS inputs_date
+        "route_ok",
+        """SELECT f.cid, f.d, f.date,
+  MAX(CASE WHEN r.n_in = 0 OR (rh.n_have = r.n_in AND rh.ready_date <= f.date)
+      THEN 1 ELSE 0 END) AS ok,
+  MAX(CASE WHEN r.n_in = 0 OR rh.n_have = r.n_in THEN 1 ELSE 0 END) AS complete,
+  MIN(CASE WHEN rh.n_have = r.n_in THEN rh.ready_date END) AS ready_date
 FROM first_fact AS f
 JOIN m_route AS r ON r.d = f.d AND (f.route IS NULL OR f.route = r.rid)
-LEFT JOIN m_input AS i ON i.r = r.r
-LEFT JOIN have AS h ON h.customer = f.customer AND h.d = i.i
-GROUP BY f.customer, f.d, f.date, r.r, r.n_in""",
+LEFT JOIN route_have AS rh ON rh.cid = f.cid AND rh.r = r.r
+GROUP BY f.cid, f.d, f.date""",
         False,
     ),
     (
@@ -367,20 +371,17 @@ GROUP BY f.customer, f.d, f.date, r.r, r.n_in""",
 FROM ev AS e LEFT JOIN m_spelling AS s ON e.deliverable = s.spelling
 WHERE s.d IS NULL GROUP BY e.customer, e.deliverable
 UNION ALL
-SELECT 'duplicate' AS kind, customer, d, CAST(NULL AS VARCHAR) AS text, date,
-  last_date AS other_date, n
-FROM first_fact WHERE n > 1
+SELECT 'duplicate' AS kind, c.customer, f.d, CAST(NULL AS VARCHAR) AS text, f.date,
+  f.last_date AS other_date, f.n
+FROM first_fact AS f JOIN cust AS c ON c.cid = f.cid WHERE f.n > 1
 UNION ALL
-SELECT CASE WHEN MAX(CASE WHEN n_have = n_in THEN 1 ELSE 0 END) = 1
-    THEN 'before-inputs' ELSE 'missing-inputs' END AS kind,
-  customer, d, CAST(NULL AS VARCHAR) AS text, date,
-  MIN(CASE WHEN n_have = n_in THEN inputs_date END) AS other_date, 1 AS n
-FROM route_check GROUP BY customer, d, date
-HAVING MAX(CASE WHEN n_before = n_in THEN 1 ELSE 0 END) = 0
+SELECT CASE WHEN o.complete = 1 THEN 'before-inputs' ELSE 'missing-inputs' END AS kind,
+  c.customer, o.d, CAST(NULL AS VARCHAR) AS text, o.date, o.ready_date AS other_date, 1 AS n
+FROM route_ok AS o JOIN cust AS c ON c.cid = o.cid WHERE o.ok = 0
 UNION ALL
-SELECT 'unknown-route' AS kind, f.customer, f.d, f.route AS text, f.date,
+SELECT 'unknown-route' AS kind, c.customer, f.d, f.route AS text, f.date,
   CAST(NULL AS DATE) AS other_date, 1 AS n
-FROM first_fact AS f JOIN m_step AS s ON s.d = f.d
+FROM first_fact AS f JOIN m_step AS s ON s.d = f.d JOIN cust AS c ON c.cid = f.cid
 LEFT JOIN m_route AS r ON r.d = f.d AND r.rid = f.route
 WHERE f.route IS NOT NULL AND r.r IS NULL""",
         False,
@@ -389,9 +390,9 @@ WHERE f.route IS NOT NULL AND r.r IS NULL""",
 
 # What the outputs read, and in which order.
 RESULTS: dict[str, str] = {
-    "customers": "SELECT customer, start_date, last_date, days_since, reached_ids, n_reached, "
+    "customers": "SELECT customer, start_date, last_date, days_since, reached_ids, "
     "next_cp, phase_pos, next_ids, allow_h, why_ids, status FROM progress_customers "
-    "ORDER BY customer",
+    "ORDER BY cid",
     "funnel": "SELECT pos, d, step, reached, facts, stuck FROM progress_funnel ORDER BY pos",
     "cohorts": "SELECT cohort, pos, d, customers, arrived, median_days, p75_days "
     "FROM progress_cohorts ORDER BY cohort, pos",
@@ -436,12 +437,12 @@ class CustomerRow:
     start: date
     last: date
     days_since: int
-    reached: list[int]
+    reached: tuple[int, ...]
     next_checkpoint: int | None
     phase: str | None
-    next: list[int]
+    next: tuple[int, ...]
     allowed_days: int | None
-    why: list[int]
+    why: tuple[int, ...]
     status: str
 
 
@@ -492,11 +493,15 @@ class Progress:
         return self.tables.names.get(d, "") if d is not None else ""
 
 
-def _ids(text: str | None) -> list[int]:
-    return [int(x) for x in text.split(",")] if text else []
+@functools.lru_cache(maxsize=1 << 16)
+def _ids(text: str | None) -> tuple[int, ...]:
+    """``"3,5,8"`` -> (3, 5, 8); the same few lists come back for most customers."""
+    return tuple(int(x) for x in text.split(",")) if text else ()
 
 
 def _day(value: Any) -> date:
+    if type(value) is date:
+        return value
     if isinstance(value, date):
         return value if type(value) is date else date(value.year, value.month, value.day)
     return date.fromisoformat(str(value)[:10])
@@ -508,7 +513,8 @@ def collect(
     """The results of :data:`RESULTS` (rows from any engine) as Python objects."""
     phases = mt.phases
     customers = []
-    for c, start, last, days, reached, _n, nxt_cp, ph, nxt, allow, why, status in rows["customers"]:
+    allowed: dict[float, int] = {}
+    for c, start, last, days, reached, nxt_cp, ph, nxt, allow, why, status in rows["customers"]:
         customers.append(
             CustomerRow(
                 customer=str(c),
@@ -519,7 +525,9 @@ def collect(
                 next_checkpoint=int(nxt_cp) if nxt_cp is not None else None,
                 phase=phases[int(ph) - 1] if ph is not None else None,
                 next=_ids(nxt),
-                allowed_days=math.ceil(float(allow) / HOURS_PER_DAY) if allow is not None else None,
+                allowed_days=None
+                if allow is None
+                else allowed.setdefault(allow, math.ceil(float(allow) / HOURS_PER_DAY)),
                 why=_ids(why),
                 status=str(status),
             )

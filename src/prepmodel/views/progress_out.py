@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import html
 import io
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -28,7 +29,7 @@ def suggest(p: Progress) -> None:
             p.suggestions[prob.text] = did_you_mean(prob.text, names)
 
 
-def _names(p: Progress, ids: list[int]) -> list[str]:
+def _names(p: Progress, ids: tuple[int, ...]) -> list[str]:
     return [p.name(d) for d in ids]
 
 
@@ -92,8 +93,9 @@ def counts(p: Progress) -> dict[str, int]:
 
 
 # --- JSON ----------------------------------------------------------------------------------
-def progress_json(p: Progress, lang: str = "en") -> dict[str, Any]:
-    """The contract's ``prep progress --format json`` object (§15), with more fields."""
+def progress_json(p: Progress, lang: str = "en", customers: bool = True) -> dict[str, Any]:
+    """The contract's ``prep progress --format json`` object (§15), with more fields
+    (``customers=False``: an empty list there, for :func:`render_progress` to fill)."""
     _ = translator(lang)
     n_cp = len(p.tables.checkpoints)
     return {
@@ -114,7 +116,7 @@ def progress_json(p: Progress, lang: str = "en") -> dict[str, Any]:
                 "start": c.start.isoformat(),
                 "last_progress": c.last.isoformat(),
             }
-            for c in p.customers
+            for c in (p.customers if customers else [])
         ],
         "funnel": [
             {
@@ -449,10 +451,68 @@ def progress_html(p: Progress, lang: str = "en", title: str | None = None) -> st
     )
 
 
+def _json_customers(p: Progress) -> str:
+    """The ``customers`` list as :func:`dumps` writes it (one object per line), built from
+    cached pieces: a million customers share a few hundred lists of names and dates."""
+    from json.encoder import encode_basestring
+
+    enc = json.JSONEncoder(ensure_ascii=False).encode
+    lists: dict[tuple[int, ...], str] = {}
+    whys: dict[tuple[int, ...], str] = {}
+    single: dict[Any, str] = {}
+    days: dict[Any, str] = {}
+
+    def listed(ids: tuple[int, ...]) -> str:
+        text = lists.get(ids)
+        if text is None:
+            text = lists[ids] = enc(_names(p, ids))
+        return text
+
+    def phase(name: str | None) -> str:
+        text = single.get(("phase", name))
+        if text is None:
+            text = single[("phase", name)] = enc(name)
+        return text
+
+    def checkpoint(d: int | None) -> str:
+        text = single.get(d)
+        if text is None:
+            text = single[d] = enc(p.name(d) if d else None)
+        return text
+
+    def day(value: Any) -> str:
+        text = days.get(value)
+        if text is None:
+            text = days[value] = value.isoformat()
+        return text
+
+    lines = []
+    for c in p.customers:
+        why_text = whys.get(c.why)
+        if why_text is None:
+            why_text = whys[c.why] = enc(why(p, c))
+        lines.append(
+            f'    {{"customer": {encode_basestring(c.customer)}, '
+            f'"reached": {listed(c.reached)}, "next": {listed(c.next)}, '
+            f'"phase": {phase(c.phase)}, "status": "{c.status}", '
+            f'"days_since_progress": {c.days_since}, '
+            f'"next_checkpoint": {checkpoint(c.next_checkpoint)}, '
+            f'"why": {why_text}, '
+            f'"allowed_days": {"null" if c.allowed_days is None else c.allowed_days}, '
+            f'"start": "{day(c.start)}", "last_progress": "{day(c.last)}"}}'
+        )
+    return "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"
+
+
 def render_progress(p: Progress, fmt: str, lang: str = "en", title: str | None = None) -> str:
     suggest(p)
     if fmt == "json":
-        return dumps(progress_json(p, lang))
+        obj = progress_json(p, lang, customers=False)
+        text = dumps(obj)
+        head = '  "customers": '
+        marker = head + "[]"
+        at = text.index(marker)
+        return text[:at] + head + _json_customers(p) + text[at + len(marker) :]
     if fmt == "markdown":
         return progress_markdown(p, lang)
     if fmt == "csv":
