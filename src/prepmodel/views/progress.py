@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     import duckdb
 
 HOURS_PER_DAY = 8.0
+MEMORY_LIMIT = "2GB"  # DuckDB spills to a temporary folder beyond this
 NOT_ARRIVED = 1_000_000_000  # days; sorts after every real time-to-checkpoint
 
 
@@ -426,7 +427,12 @@ def statements(
         out.append((name, values_sql(cols, types, rows), True))
     n_goals = len(mt.tables["m_goal"][2])
     out.append(("m_param", param_sql(as_of, stuck_after, n_goals), True))
-    out.extend(QUERIES)
+    if not mt.tables["m_group"][2]:
+        # no group to derive: what a customer has is what the facts say
+        plain = ("have", "SELECT cid, d, date FROM first_fact", False)
+        out.extend(plain if q[0] == "have" else q for q in QUERIES)
+    else:
+        out.extend(QUERIES)
     return out
 
 
@@ -618,7 +624,9 @@ def open_events(con: duckdb.DuckDBPyConnection, source: str) -> bool:
                     f"read_csv({_quote(path)}, all_varchar = true, header = true, "
                     "auto_detect = true, encoding = 'utf-8')"
                 )
-        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
+        described = con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()
+        cols = [r[0] for r in described]
+        types = {r[0]: str(r[1]).upper() for r in described}
     except SourceError:
         raise
     except ddb.Error as err:
@@ -632,13 +640,24 @@ def open_events(con: duckdb.DuckDBPyConnection, source: str) -> bool:
         )
     has_route = "route" in by_name
     route = f"CAST({_ident(by_name['route'])} AS VARCHAR)" if has_route else "CAST(NULL AS VARCHAR)"
-    con.execute(
-        "CREATE TEMP VIEW raw_events AS SELECT "
-        f"ROW_NUMBER() OVER () + {first_line} AS line, "
+    date_col = _ident(by_name["date"])
+    kind = types.get(by_name["date"], "VARCHAR")
+    if kind == "DATE" or kind.startswith("TIMESTAMP"):
+        day = f"CAST({date_col} AS DATE)"  # typed (Parquet, DuckDB): no text to read
+    else:
+        day = f"TRY_CAST(LEFT(TRIM(CAST({date_col} AS VARCHAR)), 10) AS DATE)"
+    columns = (
         f"CAST({_ident(by_name['customer'])} AS VARCHAR) AS customer, "
         f"CAST({_ident(by_name['deliverable'])} AS VARCHAR) AS deliverable, "
-        f"CAST({_ident(by_name['date'])} AS VARCHAR) AS date_text, "
-        f"{route} AS route FROM {rel}"
+        f"CAST({date_col} AS VARCHAR) AS date_text, {day} AS day, {route} AS route"
+    )
+    con.execute(
+        f"CREATE TEMP VIEW raw_events AS SELECT ROW_NUMBER() OVER () + {first_line} AS line, "
+        f"{columns} FROM {rel}"
+    )
+    con.execute(
+        "CREATE TEMP VIEW events AS SELECT TRIM(customer) AS customer, deliverable, "
+        f"day AS date, NULLIF(TRIM(route), '') AS route FROM (SELECT {columns} FROM {rel}) AS t"
     )
     return has_route
 
@@ -651,7 +670,7 @@ def check_events(con: duckdb.DuckDBPyConnection, source: str) -> None:
     bad = con.execute(
         """SELECT line, customer, deliverable, date_text FROM raw_events
 WHERE customer IS NULL OR TRIM(customer) = '' OR deliverable IS NULL OR TRIM(deliverable) = ''
-   OR TRY_CAST(LEFT(TRIM(date_text), 10) AS DATE) IS NULL
+   OR day IS NULL
    OR (LENGTH(TRIM(date_text)) > 10 AND TRY_CAST(TRIM(date_text) AS TIMESTAMP) IS NULL)
 ORDER BY line LIMIT 1"""
     ).fetchone()
@@ -676,11 +695,6 @@ def load_events(con: duckdb.DuckDBPyConnection, source: str, mt: ModelTables) ->
     try:
         has_route = open_events(con, source)
         check_events(con, source)
-        con.execute(
-            "CREATE TEMP TABLE events AS SELECT TRIM(customer) AS customer, deliverable, "
-            "CAST(LEFT(TRIM(date_text), 10) AS DATE) AS date, "
-            "NULLIF(TRIM(route), '') AS route FROM raw_events"
-        )
         names = [r[0] for r in con.execute("SELECT DISTINCT deliverable FROM events").fetchall()]
     except ddb.Error as err:
         raise SourceError(f"{source}: cannot read: {str(err).splitlines()[0]}") from None
@@ -698,13 +712,15 @@ def run(
     memory_limit: str | None = None,
 ) -> Progress:
     """Everything :data:`RESULTS` asks for, computed by the embedded DuckDB on ``source``."""
+    import tempfile
+
     import duckdb as ddb
 
+    spill = tempfile.TemporaryDirectory(prefix="prep-progress-")
     con = ddb.connect(":memory:")
     try:
-        if memory_limit:
-            con.execute(f"SET memory_limit = {_quote(memory_limit)}")
-        con.execute("SET preserve_insertion_order = true")
+        con.execute(f"SET temp_directory = {_quote(spill.name)}")
+        con.execute(f"SET memory_limit = {_quote(memory_limit or MEMORY_LIMIT)}")
         has_route = load_events(con, source, mt)
         for name, sql, materialise in statements(mt, as_of, stuck_after, has_route):
             kind = "TABLE" if materialise else "VIEW"
@@ -712,6 +728,7 @@ def run(
         rows = {key: con.execute(sql).fetchall() for key, sql in RESULTS.items()}
     finally:
         con.close()
+        spill.cleanup()
     return collect(rows, mt, as_of, stuck_after)
 
 
