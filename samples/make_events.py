@@ -1,7 +1,7 @@
 """Write samples/onboarding-events.csv: facts "customer C produced deliverable D on date T"
 for samples/onboarding.prep, for `prep progress` (README, docs/progress.md).
 
-Seeded and deterministic: the same file every run (`python samples/make_events.py`).
+Seeded and deterministic: the same file every run (`python samples/make_events.py [OUT]`).
 Thirty customers start between October 2025 and March 2026 with their contract and move
 along the journey in step order at their own pace; some stop. A few facts contradict the
 model on purpose, as real exports do: a misspelt name, a fact entered twice, a deliverable
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import random
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -36,7 +37,7 @@ JOURNEY = [
 AS_OF = date(2026, 3, 31)
 
 
-def main() -> None:
+def main(out: Path = OUT) -> None:
     rng = random.Random(16)
     rows: list[tuple[str, str, str]] = []
     for n in range(1, 31):
@@ -57,11 +58,11 @@ def main() -> None:
     rows.append(("顧客031", "成功定義書", "2026-02-10"))
     rows.append(("顧客031", "契約書", "2026-02-01"))
     rows.sort(key=lambda r: (r[2], r[0], r[1]))
-    with OUT.open("w", encoding="utf-8", newline="") as fh:
+    with out.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(["customer", "deliverable", "date"])
         w.writerows(rows)
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

@@ -302,3 +302,23 @@ def test_duckdb_is_not_loaded_by_prep_version() -> None:
         check=True,
     )
     assert b"duckdb" not in r.stderr and b"sqlglot" not in r.stderr
+
+
+def test_sample_events_are_what_the_script_writes(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "events.csv"
+    subprocess.run([sys.executable, str(SAMPLES / "make_events.py"), str(out)], check=True)
+    assert out.read_bytes() == EVENTS.read_bytes()
+
+
+def test_readme_shows_the_real_output() -> None:
+    readme = (SAMPLES.parent / "README.md").read_text("utf-8")
+    section = readme.split("## Customer progress: `prep progress`", 1)[1].split("\n## ", 1)[0]
+    shown = section.split("```\n")[3].split("\n```", 1)[0]
+    r = run_prep("progress", str(MODEL), "--events", str(EVENTS), "--as-of", AS_OF)
+    real = r.stdout.decode()
+    for line in shown.splitlines():
+        if line != "…":
+            assert line in real.splitlines(), line
