@@ -722,6 +722,8 @@ def run(
         con.execute(f"SET temp_directory = {_quote(spill.name)}")
         con.execute(f"SET memory_limit = {_quote(memory_limit or MEMORY_LIMIT)}")
         has_route = load_events(con, source, mt)
+        # the line numbers of bad rows are known by now: order no longer matters
+        con.execute("SET preserve_insertion_order = false")
         for name, sql, materialise in statements(mt, as_of, stuck_after, has_route):
             kind = "TABLE" if materialise else "VIEW"
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
