@@ -67,6 +67,7 @@ def test_sample_json_has_the_contract_shape() -> None:
     assert done and all(c["next"] == [] and len(c["reached"]) == 12 for c in done)
 
 
+@pytest.mark.slow
 def test_same_input_same_bytes_in_every_format(tmp_path: Path) -> None:
     for fmt in ("text", "markdown", "csv", "json", "html"):
         runs = [
