@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import duckdb
 
 HOURS_PER_DAY = 8.0
-MEMORY_LIMIT = "2GB"  # DuckDB spills to a temporary folder beyond this
+MEMORY_LIMIT = "3GB"  # DuckDB spills to a temporary folder beyond this
 NOT_ARRIVED = 1_000_000_000  # days; sorts after every real time-to-checkpoint
 
 
