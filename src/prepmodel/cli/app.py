@@ -1027,6 +1027,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         fail(str(err))
 
 
+from prepmodel.cli.progress import progress  # noqa: E402 - needs the helpers above
+
+app.command()(progress)
+
+
 def main() -> None:
     """Console-script entry point."""
     # A short-lived command that builds many small objects and no garbage cycles worth
