@@ -77,7 +77,10 @@ def random_model(rng: random.Random) -> RandomModel:
             if scen and r > 0 and rng.random() < 0.7:
                 attrs.append(f"when: {scen[r % 2]}")
             block = " { " + "; ".join(attrs) + " }" if attrs else ""
-            lines.append(f'"{out}" <- ' + ", ".join(f'"{x}"' for x in ins) + block)
+            # now and then an optional input `[X]` (contract §9), never the only input
+            opt = ins[0] if len(ins) > 1 and rng.random() < 0.25 else None
+            shown = [f'["{x}"]' if x == opt else f'"{x}"' for x in ins]
+            lines.append(f'"{out}" <- ' + ", ".join(shown) + block)
     # everything produced is needed: the goal needs the chain; add owners and phases
     for x in rng.sample(produced, min(2, len(produced))):
         if rng.random() < 0.6:
@@ -179,7 +182,7 @@ def reference(
             routes[s.key] = [(str(s.number), {m for m in s.group_members if not given(m)}, None)]
         else:
             routes[s.key] = [
-                (rid, {x for x in r.inputs if not given(x)}, j.effort_hours.get(r.index))
+                (rid, {x for x in r.required if not given(x)}, j.effort_hours.get(r.index))
                 for rid, r in s.route_ids()
             ]
 

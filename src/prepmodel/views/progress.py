@@ -115,7 +115,7 @@ def model_tables(whole: Journey, journey: Journey, goal: str | None) -> ModelTab
             continue
         for rid, r in s.route_ids():
             r_id += 1
-            ins = sorted({ids[x] for x in r.inputs if not given(x) and x in ids})
+            ins = sorted({ids[x] for x in r.required if not given(x) and x in ids})
             route_rows.append((r_id, ids[s.key], rid, len(ins), hours.get(r.index)))
             input_rows += [(r_id, i) for i in ins]
 
