@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -555,3 +556,27 @@ def test_the_lark_path_places_spans_in_the_file_too(monkeypatch: pytest.MonkeyPa
     placed = parse(text, "o.prep", file="p/o.prep")
     assert placed.statements == tuple(statement(st, "p/o.prep") for st in plain.statements)
     assert parse(text, "o.prep").statements == plain.statements
+
+
+def test_a_patterns_own_parts_are_not_painted_as_orphans(tmp_path: Path) -> None:
+    """No RC01 for what only an imported file names (contract §8), and no orange box or
+    legend line for it either; a top-level orphan still gets both."""
+    write(
+        tmp_path,
+        {
+            "p.prep": "goal Memo\nexternal Brief\nMemo <- Brief\nMinutes <- Memo\n",
+            "top.prep": 'import "p.prep"\ngoal Plan\nPlan <- Memo\nDraft <- Plan\n',
+        },
+    )
+    out = tmp_path / "top.svg"
+    r = run_prep("render", str(tmp_path / "top.prep"), "-o", str(out))
+    svg = out.read_text("utf-8")
+    checked = run_prep("check", str(tmp_path / "top.prep"))
+    assert "RC01" in checked.stdout.decode() + checked.stderr.decode()  # Draft
+    assert r.returncode in (0, 1)
+    classes = {
+        name: cls
+        for cls, name in re.findall(r'class="(node deliverable[^"]*)"[^>]*data-name="([^"]+)"', svg)
+    }
+    assert "orphan" not in classes["Minutes"]
+    assert "orphan" in classes["Draft"]

@@ -144,6 +144,21 @@ class Journey:
     def name(self, key: str) -> str:
         return self.model.name(key)
 
+    @cached_property
+    def imported_only(self) -> frozenset[str]:
+        """Deliverables first named in an imported file that no route of the top-level
+        file names either: a pattern's own parts. No goal needing them is not a warning
+        (contract §8: no RC01), so the picture does not paint them as orphans either."""
+        model = self.model
+        if not model.file_order:
+            return frozenset()
+        here: set[str] = set()
+        for r in model.routes:
+            if not r.span.file:
+                here.add(r.output)
+                here.update(r.inputs)
+        return frozenset(k for k, d in model.deliverables.items() if d.span.file and k not in here)
+
     # --- mandatory sets ----------------------------------------------------------------
     @cached_property
     def _order(self) -> list[str]:

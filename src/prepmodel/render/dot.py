@@ -206,7 +206,7 @@ def node_class(j: Journey, key: str, roles: Roles | None = None) -> str:
             out.append("some-routes")
     if key in g.in_cycle:
         out.append("cycle")
-    if key not in g.needed and j.model.goals:
+    if key not in g.needed and j.model.goals and key not in j.imported_only:
         out.append("orphan")
     return " ".join(out)
 
@@ -635,7 +635,7 @@ class Drawing:
         ink = OUT_OF_SCENARIO if out_of_scene else INK
         scene_class = " out-of-scenario" if out_of_scene else ""
         if cell is None:
-            orphan = not rid and key not in g.needed
+            orphan = not rid and key not in g.needed and key not in j.imported_only
             width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
             fill = "white" if group_step else (ORPHAN if orphan else ink)
             target.node(
@@ -773,7 +773,7 @@ class Drawing:
         node = f"{self.ids[key]}_r"
         cells = [rid or "·" for _, rid, _, _ in routes]
         width = max(0.34, (max(text_width(c, STEP_SIZE) for c in cells) + 12) / 72)
-        orphan = key not in self.j.graph.needed
+        orphan = key not in self.j.graph.needed and key not in self.j.imported_only
         body = "|".join(f"<r{n}> {esc(c)}" for n, c in enumerate(cells))
         vertical = self.direction in ("LR", "RL")  # a record turns with rankdir
         target.node(

@@ -154,7 +154,7 @@ def checkpoint_list_lines(
         lines.append(texts["gap"])
     if any(k in g.in_cycle for k in shown):
         lines.append(texts["cycle"])
-    if j.model.goals and any(k not in g.needed for k in shown):
+    if j.model.goals and any(k not in g.needed and k not in j.imported_only for k in shown):
         lines.append(texts["orphan"])
     fields.append(lines + list(notes))
     return fields

@@ -61,7 +61,7 @@ def mentioned_here(source: syn.SourceFile) -> set[str]:
         names: tuple[syn.Name, ...] = ()
         if isinstance(st, syn.AssemblyStmt):
             names = (st.output, *st.inputs)
-        elif isinstance(st, syn.DeclStmt) and st.keyword != "role":
+        elif isinstance(st, syn.DeclStmt) and st.keyword not in ("role", "kpi"):
             names = st.names
         elif isinstance(st, syn.GroupStmt):
             names = (st.name, *st.members)
