@@ -25,6 +25,32 @@ class Shape:
     panel: int
     points: list[tuple[float, float]] = field(default_factory=list)
     text_at: list[tuple[str, float, float]] = field(default_factory=list)  # text, x, y
+    paths: list[list[tuple[float, float]]] = field(default_factory=list)  # each path's points
+
+    def curve(self, steps: int = 8) -> list[tuple[float, float]]:
+        """Points on the drawn lines (cubic Béziers ``M p0 C c1 c2 p1 ...`` sampled),
+        not their control points."""
+        out: list[tuple[float, float]] = []
+        for pts in self.paths:
+            out.append(pts[0])
+            for i in range(1, len(pts) - 2, 3):
+                p0, c1, c2, p1 = pts[i - 1], pts[i], pts[i + 1], pts[i + 2]
+                for k in range(1, steps + 1):
+                    t = k / steps
+                    u = 1 - t
+                    out.append(
+                        (
+                            u**3 * p0[0]
+                            + 3 * u * u * t * c1[0]
+                            + 3 * u * t * t * c2[0]
+                            + t**3 * p1[0],
+                            u**3 * p0[1]
+                            + 3 * u * u * t * c1[1]
+                            + 3 * u * t * t * c2[1]
+                            + t**3 * p1[1],
+                        )
+                    )
+        return out
 
     @property
     def center(self) -> tuple[float, float]:
@@ -47,6 +73,11 @@ def _points(el: ET.Element) -> list[tuple[float, float]]:
             continue
         out += list(zip(nums[0::2], nums[1::2], strict=False))
     return out
+
+
+def _pairs(d: str) -> list[tuple[float, float]]:
+    nums = [float(x) for x in _NUM.findall(d)]
+    return list(zip(nums[0::2], nums[1::2], strict=False))
 
 
 def shapes(svg: bytes | str) -> list[Shape]:
@@ -89,6 +120,10 @@ def shapes(svg: bytes | str) -> list[Shape]:
                         [
                             (t.text or "", float(t.get("x") or 0) + cx, float(t.get("y") or 0) + cy)
                             for t in child.iter(f"{SVG}text")
+                        ],
+                        [
+                            [(x + cx, y + cy) for x, y in _pairs(sub.get("d") or "")]
+                            for sub in child.iter(f"{SVG}path")
                         ],
                     )
                 )

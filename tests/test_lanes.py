@@ -1,6 +1,7 @@
 """The responsibility diagram (contract §10, §16): `prep render --lanes party|role` checked
 on the SVG's geometry (every deliverable's box inside the lane of its owner's party or
-role; lanes stacked customer, partner, vendor, unowned), hand-over lines and their legend,
+role; lanes stacked customer, partner, vendor, unowned; time left to right; no line
+outside the lanes), hand-over lines and their legend,
 the support mode beside the work; and the HTML viewer in headless Chromium (a screenshot is
 written next to the test's temporary files and checked for the panel's facts)."""
 
@@ -59,6 +60,39 @@ def _deliverables(all_shapes: list[Shape]) -> list[tuple[str, Shape]]:
             if i is not None:
                 out.append((keys[i], s))
     return out
+
+
+def _time_and_bounds(found: list[Shape]) -> None:
+    """A service blueprint reads left to right: for every input line, the box of the
+    deliverable it goes into is not left of the input's box (lines in a loop excepted);
+    and no line leaves the area of the lanes (no loops around the outside)."""
+    by_id = {s.title: s for s in found if s.kind == "node"}
+    lanes = [s for s in found if s.kind == "cluster" and "lane" in s.classes]
+    area = (
+        min(s.box[0] for s in lanes),
+        min(s.box[1] for s in lanes),
+        max(s.box[2] for s in lanes),
+        max(s.box[3] for s in lanes),
+    )
+    lines = [s for s in found if s.kind == "edge" and ({"input", "output"} & s.classes)]
+    assert lines
+    for s in lines:
+        for x, y in s.curve():
+            assert area[0] - 2 <= x <= area[2] + 2 and area[1] - 2 <= y <= area[3] + 2, (
+                s.title,
+                (x, y),
+                area,
+            )
+        if "input" not in s.classes or "cycle" in s.classes:
+            continue
+        tail, _, head = s.title.partition("->")
+        output = head.split("_r")[0].split(":")[0]
+        if tail in by_id and output in by_id:
+            assert by_id[output].box[0] >= by_id[tail].box[2] - 0.5, (s.title,)
+
+
+def test_party_lanes_read_left_to_right_without_outside_loops(tmp_path: Path) -> None:
+    _time_and_bounds(shapes(_render(tmp_path, "--lanes", "party")))
 
 
 def test_party_lanes_hold_each_deliverable_of_their_party(tmp_path: Path) -> None:
@@ -161,8 +195,8 @@ def test_viewer_panel_shows_owner_mode_and_kpis(tmp_path: Path) -> None:
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(models())
 def test_lanes_are_ordered_on_random_models(case: tuple[str, object, object]) -> None:
-    """Customer, partner, vendor, unowned from top to bottom on any model (the lanes are
-    ranks, so this holds by construction), every deliverable inside its own lane."""
+    """Customer, partner, vendor, unowned from top to bottom on any model, every
+    deliverable inside its own lane, time left to right, no line outside the lanes."""
     from prepmodel.render import render
     from prepmodel.render.dot import DiagramOptions
 
@@ -184,3 +218,4 @@ def test_lanes_are_ordered_on_random_models(case: tuple[str, object, object]) ->
             if i is not None:
                 lane = lanes[english[owner_party(a.model, keys[i])]]
                 assert _inside(s.box, lane.box), keys[i]
+    _time_and_bounds(found)

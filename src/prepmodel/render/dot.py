@@ -17,6 +17,7 @@ order) and attributes are written in a fixed order: same input, same DOT.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 
 import graphviz
@@ -131,6 +132,9 @@ class _Graph:
 
     def __init__(self, name: str) -> None:
         self.g = graphviz.Digraph(name)
+        self.names: list[str] = []  # nodes, in order (lanes place them: Drawing.lane_layout)
+        self.sizes: dict[str, tuple[float, float]] = {}  # node -> width, height (inches)
+        self.edges: list[tuple[str, str]] = []  # (tail, head) without ports
 
     @staticmethod
     def _plain(attrs: dict[str, str]) -> dict[str, str]:
@@ -140,9 +144,13 @@ class _Graph:
         self.g.attr(kind, **self._plain(attrs))
 
     def node(self, name: str, **attrs: str) -> None:
+        self.names.append(name)
+        with contextlib.suppress(KeyError, ValueError):  # no size: lane_layout assumes one
+            self.sizes[name] = (float(attrs["width"]), float(attrs["height"]))
         self.g.node(name, **self._plain(attrs))
 
     def edge(self, tail: str, head: str, **attrs: str) -> None:
+        self.edges.append((tail.split(":")[0], head.split(":")[0]))
         self.g.edge(tail, head, **self._plain(attrs))
 
     def subgraph(self, other: _Graph) -> None:
@@ -267,7 +275,7 @@ class Drawing:
         self.lanes: list[str] = []
         if options.lanes is not None:
             self.lanes, self.lane_of = _lanes(j, self.keys, options.lanes, self.lang)
-            self.direction = "TB"  # lanes are ranks: rows, top to bottom
+            self.direction = "LR"  # time left to right, lanes stacked top to bottom
         # Every way to make each shown deliverable: (junction id, route id, inputs, route).
         self.routes: dict[str, list[tuple[str, str, tuple[str, ...], Route | None]]] = {}
         uses: dict[str, int] = {}
@@ -485,20 +493,19 @@ class Drawing:
             dot.attr(nslimit="0.2", mclimit="0.5")
         for p in phases:
             dot.subgraph(clusters[p.index])
-        for lane in lanes:
-            dot.subgraph(lane)
-        if lanes:
-            self.lane_order(dot)
-        if self.options.checkpoint_list and j.steps:
+        if lanes:  # the step list first: the lane layout places it too
+            if self.options.checkpoint_list and j.steps:
+                self.checkpoint_list(dot, panel)
+            self.lane_layout(dot, lanes)
+            for lane in lanes:
+                dot.subgraph(lane)
+        elif self.options.checkpoint_list and j.steps:
             self.checkpoint_list(dot, panel)
         return dot.source()
 
     def lane_clusters(self) -> list[_Graph]:
-        """One labelled cluster per lane (class ``lane``), each one rank of a top-to-bottom
-        layout (``rank=same``), with an invisible anchor: :meth:`lane_order` chains the
-        anchors, so lane n is rank n -- customer above, partner between, vendor below, by
-        construction. Lines between lanes do not constrain the ranks (``constraint=false``)
-        and lines inside a lane run left to right in it (inputs before outputs)."""
+        """One labelled cluster per lane (class ``lane``); :meth:`lane_layout` stacks them in
+        order and spans each over the whole width."""
         out = []
         for n, label in enumerate(self.lanes):
             lane = _Graph(f"cluster_lane{n}")
@@ -506,7 +513,6 @@ class Drawing:
             fill = LANE_FILLS[min(n, len(LANE_FILLS) - 1)] if party else None
             lane.attr(
                 label=esc(label),
-                rank="same",
                 style="filled",
                 fillcolor=fill or LANE_FILLS[n % 3],
                 color=PHASE_LINE,
@@ -518,30 +524,121 @@ class Drawing:
                 margin="10",
                 **{"class": "lane"},
             )
-            lane.node(
-                f"lane{n}",
-                label="",
-                shape="point",
-                style="invis",
-                width="0.01",
-                height="0.01",
-                **{"class": "lane-anchor"},
-            )
             out.append(lane)
         return out
 
-    def lane_order(self, dot: _Graph) -> None:
-        """Lane n + 1 one rank below lane n."""
-        for n in range(1, len(self.lanes)):
-            dot.edge(f"lane{n - 1}", f"lane{n}", style="invis", weight="0")
+    def lane_layout(self, dot: _Graph, lanes: list[_Graph]) -> None:
+        """A service blueprint with positions computed here: time left to right, lanes
+        stacked in their order, each a band over the whole width; Graphviz only draws
+        the lines between the given positions (``layout=nop2``, ``splines=true``).
 
-    def crosses_lanes(self, node: str, x: str, key: str) -> bool:
-        """True when the line from ``node`` (drawing ``x``) into a route of ``key`` goes
-        from one lane to another (a copy of ``x`` stands in the lane of ``key``)."""
-        return (
-            bool(self.lanes)
-            and node == self.ids[x]
-            and self.lane_of.get(x) != self.lane_of.get(key)
+        Columns: every node's column is the longest path to it over the lines drawn (a
+        line back into a loop left out), so nothing stands left of what it is made from,
+        in any lane. Rows: inside its lane a node takes the row of the nodes it comes
+        from in that lane (the nearest free row), so a step's junction, work and output
+        stand on one line. Lane order and time order hold by construction."""
+        members = {name: n for n, lane in enumerate(lanes) for name in lane.names}
+        sizes = {name: size for lane in lanes for name, size in lane.sizes.items()}
+        succ: dict[str, list[str]] = {name: [] for name in members}
+        pred: dict[str, list[str]] = {name: [] for name in members}
+        for tail, head in dot.edges:
+            if tail in members and head in members and head not in succ[tail]:
+                succ[tail].append(head)
+        # depth-first order; an edge back to a node on the path closes a loop: left out
+        order: list[str] = []
+        state: dict[str, int] = {}
+        back: set[tuple[str, str]] = set()
+        for root in members:
+            if root in state:
+                continue
+            state[root] = 1
+            stack = [(root, iter(succ[root]))]
+            while stack:
+                node, it = stack[-1]
+                nxt = next(it, None)
+                if nxt is None:
+                    state[node] = 2
+                    order.append(node)
+                    stack.pop()
+                elif state.get(nxt) == 1:
+                    back.add((node, nxt))
+                elif nxt not in state:
+                    state[nxt] = 1
+                    stack.append((nxt, iter(succ[nxt])))
+        column = dict.fromkeys(members, 0)
+        topo = list(reversed(order))  # a topological order of the lines kept
+        for node in topo:
+            for head in succ[node]:
+                if (node, head) not in back:
+                    column[head] = max(column[head], column[node] + 1)
+                    pred[head].append(node)
+        columns = max(column.values(), default=0) + 1
+        # rows inside each lane, column by column
+        row: dict[str, int] = {}
+        taken: set[tuple[int, int, int]] = set()  # (lane, column, row)
+        for c in range(columns):
+            here = sorted((m for m in members if column[m] == c), key=lambda m: members[m])
+            wants: list[tuple[float, int, str]] = []
+            for i, m in enumerate(here):
+                same = [row[p] for p in pred[m] if members[p] == members[m] and p in row]
+                first = sum(1 for o in here[:i] if members[o] == members[m])
+                wants.append((sum(same) / len(same) if same else float(first), i, m))
+            for want, _, m in sorted(wants):
+                band, r = members[m], max(0, round(want))
+                for step in range(len(members) + 1):  # the nearest free row
+                    if (band, c, r + step) not in taken:
+                        r += step
+                        break
+                    if r - step >= 0 and (band, c, r - step) not in taken:
+                        r -= step
+                        break
+                taken.add((band, c, r))
+                row[m] = r
+        # sizes in points
+        width = [0.0] * columns
+        for m in members:
+            width[column[m]] = max(width[column[m]], sizes.get(m, (0.75, 0.5))[0] * 72)
+        gap, margin = 30.0, 12.0
+        x = [0.0] * columns
+        left = margin + 8
+        for c in range(columns):
+            x[c] = left + width[c] / 2
+            left += width[c] + gap
+        right = left - gap + margin
+        row_height = [
+            max((sizes.get(m, (0.75, 0.5))[1] * 72 for m in lane.names), default=36) + 22
+            for lane in lanes
+        ]
+        rows = [1 + max((row[m] for m in lane.names), default=-1) for lane in lanes]
+        label = PHASE_SIZE + 12
+        heights = [label + rows[n] * row_height[n] + margin for n in range(len(lanes))]
+        heights[-1] += 2 * margin  # room for lines that bend round the lowest boxes
+        listed = next((m for m in dot.names if m.startswith("checkpoint_list")), None)
+        list_w, list_h = dot.sizes.get(listed, (0.0, 0.0)) if listed else (0.0, 0.0)
+        lanes_h = sum(heights) + 6 * (len(lanes) - 1)
+        total_h = max(lanes_h, list_h * 72)
+        title = TITLE_SIZE + 16 if self.title else 0
+        top = total_h
+        for n, lane in enumerate(lanes):
+            bottom = top - heights[n]
+            lane.attr(
+                bb=f"0,{fmt(bottom)},{fmt(right)},{fmt(top)}",
+                lp=f"{fmt(8 + text_width(self.lanes[n], PHASE_SIZE) / 2)},{fmt(top - 10)}",
+            )
+            for m in dict.fromkeys(lane.names):
+                y = top - label - (row[m] + 0.5) * row_height[n]
+                lane.node(m, pos=f"{fmt(x[column[m]])},{fmt(y)}")
+            top = bottom - 6
+        width_all = right
+        if listed:
+            list_x = right + gap + list_w * 72 / 2
+            dot.node(listed, pos=f"{fmt(list_x)},{fmt(total_h - list_h * 72 / 2)}")
+            width_all = right + gap + list_w * 72
+        dot.attr(
+            layout="nop2",
+            splines="true",
+            bb=f"0,0,{fmt(width_all)},{fmt(total_h + title)}",
+            lp=f"{fmt(width_all / 2)},{fmt(total_h + title / 2)}",
         )
 
     def source(
@@ -672,8 +769,6 @@ class Drawing:
                 "style": "dashed" if group_step or optional else "solid",
                 "class": "input optional" if optional else "input",
             }
-            if self.crosses_lanes(sources[x], x, key):
-                attrs["constraint"] = "false"
             if loop is not None and self.loops.get(x) == loop:
                 attrs.update(color=GAP, penwidth="1.8", **{"class": attrs["class"] + " cycle"})
             elif (x, key) in self.handover:
