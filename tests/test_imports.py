@@ -580,3 +580,28 @@ def test_a_patterns_own_parts_are_not_painted_as_orphans(tmp_path: Path) -> None
     }
     assert "orphan" not in classes["Minutes"]
     assert "orphan" in classes["Draft"]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["raci"],
+        ["kpis"],
+        ["schedule", "--start", "2026-04-01", "-f", "csv"],
+        ["progress", "--events", "EVENTS", "--as-of", "2026-04-01"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_computing_commands_never_write_over_an_imported_file(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """-o naming a file the model imports: exit 2, the file untouched (as checkpoints and
+    render already do)."""
+    pattern = "goal Memo\nexternal Brief\nMemo <- Brief { effort: 1d }\n"
+    write(tmp_path, {"p.prep": pattern, "top.prep": 'import "p.prep"\ngoal Plan\nPlan <- Memo\n'})
+    (tmp_path / "e.csv").write_text("customer,deliverable,date\nA,Memo,2026-03-01\n", "utf-8")
+    args = [str(tmp_path / "e.csv") if a == "EVENTS" else a for a in command[1:]]
+    target = tmp_path / "p.prep"
+    r = run_prep(command[0], str(tmp_path / "top.prep"), *args, "-o", str(target))
+    assert r.returncode == 2, r.stderr
+    assert target.read_text("utf-8") == pattern

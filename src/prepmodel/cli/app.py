@@ -68,7 +68,17 @@ WhenOption = Annotated[
     Optional[str],  # noqa: UP045
     typer.Option(
         "--when",
+        metavar="S[,S...]",
         help="Show these scenarios (comma-separated): routes outside them in light grey.",
+    ),
+]
+#: ``--when`` on the commands that compute (checkpoints, schedule, raci, progress).
+ScenarioOption = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option(
+        "--when",
+        metavar="S[,S...]",
+        help="Only the routes that apply in all these scenarios (`when:` on routes).",
     ),
 ]
 WhenHideOption = Annotated[
@@ -365,14 +375,7 @@ def checkpoints(
         Optional[Path], typer.Option("--output", "-o", help="Write to a file.")  # noqa: UP045
     ] = None,
     lang: LangOption = None,
-    when: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(
-            "--when",
-            metavar="S[,S...]",
-            help="Only the routes that apply in all these scenarios (`when:` on routes).",
-        ),
-    ] = None,
+    when: ScenarioOption = None,
     columns: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
         typer.Option(
@@ -1005,6 +1008,23 @@ def find_key(a: Analysis, name: str | None, keys: list[str], what: str) -> str |
     else:
         hint = "" if names else f"; the model has no {what}"
     fail(f"no {what} named '{name}'{hint}")
+
+
+def analyse_for(
+    file: str, output: Path | None, lang: Lang | None, inputs: tuple[str, ...] = ()
+) -> Analysis:
+    """The model of a command that computes from it (raci, kpis, schedule, progress): its
+    analysis, after refusing an ``output`` that is the file, one of ``inputs`` or a file
+    it imports; syntax errors are printed and exit 1, as nothing can be computed."""
+    if output is not None:
+        refuse_input(output, [file, *inputs])
+    a = analyse(file)
+    if output is not None:
+        refuse_input(output, [f.path for f in a.source.imports])
+    if not a.syntax_ok:
+        print_diagnostics([a], err=True, lang=lang)
+        raise typer.Exit(EXIT_FAILED)
+    return a
 
 
 def refuse_input(output: Path, inputs: list[str]) -> None:

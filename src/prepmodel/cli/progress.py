@@ -17,12 +17,12 @@ from prepmodel.cli.app import (
     EXIT_FAILED,
     EXIT_OK,
     LangOption,
-    analyse,
+    ScenarioOption,
+    analyse_for,
     fail,
     language_of,
     one_model,
     print_diagnostics,
-    refuse_input,
     resolve_goal,
     resolve_scenarios,
     write_atomic,
@@ -66,14 +66,7 @@ def progress(
             "--as-of", metavar="DATE", help="Count days up to this date (default: today)."
         ),
     ] = None,
-    when: Annotated[
-        Optional[str],  # noqa: UP045
-        typer.Option(
-            "--when",
-            metavar="S[,S...]",
-            help="Only the routes that apply in all these scenarios (`when:` on routes).",
-        ),
-    ] = None,
+    when: ScenarioOption = None,
     goal: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(help="The journey to this goal only (default: every goal)."),
@@ -112,8 +105,7 @@ def progress(
     from prepmodel.views import progress as engine
 
     file = one_model(file)
-    if output is not None:
-        refuse_input(output, [file] + ([engine.split_source(events)[0]] if events else []))
+    sources = (engine.split_source(events)[0],) if events else ()
     day = date.today()
     if as_of is not None:
         try:
@@ -122,10 +114,7 @@ def progress(
             fail(f"--as-of: cannot read the date '{as_of}' (expected YYYY-MM-DD)")
     if events is None and emit_sql is None:
         fail("--events is needed (or --emit-sql to print the queries)")
-    a = analyse(file)
-    if not a.syntax_ok:
-        print_diagnostics([a], err=True, lang=lang)
-        raise typer.Exit(EXIT_FAILED)
+    a = analyse_for(file, output, lang, sources)
     goal_key = resolve_goal(a, goal)
     journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
     tables = engine.model_tables(a.journey, journey, goal_key)

@@ -17,14 +17,14 @@ from prepmodel.cli.app import (
     EXIT_FAILED,
     EXIT_OK,
     LangOption,
+    ScenarioOption,
     TableFormat,
-    analyse,
+    analyse_for,
     app,
     fail,
     language_of,
     one_model,
     print_diagnostics,
-    refuse_input,
     resolve_scenarios,
     write_atomic,
 )
@@ -66,14 +66,7 @@ def raci(
         typer.Option("--format", "-f", help="Default: by the extension of -o, else text."),
     ] = None,
     output: OutputOption = None,
-    when: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(
-            "--when",
-            metavar="S[,S...]",
-            help="Only the routes that apply in all these scenarios (`when:` on routes).",
-        ),
-    ] = None,
+    when: ScenarioOption = None,
     lang: LangOption = None,
 ) -> None:
     """The RACI matrix: a row per step (and per external with an owner), a column per role
@@ -88,12 +81,7 @@ def raci(
         format = RaciFormat(suffix) if suffix in RaciFormat.__members__ else RaciFormat.text
     if format is RaciFormat.xlsx and output is None and sys.stdout.isatty():
         fail("--format xlsx writes a spreadsheet: give -o FILE.xlsx (or redirect stdout)")
-    if output is not None:
-        refuse_input(output, [file])
-    a = analyse(file)
-    if not a.syntax_ok:
-        print_diagnostics([a], err=True, lang=lang)
-        raise typer.Exit(EXIT_FAILED)
+    a = analyse_for(file, output, lang)
     journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
     language = language_of(a, lang)
     from prepmodel.views import raci as views
@@ -122,12 +110,7 @@ def kpis(
     with the path of deliverables between them, and the reverse.
     """
     file = one_model(file)
-    if output is not None:
-        refuse_input(output, [file])
-    a = analyse(file)
-    if not a.syntax_ok:
-        print_diagnostics([a], err=True, lang=lang)
-        raise typer.Exit(EXIT_FAILED)
+    a = analyse_for(file, output, lang)
     from prepmodel.views.kpis import render_kpis
 
     text = render_kpis(a.journey, format.value, language_of(a, lang))

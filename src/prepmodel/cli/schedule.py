@@ -15,12 +15,12 @@ from prepmodel.cli.app import (
     EXIT_FAILED,
     EXIT_OK,
     LangOption,
-    analyse,
+    ScenarioOption,
+    analyse_for,
     fail,
     language_of,
     one_model,
     print_diagnostics,
-    refuse_input,
     resolve_goal,
     resolve_scenarios,
     write_atomic,
@@ -75,14 +75,7 @@ def schedule(
             "(default: jp for a Japanese model, else none).",
         ),
     ] = None,
-    when: Annotated[
-        Optional[str],  # noqa: UP045 - typer needs Optional here
-        typer.Option(
-            "--when",
-            metavar="S[,S...]",
-            help="Only the routes that apply in all these scenarios (`when:` on routes).",
-        ),
-    ] = None,
+    when: ScenarioOption = None,
     goal: Annotated[Optional[str], typer.Option(help="Only this goal.")] = None,  # noqa: UP045
     default_effort: Annotated[
         Optional[str],  # noqa: UP045 - typer needs Optional here
@@ -126,12 +119,7 @@ def schedule(
     if suffix is not None and suffix not in EXTENSIONS:
         fail(f"-o: cannot tell the format from '{output}'; use one of {', '.join(EXTENSIONS)}")
     file = one_model(file)
-    if output is not None:
-        refuse_input(output, [file])
-    a = analyse(file)
-    if not a.syntax_ok:
-        print_diagnostics([a], err=True, lang=lang)
-        raise typer.Exit(EXIT_FAILED)
+    a = analyse_for(file, output, lang)
     language = language_of(a, lang)
     goal_key = resolve_goal(a, goal)
     journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
