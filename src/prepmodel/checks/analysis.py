@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from prepmodel.checks.cascade import drop_explained
@@ -38,6 +38,17 @@ class Analysis:
     @property
     def syntax_ok(self) -> bool:
         return self.source.ok
+
+    def release_syntax(self) -> None:
+        """Drop the syntax tree (statements) of this file and of its imports, keeping their
+        text for diagnostics: a command that needs only the model frees a third of the
+        memory of a big model this way (issue #18)."""
+        src = self.source
+        self.source = replace(
+            src,
+            statements=(),
+            imports=tuple(replace(f, statements=()) for f in src.imports),
+        )
 
     @cached_property
     def journey(self) -> Journey:

@@ -403,6 +403,7 @@ def checkpoints(
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
+    a.release_syntax()  # the tables need the model only: the syntax tree can go (#18)
     journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
     text = tables.render_table(journey, format.value, goal_key, language_of(a, lang))
     if columns is not None:
