@@ -58,3 +58,13 @@ def test_journey_sent_back_from_the_child_is_the_same(monkeypatch: pytest.Monkey
     for goal in b.model.goals:
         assert sent.goal(goal) == here.goal(goal)
         assert sent.goal(goal).critical_path == here.goal(goal).critical_path != ()
+
+
+def test_released_syntax_gives_the_same_diff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prep diff` drops the first side's syntax tree before the second model arrives."""
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True, release_syntax=True)
+    assert a.source.statements == () and a.source.text == OLD.decode("utf-8")
+    kept_a, kept_b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True)
+    assert kept_a.source.statements != ()
+    assert diff_json(semantic_diff(a, b)) == diff_json(semantic_diff(kept_a, kept_b))

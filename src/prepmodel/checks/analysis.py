@@ -145,6 +145,7 @@ def analyse_pair(
     journeys: bool = False,
     readers: tuple[Reader | None, Reader | None] = (None, None),
     imports: bool = True,
+    release_syntax: bool = False,
 ) -> tuple[Analysis, Analysis]:
     """Analyse two files, the second in a forked process when both are big (`prep diff`).
 
@@ -154,7 +155,9 @@ def analyse_pair(
     the child's side has syntax errors, or fork is not available, or anything goes wrong,
     the side is analysed here as usual. ``readers``: where each side's imports are read
     (default: the disk; `prep diff REV:path` reads them from the revision); ``imports=False``:
-    each side alone (`prep git-diff-driver`, which gets two loose files).
+    each side alone (`prep git-diff-driver`, which gets two loose files). With
+    ``release_syntax`` the first side's syntax tree is dropped once its model and journeys
+    are made (a diff needs only the models).
     """
     import multiprocessing
     import os
@@ -193,6 +196,8 @@ def analyse_pair(
     if journeys and a.syntax_ok:
         for goal in a.model.goals:  # this side's journeys, while the child finishes
             a.journey.goal(goal)
+    if release_syntax and a.syntax_ok:
+        a.release_syntax()  # before the other side's model arrives: a lower peak (#18)
     payload: tuple[Model, JourneyState | None] | None = None
     try:
         data = receive.recv_bytes()

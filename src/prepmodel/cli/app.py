@@ -784,7 +784,7 @@ def diff(
     from prepmodel.checks.analysis import analyse_pair
 
     (da, na, ra), (db, nb, rb) = _diff_side(old), _diff_side(new)
-    sides = analyse_pair((da, na), (db, nb), journeys=True, readers=(ra, rb))
+    sides = analyse_pair((da, na), (db, nb), journeys=True, readers=(ra, rb), release_syntax=True)
     broken = [a for a in sides if not a.syntax_ok]  # rules=False: only PS01 to show
     if broken:
         print_diagnostics(broken, err=True, lang=lang)
