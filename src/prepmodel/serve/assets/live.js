@@ -243,14 +243,23 @@
     } catch (e) { /* no navigation timing: leave them out */ }
     swaps.push(swap);
     requestAnimationFrame(function () {  // the second frame callback runs after the paint
-      requestAnimationFrame(function () { swap.painted = performance.timeOrigin + performance.now(); });
+      requestAnimationFrame(function () {
+        swap.painted = performance.timeOrigin + performance.now();
+        shown(back);  // then the tables below the picture
+      });
     });
     if (hadFocus || !document.activeElement || document.activeElement === body) { back.focus(); }
     if (state.shown > 0 && state.shown !== frontVersion && state.shown !== loading) { load(state.shown); }
   }
+  // The frame's page keeps its checkpoint tables out of its first layout until shown.
+  function shown(frame) {
+    var root = frame.contentDocument && frame.contentDocument.documentElement;
+    if (root) { root.classList.add("prep-shown"); }
+  }
   function carry(from, to) {
     var old = viewerOf(from), next = viewerOf(to);
     if (!old || !next) { return; }
+    if (from.contentWindow.scrollX || from.contentWindow.scrollY) { shown(to); }  // to scroll there
     var names = idToName(from), ids = nameToId(to);
     var mapped = function (id) { return id && names[id] ? ids[names[id].normalize("NFKC")] : null; };
     var oldDoc = from.contentDocument, newDoc = to.contentDocument;
@@ -276,10 +285,7 @@
   }
   var SRC = /^(.*):(\d+)$/;
   function hook(frame) {
-    var doc = frame.contentDocument;
-    var style = doc.createElement("style");
-    style.textContent = "#panel dd.src code,#panel .sub code{cursor:pointer;text-decoration:underline dotted}";
-    doc.head.appendChild(style);
+    var doc = frame.contentDocument;  // its style for the panel's file:line comes with it
     doc.addEventListener("click", function (e) {
       var code = e.target.closest && e.target.closest("#panel code");
       var m = code ? SRC.exec(code.textContent) : null;
