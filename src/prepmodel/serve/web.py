@@ -87,13 +87,17 @@ def with_version(page: bytes, version: int) -> bytes:
 
 
 #: What the frame's copy of the viewer page gets in its ``<head>`` (``/view?v=N``, the page
-#: the live page loads): the checkpoint tables below the picture stay out of the first
-#: layout until the live page has shown the frame (it adds ``prep-shown``); the page is not
-#: drawn before the diagram has been parsed (``blocking="render"``: no layout of a half
-#: parsed SVG while it arrives); and the live page's own style for the panel's
+#: the live page loads): the diagram is styled and laid out once, after the viewer has
+#: fitted it (the live page adds ``prep-fitted`` when the frame has loaded; before, the
+#: viewer's start-up measures the stage without laying out the whole SVG, then changes
+#: its viewBox, which would lay it out again); the checkpoint tables below the picture stay
+#: out of the first layout until the live page has shown the frame (``prep-shown``); the
+#: page is not drawn before the diagram has been parsed (``blocking="render"``: no layout
+#: of a half parsed SVG while it arrives); and the live page's own style for the panel's
 #: ``file:line`` links, so that adding it does not restyle the whole page at the swap.
 FRAME_HEAD: Final = (
-    b"<style>html:not(.prep-shown) #tables{display:none}"
+    b"<style>html:not(.prep-fitted) #canvas{content-visibility:hidden}"
+    b"html:not(.prep-shown) #tables{display:none}"
     b"#panel dd.src code,#panel .sub code{cursor:pointer;text-decoration:underline dotted}"
     b'</style><link rel="expect" href="#panel" blocking="render">'
 )
