@@ -114,6 +114,7 @@ def for_frame(page: bytes) -> bytes:
     end = page.find(b"</svg>", start)
     if start < 0 or end < 0:
         return page
+    end += 1  # up to the "<" of the closing tag
     return page[:start] + page[start:end].replace(b">\n<", b"><") + page[end:]
 
 
