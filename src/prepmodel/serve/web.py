@@ -88,9 +88,9 @@ def with_version(page: bytes, version: int) -> bytes:
 
 #: What the frame's copy of the viewer page gets in its ``<head>`` (``/view?v=N``, the page
 #: the live page loads): the diagram is styled and laid out once, after the viewer has
-#: fitted it (the live page adds ``prep-fitted`` when the frame has loaded; before, the
-#: viewer's start-up measures the stage without laying out the whole SVG, then changes
-#: its viewBox, which would lay it out again); the checkpoint tables below the picture stay
+#: fitted it (the live page adds ``prep-fitted`` when the frame has loaded; until then the
+#: viewer's start-up measures the stage without laying out the SVG, and its fit, a new
+#: viewBox, does not lay it out a second time); the checkpoint tables below the picture stay
 #: out of the first layout until the live page has shown the frame (``prep-shown``); the
 #: page is not drawn before the diagram has been parsed (``blocking="render"``: no layout
 #: of a half parsed SVG while it arrives); and the live page's own style for the panel's
