@@ -110,6 +110,30 @@ def test_pages_carry_a_content_security_policy(served: Server) -> None:
         assert headers["x-content-type-options"] == "nosniff"
 
 
+def test_the_frame_gets_the_same_diagram_drawn_once(served: Server) -> None:
+    """``/view`` is the page ``prep render`` writes; ``/view?v=N`` (the live page's frame)
+    adds only the head that keeps the browser to one layout and drops the white space
+    between the diagram's tags: the same elements, attributes, text and data."""
+    import re
+
+    from prepmodel.serve.web import FRAME_HEAD
+
+    status, headers, page = served.get("/view")
+    assert status == 200 and FRAME_HEAD not in page
+    status, framed_headers, framed = served.get("/view?v=1")
+    assert status == 200 and framed.count(FRAME_HEAD) == 1
+    assert framed_headers["content-security-policy"] == headers["content-security-policy"]
+    assert b'blocking="render"' in framed and b"prep-fitted" in framed
+    assert framed.replace(FRAME_HEAD, b"") == re.sub(
+        rb"(<svg id=\"diagram\".*?</svg>)",
+        lambda m: m.group(1).replace(b">\n<", b"><"),
+        page,
+        count=1,
+        flags=re.DOTALL,
+    )
+    assert len(framed) < len(page)
+
+
 def test_open_needs_an_editor_and_the_token(served: Server) -> None:
     body = json.dumps({"file": "オンボーディング.prep", "line": 1}).encode()
     status, _, _ = served.request("POST", "/open", body, {"Content-Type": "application/json"})

@@ -11,6 +11,7 @@ prefixed (``p2_node5``) so that they stay unique. Same input, same bytes.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -132,10 +133,16 @@ def split_svg(svg: str) -> tuple[str, float, float]:
 
 
 def _laid(panel: Panel, svg: str) -> LaidOut:
+    return LaidOut(panel, *_prefixed(panel.number, svg))
+
+
+@functools.lru_cache(maxsize=16)
+def _prefixed(number: int, svg: str) -> tuple[str, float, float]:
+    """A panel's content with its ids prefixed, and its size. Kept for the last few
+    layouts: ``prep serve`` lays out the unchanged bands again from the layout cache."""
     body, width, height = split_svg(svg)
-    prefix = f"p{panel.number}_"
-    content = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body)
-    return LaidOut(panel, content, width, height)
+    prefix = f"p{number}_"
+    return _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body), width, height
 
 
 def _rows(sizes: list[tuple[float, float]]) -> list[int]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from typing import Final
 
 import graphviz
 
@@ -125,6 +126,39 @@ class DiagramOptions:
 # --------------------------------------------------------------------------- DOT writing
 
 
+_PLAIN: Final = 0  # a name (graphviz.quoting.quote)
+_EDGE: Final = 1  # an edge's end, node:port (graphviz.quoting.quote_edge)
+_TEXT: Final = 2  # a value, never an HTML label (quote of a graphviz.nohtml)
+_QUOTED: dict[tuple[str, int], str] = {}
+
+
+def _quoted(text: str, kind: int) -> str:
+    """``text`` quoted as the ``graphviz`` package quotes it, remembered."""
+    key = (text, kind)
+    out = _QUOTED.get(key)
+    if out is None:
+        if len(_QUOTED) > 100_000:
+            _QUOTED.clear()
+        if kind == _EDGE:
+            out = graphviz.quoting.quote_edge(text)
+        else:
+            out = graphviz.quoting.quote(graphviz.nohtml(text) if kind == _TEXT else text)
+        _QUOTED[key] = out
+    return out
+
+
+def _attr_list(attrs: dict[str, str]) -> str:
+    """`` [k=v ...]`` as ``graphviz`` writes the attributes of a node or an edge: the
+    label first (its own parameter there), the others sorted by name, every value as
+    ``nohtml``; "" for none."""
+    items = [(k, v) for k, v in sorted(attrs.items()) if v is not None and k != "label"]
+    label = attrs.get("label")
+    if label is not None:
+        items.insert(0, ("label", label))
+    content = " ".join(f"{_quoted(k, _PLAIN)}={_quoted(v, _TEXT)}" for k, v in items)
+    return f" [{content}]" if content else ""
+
+
 class _Graph:
     """DOT through the `graphviz` package. Every value is passed as ``nohtml``: we never
     use HTML labels (the embedded Graphviz has none), and a name like ``<draft>`` must stay
@@ -147,11 +181,15 @@ class _Graph:
         self.names.append(name)
         with contextlib.suppress(KeyError, ValueError):  # no size: lane_layout assumes one
             self.sizes[name] = (float(attrs["width"]), float(attrs["height"]))
-        self.g.node(name, **self._plain(attrs))
+        # the line `self.g.node(name, **self._plain(attrs))` writes, with the quoting of
+        # each name and value done once per build (the same few values come back often)
+        self.g.body.append(f"\t{_quoted(name, _PLAIN)}{_attr_list(attrs)}\n")
 
     def edge(self, tail: str, head: str, **attrs: str) -> None:
         self.edges.append((tail.split(":")[0], head.split(":")[0]))
-        self.g.edge(tail, head, **self._plain(attrs))
+        # the line `self.g.edge(tail, head, **self._plain(attrs))` writes
+        tail, head = _quoted(tail, _EDGE), _quoted(head, _EDGE)
+        self.g.body.append(f"\t{tail} -> {head}{_attr_list(attrs)}\n")
 
     def subgraph(self, other: _Graph) -> None:
         self.g.subgraph(other.g)

@@ -9,6 +9,7 @@ downstream closure. Deliverables are named by their DOT id here too. Same model,
 
 from __future__ import annotations
 
+import functools
 import json
 from importlib import resources
 from typing import Any
@@ -153,6 +154,7 @@ def json_script(data: dict[str, Any], element_id: str = "prep-data") -> str:
     return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
+@functools.cache
 def asset(name: str) -> str:
     """The text of a file under ``render/assets`` (shipped in the wheel)."""
     return (resources.files("prepmodel.render") / "assets" / name).read_text("utf-8")

@@ -86,6 +86,38 @@ def with_version(page: bytes, version: int) -> bytes:
     return page.replace(b"<head>", b"<head>" + meta, 1)
 
 
+#: What the frame's copy of the viewer page gets in its ``<head>`` (``/view?v=N``, the page
+#: the live page loads): the diagram is styled and laid out once, after the viewer has
+#: fitted it (the live page adds ``prep-fitted`` when the frame has loaded; until then the
+#: viewer's start-up measures the stage without laying out the SVG, and its fit, a new
+#: viewBox, does not lay it out a second time); the checkpoint tables below the picture stay
+#: out of the first layout until the live page has shown the frame (``prep-shown``); the
+#: page is not drawn before the diagram has been parsed (``blocking="render"``: no layout
+#: of a half parsed SVG while it arrives); and the live page's own style for the panel's
+#: ``file:line`` links, so that adding it does not restyle the whole page at the swap.
+FRAME_HEAD: Final = (
+    b"<style>html:not(.prep-fitted) #canvas{content-visibility:hidden}"
+    b"html:not(.prep-shown) #tables{display:none}"
+    b"#panel dd.src code,#panel .sub code{cursor:pointer;text-decoration:underline dotted}"
+    b'</style><link rel="expect" href="#panel" blocking="render">'
+)
+_DIAGRAM: Final = b'<svg id="diagram"'
+
+
+def for_frame(page: bytes) -> bytes:
+    """The viewer page as the live page's frame loads it: :data:`FRAME_HEAD` in its head
+    and no white space between the diagram's tags (half the nodes of the document; none of
+    them is drawn). The same picture, the same data; ``/view`` without ``v`` is the page
+    ``prep render`` writes."""
+    page = page.replace(b"</head>", FRAME_HEAD + b"</head>", 1)
+    start = page.find(_DIAGRAM)
+    end = page.find(b"</svg>", start)
+    if start < 0 or end < 0:
+        return page
+    end += 1  # up to the "<" of the closing tag
+    return page[:start] + page[start:end].replace(b">\n<", b"><") + page[end:]
+
+
 def export_filename(stem: str, name: str) -> str:
     return f"{stem}-checkpoints.{name}" if name in ("csv", "md") else f"{stem}.{name}"
 
@@ -110,6 +142,7 @@ def create_app(
     token = token or secrets.token_urlsafe(24)
     assets = {name: _asset(name) for name in _ASSET_TYPES}
     view_csp = viewer_csp()
+    framed: list[Any] = [None, b""]  # the last good build and its page for the frame
     stem = preview.path.stem
 
     async def shell(request: Request) -> Response:
@@ -120,8 +153,13 @@ def create_app(
         good, version = preview.good, preview.good_version
         if good is None or good.page is None:
             return PlainTextResponse("no diagram yet", 404, headers=_common(SHELL_CSP))
+        page = good.page
+        if "v" in request.query_params:  # the live page's frame
+            if framed[0] is not good:
+                framed[:] = [good, for_frame(good.page)]
+            page = framed[1]
         return Response(
-            with_version(good.page, version),
+            with_version(page, version),
             media_type="text/html; charset=utf-8",
             headers={**_common(view_csp), "X-Prep-Version": str(version)},
         )

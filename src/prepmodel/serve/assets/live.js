@@ -12,7 +12,7 @@
   var frames = [document.getElementById("frame-a"), document.getElementById("frame-b")];
   var front = null, frontVersion = 0, loading = 0, server = null;
   var state = data.state, lastVersion = -1;
-  var swaps = [], requested = 0, received = 0;
+  var swaps = [], requested = 0, received = 0, loadingInto = null;
   var $ = function (id) { return document.getElementById(id); };
 
   function W() { return data.words[state.lang] || data.words.en; }
@@ -214,6 +214,7 @@
     var back = front === frames[0] ? frames[1] : frames[0];
     loading = version;
     requested = performance.timeOrigin + performance.now();
+    loadingInto = back;
     back.onload = function () { arrived(back, version); };
     back.src = "/view?v=" + version;
   }
@@ -224,10 +225,12 @@
     var got = meta ? +meta.getAttribute("content") : 0;
     var viewer = viewerOf(back);
     if (!viewer) { loading = 0; return; }  // not a viewer page (e.g. the build vanished)
+    doc.documentElement.classList.add("prep-fitted");  // now lay out the fitted diagram
     back.prepFitted = viewer.view();
     hook(back);
     if (front) { carry(front, back); }
-    var hadFocus = document.activeElement === front;
+    var hadFocus = document.activeElement === front, previous = front;
+    if (loadingInto === back) { loadingInto = null; }
     back.classList.remove("back"); back.classList.add("front");
     if (front) { front.classList.remove("front"); front.classList.add("back"); }
     front = back;
@@ -243,14 +246,30 @@
     } catch (e) { /* no navigation timing: leave them out */ }
     swaps.push(swap);
     requestAnimationFrame(function () {  // the second frame callback runs after the paint
-      requestAnimationFrame(function () { swap.painted = performance.timeOrigin + performance.now(); });
+      requestAnimationFrame(function () {
+        swap.painted = performance.timeOrigin + performance.now();
+        shown(back);  // then the tables below the picture
+        setTimeout(function () { empty(previous); }, 0);
+      });
     });
     if (hadFocus || !document.activeElement || document.activeElement === body) { back.focus(); }
     if (state.shown > 0 && state.shown !== frontVersion && state.shown !== loading) { load(state.shown); }
   }
+  // The hidden frame's old page is let go of now, not when the next diagram arrives in it.
+  function empty(frame) {
+    if (!frame || frame === front || frame === loadingInto) { return; }
+    var root = frame.contentDocument && frame.contentDocument.documentElement;
+    if (root) { root.remove(); }
+  }
+  // The frame's page keeps its checkpoint tables out of its first layout until shown.
+  function shown(frame) {
+    var root = frame.contentDocument && frame.contentDocument.documentElement;
+    if (root) { root.classList.add("prep-shown"); }
+  }
   function carry(from, to) {
     var old = viewerOf(from), next = viewerOf(to);
     if (!old || !next) { return; }
+    if (from.contentWindow.scrollX || from.contentWindow.scrollY) { shown(to); }  // to scroll there
     var names = idToName(from), ids = nameToId(to);
     var mapped = function (id) { return id && names[id] ? ids[names[id].normalize("NFKC")] : null; };
     var oldDoc = from.contentDocument, newDoc = to.contentDocument;
@@ -276,10 +295,7 @@
   }
   var SRC = /^(.*):(\d+)$/;
   function hook(frame) {
-    var doc = frame.contentDocument;
-    var style = doc.createElement("style");
-    style.textContent = "#panel dd.src code,#panel .sub code{cursor:pointer;text-decoration:underline dotted}";
-    doc.head.appendChild(style);
+    var doc = frame.contentDocument;  // its style for the panel's file:line comes with it
     doc.addEventListener("click", function (e) {
       var code = e.target.closest && e.target.closest("#panel code");
       var m = code ? SRC.exec(code.textContent) : null;
