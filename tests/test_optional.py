@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import json
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from prepmodel.review.fmt import format_source
 from prepmodel.syntax import tree as syn
 from prepmodel.syntax.parser import _parser, parse
 
+from .brute import built_on_every_way
 from .conftest import run_prep
 
 TAX = """\
@@ -222,23 +222,7 @@ def _brute(routes: dict[str, list[RouteSpec]], goal: str, chosen: set[str]) -> s
         k: [[x for x in ins if x not in opt] for ins, opt, w in specs if not w or chosen <= set(w)]
         for k, specs in routes.items()
     }
-    names = list(usable)
-    common: set[str] | None = None
-    for pick in itertools.product(*(range(len(usable[n])) or [None] for n in names)):
-        built: set[str] = set()
-
-        def make(k: str, pick: tuple[int | None, ...] = pick, built: set[str] = built) -> bool:
-            if k not in routes:
-                return True
-            choice = pick[names.index(k)]
-            if choice is None:
-                return False
-            built.add(k)
-            return all(make(x) for x in usable[k][choice])
-
-        if make(goal):
-            common = set(built) if common is None else common & built
-    return common
+    return built_on_every_way(usable, goal)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -4,7 +4,6 @@ applicable route per deliverable."""
 
 from __future__ import annotations
 
-import itertools
 import json
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from prepmodel.checks.analysis import analyse_text
 from prepmodel.model.core import identity
 
+from .brute import built_on_every_way
 from .conftest import run_prep
 
 TAX = """\
@@ -104,24 +104,7 @@ def _brute(
     """Produced deliverables every way of making ``goal`` builds, using only the routes
     that apply in all ``chosen`` scenarios; None when the goal cannot be made."""
     usable = {k: [i for i, w in rs if not w or chosen <= set(w)] for k, rs in routes.items()}
-    names = list(usable)
-    common: set[str] | None = None
-    # None: a deliverable with no usable route, which fails only where it is needed
-    for pick in itertools.product(*(range(len(usable[n])) or [None] for n in names)):
-        built: set[str] = set()
-
-        def make(k: str, pick: tuple[int | None, ...] = pick, built: set[str] = built) -> bool:
-            if k not in routes:
-                return True
-            choice = pick[names.index(k)]
-            if choice is None:
-                return False
-            built.add(k)
-            return all(make(x) for x in usable[k][choice])
-
-        if make(goal):
-            common = set(built) if common is None else common & built
-    return common
+    return built_on_every_way(usable, goal)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
