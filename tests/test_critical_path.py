@@ -16,6 +16,8 @@ from prepmodel.journey.core import Journey
 from prepmodel.model.core import identity
 from prepmodel.model.effort import parse_effort
 
+from .brute import draw_timed_routes
+
 
 @pytest.mark.parametrize(
     ("text", "hours"),
@@ -118,23 +120,8 @@ G <- Kit { effort: 1h }
 def timed_models(draw: st.DrawFn) -> tuple[str, dict[str, list[tuple[list[str], int]]]]:
     """An acyclic model: externals E0.., produced P0.. (inputs from earlier nodes), goal the
     last produced one; 1-3 routes each, efforts in whole hours (some routes without)."""
-    n_ext = draw(st.integers(1, 3))
-    n_prod = draw(st.integers(1, 6))
-    nodes = [f"E{i}" for i in range(n_ext)]
-    routes: dict[str, list[tuple[list[str], int]]] = {}
-    lines = ["external " + ", ".join(nodes)]
-    for i in range(n_prod):
-        name = f"P{i}"
-        rs = []
-        for _ in range(draw(st.integers(1, 3))):
-            inputs = draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3, unique=True))
-            hours = draw(st.integers(0, 40))
-            rs.append((inputs, hours))
-            effort = f" {{ effort: {hours}h }}" if hours else ""
-            lines.append(f"{name} <- {', '.join(inputs)}{effort}")
-        routes[name] = rs
-        nodes.append(name)
-    goal = f"P{n_prod - 1}"
+    lines, routes = draw_timed_routes(draw, 6)
+    goal = list(routes)[-1]
     # every node must be needed for no warnings to matter; they do not affect the path
     lines.insert(0, f"goal {goal}")
     if not any(h for rs in routes.values() for _, h in rs):

@@ -19,6 +19,8 @@ from prepmodel.model.core import identity
 from prepmodel.model.workdays import WorkCalendar, jp_holiday_name
 from prepmodel.views.schedule import Dated, days
 
+from .brute import draw_timed_routes
+
 D = dt.date
 
 # --- calendar ------------------------------------------------------------------------------
@@ -242,22 +244,7 @@ Routes = dict[str, list[tuple[list[str], int]]]
 def timed_models(draw: st.DrawFn) -> tuple[str, Routes, list[str]]:
     """An acyclic model: externals E0.., produced P0.. whose inputs come from earlier
     nodes, 1-3 routes each with 0-40 hours of effort (0: no effort written), 1-2 goals."""
-    n_ext = draw(st.integers(1, 3))
-    n_prod = draw(st.integers(1, 7))
-    nodes = [f"E{i}" for i in range(n_ext)]
-    routes: Routes = {}
-    lines = ["external " + ", ".join(nodes)]
-    for i in range(n_prod):
-        name = f"P{i}"
-        rs = []
-        for _ in range(draw(st.integers(1, 3))):
-            inputs = draw(st.lists(st.sampled_from(nodes), min_size=1, max_size=3, unique=True))
-            hours = draw(st.integers(0, 40))
-            rs.append((inputs, hours))
-            effort = f" {{ effort: {hours}h }}" if hours else ""
-            lines.append(f"{name} <- {', '.join(inputs)}{effort}")
-        routes[name] = rs
-        nodes.append(name)
+    lines, routes = draw_timed_routes(draw, 7)
     produced = list(routes)
     goals = draw(st.lists(st.sampled_from(produced), min_size=1, max_size=2, unique=True))
     lines.insert(0, "goal " + ", ".join(goals))
