@@ -470,22 +470,17 @@ class Drawing:
         if self.lanes:  # lanes take the place of the phase bands
             phases = []
         lanes = self.lane_clusters()
-        clusters = {p.index: _Graph(f"cluster_phase{p.index}") for p in phases}
-        for p in phases:
-            label = self.phase_label(p) if single else panel.title
-            clusters[p.index].attr(
-                label=esc(label),
+        clusters = {
+            p.index: _band(
+                f"cluster_phase{p.index}",
+                self.phase_label(p) if single else panel.title,
                 style="rounded,filled",
-                fillcolor=PHASE_FILLS[p.index % len(PHASE_FILLS)],
-                color=PHASE_LINE,
-                fontsize=fmt(PHASE_SIZE),
-                fontcolor=PHASE_INK,
-                labeljust="l",
-                labelloc="t",
-                penwidth="1",
+                fill=PHASE_FILLS[p.index % len(PHASE_FILLS)],
                 margin="12",
-                **{"class": "phase"},
+                kind="phase",
             )
+            for p in phases
+        }
         phase_index = {p.name: p.index for p in phases}
 
         def home(key: str) -> _Graph:
@@ -546,21 +541,10 @@ class Drawing:
         order and spans each over the whole width."""
         out = []
         for n, label in enumerate(self.lanes):
-            lane = _Graph(f"cluster_lane{n}")
             party = self.options.lanes == "party"
-            fill = LANE_FILLS[min(n, len(LANE_FILLS) - 1)] if party else None
-            lane.attr(
-                label=esc(label),
-                style="filled",
-                fillcolor=fill or LANE_FILLS[n % 3],
-                color=PHASE_LINE,
-                fontsize=fmt(PHASE_SIZE),
-                fontcolor=PHASE_INK,
-                labeljust="l",
-                labelloc="t",
-                penwidth="1",
-                margin="10",
-                **{"class": "lane"},
+            fill = LANE_FILLS[min(n, len(LANE_FILLS) - 1)] if party else LANE_FILLS[n % 3]
+            lane = _band(
+                f"cluster_lane{n}", label, style="filled", fill=fill, margin="10", kind="lane"
             )
             out.append(lane)
         return out
@@ -961,6 +945,25 @@ class Drawing:
         if self.any_handover:
             notes.append(self.texts["handover"])
         return notes
+
+
+def _band(name: str, label: str, *, style: str, fill: str, margin: str, kind: str) -> _Graph:
+    """A labelled cluster across the picture: a phase band or a lane (class ``kind``)."""
+    band = _Graph(name)
+    band.attr(
+        label=esc(label),
+        style=style,
+        fillcolor=fill,
+        color=PHASE_LINE,
+        fontsize=fmt(PHASE_SIZE),
+        fontcolor=PHASE_INK,
+        labeljust="l",
+        labelloc="t",
+        penwidth="1",
+        margin=margin,
+        **{"class": kind},
+    )
+    return band
 
 
 def build_dot(j: Journey, options: DiagramOptions | None = None) -> str:
