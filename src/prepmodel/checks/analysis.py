@@ -109,7 +109,10 @@ def analyse_text(
     if config is not None:
         kept = config.apply(kept)
     kept.sort(key=lambda d: d.sort_key)
-    return Analysis(source, model, kept, ctx.graph)
+    analysis = Analysis(source, model, kept, ctx.graph)
+    if "journey" in ctx.__dict__:  # a rule made it (RS03): the commands use it as it is
+        analysis.__dict__["journey"] = ctx.journey
+    return analysis
 
 
 def analyse_bytes(

@@ -6,12 +6,15 @@ import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prepmodel.diagnostics import CODES, CodeInfo, Diagnostic, Severity, declare
 from prepmodel.model.core import Model, identity
 from prepmodel.model.graph import ModelGraph
 from prepmodel.syntax.tree import SourceFile
+
+if TYPE_CHECKING:
+    from prepmodel.journey.core import Journey
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,13 @@ class RuleContext:
     @cached_property
     def graph(self) -> ModelGraph:
         return ModelGraph(self.model)
+
+    @cached_property
+    def journey(self) -> Journey:
+        """Steps and checkpoints, for the rules that need them; the analysis keeps it."""
+        from prepmodel.journey.core import Journey
+
+        return Journey.of(self.model, self.graph)
 
     def known_names(self) -> list[str]:
         """Display names of deliverables that exist (produced or external)."""

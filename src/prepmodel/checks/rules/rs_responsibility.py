@@ -159,10 +159,8 @@ def checkpoint_without_owner(ctx: RuleContext) -> Iterator[Diagnostic]:
         "owner" in d.attrs for d in model.deliverables.values()
     ):
         return
-    from prepmodel.journey.core import Journey
-
     g = ctx.graph
-    journey = Journey.of(model, g)
+    journey = ctx.journey
     wanted: dict[str, None] = {}
     for goal in model.goals:
         if goal not in g.produced:
