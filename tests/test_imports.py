@@ -17,6 +17,7 @@ import pytest
 from prepmodel.checks.analysis import analyse_bytes, analyse_text
 from prepmodel.checks.imports import MAX_IMPORT_BYTES, DiskReader, resolve
 from prepmodel.diagnostics import Diagnostic
+from prepmodel.render.style import ORPHAN_FILL
 from prepmodel.syntax.parser import parse
 from prepmodel.views.checkpoints import render_table
 
@@ -580,6 +581,9 @@ def test_a_patterns_own_parts_are_not_painted_as_orphans(tmp_path: Path) -> None
     }
     assert "orphan" not in classes["Minutes"]
     assert "orphan" in classes["Draft"]
+    # nor its colours: the box of Minutes is not filled orange, that of Draft is
+    boxes = dict(re.findall(r'data-name="([^"]+)"[^>]*>.*?fill="([^"]+)"', svg, flags=re.S))
+    assert boxes["Minutes"].lower() != ORPHAN_FILL and boxes["Draft"].lower() == ORPHAN_FILL
 
 
 @pytest.mark.parametrize(

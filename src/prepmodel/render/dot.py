@@ -42,6 +42,7 @@ from prepmodel.render.steplist import (
     checkpoint_list_node,
     checkpoint_roles,
     diagram_language,
+    unneeded,
 )
 from prepmodel.render.style import (
     CHECKPOINT_FILL,
@@ -252,7 +253,7 @@ def node_class(j: Journey, key: str, roles: Roles | None = None) -> str:
             out.append("some-routes")
     if key in g.in_cycle:
         out.append("cycle")
-    if key not in g.needed and j.model.goals and key not in j.imported_only:
+    if j.model.goals and unneeded(j, key):
         out.append("orphan")
     return " ".join(out)
 
@@ -748,13 +749,12 @@ class Drawing:
         """One junction: input arrows meet at the numbered dot (or at the route's ``cell``
         of a step's alternatives), then work text, then the output."""
         j = self.j
-        g = j.graph
         group_step = route is None
         out_of_scene = self.route_out(route, key)
         ink = OUT_OF_SCENARIO if out_of_scene else INK
         scene_class = " out-of-scenario" if out_of_scene else ""
         if cell is None:
-            orphan = not rid and key not in g.needed and key not in j.imported_only
+            orphan = not rid and unneeded(j, key)
             width = max(0.3, (text_width(rid, STEP_SIZE) + 9) / 72)
             fill = "white" if group_step else (ORPHAN if orphan else ink)
             target.node(
@@ -890,7 +890,7 @@ class Drawing:
         node = f"{self.ids[key]}_r"
         cells = [rid or "·" for _, rid, _, _ in routes]
         width = max(0.34, (max(text_width(c, STEP_SIZE) for c in cells) + 12) / 72)
-        orphan = key not in self.j.graph.needed and key not in self.j.imported_only
+        orphan = unneeded(self.j, key)
         body = "|".join(f"<r{n}> {esc(c)}" for n, c in enumerate(cells))
         vertical = self.direction in ("LR", "RL")  # a record turns with rankdir
         target.node(
@@ -1047,7 +1047,7 @@ def _deliverable_attrs(
             style="rounded,filled,dashed",
             penwidth="2",
         )
-    elif not needed and model.goals:
+    elif model.goals and unneeded(j, key):
         attrs.update(fillcolor=ORPHAN_FILL, color=ORPHAN, penwidth="2")
     if key == focus:
         attrs["penwidth"] = "3.2"

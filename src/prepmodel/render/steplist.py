@@ -87,6 +87,12 @@ class Roles:
     mandatory: frozenset[str]  # members of some goal's mandatory set (externals too)
 
 
+def unneeded(j: Journey, key: str) -> bool:
+    """Drawn as "no goal needs it" (orange): no goal needs it, and it is not one of an
+    imported pattern's own parts (contract §8: those are not orphans)."""
+    return key not in j.graph.needed and key not in j.imported_only
+
+
 def checkpoint_roles(j: Journey, goal: str | None) -> Roles:
     """The roles for ``goal``, or for every goal of the model when it is ``None``."""
     goals = [goal] if goal is not None else list(j.model.goals)
@@ -154,7 +160,7 @@ def checkpoint_list_lines(
         lines.append(texts["gap"])
     if any(k in g.in_cycle for k in shown):
         lines.append(texts["cycle"])
-    if j.model.goals and any(k not in g.needed and k not in j.imported_only for k in shown):
+    if j.model.goals and any(unneeded(j, k) for k in shown):
         lines.append(texts["orphan"])
     fields.append(lines + list(notes))
     return fields
