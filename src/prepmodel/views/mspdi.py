@@ -11,9 +11,11 @@ interchange format that Microsoft Project, ProjectLibre and MPXJ read).
   morning or an afternoon), the weekends off and every Japanese public holiday in the
   plan as a named exception (``jp``), or every day a working day (``none``).
 
-Elements are written in the order the schema's sequences ask for (Microsoft Project
-refuses a file that breaks it); no creation date or other clock reading is written, so
-the same plan gives the same bytes.
+The file is valid against the published schema (``mspdi_pj12.xsd``, vendored and checked
+in ``tests/data/mspdi``): elements in the order its sequences ask for (Microsoft Project
+refuses a file that breaks it), the project field ``CurrencyCode`` it requires, and
+names cut to its length limits (the whole name kept in the task's notes). No creation
+date or other clock reading is written, so the same plan gives the same bytes.
 """
 
 from __future__ import annotations
@@ -28,6 +30,11 @@ from prepmodel.views.gantt import _ordered_by_phase
 from prepmodel.views.schedule import Dated
 
 NS = "http://schemas.microsoft.com/project"
+
+#: The schema's maxLength of the project's Name, and of every other name we write
+#: (Title, task, resource, calendar and exception names), in characters.
+PROJECT_NAME_MAX = 255
+NAME_MAX = 512
 
 MORNING = (dt.time(8), dt.time(12))
 AFTERNOON = (dt.time(13), dt.time(17))
@@ -60,6 +67,12 @@ def _stamp(moment: dt.datetime) -> str:
 
 def _duration(halves: int) -> str:
     return f"PT{halves * 4}H0M0S"
+
+
+def _clip(text: str, limit: int = NAME_MAX) -> str:
+    """``text`` cut to the schema's ``limit`` (an ellipsis marks the cut): Microsoft
+    Project refuses a longer name, and a model's names have no limit."""
+    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
 
 
 def _flag(value: bool) -> str:
@@ -117,7 +130,7 @@ def _calendar(w: _Writer, parent: ET.Element, d: Dated) -> None:
             add(period, "FromDate", _stamp(dt.datetime.combine(day, dt.time(0))))
             add(period, "ToDate", _stamp(dt.datetime.combine(day, dt.time(23, 59))))
             add(ex, "Occurrences", 1)
-            add(ex, "Name", name)
+            add(ex, "Name", _clip(name))
             add(ex, "Type", 1)  # daily
             add(ex, "Period", 1)
             add(ex, "DayWorking", 0)
@@ -211,11 +224,14 @@ def project_xml(d: Dated, lang: str = "en") -> bytes:
     title = d.journey.model.title or _("Schedule")
     every_day = d.calendar.kind == "none"
     add(root, "SaveVersion", 12)
-    add(root, "Name", title)
-    add(root, "Title", title)
+    add(root, "Name", _clip(title, PROJECT_NAME_MAX))
+    add(root, "Title", _clip(title))
     add(root, "ScheduleFromStart", 1)
     add(root, "StartDate", _stamp(_when_starts(d, 0)))
     add(root, "FinishDate", _stamp(_when_ends(d, d.plan.finish)))
+    # Required by the schema; a plan has no costs, so it only names the currency the
+    # project starts with: the yen for a plan on the Japanese calendar.
+    add(root, "CurrencyCode", "JPY" if d.calendar.kind == "jp" else "USD")
     add(root, "CalendarUID", 1)
     add(root, "DefaultStartTime", "08:00:00")
     add(root, "DefaultFinishTime", "17:00:00")
@@ -239,10 +255,13 @@ def project_xml(d: Dated, lang: str = "en") -> bytes:
         number = ".".join(str(n) for n in outline)
         start, finish = _span(d, *r.early)
         late_start, late_finish = _span(d, *r.late)
+        name, notes = _clip(r.name), r.notes
+        if name != r.name:  # the whole name is kept in the notes
+            notes = r.name if notes is None else f"{r.name}\n{notes}"
         task = add(tasks, "Task")
         add(task, "UID", i)
         add(task, "ID", i)
-        add(task, "Name", r.name)
+        add(task, "Name", name)
         add(task, "Type", 1)  # fixed duration
         add(task, "IsNull", 0)
         add(task, "WBS", number)
@@ -262,8 +281,8 @@ def project_xml(d: Dated, lang: str = "en") -> bytes:
         add(task, "LateStart", _stamp(late_start))
         add(task, "LateFinish", _stamp(late_finish))
         add(task, "ConstraintType", 0)  # as soon as possible
-        if r.notes:
-            add(task, "Notes", r.notes)
+        if notes:
+            add(task, "Notes", notes)
         for p in r.preds:
             link = add(task, "PredecessorLink")
             add(link, "PredecessorUID", uid_of[p])
@@ -281,7 +300,7 @@ def project_xml(d: Dated, lang: str = "en") -> bytes:
         res = add(resources, "Resource")
         add(res, "UID", uid)
         add(res, "ID", uid)
-        add(res, "Name", name)
+        add(res, "Name", _clip(name))
         add(res, "Type", 1)  # work
         add(res, "IsNull", 0)
         add(res, "MaxUnits", "1.00")
