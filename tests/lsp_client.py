@@ -4,6 +4,7 @@ with pytest-lsp's client, posing as a given editor, and drive documents through 
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sys
 from collections.abc import Callable
@@ -43,7 +44,17 @@ def make_client() -> LanguageClient:
     return client
 
 
-CONFIG = ClientServerConfig(server_command=server_command(), client_factory=make_client)
+def server_env() -> dict[str, str]:
+    """The server's environment: this one with a locale that names no language, so that
+    messages follow each model's ``lang`` (then its names), as `prep check` run by the
+    tests does, whatever the locale of the machine running them."""
+    base = {k: v for k, v in os.environ.items() if k not in ("LC_ALL", "LC_MESSAGES", "LANG")}
+    return {**base, "LANG": "C.UTF-8"}
+
+
+CONFIG = ClientServerConfig(
+    server_command=server_command(), client_factory=make_client, server_env=server_env()
+)
 
 
 async def diagnostics_for(

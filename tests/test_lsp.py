@@ -95,6 +95,24 @@ async def test_diagnostics_are_those_of_prep_check(editor: Editor) -> None:
     assert not [d for d in got if d.code == "PH03" and d.range.start.line == 13]
 
 
+async def test_a_japanese_model_is_told_in_japanese_as_prep_check_tells_it(
+    editor: Editor,
+) -> None:
+    """The same messages and hints as `prep check` (#11): for a `lang: ja` model, in
+    Japanese; ``data`` keeps the English the code actions read."""
+    path = root_of(editor) / "ja.prep"
+    got = await editor.open(path)
+    checked = json.loads(run_prep("check", "--format", "json", "--lang", "ja", str(path)).stdout)
+    expected = sorted(
+        (d["code"], d["line"] - 1, d["message"] + (f"\nヒント: {d['hint']}" if d["hint"] else ""))
+        for d in checked["diagnostics"]
+    )
+    assert expected and sorted((d.code, d.range.start.line, d.message) for d in got) == expected
+    english = json.loads(run_prep("check", "--format", "json", str(path)).stdout)["diagnostics"]
+    kept = sorted((d.data["message"], d.data["hint"]) for d in got if isinstance(d.data, dict))
+    assert kept == sorted((d["message"], d["hint"]) for d in english)
+
+
 async def test_settings_file_and_ignore_comment(editor: Editor) -> None:
     folder = root_of(editor) / "quiet"
     folder.mkdir(exist_ok=True)
@@ -114,7 +132,8 @@ async def test_columns_after_a_character_outside_the_bmp(editor: Editor) -> None
     path = root_of(editor) / "ja.prep"
     got = await editor.open(path)
     gap = next(d for d in got if d.code == "GP01")
-    assert "見積衣頼書" in gap.message and "did you mean '見積依頼書'?" in gap.message
+    # a `lang: ja` model: the message and hint in Japanese, as `prep check` prints them
+    assert "「見積衣頼書」" in gap.message and "ヒント: 「見積依頼書」の間違い" in gap.message
     line = "提案書 <- 𠮷田さんの依頼書, "
     assert gap.range.start.line == 6
     # 𠮷 is two UTF-16 units (VS Code: 18, not 17) and four UTF-8 bytes (Neovim: 40).
@@ -414,22 +433,23 @@ async def test_code_actions(editor: Editor) -> None:
     )
     gap = next(d for d in got if d.code == "GP01" and "見積衣頼書" in d.message)
     actions = await _actions(editor, uri, gap)
-    fixed = _applied(editor, uri, actions["Change to '見積依頼書'"])
+    # a `lang: ja` model: the titles in Japanese, as its diagnostics are
+    fixed = _applied(editor, uri, actions["「見積依頼書」に変更"])
     assert "見積衣頼書" not in fixed
-    declared = _applied(editor, uri, actions["Declare '見積衣頼書' external"])
+    declared = _applied(editor, uri, actions["「見積衣頼書」を external として宣言"])
     assert "external 𠮷田さんの依頼書, 契約書, 見積依頼書\nexternal 見積衣頼書\n" in declared
-    assert _applied(editor, uri, actions["Add a route that makes '見積衣頼書'"]).endswith(
+    assert _applied(editor, uri, actions["「見積衣頼書」を作るルートを追加"]).endswith(
         "見積衣頼書 <- TODO\n"
     )
-    ignored = _applied(editor, uri, actions["Ignore GP01 on this line"])
+    ignored = _applied(editor, uri, actions["この行の GP01 を無視"])
     assert "見積衣頼書 { work: 提案書作成; by: 営業, ＣＳＭ }  # prep: ignore[GP01]" in ignored
     nm01 = next(d for d in got if d.code == "NM01")
-    noun = [t for t in await _actions(editor, uri, nm01) if t.startswith("Rename to")]
+    noun = [t for t in await _actions(editor, uri, nm01) if t.endswith("に名前を変更")]
     assert noun, "NM01 suggests a noun for 資料作成"
     # an input method's '、' between names is a PS01 at the character (#12)
     ime = next(d for d in got if d.code == "PS01" and "、" in d.message)
     actions = await _actions(editor, uri, ime)
-    title = next(t for t in actions if t.startswith("Replace Japanese punctuation"))
+    title = next(t for t in actions if t.startswith("全角の区切り"))
     assert "Ｘ <- 契約書,見積依頼書\n" in _applied(editor, uri, actions[title])
 
 
@@ -458,7 +478,8 @@ async def test_crlf_and_bom_keep_columns(editor: Editor) -> None:
     path = root_of(editor) / "crlf.prep"
     text = "\ufeffgoal 受注 , 𠮷田\r\n受注 <- 𠮷田, 😀👍🏽, 見積\r\n"
     got = await editor.open(path, text)
-    gaps = {d.message.split("'")[1]: d for d in got if d.code in ("GP01", "GL02")}
+    # Japanese names, no `lang`: told in Japanese; ``data`` keeps the English as made
+    gaps = {d.data["message"].split("'")[1]: d for d in got if d.code in ("GP01", "GL02")}
     gap = gaps["見積"]
     assert gap.range.start.line == 1
     assert gap.range.start.character == units("受注 <- 𠮷田, 😀👍🏽, ", editor.encoding)
@@ -517,6 +538,7 @@ async def test_code_actions_for_keys_and_a_japanese_arrow(editor: Editor) -> Non
     got = await editor.open(arrow, text)
     syntax = next(d for d in got if d.code == "PS01")
     actions = await _actions(editor, a_uri, syntax)
-    title = next(t for t in actions if t.startswith("Replace Japanese punctuation"))
+    # Japanese names and no `lang`: Japanese titles, even while the syntax is broken
+    title = next(t for t in actions if t.startswith("全角の区切り"))
     assert _applied(editor, a_uri, actions[title]).endswith("𠮷報告書 <- 契約書 { work:報告 }\n")
-    assert not [t for t in actions if t.startswith("Ignore")]  # a syntax error is not ignored
+    assert not [t for t in actions if "無視" in t]  # a syntax error is not ignored

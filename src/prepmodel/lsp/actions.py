@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 from prepmodel.lsp.documents import Document
 from prepmodel.model.core import identity
 from prepmodel.syntax.names import render_name
+from prepmodel.text.i18n import translator
 
 _DID_YOU_MEAN = re.compile(r"did you mean '(.+)'\?")
 _NOUN = re.compile(r"name the result, e\.g\. '(.+)', and move")
@@ -51,9 +52,17 @@ def _hint(diagnostic: lsp.Diagnostic) -> str | None:
     return hint or None
 
 
+def _english(diagnostic: lsp.Diagnostic) -> str:
+    """The message as made (English), which ``data`` keeps whatever language is shown."""
+    data = diagnostic.data
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return str(data["message"])
+    return diagnostic.message
+
+
 def _subject(diagnostic: lsp.Diagnostic) -> str | None:
     """The deliverable a GP01/NM01 message is about: its first quoted name."""
-    match = re.match(r"'(.+?)' (?:is needed|reads like)", diagnostic.message)
+    match = re.match(r"'(.+?)' (?:is needed|reads like)", _english(diagnostic))
     return match.group(1) if match else None
 
 
@@ -123,6 +132,7 @@ def _last_line_of(document: Document, keyword: str) -> int:
 
 def code_actions(document: Document, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     actions: list[lsp.CodeAction] = []
+    _ = translator(document.language)  # titles in the language the diagnostics speak
     for diagnostic in params.context.diagnostics:
         if diagnostic.source not in (None, "prep"):
             continue
@@ -143,7 +153,9 @@ def code_actions(document: Document, params: lsp.CodeActionParams) -> list[lsp.C
             )
             edits = [lsp.TextEdit(range=document.lines.span_range(s), new_text=text) for s in spans]
             edits = edits or [lsp.TextEdit(range=diagnostic.range, new_text=text)]
-            actions.append(_fix(f"Change to '{new}'", document, edits, diagnostic, True))
+            actions.append(
+                _fix(_("Change to '{new}'").format(new=new), document, edits, diagnostic, True)
+            )
         if code == "GP01":
             name = _subject(diagnostic)
             if name is not None:
@@ -151,7 +163,7 @@ def code_actions(document: Document, params: lsp.CodeActionParams) -> list[lsp.C
                 after = _last_line_of(document, "external")
                 actions.append(
                     _fix(
-                        f"Declare '{name}' external",
+                        _("Declare '{name}' external").format(name=name),
                         document,
                         [_insert_line_after(document, after, f"external {written}")],
                         diagnostic,
@@ -162,7 +174,7 @@ def code_actions(document: Document, params: lsp.CodeActionParams) -> list[lsp.C
                     last -= 1
                 actions.append(
                     _fix(
-                        f"Add a route that makes '{name}'",
+                        _("Add a route that makes '{name}'").format(name=name),
                         document,
                         [_insert_line_after(document, last, f"{written} <- {STUB_INPUT}")],
                         diagnostic,
@@ -180,13 +192,18 @@ def code_actions(document: Document, params: lsp.CodeActionParams) -> list[lsp.C
                 ]
                 if edits and not document.index.of("deliverable", identity(noun.group(1))):
                     actions.append(
-                        _fix(f"Rename to '{noun.group(1)}'", document, edits, diagnostic)
+                        _fix(
+                            _("Rename to '{noun}'").format(noun=noun.group(1)),
+                            document,
+                            edits,
+                            diagnostic,
+                        )
                     )
         ime = ime_edits(document, line)
         if ime and code in ("PS01", "GP01", "AT01"):
             actions.append(
                 _fix(
-                    "Replace Japanese punctuation (、，：←) with , : <-",
+                    _("Replace Japanese punctuation (、，：←) with , : <-"),
                     document,
                     ime,
                     diagnostic,
@@ -196,7 +213,7 @@ def code_actions(document: Document, params: lsp.CodeActionParams) -> list[lsp.C
         if code and code != "PS01":
             actions.append(
                 _fix(
-                    f"Ignore {code} on this line",
+                    _("Ignore {code} on this line").format(code=code),
                     document,
                     [_ignore_edit(document, line, code)],
                     diagnostic,

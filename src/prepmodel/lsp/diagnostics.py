@@ -6,6 +6,7 @@ from lsprotocol import types as lsp
 
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.lsp.positions import LineIndex
+from prepmodel.text.i18n import translator
 
 SEVERITY = {
     Severity.ERROR: lsp.DiagnosticSeverity.Error,
@@ -17,12 +18,16 @@ UNNECESSARY = frozenset({"GP02", "RC01"})
 SOURCE = "prep"
 
 
-def to_lsp(diagnostic: Diagnostic, lines: LineIndex) -> lsp.Diagnostic:
-    """One diagnostic in the client's positions. The hint follows the message on its own
-    line, as `prep check` prints it, and is also kept in ``data`` for the code actions."""
-    message = diagnostic.message
-    if diagnostic.hint:
-        message += f"\nhint: {diagnostic.hint}"
+def to_lsp(diagnostic: Diagnostic, lines: LineIndex, lang: str = "en") -> lsp.Diagnostic:
+    """One diagnostic in the client's positions, its message and hint in ``lang`` (the
+    language `prep check` speaks about the file). The hint follows the message on its own
+    line, as `prep check` prints it; ``data`` keeps the hint as made (English), which the
+    code actions read whatever language the user sees."""
+    shown = diagnostic.localized(lang)
+    message = shown.message
+    if shown.hint:
+        _ = translator(lang)
+        message += f"\n{_('hint')}: {shown.hint}"
     return lsp.Diagnostic(
         range=lines.span_range(diagnostic.span),
         message=message,
@@ -30,7 +35,7 @@ def to_lsp(diagnostic: Diagnostic, lines: LineIndex) -> lsp.Diagnostic:
         code=diagnostic.code,
         source=SOURCE,
         tags=[lsp.DiagnosticTag.Unnecessary] if diagnostic.code in UNNECESSARY else None,
-        data={"code": diagnostic.code, "hint": diagnostic.hint},
+        data={"code": diagnostic.code, "hint": diagnostic.hint, "message": diagnostic.message},
     )
 
 

@@ -24,6 +24,7 @@ from prepmodel.checks.config import Config, ConfigError, find_config
 from prepmodel.checks.imports import DiskReader
 from prepmodel.lsp.index import FileIndex
 from prepmodel.lsp.positions import UTF16, LineIndex, split_lines
+from prepmodel.model.language import model_language
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -61,6 +62,12 @@ class Document:
         text = " " + self.text[1:] if self.text.startswith("\ufeff") else self.text
         reader = DiskReader(self.overlay)
         return analyse_text(text, shown_path(self.uri), self.config, reader=reader)
+
+    @cached_property
+    def language(self) -> str:
+        """The language `prep check` speaks about this file (its ``lang``, the locale, its
+        names): diagnostics and hints come in it, as they do on the command line."""
+        return model_language(self.analysis.model)
 
     @cached_property
     def lines(self) -> LineIndex:

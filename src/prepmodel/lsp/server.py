@@ -53,9 +53,10 @@ class PrepServer(LanguageServer):
         try:
             document = self.document(uri)
             grouped = by_file(document.analysis.diagnostics)
-            items = [to_lsp(d, document.lines) for d in grouped.pop(shown_path(uri), [])]
+            lang = document.language
+            items = [to_lsp(d, document.lines, lang) for d in grouped.pop(shown_path(uri), [])]
             others = {
-                document.uri_of(file): [to_lsp(d, document.lines_of(file)) for d in found]
+                document.uri_of(file): [to_lsp(d, document.lines_of(file), lang) for d in found]
                 for file, found in grouped.items()
             }
         except Exception:  # a bug must not take the editor's diagnostics down with it
