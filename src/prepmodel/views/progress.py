@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from prepmodel.journey.core import Journey
 from prepmodel.model.core import identity
+from prepmodel.views import progress_bits as bits
 
 if TYPE_CHECKING:
     import duckdb
@@ -186,7 +187,18 @@ def values_sql(columns: list[str], types: list[str], rows: list[tuple[Any, ...]]
 # (name, SELECT, materialise in the embedded engine). Every statement reads only ``events``
 # and the tables before it. Written in DuckDB's dialect, kept to what SQLGlot carries to
 # Spark: no ordered ARRAY_AGG (lists are STRING_AGG of ids), no QUALIFY, no FILTER.
-QUERIES: list[tuple[str, str, bool]] = [
+#
+# Two paths compute the same results. The general one (any model) groups the facts per
+# customer and deliverable and joins them with the model's routes per customer. The bit
+# path (journeys of at most 62 deliverables, :mod:`progress_bits`) groups the facts per
+# customer only and computes the journey state once per distinct set of deliverables had.
+# Both end in the same views: ``progress_states`` (one row per state: a customer on the
+# general path, a distinct set on the bit path), ``customer_state`` (one row per customer,
+# with its state's id ``sid``) and the four results.
+
+# The facts per customer (general path): customers numbered by name, earliest fact per
+# customer and deliverable, and what each customer has (groups derived).
+CUSTOMER_QUERIES: list[tuple[str, str, bool]] = [
     (
         "cust",
         """SELECT customer, ROW_NUMBER() OVER (ORDER BY customer) AS cid, start_date, last_date
@@ -217,10 +229,15 @@ GROUP BY c.cid, s.d""",
 ) AS u GROUP BY cid, d""",
         True,
     ),
+]
+
+# The journey state of every unit (``{unit}``: a table of ids ``cid``; ``{have}``: what each
+# unit has, ``(cid, d, date)``): ready routes, next steps, checkpoints reached, why.
+STATE_QUERIES: list[tuple[str, str, bool]] = [
     (
         "route_have",
         """SELECT h.cid, i.r, COUNT(*) AS n_have, MAX(h.date) AS ready_date
-FROM have AS h JOIN m_input AS i ON h.d = i.i GROUP BY h.cid, i.r""",
+FROM {have} AS h JOIN m_input AS i ON h.d = i.i GROUP BY h.cid, i.r""",
         True,
     ),
     (
@@ -228,7 +245,7 @@ FROM have AS h JOIN m_input AS i ON h.d = i.i GROUP BY h.cid, i.r""",
         """SELECT rh.cid, r.r, r.d, r.effort_h
 FROM route_have AS rh JOIN m_route AS r ON r.r = rh.r WHERE rh.n_have = r.n_in
 UNION ALL
-SELECT c.cid, r.r, r.d, r.effort_h FROM cust AS c CROSS JOIN m_route AS r WHERE r.n_in = 0""",
+SELECT c.cid, r.r, r.d, r.effort_h FROM {unit} AS c CROSS JOIN m_route AS r WHERE r.n_in = 0""",
         False,
     ),
     (
@@ -238,7 +255,7 @@ SELECT c.cid, r.r, r.d, r.effort_h FROM cust AS c CROSS JOIN m_route AS r WHERE 
 FROM (
   SELECT y.cid, y.d, MIN(y.effort_h) AS effort_h
   FROM ready AS y JOIN m_step AS s ON s.d = y.d
-  LEFT JOIN have AS h ON h.cid = y.cid AND h.d = y.d
+  LEFT JOIN {have} AS h ON h.cid = y.cid AND h.d = y.d
   WHERE h.d IS NULL GROUP BY y.cid, y.d
 ) AS t GROUP BY cid""",
         True,
@@ -246,12 +263,12 @@ FROM (
     (
         "cust_cp",
         """SELECT c.cid,
-  STRING_AGG(CASE WHEN h.date IS NOT NULL THEN CAST(k.d AS VARCHAR) END, ',' ORDER BY k.pos)
+  STRING_AGG(CASE WHEN h.d IS NOT NULL THEN CAST(k.d AS VARCHAR) END, ',' ORDER BY k.pos)
     AS reached_ids,
-  MIN(CASE WHEN h.date IS NULL THEN k.pos END) AS gap_pos,
-  MIN(CASE WHEN h.date IS NULL THEN k.phase_pos END) AS phase_pos
-FROM cust AS c CROSS JOIN m_checkpoint AS k
-LEFT JOIN have AS h ON h.cid = c.cid AND h.d = k.d
+  MIN(CASE WHEN h.d IS NULL THEN k.pos END) AS gap_pos,
+  MIN(CASE WHEN h.d IS NULL THEN k.phase_pos END) AS phase_pos
+FROM {unit} AS c CROSS JOIN m_checkpoint AS k
+LEFT JOIN {have} AS h ON h.cid = c.cid AND h.d = k.d
 GROUP BY c.cid""",
         True,
     ),
@@ -265,30 +282,22 @@ FROM (
   JOIN m_route AS r ON r.d = k.d
   LEFT JOIN route_have AS rh ON rh.cid = cc.cid AND rh.r = r.r
 ) AS w JOIN m_input AS i ON i.r = w.r
-LEFT JOIN have AS h ON h.cid = w.cid AND h.d = i.i
+LEFT JOIN {have} AS h ON h.cid = w.cid AND h.d = i.i
 WHERE w.rn = 1 AND h.d IS NULL GROUP BY w.cid""",
         True,
     ),
     (
         "goals_had",
-        """SELECT h.cid, COUNT(*) AS n FROM have AS h JOIN m_goal AS g ON g.d = h.d
+        """SELECT h.cid, COUNT(*) AS n FROM {have} AS h JOIN m_goal AS g ON g.d = h.d
 GROUP BY h.cid""",
         False,
     ),
     (
-        "progress_customers",
-        """SELECT c.cid, c.customer, c.start_date, c.last_date,
-  DATE_DIFF('day', c.last_date, p.as_of) AS days_since,
-  cc.reached_ids, cc.gap_pos, k.d AS next_cp, cc.phase_pos,
+        "progress_states",
+        """SELECT c.cid AS sid, cc.reached_ids, cc.gap_pos, k.d AS next_cp, cc.phase_pos,
   n.next_ids, n.allow_h, w.why_ids,
-  CASE
-    WHEN COALESCE(g.n, 0) = p.n_goals THEN 'done'
-    WHEN DATE_DIFF('day', c.last_date, p.as_of) >= p.stuck_after THEN 'stuck'
-    WHEN n.allow_h IS NOT NULL
-      AND DATE_DIFF('day', c.last_date, p.as_of) > CEIL(n.allow_h / 8.0) THEN 'behind'
-    ELSE 'on-track'
-  END AS status
-FROM cust AS c CROSS JOIN m_param AS p
+  CASE WHEN COALESCE(g.n, 0) = p.n_goals THEN 1 ELSE 0 END AS done
+FROM {unit} AS c CROSS JOIN m_param AS p
 JOIN cust_cp AS cc ON cc.cid = c.cid
 LEFT JOIN m_checkpoint AS k ON k.pos = cc.gap_pos
 LEFT JOIN next_agg AS n ON n.cid = c.cid
@@ -296,11 +305,40 @@ LEFT JOIN why AS w ON w.cid = c.cid
 LEFT JOIN goals_had AS g ON g.cid = c.cid""",
         True,
     ),
+]
+
+# One row per customer (``{cust}`` with ``customer``, ``start_date``, ``last_date`` and the
+# id of its state in ``{sid}``); then the full per-customer view for warehouse users.
+CUSTOMER_STATE = (
+    "customer_state",
+    """SELECT c.customer, c.start_date, c.last_date,
+  DATE_DIFF('day', c.last_date, p.as_of) AS days_since, c.{sid} AS sid, s.gap_pos,
+  CASE
+    WHEN s.done = 1 THEN 'done'
+    WHEN DATE_DIFF('day', c.last_date, p.as_of) >= p.stuck_after THEN 'stuck'
+    WHEN s.allow_h IS NOT NULL
+      AND DATE_DIFF('day', c.last_date, p.as_of) > CEIL(s.allow_h / 8.0) THEN 'behind'
+    ELSE 'on-track'
+  END AS status
+FROM {cust} AS c CROSS JOIN m_param AS p
+JOIN progress_states AS s ON s.sid = c.{sid}""",
+    True,
+)
+
+# Across customers (the same on both paths, given ``cohort_reached`` and ``{cust}``).
+SUMMARY_QUERIES: list[tuple[str, str, bool]] = [
+    (
+        "progress_customers",
+        """SELECT c.customer, c.start_date, c.last_date, c.days_since, s.reached_ids,
+  s.next_cp, s.phase_pos, s.next_ids, s.allow_h, s.why_ids, c.status
+FROM customer_state AS c JOIN progress_states AS s ON s.sid = c.sid""",
+        False,
+    ),
     (
         "funnel_reached",
         """SELECT k.pos, COALESCE(SUM(g.n), 0) AS reached
 FROM m_checkpoint AS k
-LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM cust_cp GROUP BY gap_pos) AS g
+LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM customer_state GROUP BY gap_pos) AS g
   ON g.gap_pos IS NULL OR g.gap_pos > k.pos
 GROUP BY k.pos""",
         False,
@@ -311,18 +349,10 @@ GROUP BY k.pos""",
   COALESCE(st.n, 0) AS stuck
 FROM m_checkpoint AS k
 JOIN funnel_reached AS fr ON fr.pos = k.pos
-LEFT JOIN (SELECT d, COUNT(*) AS n FROM have GROUP BY d) AS fa ON fa.d = k.d
-LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM progress_customers
+LEFT JOIN (SELECT pos, SUM(n) AS n FROM cohort_reached GROUP BY pos) AS fa ON fa.pos = k.pos
+LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM customer_state
            WHERE status = 'stuck' GROUP BY gap_pos) AS st ON st.gap_pos = k.pos""",
         False,
-    ),
-    (
-        "cohort_reached",
-        """SELECT DATE_TRUNC('month', c.start_date) AS cohort, k.pos, k.d,
-  DATE_DIFF('day', c.start_date, h.date) AS days, COUNT(*) AS n
-FROM have AS h JOIN m_checkpoint AS k ON k.d = h.d JOIN cust AS c ON c.cid = h.cid
-GROUP BY DATE_TRUNC('month', c.start_date), k.pos, k.d, DATE_DIFF('day', c.start_date, h.date)""",
-        True,
     ),
     (
         "cohort_hist",
@@ -330,7 +360,7 @@ GROUP BY DATE_TRUNC('month', c.start_date), k.pos, k.d, DATE_DIFF('day', c.start
 UNION ALL
 SELECT cs.cohort, k.pos, k.d, 1000000000 AS days, cs.n - COALESCE(a.n, 0) AS n
 FROM (SELECT DATE_TRUNC('month', start_date) AS cohort, COUNT(*) AS n
-      FROM cust GROUP BY DATE_TRUNC('month', start_date)) AS cs
+      FROM {cust} GROUP BY DATE_TRUNC('month', start_date)) AS cs
 CROSS JOIN m_checkpoint AS k
 LEFT JOIN (SELECT cohort, pos, SUM(n) AS n FROM cohort_reached GROUP BY cohort, pos) AS a
   ON a.cohort = cs.cohort AND a.pos = k.pos
@@ -352,6 +382,23 @@ FROM (
 ) AS t GROUP BY cohort, pos, d""",
         False,
     ),
+]
+
+UNKNOWN_NAMES = """SELECT 'unknown-deliverable' AS kind, e.customer, CAST(NULL AS INTEGER) AS d,
+  e.deliverable AS text, MIN(e.date) AS date, CAST(NULL AS DATE) AS other_date, COUNT(*) AS n
+FROM ev AS e LEFT JOIN m_spelling AS s ON e.deliverable = s.spelling
+WHERE s.d IS NULL GROUP BY e.customer, e.deliverable"""
+
+# Data problems (general path): every fact checked against the routes' inputs.
+PROBLEM_QUERIES: list[tuple[str, str, bool]] = [
+    (
+        "cohort_reached",
+        """SELECT DATE_TRUNC('month', c.start_date) AS cohort, k.pos, k.d,
+  DATE_DIFF('day', c.start_date, h.date) AS days, COUNT(*) AS n
+FROM have AS h JOIN m_checkpoint AS k ON k.d = h.d JOIN cust AS c ON c.cid = h.cid
+GROUP BY DATE_TRUNC('month', c.start_date), k.pos, k.d, DATE_DIFF('day', c.start_date, h.date)""",
+        True,
+    ),
     (
         "route_ok",
         """SELECT f.cid, f.d, f.date,
@@ -367,10 +414,8 @@ GROUP BY f.cid, f.d, f.date""",
     ),
     (
         "progress_problems",
-        """SELECT 'unknown-deliverable' AS kind, e.customer, CAST(NULL AS INTEGER) AS d,
-  e.deliverable AS text, MIN(e.date) AS date, CAST(NULL AS DATE) AS other_date, COUNT(*) AS n
-FROM ev AS e LEFT JOIN m_spelling AS s ON e.deliverable = s.spelling
-WHERE s.d IS NULL GROUP BY e.customer, e.deliverable
+        UNKNOWN_NAMES
+        + """
 UNION ALL
 SELECT 'duplicate' AS kind, c.customer, f.d, CAST(NULL AS VARCHAR) AS text, f.date,
   f.last_date AS other_date, f.n
@@ -389,16 +434,26 @@ WHERE f.route IS NOT NULL AND r.r IS NULL""",
     ),
 ]
 
-# What the outputs read, and in which order.
+# What the outputs read, and in which order (``--emit-sql`` prints these).
 RESULTS: dict[str, str] = {
     "customers": "SELECT customer, start_date, last_date, days_since, reached_ids, "
     "next_cp, phase_pos, next_ids, allow_h, why_ids, status FROM progress_customers "
-    "ORDER BY cid",
+    "ORDER BY customer",
     "funnel": "SELECT pos, d, step, reached, facts, stuck FROM progress_funnel ORDER BY pos",
     "cohorts": "SELECT cohort, pos, d, customers, arrived, median_days, p75_days "
     "FROM progress_cohorts ORDER BY cohort, pos",
     "problems": "SELECT kind, customer, d, text, date, other_date, n FROM progress_problems "
     "ORDER BY customer, kind, d, text",
+}
+
+# What the embedded engine reads: the same, with each state's lists once (a million
+# customers share a few states) and each customer's state by id.
+FETCH: dict[str, str] = {
+    "states": "SELECT sid, reached_ids, next_cp, phase_pos, next_ids, allow_h, why_ids "
+    "FROM progress_states ORDER BY sid",
+    "customers": "SELECT customer, start_date, last_date, days_since, sid, status "
+    "FROM customer_state ORDER BY customer",
+    **{k: v for k, v in RESULTS.items() if k != "customers"},
 }
 
 
@@ -409,11 +464,25 @@ def param_sql(as_of: date, stuck_after: int, n_goals: int) -> str:
     )
 
 
+def _fill(queries: list[tuple[str, str, bool]], **names: str) -> list[tuple[str, str, bool]]:
+    return [(n, sql.format(**names), m) for n, sql, m in queries]
+
+
+def uses_bits(mt: ModelTables) -> bool:
+    """Whether the bit path can run: the journey's deliverables fit the bits of a BIGINT."""
+    return len(bits.bit_ids(mt.tables)) <= bits.MAX_BITS
+
+
 def statements(
-    mt: ModelTables, as_of: date, stuck_after: int, has_route: bool
+    mt: ModelTables,
+    as_of: date,
+    stuck_after: int,
+    has_route: bool,
+    use_bits: bool | None = None,
 ) -> list[tuple[str, str, bool]]:
     """Every statement in order: the model tables, the parameters, the events as ``ev``
-    (``route`` NULL when the source has none), then :data:`QUERIES`."""
+    (``route`` NULL when the source has none), then the queries of the bit path (when
+    ``use_bits``, by default when :func:`uses_bits`) or the general path."""
     route = "CAST(route AS VARCHAR)" if has_route else "CAST(NULL AS VARCHAR)"
     out: list[tuple[str, str, bool]] = [
         (
@@ -423,33 +492,98 @@ def statements(
             False,
         )
     ]
-    for name, (cols, types, rows) in mt.tables.items():
+    if use_bits is None:
+        use_bits = uses_bits(mt)
+    tables = dict(mt.tables)
+    cols, _types, rows = tables["m_spelling"]
+    tables["m_spelling"] = (
+        ["spelling", "d", "w", "bm"],
+        ["VARCHAR", "INTEGER", "INTEGER", "BIGINT"],
+        bits.spelling_rows(rows),
+    )
+    ids = bits.bit_ids(tables)
+    tables["m_bit"] = (["d", "b", "m"], ["INTEGER", "INTEGER", "BIGINT"], bits.bit_rows(ids))
+    for name, (cols, types, rows) in tables.items():
         out.append((name, values_sql(cols, types, rows), True))
     n_goals = len(mt.tables["m_goal"][2])
     out.append(("m_param", param_sql(as_of, stuck_after, n_goals), True))
+    if use_bits:
+        bit_sql = bits.statements(bits.BitModel(tables), has_route)
+        out += bit_sql[:4]  # the wide rows, their masks, the states and what they have
+        out += _fill(STATE_QUERIES, unit="state", have="state_have")
+        out += _fill([CUSTOMER_STATE], cust="cust_have", sid="mask")
+        out += bit_sql[4:]  # cohort_reached, bit_problems
+        out += _fill(SUMMARY_QUERIES, cust="cust_have")
+        problems = UNKNOWN_NAMES + "\nUNION ALL\nSELECT * FROM bit_problems"
+        out.append(("progress_problems", problems, False))
+        return out
+    customer = CUSTOMER_QUERIES
     if not mt.tables["m_group"][2]:
         # no group to derive: what a customer has is what the facts say
         plain = ("have", "SELECT cid, d, date FROM first_fact", False)
-        out.extend(plain if q[0] == "have" else q for q in QUERIES)
-    else:
-        out.extend(QUERIES)
+        customer = [plain if q[0] == "have" else q for q in CUSTOMER_QUERIES]
+    out += customer
+    out += _fill(STATE_QUERIES, unit="cust", have="have")
+    out += _fill([CUSTOMER_STATE], cust="cust", sid="cid")
+    out += PROBLEM_QUERIES[:1]  # cohort_reached
+    out += _fill(SUMMARY_QUERIES, cust="cust")
+    out += PROBLEM_QUERIES[1:]
     return out
 
 
 # --- results -------------------------------------------------------------------------------
-@dataclass
-class CustomerRow:
-    customer: str
-    start: date
-    last: date
-    days_since: int
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where a customer stands on the journey, apart from dates: the same for every
+    customer who has the same deliverables (one object shared by them all)."""
+
     reached: tuple[int, ...]
     next_checkpoint: int | None
     phase: str | None
     next: tuple[int, ...]
     allowed_days: int | None
     why: tuple[int, ...]
-    status: str
+
+
+class CustomerRow:
+    """One customer: its dates, days since progress and status, and its shared
+    :class:`State` (whose fields read as the customer's own)."""
+
+    __slots__ = ("customer", "days_since", "last", "start", "state", "status")
+
+    def __init__(
+        self, customer: str, start: date, last: date, days_since: int, status: str, state: State
+    ) -> None:
+        self.customer = customer
+        self.start = start
+        self.last = last
+        self.days_since = days_since
+        self.status = status
+        self.state = state
+
+    @property
+    def reached(self) -> tuple[int, ...]:
+        return self.state.reached
+
+    @property
+    def next_checkpoint(self) -> int | None:
+        return self.state.next_checkpoint
+
+    @property
+    def phase(self) -> str | None:
+        return self.state.phase
+
+    @property
+    def next(self) -> tuple[int, ...]:
+        return self.state.next
+
+    @property
+    def allowed_days(self) -> int | None:
+        return self.state.allowed_days
+
+    @property
+    def why(self) -> tuple[int, ...]:
+        return self.state.why
 
 
 @dataclass
@@ -516,28 +650,39 @@ def _day(value: Any) -> date:
 def collect(
     rows: dict[str, list[tuple[Any, ...]]], mt: ModelTables, as_of: date, stuck: int
 ) -> Progress:
-    """The results of :data:`RESULTS` (rows from any engine) as Python objects."""
+    """The results of :data:`FETCH` (the embedded engine) or :data:`RESULTS` (rows from any
+    engine, every customer with its lists) as Python objects."""
     phases = mt.phases
-    customers = []
     allowed: dict[float, int] = {}
-    for c, start, last, days, reached, nxt_cp, ph, nxt, allow, why, status in rows["customers"]:
-        customers.append(
-            CustomerRow(
-                customer=str(c),
-                start=_day(start),
-                last=_day(last),
-                days_since=int(days),
-                reached=_ids(reached),
-                next_checkpoint=int(nxt_cp) if nxt_cp is not None else None,
-                phase=phases[int(ph) - 1] if ph is not None else None,
-                next=_ids(nxt),
-                allowed_days=None
-                if allow is None
-                else allowed.setdefault(allow, math.ceil(float(allow) / HOURS_PER_DAY)),
-                why=_ids(why),
-                status=str(status),
-            )
+
+    def state(reached: Any, nxt_cp: Any, ph: Any, nxt: Any, allow: Any, why: Any) -> State:
+        return State(
+            reached=_ids(reached),
+            next_checkpoint=int(nxt_cp) if nxt_cp is not None else None,
+            phase=phases[int(ph) - 1] if ph is not None else None,
+            next=_ids(nxt),
+            allowed_days=None
+            if allow is None
+            else allowed.setdefault(allow, math.ceil(float(allow) / HOURS_PER_DAY)),
+            why=_ids(why),
         )
+
+    customers = []
+    if "states" in rows:
+        # DuckDB gives str, date and int already: one object per customer, nothing else
+        states = {row[0]: state(*row[1:]) for row in rows["states"]}
+        customers = [
+            CustomerRow(c, start, last, since, status, states[sid])
+            for c, start, last, since, sid, status in rows["customers"]
+        ]
+    else:
+        shared: dict[tuple[Any, ...], State] = {}
+        for c, start, last, since, *lists, status in rows["customers"]:
+            key = tuple(lists)
+            st = shared.get(key) or shared.setdefault(key, state(*lists))
+            customers.append(
+                CustomerRow(str(c), _day(start), _day(last), int(since), str(status), st)
+            )
     funnel = [FunnelRow(*(int(v or 0) for v in row)) for row in rows["funnel"]]
     cohorts = [
         CohortRow(
@@ -710,8 +855,11 @@ def run(
     as_of: date,
     stuck_after: int,
     memory_limit: str | None = None,
+    use_bits: bool | None = None,
 ) -> Progress:
-    """Everything :data:`RESULTS` asks for, computed by the embedded DuckDB on ``source``."""
+    """Everything :data:`RESULTS` asks for, computed by the embedded DuckDB on ``source``
+    (``use_bits``: force the bit path or the general one; by default the bit path when the
+    journey fits, :func:`uses_bits`)."""
     import tempfile
 
     import duckdb as ddb
@@ -724,10 +872,10 @@ def run(
         has_route = load_events(con, source, mt)
         # the line numbers of bad rows are known by now: order no longer matters
         con.execute("SET preserve_insertion_order = false")
-        for name, sql, materialise in statements(mt, as_of, stuck_after, has_route):
+        for name, sql, materialise in statements(mt, as_of, stuck_after, has_route, use_bits):
             kind = "TABLE" if materialise else "VIEW"
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
-        rows = {key: con.execute(sql).fetchall() for key, sql in RESULTS.items()}
+        rows = {key: con.execute(sql).fetchall() for key, sql in FETCH.items()}
     finally:
         con.close()
         spill.cleanup()
