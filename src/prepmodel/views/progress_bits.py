@@ -111,7 +111,8 @@ class BitModel:
             return None
         if len(ins) == 1:
             return ins[0]
-        return f"CASE WHEN {_all([f'{x} IS NOT NULL' for x in ins])} THEN GREATEST({', '.join(ins)}) END"
+        present = _all([f"{x} IS NOT NULL" for x in ins])
+        return f"CASE WHEN {present} THEN GREATEST({', '.join(ins)}) END"
 
     def applies(self, d: int, rid: str, has_route: bool) -> list[str]:
         """The condition that a fact's route id allows route ``rid`` (none: every route)."""
@@ -227,7 +228,7 @@ GROUP BY e.customer"""
 ) AS t GROUP BY cohort, pos, d, days"""
 
     problems = [
-        f"""SELECT 'duplicate' AS kind, e.customer, s.d, CAST(NULL AS VARCHAR) AS text,
+        """SELECT 'duplicate' AS kind, e.customer, s.d, CAST(NULL AS VARCHAR) AS text,
   MIN(e.date) AS date, MAX(e.date) AS other_date, COUNT(*) AS n
 FROM ev AS e JOIN m_spelling AS s ON e.deliverable = s.spelling
 JOIN (SELECT customer FROM cust_have WHERE dup > 0) AS u ON u.customer = e.customer
@@ -237,16 +238,19 @@ GROUP BY e.customer, s.d HAVING COUNT(*) > 1"""
         kind = bm.by_d(
             checked, lambda d: f"CASE WHEN {bm.complete(d, has_route)} THEN 1 ELSE 0 END"
         )
+        day = bm.by_d(checked, lambda d: f"f{d}")
+        ready = bm.by_d(checked, lambda d: bm.ready_day(d, has_route))
         problems.append(
             f"""SELECT CASE WHEN {kind} = 1 THEN 'before-inputs' ELSE 'missing-inputs' END AS kind,
-  c.customer, b.d, CAST(NULL AS VARCHAR) AS text, {bm.by_d(checked, lambda d: f"f{d}")} AS date,
-  {bm.by_d(checked, lambda d: bm.ready_day(d, has_route))} AS other_date, 1 AS n
+  c.customer, b.d, CAST(NULL AS VARCHAR) AS text, {day} AS date, {ready} AS other_date, 1 AS n
 FROM (SELECT * FROM cust_have WHERE pm <> 0) AS c JOIN m_bit AS b ON (c.pm & b.m) <> 0"""
         )
     if has_route and bm.steps:
+        route = bm.by_d(bm.steps, lambda d: f"r{d}")
+        day = bm.by_d(bm.steps, lambda d: f"f{d}")
         problems.append(
-            f"""SELECT 'unknown-route' AS kind, c.customer, b.d, {bm.by_d(bm.steps, lambda d: f"r{d}")} AS text,
-  {bm.by_d(bm.steps, lambda d: f"f{d}")} AS date, CAST(NULL AS DATE) AS other_date, 1 AS n
+            f"""SELECT 'unknown-route' AS kind, c.customer, b.d, {route} AS text,
+  {day} AS date, CAST(NULL AS DATE) AS other_date, 1 AS n
 FROM (SELECT * FROM cust_have WHERE um <> 0) AS c JOIN m_bit AS b ON (c.um & b.m) <> 0"""
         )
     return [
