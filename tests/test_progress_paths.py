@@ -5,8 +5,9 @@ journey state once per distinct mask) is what the reference tests in
 test_progress_reference.py exercise, since their random models are small. Here the general
 path (facts per customer and deliverable, joins per customer) is held to the same
 brute-force reference, both paths are compared field by field (every problem with its
-dates and counts) on events that carry route ids, valid and not, and a journey too long for
-the bits takes the general path and still matches the reference.
+dates and counts) on events that carry route ids, valid and not, a journey too long for
+the bits takes the general path and still matches the reference, and the bit path's
+generated SQL with a route column goes through Spark SQL (SQLGlot) to the same results.
 """
 
 from __future__ import annotations
@@ -125,3 +126,42 @@ def test_a_long_journey_takes_the_general_path(tmp_path: Path) -> None:
     assert not engine.uses_bits(mt)
     got = actual(engine.run(str(src), mt, AS_OF, 30))
     assert got == reference(a, a.journey, rows, 30)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_spark_text_with_routes_runs_the_same(seed: int, tmp_path: Path) -> None:
+    """With a route column the bit path's generated conditions name it: the Spark text,
+    read back by SQLGlot and run on a fresh database, gives the embedded results."""
+    import duckdb
+    import sqlglot
+
+    rng = random.Random(900 + seed)
+    rm = random_model(rng)
+    a = _analyse(rm.text)
+    j = a.journey
+    route_ids = [rid for s in j.steps for rid, _r in s.route_ids()]
+    rows = [r for r in random_events(rng, a, 12) if r[1] == r[1].strip()]
+    rows = _with_routes(rng, rows, route_ids)
+    src = tmp_path / "events.csv"
+    write_csv(src, rows, route=True)
+    mt = engine.model_tables(a.journey, j, None)
+    con = duckdb.connect(":memory:")
+    has_route = engine.load_events(con, str(src), mt)
+    con.close()
+    assert has_route and engine.uses_bits(mt)
+    spark = engine.emit_sql(mt, AS_OF, 20, "spark", has_route)
+    back = [e.sql(dialect="duckdb") for e in sqlglot.parse(spark, read="spark") if e is not None]
+    con = duckdb.connect(":memory:")
+    con.execute(
+        "CREATE TABLE events AS SELECT customer, deliverable, CAST(date AS DATE) AS date, "
+        f"NULLIF(route, '') AS route FROM read_csv('{src}', all_varchar = true)"
+    )
+    results = []
+    for stmt in back:
+        rel = con.execute(stmt)
+        if stmt.lstrip().upper().startswith("SELECT"):
+            results.append(rel.fetchall())
+    rows_ = dict(zip(engine.RESULTS, results, strict=True))
+    got = full(engine.collect(rows_, mt, AS_OF, 20))
+    want = full(engine.run(str(src), engine.model_tables(a.journey, j, None), AS_OF, 20))
+    assert got == want
