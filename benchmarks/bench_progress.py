@@ -8,9 +8,11 @@
   customer ``c`` starts on a day of 2025 and reaches the first deliverables of the
   journey (12-24, 19 on average) a few days apart, after a fact for their contract; 0.5%
   of customers enter one fact twice.
-* The figure: wall time and peak resident memory (``ru_maxrss`` of the child) of the
-  command-line run ``python -m prepmodel progress MODEL --events FILE --as-of 2026-06-30
-  -f FORMAT -o OUT`` (start-up, SQL, and writing every customer's line included).
+* The figures: wall time, CPU time (user + system of the child, all its threads: on a
+  shared machine the wall time follows the load, the CPU time much less) and peak resident
+  memory (``ru_maxrss`` of the child) of the command-line run ``python -m prepmodel
+  progress MODEL --events FILE --as-of 2026-06-30 -f FORMAT -o OUT`` (start-up, SQL, and
+  writing every customer's line included).
   Targets on the 2-core machine: under 30 s and under 4 GB.
 """
 
@@ -92,21 +94,25 @@ FROM range({customers}) AS t(c) WHERE c % 200 = 0
     return int(row[0]) if row else 0
 
 
-def run(model: Path, events: Path, out: Path, fmt: str) -> tuple[float, float, int]:
-    """Seconds, peak resident MB of the child, exit code."""
+def run(model: Path, events: Path, out: Path, fmt: str) -> tuple[float, float, float, int]:
+    """Wall seconds, CPU seconds (user + system, every thread), peak resident MB of the
+    child, exit code."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     cmd = [sys.executable, "-m", "prepmodel", "progress", str(model), "--events", str(events)]
     cmd += ["--as-of", "2026-06-30", "-f", fmt, "-o", str(out)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before = usage.ru_maxrss
     t0 = time.perf_counter()
     r = subprocess.run(cmd, env=env, capture_output=True, check=False)
     seconds = time.perf_counter() - t0
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak = after.ru_maxrss
+    cpu = (after.ru_utime + after.ru_stime) - (usage.ru_utime + usage.ru_stime)
     if r.returncode not in (0, 1):
         sys.exit(r.stderr.decode())
     # ru_maxrss of the children is the largest child so far: the generator runs in-process,
     # so only the prep child counts here (it ran last and is the largest)
-    return seconds, max(peak, before) / 1024, r.returncode
+    return seconds, cpu, max(peak, before) / 1024, r.returncode
 
 
 def main() -> None:
@@ -128,12 +134,19 @@ def main() -> None:
     print(f"events: {args.customers:,} customers, {facts:,} facts, generated in {took:.1f} s "
           f"({size:.0f} MB Parquet)")  # fmt: skip
     sources = [pq] + ([csv] if csv is not None else [])
+    import duckdb
+
+    threads = duckdb.connect(":memory:").execute("SELECT current_setting('threads')").fetchone()
+    load = os.getloadavg()[0]
+    print(f"DuckDB threads (default, as in the child): {threads[0] if threads else '?'}; "
+          f"load average {load:.1f}")  # fmt: skip
     for src in sources:
         out = args.out_dir / f"progress-out.{args.format}"
-        seconds, mb, code = run(model, src, out, args.format)
+        seconds, cpu, mb, code = run(model, src, out, args.format)
         print(
-            f"prep progress ({src.suffix[1:]}, -f {args.format}): {seconds:.1f} s, "
-            f"peak {mb:,.0f} MB, exit {code}, output {out.stat().st_size / 1e6:.0f} MB"
+            f"prep progress ({src.suffix[1:]}, -f {args.format}): {seconds:.1f} s wall, "
+            f"{cpu:.1f} s CPU, peak {mb:,.0f} MB, exit {code}, "
+            f"output {out.stat().st_size / 1e6:.0f} MB"
         )
 
 

@@ -22,6 +22,17 @@ from typing import TYPE_CHECKING, Any
 
 from prepmodel.journey.core import Journey
 from prepmodel.model.core import identity
+from prepmodel.views import progress_bits as bits
+from prepmodel.views.progress_queries import (
+    CUSTOMER_QUERIES,
+    CUSTOMER_STATE,
+    FETCH,
+    PROBLEM_QUERIES,
+    RESULTS,
+    STATE_QUERIES,
+    SUMMARY_QUERIES,
+    UNKNOWN_NAMES,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -186,220 +197,16 @@ def values_sql(columns: list[str], types: list[str], rows: list[tuple[Any, ...]]
 # (name, SELECT, materialise in the embedded engine). Every statement reads only ``events``
 # and the tables before it. Written in DuckDB's dialect, kept to what SQLGlot carries to
 # Spark: no ordered ARRAY_AGG (lists are STRING_AGG of ids), no QUALIFY, no FILTER.
-QUERIES: list[tuple[str, str, bool]] = [
-    (
-        "cust",
-        """SELECT customer, ROW_NUMBER() OVER (ORDER BY customer) AS cid, start_date, last_date
-FROM (SELECT customer, MIN(date) AS start_date, MAX(date) AS last_date
-      FROM ev GROUP BY customer) AS t""",
-        True,
-    ),
-    (
-        "first_fact",
-        """SELECT c.cid, s.d, MIN(e.date) AS date, MAX(e.date) AS last_date, MIN(e.route) AS route,
-  COUNT(*) AS n
-FROM ev AS e JOIN m_spelling AS s ON e.deliverable = s.spelling
-JOIN cust AS c ON c.customer = e.customer
-GROUP BY c.cid, s.d""",
-        True,
-    ),
-    (
-        "have",
-        """SELECT cid, d, MIN(date) AS date FROM (
-  SELECT cid, d, date FROM first_fact
-  UNION ALL
-  SELECT f.cid, l.g AS d, MAX(f.date) AS date
-  FROM first_fact AS f JOIN m_leaf AS l ON f.d = l.m JOIN m_group AS gr ON gr.g = l.g
-  GROUP BY f.cid, l.g, gr.n_leaf HAVING COUNT(*) = gr.n_leaf
-  UNION ALL
-  SELECT c.cid, gr.g AS d, c.start_date AS date
-  FROM cust AS c CROSS JOIN m_group AS gr WHERE gr.n_leaf = 0
-) AS u GROUP BY cid, d""",
-        True,
-    ),
-    (
-        "route_have",
-        """SELECT h.cid, i.r, COUNT(*) AS n_have, MAX(h.date) AS ready_date
-FROM have AS h JOIN m_input AS i ON h.d = i.i GROUP BY h.cid, i.r""",
-        True,
-    ),
-    (
-        "ready",
-        """SELECT rh.cid, r.r, r.d, r.effort_h
-FROM route_have AS rh JOIN m_route AS r ON r.r = rh.r WHERE rh.n_have = r.n_in
-UNION ALL
-SELECT c.cid, r.r, r.d, r.effort_h FROM cust AS c CROSS JOIN m_route AS r WHERE r.n_in = 0""",
-        False,
-    ),
-    (
-        "next_agg",
-        """SELECT cid, STRING_AGG(CAST(d AS VARCHAR), ',' ORDER BY d) AS next_ids,
-  MIN(effort_h) AS allow_h
-FROM (
-  SELECT y.cid, y.d, MIN(y.effort_h) AS effort_h
-  FROM ready AS y JOIN m_step AS s ON s.d = y.d
-  LEFT JOIN have AS h ON h.cid = y.cid AND h.d = y.d
-  WHERE h.d IS NULL GROUP BY y.cid, y.d
-) AS t GROUP BY cid""",
-        True,
-    ),
-    (
-        "cust_cp",
-        """SELECT c.cid,
-  STRING_AGG(CASE WHEN h.date IS NOT NULL THEN CAST(k.d AS VARCHAR) END, ',' ORDER BY k.pos)
-    AS reached_ids,
-  MIN(CASE WHEN h.date IS NULL THEN k.pos END) AS gap_pos,
-  MIN(CASE WHEN h.date IS NULL THEN k.phase_pos END) AS phase_pos
-FROM cust AS c CROSS JOIN m_checkpoint AS k
-LEFT JOIN have AS h ON h.cid = c.cid AND h.d = k.d
-GROUP BY c.cid""",
-        True,
-    ),
-    (
-        "why",
-        """SELECT w.cid, STRING_AGG(CAST(i.i AS VARCHAR), ',' ORDER BY i.i) AS why_ids
-FROM (
-  SELECT cc.cid, r.r,
-    ROW_NUMBER() OVER (PARTITION BY cc.cid ORDER BY r.n_in - COALESCE(rh.n_have, 0), r.r) AS rn
-  FROM cust_cp AS cc JOIN m_checkpoint AS k ON k.pos = cc.gap_pos
-  JOIN m_route AS r ON r.d = k.d
-  LEFT JOIN route_have AS rh ON rh.cid = cc.cid AND rh.r = r.r
-) AS w JOIN m_input AS i ON i.r = w.r
-LEFT JOIN have AS h ON h.cid = w.cid AND h.d = i.i
-WHERE w.rn = 1 AND h.d IS NULL GROUP BY w.cid""",
-        True,
-    ),
-    (
-        "goals_had",
-        """SELECT h.cid, COUNT(*) AS n FROM have AS h JOIN m_goal AS g ON g.d = h.d
-GROUP BY h.cid""",
-        False,
-    ),
-    (
-        "progress_customers",
-        """SELECT c.cid, c.customer, c.start_date, c.last_date,
-  DATE_DIFF('day', c.last_date, p.as_of) AS days_since,
-  cc.reached_ids, cc.gap_pos, k.d AS next_cp, cc.phase_pos,
-  n.next_ids, n.allow_h, w.why_ids,
-  CASE
-    WHEN COALESCE(g.n, 0) = p.n_goals THEN 'done'
-    WHEN DATE_DIFF('day', c.last_date, p.as_of) >= p.stuck_after THEN 'stuck'
-    WHEN n.allow_h IS NOT NULL
-      AND DATE_DIFF('day', c.last_date, p.as_of) > CEIL(n.allow_h / 8.0) THEN 'behind'
-    ELSE 'on-track'
-  END AS status
-FROM cust AS c CROSS JOIN m_param AS p
-JOIN cust_cp AS cc ON cc.cid = c.cid
-LEFT JOIN m_checkpoint AS k ON k.pos = cc.gap_pos
-LEFT JOIN next_agg AS n ON n.cid = c.cid
-LEFT JOIN why AS w ON w.cid = c.cid
-LEFT JOIN goals_had AS g ON g.cid = c.cid""",
-        True,
-    ),
-    (
-        "funnel_reached",
-        """SELECT k.pos, COALESCE(SUM(g.n), 0) AS reached
-FROM m_checkpoint AS k
-LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM cust_cp GROUP BY gap_pos) AS g
-  ON g.gap_pos IS NULL OR g.gap_pos > k.pos
-GROUP BY k.pos""",
-        False,
-    ),
-    (
-        "progress_funnel",
-        """SELECT k.pos, k.d, k.step, fr.reached, COALESCE(fa.n, 0) AS facts,
-  COALESCE(st.n, 0) AS stuck
-FROM m_checkpoint AS k
-JOIN funnel_reached AS fr ON fr.pos = k.pos
-LEFT JOIN (SELECT d, COUNT(*) AS n FROM have GROUP BY d) AS fa ON fa.d = k.d
-LEFT JOIN (SELECT gap_pos, COUNT(*) AS n FROM progress_customers
-           WHERE status = 'stuck' GROUP BY gap_pos) AS st ON st.gap_pos = k.pos""",
-        False,
-    ),
-    (
-        "cohort_reached",
-        """SELECT DATE_TRUNC('month', c.start_date) AS cohort, k.pos, k.d,
-  DATE_DIFF('day', c.start_date, h.date) AS days, COUNT(*) AS n
-FROM have AS h JOIN m_checkpoint AS k ON k.d = h.d JOIN cust AS c ON c.cid = h.cid
-GROUP BY DATE_TRUNC('month', c.start_date), k.pos, k.d, DATE_DIFF('day', c.start_date, h.date)""",
-        True,
-    ),
-    (
-        "cohort_hist",
-        """SELECT cohort, pos, d, days, n FROM cohort_reached
-UNION ALL
-SELECT cs.cohort, k.pos, k.d, 1000000000 AS days, cs.n - COALESCE(a.n, 0) AS n
-FROM (SELECT DATE_TRUNC('month', start_date) AS cohort, COUNT(*) AS n
-      FROM cust GROUP BY DATE_TRUNC('month', start_date)) AS cs
-CROSS JOIN m_checkpoint AS k
-LEFT JOIN (SELECT cohort, pos, SUM(n) AS n FROM cohort_reached GROUP BY cohort, pos) AS a
-  ON a.cohort = cs.cohort AND a.pos = k.pos
-WHERE cs.n - COALESCE(a.n, 0) > 0""",
-        False,
-    ),
-    (
-        "progress_cohorts",
-        """SELECT CAST(cohort AS DATE) AS cohort, pos, d, MAX(total) AS customers,
-  SUM(CASE WHEN days < 1000000000 THEN n ELSE 0 END) AS arrived,
-  MIN(CASE WHEN cum >= CEIL(0.5 * total) THEN days END) AS median_days,
-  MIN(CASE WHEN cum >= CEIL(0.75 * total) THEN days END) AS p75_days
-FROM (
-  SELECT cohort, pos, d, days, n,
-    SUM(n) OVER (PARTITION BY cohort, pos ORDER BY days
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS cum,
-    SUM(n) OVER (PARTITION BY cohort, pos) AS total
-  FROM cohort_hist
-) AS t GROUP BY cohort, pos, d""",
-        False,
-    ),
-    (
-        "route_ok",
-        """SELECT f.cid, f.d, f.date,
-  MAX(CASE WHEN r.n_in = 0 OR (rh.n_have = r.n_in AND rh.ready_date <= f.date)
-      THEN 1 ELSE 0 END) AS ok,
-  MAX(CASE WHEN r.n_in = 0 OR rh.n_have = r.n_in THEN 1 ELSE 0 END) AS complete,
-  MIN(CASE WHEN rh.n_have = r.n_in THEN rh.ready_date END) AS ready_date
-FROM first_fact AS f
-JOIN m_route AS r ON r.d = f.d AND (f.route IS NULL OR f.route = r.rid)
-LEFT JOIN route_have AS rh ON rh.cid = f.cid AND rh.r = r.r
-GROUP BY f.cid, f.d, f.date""",
-        False,
-    ),
-    (
-        "progress_problems",
-        """SELECT 'unknown-deliverable' AS kind, e.customer, CAST(NULL AS INTEGER) AS d,
-  e.deliverable AS text, MIN(e.date) AS date, CAST(NULL AS DATE) AS other_date, COUNT(*) AS n
-FROM ev AS e LEFT JOIN m_spelling AS s ON e.deliverable = s.spelling
-WHERE s.d IS NULL GROUP BY e.customer, e.deliverable
-UNION ALL
-SELECT 'duplicate' AS kind, c.customer, f.d, CAST(NULL AS VARCHAR) AS text, f.date,
-  f.last_date AS other_date, f.n
-FROM first_fact AS f JOIN cust AS c ON c.cid = f.cid WHERE f.n > 1
-UNION ALL
-SELECT CASE WHEN o.complete = 1 THEN 'before-inputs' ELSE 'missing-inputs' END AS kind,
-  c.customer, o.d, CAST(NULL AS VARCHAR) AS text, o.date, o.ready_date AS other_date, 1 AS n
-FROM route_ok AS o JOIN cust AS c ON c.cid = o.cid WHERE o.ok = 0
-UNION ALL
-SELECT 'unknown-route' AS kind, c.customer, f.d, f.route AS text, f.date,
-  CAST(NULL AS DATE) AS other_date, 1 AS n
-FROM first_fact AS f JOIN m_step AS s ON s.d = f.d JOIN cust AS c ON c.cid = f.cid
-LEFT JOIN m_route AS r ON r.d = f.d AND r.rid = f.route
-WHERE f.route IS NOT NULL AND r.r IS NULL""",
-        False,
-    ),
-]
-
-# What the outputs read, and in which order.
-RESULTS: dict[str, str] = {
-    "customers": "SELECT customer, start_date, last_date, days_since, reached_ids, "
-    "next_cp, phase_pos, next_ids, allow_h, why_ids, status FROM progress_customers "
-    "ORDER BY cid",
-    "funnel": "SELECT pos, d, step, reached, facts, stuck FROM progress_funnel ORDER BY pos",
-    "cohorts": "SELECT cohort, pos, d, customers, arrived, median_days, p75_days "
-    "FROM progress_cohorts ORDER BY cohort, pos",
-    "problems": "SELECT kind, customer, d, text, date, other_date, n FROM progress_problems "
-    "ORDER BY customer, kind, d, text",
-}
+#
+# Two paths compute the same results. The general one (any model) groups the facts per
+# customer and deliverable and joins them with the model's routes per customer. The bit
+# path (journeys of at most 62 deliverables, :mod:`progress_bits`) groups the facts per
+# customer only and computes the journey state once per distinct set of deliverables had.
+# Both end in the same views: ``progress_states`` (one row per state: a customer on the
+# general path, a distinct set on the bit path), ``customer_state`` (one row per customer,
+# with its state's id ``sid``) and the four results. The fixed statements are in
+# :mod:`progress_queries`: RESULTS (what ``--emit-sql`` prints last) and FETCH (what the
+# embedded engine reads) among them.
 
 
 def param_sql(as_of: date, stuck_after: int, n_goals: int) -> str:
@@ -409,11 +216,25 @@ def param_sql(as_of: date, stuck_after: int, n_goals: int) -> str:
     )
 
 
+def _fill(queries: list[tuple[str, str, bool]], **names: str) -> list[tuple[str, str, bool]]:
+    return [(n, sql.format(**names), m) for n, sql, m in queries]
+
+
+def uses_bits(mt: ModelTables) -> bool:
+    """Whether the bit path can run: the journey's deliverables fit the bits of a BIGINT."""
+    return len(bits.bit_ids(mt.tables)) <= bits.MAX_BITS
+
+
 def statements(
-    mt: ModelTables, as_of: date, stuck_after: int, has_route: bool
+    mt: ModelTables,
+    as_of: date,
+    stuck_after: int,
+    has_route: bool,
+    use_bits: bool | None = None,
 ) -> list[tuple[str, str, bool]]:
     """Every statement in order: the model tables, the parameters, the events as ``ev``
-    (``route`` NULL when the source has none), then :data:`QUERIES`."""
+    (``route`` NULL when the source has none), then the queries of the bit path (when
+    ``use_bits``, by default when :func:`uses_bits`) or the general path."""
     route = "CAST(route AS VARCHAR)" if has_route else "CAST(NULL AS VARCHAR)"
     out: list[tuple[str, str, bool]] = [
         (
@@ -423,33 +244,99 @@ def statements(
             False,
         )
     ]
-    for name, (cols, types, rows) in mt.tables.items():
+    if use_bits is None:
+        use_bits = uses_bits(mt)
+    tables = dict(mt.tables)
+    cols, _types, rows = tables["m_spelling"]
+    tables["m_spelling"] = (
+        ["spelling", "d", "w", "bm"],
+        ["VARCHAR", "INTEGER", "INTEGER", "BIGINT"],
+        bits.spelling_rows(rows),
+    )
+    if use_bits:
+        rows = bits.bit_rows(bits.bit_ids(tables))
+        tables["m_bit"] = (["d", "b", "m"], ["INTEGER", "INTEGER", "BIGINT"], rows)
+    for name, (cols, types, rows) in tables.items():
         out.append((name, values_sql(cols, types, rows), True))
     n_goals = len(mt.tables["m_goal"][2])
     out.append(("m_param", param_sql(as_of, stuck_after, n_goals), True))
+    if use_bits:
+        bit_sql = bits.statements(bits.BitModel(tables), has_route)
+        out += bit_sql[:4]  # the wide rows, their masks, the states and what they have
+        out += _fill(STATE_QUERIES, unit="state", have="state_have")
+        out += _fill([CUSTOMER_STATE], cust="cust_have", sid="mask")
+        out += bit_sql[4:]  # cohort_reached, bit_problems
+        out += _fill(SUMMARY_QUERIES, cust="cust_have")
+        problems = UNKNOWN_NAMES + "\nUNION ALL\nSELECT * FROM bit_problems"
+        out.append(("progress_problems", problems, False))
+        return out
+    customer = CUSTOMER_QUERIES
     if not mt.tables["m_group"][2]:
         # no group to derive: what a customer has is what the facts say
         plain = ("have", "SELECT cid, d, date FROM first_fact", False)
-        out.extend(plain if q[0] == "have" else q for q in QUERIES)
-    else:
-        out.extend(QUERIES)
+        customer = [plain if q[0] == "have" else q for q in CUSTOMER_QUERIES]
+    out += customer
+    out += _fill(STATE_QUERIES, unit="cust", have="have")
+    out += _fill([CUSTOMER_STATE], cust="cust", sid="cid")
+    out += PROBLEM_QUERIES[:1]  # cohort_reached
+    out += _fill(SUMMARY_QUERIES, cust="cust")
+    out += PROBLEM_QUERIES[1:]
     return out
 
 
 # --- results -------------------------------------------------------------------------------
-@dataclass
-class CustomerRow:
-    customer: str
-    start: date
-    last: date
-    days_since: int
+@dataclass(frozen=True, slots=True)
+class State:
+    """Where a customer stands on the journey, apart from dates: the same for every
+    customer who has the same deliverables (one object shared by them all)."""
+
     reached: tuple[int, ...]
     next_checkpoint: int | None
     phase: str | None
     next: tuple[int, ...]
     allowed_days: int | None
     why: tuple[int, ...]
-    status: str
+
+
+class CustomerRow:
+    """One customer: its dates, days since progress and status, and its shared
+    :class:`State` (whose fields read as the customer's own)."""
+
+    __slots__ = ("customer", "days_since", "last", "start", "state", "status")
+
+    def __init__(
+        self, customer: str, start: date, last: date, days_since: int, status: str, state: State
+    ) -> None:
+        self.customer = customer
+        self.start = start
+        self.last = last
+        self.days_since = days_since
+        self.status = status
+        self.state = state
+
+    @property
+    def reached(self) -> tuple[int, ...]:
+        return self.state.reached
+
+    @property
+    def next_checkpoint(self) -> int | None:
+        return self.state.next_checkpoint
+
+    @property
+    def phase(self) -> str | None:
+        return self.state.phase
+
+    @property
+    def next(self) -> tuple[int, ...]:
+        return self.state.next
+
+    @property
+    def allowed_days(self) -> int | None:
+        return self.state.allowed_days
+
+    @property
+    def why(self) -> tuple[int, ...]:
+        return self.state.why
 
 
 @dataclass
@@ -516,28 +403,39 @@ def _day(value: Any) -> date:
 def collect(
     rows: dict[str, list[tuple[Any, ...]]], mt: ModelTables, as_of: date, stuck: int
 ) -> Progress:
-    """The results of :data:`RESULTS` (rows from any engine) as Python objects."""
+    """The results of :data:`FETCH` (the embedded engine) or :data:`RESULTS` (rows from any
+    engine, every customer with its lists) as Python objects."""
     phases = mt.phases
-    customers = []
     allowed: dict[float, int] = {}
-    for c, start, last, days, reached, nxt_cp, ph, nxt, allow, why, status in rows["customers"]:
-        customers.append(
-            CustomerRow(
-                customer=str(c),
-                start=_day(start),
-                last=_day(last),
-                days_since=int(days),
-                reached=_ids(reached),
-                next_checkpoint=int(nxt_cp) if nxt_cp is not None else None,
-                phase=phases[int(ph) - 1] if ph is not None else None,
-                next=_ids(nxt),
-                allowed_days=None
-                if allow is None
-                else allowed.setdefault(allow, math.ceil(float(allow) / HOURS_PER_DAY)),
-                why=_ids(why),
-                status=str(status),
-            )
+
+    def state(reached: Any, nxt_cp: Any, ph: Any, nxt: Any, allow: Any, why: Any) -> State:
+        return State(
+            reached=_ids(reached),
+            next_checkpoint=int(nxt_cp) if nxt_cp is not None else None,
+            phase=phases[int(ph) - 1] if ph is not None else None,
+            next=_ids(nxt),
+            allowed_days=None
+            if allow is None
+            else allowed.setdefault(allow, math.ceil(float(allow) / HOURS_PER_DAY)),
+            why=_ids(why),
         )
+
+    customers = []
+    if "states" in rows:
+        # DuckDB gives str, date and int already: one object per customer, nothing else
+        states = {row[0]: state(*row[1:]) for row in rows["states"]}
+        customers = [
+            CustomerRow(c, start, last, since, status, states[sid])
+            for c, start, last, since, sid, status in rows["customers"]
+        ]
+    else:
+        shared: dict[tuple[Any, ...], State] = {}
+        for c, start, last, since, *lists, status in rows["customers"]:
+            key = tuple(lists)
+            st = shared.get(key) or shared.setdefault(key, state(*lists))
+            customers.append(
+                CustomerRow(str(c), _day(start), _day(last), int(since), str(status), st)
+            )
     funnel = [FunnelRow(*(int(v or 0) for v in row)) for row in rows["funnel"]]
     cohorts = [
         CohortRow(
@@ -710,8 +608,11 @@ def run(
     as_of: date,
     stuck_after: int,
     memory_limit: str | None = None,
+    use_bits: bool | None = None,
 ) -> Progress:
-    """Everything :data:`RESULTS` asks for, computed by the embedded DuckDB on ``source``."""
+    """Everything :data:`RESULTS` asks for, computed by the embedded DuckDB on ``source``
+    (``use_bits``: force the bit path or the general one; by default the bit path when the
+    journey fits, :func:`uses_bits`)."""
     import tempfile
 
     import duckdb as ddb
@@ -724,10 +625,10 @@ def run(
         has_route = load_events(con, source, mt)
         # the line numbers of bad rows are known by now: order no longer matters
         con.execute("SET preserve_insertion_order = false")
-        for name, sql, materialise in statements(mt, as_of, stuck_after, has_route):
+        for name, sql, materialise in statements(mt, as_of, stuck_after, has_route, use_bits):
             kind = "TABLE" if materialise else "VIEW"
             con.execute(f"CREATE TEMP {kind} {name} AS {sql}")
-        rows = {key: con.execute(sql).fetchall() for key, sql in RESULTS.items()}
+        rows = {key: con.execute(sql).fetchall() for key, sql in FETCH.items()}
     finally:
         con.close()
         spill.cleanup()

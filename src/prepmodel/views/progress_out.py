@@ -453,53 +453,41 @@ def progress_html(p: Progress, lang: str = "en", title: str | None = None) -> st
 
 def _json_customers(p: Progress) -> str:
     """The ``customers`` list as :func:`dumps` writes it (one object per line), built from
-    cached pieces: a million customers share a few hundred lists of names and dates."""
+    cached pieces: a million customers share a few states (lists of names) and dates."""
     from json.encoder import encode_basestring
 
     enc = json.JSONEncoder(ensure_ascii=False).encode
-    lists: dict[tuple[int, ...], str] = {}
-    whys: dict[tuple[int, ...], str] = {}
-    single: dict[Any, str] = {}
+    # per state: the text from "reached" to "phase", and from "next_checkpoint" to
+    # "allowed_days" (the customer's status and days come between them)
+    parts: dict[int, tuple[str, str]] = {}
     days: dict[Any, str] = {}
 
-    def listed(ids: tuple[int, ...]) -> str:
-        text = lists.get(ids)
-        if text is None:
-            text = lists[ids] = enc(_names(p, ids))
-        return text
-
-    def phase(name: str | None) -> str:
-        text = single.get(("phase", name))
-        if text is None:
-            text = single[("phase", name)] = enc(name)
-        return text
-
-    def checkpoint(d: int | None) -> str:
-        text = single.get(d)
-        if text is None:
-            text = single[d] = enc(p.name(d) if d else None)
-        return text
-
-    def day(value: Any) -> str:
-        text = days.get(value)
-        if text is None:
-            text = days[value] = value.isoformat()
-        return text
+    def state_parts(c: CustomerRow) -> tuple[str, str]:
+        head = (
+            f'"reached": {enc(_names(p, c.reached))}, "next": {enc(_names(p, c.next))}, '
+            f'"phase": {enc(c.phase)}'
+        )
+        cp = enc(p.name(c.next_checkpoint) if c.next_checkpoint else None)
+        allowed = "null" if c.allowed_days is None else c.allowed_days
+        tail = f'"next_checkpoint": {cp}, "why": {enc(why(p, c))}, "allowed_days": {allowed}'
+        return head, tail
 
     lines = []
     for c in p.customers:
-        why_text = whys.get(c.why)
-        if why_text is None:
-            why_text = whys[c.why] = enc(why(p, c))
+        key = id(c.state)
+        pieces = parts.get(key)
+        if pieces is None:
+            pieces = parts[key] = state_parts(c)
+        start = days.get(c.start)
+        if start is None:
+            start = days[c.start] = c.start.isoformat()
+        last = days.get(c.last)
+        if last is None:
+            last = days[c.last] = c.last.isoformat()
         lines.append(
-            f'    {{"customer": {encode_basestring(c.customer)}, '
-            f'"reached": {listed(c.reached)}, "next": {listed(c.next)}, '
-            f'"phase": {phase(c.phase)}, "status": "{c.status}", '
-            f'"days_since_progress": {c.days_since}, '
-            f'"next_checkpoint": {checkpoint(c.next_checkpoint)}, '
-            f'"why": {why_text}, '
-            f'"allowed_days": {"null" if c.allowed_days is None else c.allowed_days}, '
-            f'"start": "{day(c.start)}", "last_progress": "{day(c.last)}"}}'
+            f'    {{"customer": {encode_basestring(c.customer)}, {pieces[0]}, '
+            f'"status": "{c.status}", "days_since_progress": {c.days_since}, {pieces[1]}, '
+            f'"start": "{start}", "last_progress": "{last}"}}'
         )
     return "[\n" + ",\n".join(lines) + "\n  ]" if lines else "[]"
 
