@@ -39,13 +39,10 @@ MARGIN: Final[float] = 1.5
 #: Room kept free around a moved label (points).
 CLEAR: Final[float] = 2.0
 
-_BLOCK = re.compile(
-    r'<g id="(node|edge|clust)\d+" class="([^"]*)">\n<title>(.*?)</title>\n'
-    r'(.*?)(?=\n(?:<!-- |<g id="(?:node|edge|clust)\d+"|</g>\n</svg>))',
-    re.S,
-)
+_BLOCK = re.compile(r'<g id="(node|edge|clust)\d+" class="([^"]*)">\n<title>(.*?)</title>\n')
 _NUM = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 _PAIR = re.compile(rf"({_NUM}),({_NUM})")
+_NUMBER = re.compile(_NUM)
 _POINTS = re.compile(r' (points|d)="([^"]*)"')
 _ELLIPSE = re.compile(rf'cx="({_NUM})" cy="({_NUM})" rx="({_NUM})" ry="({_NUM})"')
 _TEXT = re.compile(
@@ -70,7 +67,40 @@ class _Item:
     end: int
     body: str
     box: Box = (0.0, 0.0, 0.0, 0.0)
-    lines: list[list[Point]] = field(default_factory=list)  # an edge's drawn polylines
+    raw: list[list[Point]] = field(default_factory=list)  # an edge's path and arrowhead
+    paths: int = 0  # how many paths (``d``) an edge has
+
+
+class _Grid:
+    """Items by the vertical strips their boxes cover: the few near a label."""
+
+    SIZE: Final = 100.0
+
+    def __init__(self, items: list[_Item]) -> None:
+        self.cells: dict[int, list[int]] = {}
+        self.items = items
+        self.index = {id(item): n for n, item in enumerate(items)}
+        for n, item in enumerate(items):
+            self.add(n, item.box)
+
+    def _keys(self, box: Box) -> range:
+        return range(math.floor(box[0] / self.SIZE), math.floor(box[2] / self.SIZE) + 1)
+
+    def add(self, n: int, box: Box) -> None:
+        for key in self._keys(box):
+            self.cells.setdefault(key, []).append(n)
+
+    def move(self, item: _Item, box: Box) -> None:
+        n = self.index[id(item)]
+        for key in self._keys(item.box):
+            self.cells[key].remove(n)
+        item.box = box
+        self.add(n, box)
+
+    def near(self, box: Box) -> list[_Item]:
+        """The items whose boxes overlap ``box``, in document order."""
+        found = {n for key in self._keys(box) for n in self.cells.get(key, ())}
+        return [self.items[n] for n in sorted(found) if _overlaps(self.items[n].box, box)]
 
 
 def settle_work_labels(svg: str, direction: str, gap: float) -> str:
@@ -86,7 +116,7 @@ def settle_work_labels(svg: str, direction: str, gap: float) -> str:
         tail, _, head = e.title.partition("->")
         edges_in.setdefault(head, e)
         edges_out.setdefault(tail.split(":")[0], e)
-    junctions = [n for n in nodes.values() if "junction" in n.classes]
+    junctions = _Grid([n for n in nodes.values() if "junction" in n.classes])
     obstacles = _obstacles(items)
     edits: list[tuple[int, int, str]] = []
     moved: set[str] = set()
@@ -97,51 +127,60 @@ def settle_work_labels(svg: str, direction: str, gap: float) -> str:
             if work.title in moved or into is None or out_of is None:
                 continue
             own = nodes.get(into.title.partition("->")[0].split(":")[0])
-            if own is None or "junction" not in own.classes or _paths(into) != 1:
+            if own is None or "junction" not in own.classes or into.paths != 1:
                 continue
-            port = _pairs(_path(into))[0]
+            port = into.raw[0][0]
             own_edges = {into.title, out_of.title}
             found = _best_move(work, own, port, junctions, obstacles, own_edges, flow, gap)
             if found is None:
                 continue
             edits += _moved(work, into, out_of, *found, flow[0])
+            obstacles.nodes.move(work, _shift_box(work.box, found[0]))
+            for edge in (into, out_of):
+                obstacles.edges.move(edge, _line_box(edge.raw))
             moved.add(work.title)
-    out = svg
-    for start, end, text in sorted(edits, reverse=True):
-        out = out[:start] + text + out[end:]
-    return out
+    pieces, at = [], 0
+    for start, end, text in sorted(edits):
+        pieces += [svg[at:start], text]
+        at = end
+    return "".join([*pieces, svg[at:]])
 
 
 # --- reading the SVG -----------------------------------------------------------------------
 
 
 def _items(svg: str) -> list[_Item]:
+    """Every node, edge and cluster: its content runs to where the next one starts (with
+    the comment Graphviz writes before it, which holds no coordinates)."""
     found = []
-    for m in _BLOCK.finditer(svg):
-        kind, classes, title, body = m.group(1), set(m.group(2).split()), m.group(3), m.group(4)
-        item = _Item(kind, classes, html.unescape(title), m.start(4), m.end(4), body)
-        if kind == "edge":
-            item.lines = [_pairs(d) for key, d in _POINTS.findall(body) if key == "d"]
-            item.lines += [_pairs(p) for key, p in _POINTS.findall(body) if key == "points"]
-            item.lines = [_curve(pts) if n == 0 else pts for n, pts in enumerate(item.lines)]
-            points = [p for line in item.lines for p in line]
-        else:
-            points = [p for _, text in _POINTS.findall(body) for p in _pairs(text)]
+    starts = list(_BLOCK.finditer(svg))
+    for m, after in zip(starts, [*starts[1:], None], strict=True):
+        end = after.start() if after is not None else len(svg)
+        kind, classes, title = m.group(1), set(m.group(2).split()), m.group(3)
+        body = svg[m.end() : end]
+        item = _Item(kind, classes, html.unescape(title), m.end(), end, body)
+        if kind == "edge":  # the box of a path's control points holds the path
+            shapes = _POINTS.findall(body)
+            item.raw = [_pairs(d) for key, d in shapes if key == "d"]
+            item.paths = len(item.raw)
+            item.raw += [_pairs(p) for key, p in shapes if key == "points"]
+            xs = [p[0] for line in item.raw for p in line]
+            ys = [p[1] for line in item.raw for p in line]
+        else:  # every "x,y" of its path or polygon, and its ellipse
+            nums = list(map(float, _NUMBER.findall(" ".join(t for _, t in _POINTS.findall(body)))))
+            xs, ys = nums[0::2], nums[1::2]
             for cx, cy, rx, ry in (tuple(map(float, e)) for e in _ELLIPSE.findall(body)):
-                points += [(cx - rx, cy - ry), (cx + rx, cy + ry)]
-        if points:
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
+                xs += [cx - rx, cx + rx]
+                ys += [cy - ry, cy + ry]
+        if xs:
             item.box = (min(xs), min(ys), max(xs), max(ys))
         found.append(item)
     return found
 
 
-def _paths(edge: _Item) -> int:
-    return sum(1 for key, _ in _POINTS.findall(edge.body) if key == "d")
-
-
 def _pairs(text: str) -> list[Point]:
-    return [(float(x), float(y)) for x, y in _PAIR.findall(text)]
+    nums = list(map(float, _NUMBER.findall(text)))
+    return list(zip(nums[0::2], nums[1::2], strict=False))
 
 
 def _curve(pts: list[Point], steps: int = 8) -> list[Point]:
@@ -163,8 +202,8 @@ def _curve(pts: list[Point], steps: int = 8) -> list[Point]:
 
 @dataclass
 class _Obstacles:
-    nodes: list[_Item]
-    edges: list[_Item]
+    nodes: _Grid
+    edges: _Grid
     clusters: list[Box]  # a cluster's box: a label may not cross its border
     fills: list[str]  # each cluster's fill colour
     titles: list[Box]  # a cluster's title text
@@ -178,8 +217,8 @@ def _obstacles(items: list[_Item]) -> _Obstacles:
             w, s = text_width(html.unescape(text), float(size)), float(size)
             titles.append((float(x) - w / 2, float(y) - s, float(x) + w / 2, float(y) + s * 0.3))
     return _Obstacles(
-        [i for i in items if i.kind == "node"],
-        [i for i in items if i.kind == "edge"],
+        _Grid([i for i in items if i.kind == "node"]),
+        _Grid([i for i in items if i.kind == "edge"]),
         [c.box for c in clusters],
         [m.group(1) if (m := _FILL.search(c.body)) else "white" for c in clusters],
         titles,
@@ -193,7 +232,7 @@ def _best_move(
     work: _Item,
     own: _Item,
     port: Point,
-    junctions: list[_Item],
+    junctions: _Grid,
     obstacles: _Obstacles,
     own_edges: set[str],
     flow: tuple[int, float],
@@ -215,7 +254,8 @@ def _best_move(
     for shift in level:
         span = _union(span, _shift_box(span, _across(shift, axis)))
     corridor = _inflate(_union(span, work.box), CLEAR)
-    near = [j for j in junctions if j is not own and _distance(j.box, corridor) < now + gap]
+    reach = _inflate(corridor, now + gap)  # the junctions that could be nearer than its own
+    near = [j for j in junctions.near(reach) if j is not own]
 
     def reads_as_own(box: Box) -> float:
         """How much nearer its own junction the label is than any other's."""
@@ -224,8 +264,8 @@ def _best_move(
 
     if now <= gap + 0.5 and reads_as_own(work.box) >= MARGIN:
         return None
-    lines = [e for e in obstacles.edges if e.title not in own_edges and _overlaps(e.box, corridor)]
-    blocks = [n.box for n in obstacles.nodes if n is not work and _overlaps(n.box, corridor)]
+    lines = [e for e in obstacles.edges.near(corridor) if e.title not in own_edges]
+    blocks = [n.box for n in obstacles.nodes.near(corridor) if n is not work]
     blocks += [t for t in obstacles.titles if _overlaps(t, corridor)]
     inside = [c for c in obstacles.clusters if _contains(c, work.box)]
     crossed = [c for c in obstacles.clusters if c not in inside and _overlaps(c, corridor)]
@@ -236,7 +276,7 @@ def _best_move(
             not any(_overlaps(b, room) for b in blocks)
             and not any(_overlaps(c, room) for c in crossed)
             and all(_contains(c, room) for c in inside)
-            and (over_lines or not any(_crosses(line, room) for e in lines for line in e.lines))
+            and (over_lines or not any(_crosses(e, room) for e in lines))
         )
 
     wanted = min(gap, now)
@@ -312,6 +352,12 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _line_box(lines: list[list[Point]]) -> Box:
+    xs = [p[0] for line in lines for p in line]
+    ys = [p[1] for line in lines for p in line]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
 def _area(box: Box) -> float:
     return (box[2] - box[0]) * (box[3] - box[1])
 
@@ -328,13 +374,31 @@ def _distance(a: Box, b: Box) -> float:
     return math.hypot(dx, dy)
 
 
-def _crosses(line: list[Point], box: Box) -> bool:
-    """Whether the polyline ``line`` enters ``box``."""
-    return any(_segment_enters(p, q, box) for p, q in itertools.pairwise(line))
+def _crosses(edge: _Item, box: Box) -> bool:
+    """Whether a line of ``edge`` enters ``box``: its paths (cubic Béziers, sampled where
+    the box of a piece's control points meets ``box``) or its arrowhead."""
+    if not _overlaps(edge.box, box):
+        return False
+    for n, pts in enumerate(edge.raw):
+        if n >= edge.paths:  # an arrowhead: a polygon
+            if any(_segment_enters(p, q, box) for p, q in itertools.pairwise(pts)):
+                return True
+            continue
+        for i in range(0, len(pts) - 3, 3):
+            piece = pts[i : i + 4]
+            if _overlaps(_line_box([piece]), box):
+                line = _curve(piece)
+                if any(_segment_enters(p, q, box) for p, q in itertools.pairwise(line)):
+                    return True
+    return False
 
 
 def _segment_enters(p: Point, q: Point, box: Box) -> bool:
     """Liang-Barsky: does the segment p-q meet the box?"""
+    if max(p[0], q[0]) < box[0] or min(p[0], q[0]) > box[2]:
+        return False
+    if max(p[1], q[1]) < box[1] or min(p[1], q[1]) > box[3]:
+        return False
     t0, t1 = 0.0, 1.0
     dx, dy = q[0] - p[0], q[1] - p[1]
     for d, low, high, start in ((dx, box[0], box[2], p[0]), (dy, box[1], box[3], p[1])):
@@ -356,22 +420,30 @@ def _moved(
     work: _Item, into: _Item, out_of: _Item, move: Point, fill: str | None, axis: int
 ) -> list[tuple[int, int, str]]:
     """The SVG edits that move ``work`` by ``move``: its own shapes and texts, the line
-    from its junction (drawn again to the new place) and the line to its output (a piece
-    from the new place to where it started, then Graphviz's line)."""
+    from its junction (drawn again to the new place) and the line to its output (drawn
+    again from the new place when Graphviz drew one curve, else a piece from there to
+    where Graphviz's line starts). The moved items' geometry follows, for later labels."""
     dx, dy = move
     body = _shift_shapes(work.body, dx, dy)
     if fill is not None:  # the lines it stands over pass under it
         body = body.replace('<polygon fill="none"', f'<polygon fill="{fill}"', 1)
     edits = [(work.start, work.end, body)]
-    work.box = _shift_box(work.box, move)  # an obstacle where it now stands
-    line = _pairs(_path(into))
+    line = into.raw[0]
     path = _s_curve(line[0], _plus(line[-1], move), axis)
     edits.append(_replace_d(into, lambda _: path))
-    into.lines[0] = _curve(_pairs(path))
-    first = _pairs(_path(out_of))[0]
-    piece = _s_curve(_plus(first, move), first, axis)
-    edits.append(_replace_d(out_of, lambda d: piece + re.sub(rf"^M\s*{_NUM},{_NUM}\s*", "", d)))
-    out_of.lines[0] = _curve(_pairs(piece)) + out_of.lines[0]
+    into.raw[0] = _pairs(path)
+    old = out_of.raw[0]
+    begin = _plus(old[0], move)
+    if len(old) == 4:  # one curve: drawn again from the new place, arriving as before
+        third = (old[3][axis] - begin[axis]) / 3
+        lead = (begin[0] + third, begin[1]) if axis == 0 else (begin[0], begin[1] + third)
+        path = f"M{_pt(begin)}C{_pt(lead)} {_pt(old[2])} {_pt(old[3])}"
+        edits.append(_replace_d(out_of, lambda _: path))
+        out_of.raw[0] = _pairs(path)
+    else:  # a longer route: a piece from the new place to where Graphviz's line starts
+        piece = _s_curve(begin, old[0], axis)
+        edits.append(_replace_d(out_of, lambda d: piece + re.sub(rf"^M\s*{_NUM},{_NUM}\s*", "", d)))
+        out_of.raw[0] = _pairs(piece) + old[1:]
     return edits
 
 
@@ -389,11 +461,6 @@ def _s_curve(begin: Point, end: Point, axis: int) -> str:
 
 def _plus(p: Point, move: Point) -> Point:
     return (p[0] + move[0], p[1] + move[1])
-
-
-def _path(edge: _Item) -> str:
-    """The drawn line (``d``) of an edge."""
-    return next(d for key, d in _POINTS.findall(edge.body) if key == "d")
 
 
 def _replace_d(edge: _Item, change: Callable[[str], str]) -> tuple[int, int, str]:
