@@ -196,6 +196,45 @@ def _assert_labels_nearest_their_own(svg: bytes) -> None:
         assert gap(own) <= nearest + 0.5, (work.texts, own.title)
 
 
+@pytest.mark.parametrize("name", ["onboarding", "generated-60"])
+def test_work_labels_stay_on_their_lines_and_off_other_boxes(name: str) -> None:
+    """A label moved after the layout (``worklabels.py``) takes its lines with it: the line
+    from the junction ends at the label and the line to the output starts there; it
+    stands on no other box."""
+    _, svg = _case(name)
+    all_shapes = shapes(svg)
+    nodes = [s for s in all_shapes if s.kind == "node"]
+    ends = {(e.panel, e.title): e for e in all_shapes if e.kind == "edge" and e.paths}
+
+    def touches(p: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+        return box[0] - 1 <= p[0] <= box[2] + 1 and box[1] - 1 <= p[1] <= box[3] + 1
+
+    works = [s for s in nodes if "work" in s.classes]
+    for work in works:
+        into = [
+            e
+            for (panel, t), e in ends.items()
+            if panel == work.panel and t.endswith(f"->{work.title}")
+        ]
+        out = [
+            e
+            for (panel, t), e in ends.items()
+            if panel == work.panel and t.startswith(f"{work.title}->")
+        ]
+        assert len(into) == len(out) == 1, work.title
+        assert touches(into[0].paths[0][-1], work.box), work.title
+        assert touches(out[0].paths[0][0], work.box), work.title
+        for other in nodes:
+            if other is not work and other.panel == work.panel:
+                b = other.box
+                assert (
+                    b[2] <= work.box[0]
+                    or work.box[2] <= b[0]
+                    or b[3] <= work.box[1]
+                    or work.box[3] <= b[1]
+                ), (work.title, other.title)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("n", "seed", "lang"),

@@ -20,12 +20,13 @@ most pictures keep Graphviz's bytes. Same input, same output.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from prepmodel.render.measure import text_width
@@ -36,13 +37,16 @@ __all__ = ["settle_work_labels"]
 MIN_GAP: Final[float] = 8.0
 #: How much nearer its own junction a label must be than any other (points).
 MARGIN: Final[float] = 1.5
+#: A label is left where Graphviz put it when its own junction is nearer than any other
+#: by this much (points).
+CLEARLY: Final[float] = 6.0
 #: Room kept free around a moved label (points).
 CLEAR: Final[float] = 2.0
 
 _BLOCK = re.compile(r'<g id="(node|edge|clust)\d+" class="([^"]*)">\n<title>(.*?)</title>\n')
 _NUM = r"-?\d+(?:\.\d+)?(?:e-?\d+)?"
 _PAIR = re.compile(rf"({_NUM}),({_NUM})")
-_NUMBER = re.compile(_NUM)
+_SEPARATORS: Final = str.maketrans(dict.fromkeys("MmLlCcZz,", " "))
 _POINTS = re.compile(r' (points|d)="([^"]*)"')
 _ELLIPSE = re.compile(rf'cx="({_NUM})" cy="({_NUM})" rx="({_NUM})" ry="({_NUM})"')
 _TEXT = re.compile(
@@ -65,10 +69,51 @@ class _Item:
     title: str
     start: int  # where the item's content starts in the SVG (after its title)
     end: int
-    body: str
-    box: Box = (0.0, 0.0, 0.0, 0.0)
-    raw: list[list[Point]] = field(default_factory=list)  # an edge's path and arrowhead
-    paths: int = 0  # how many paths (``d``) an edge has
+    svg: str  # the whole document (``body`` is the item's part of it)
+    found_box: Box | None = None
+    found_shapes: list[tuple[str, str]] | None = None
+    parsed: list[list[Point]] | None = None
+
+    # Read when first needed: most of a picture is never looked at closely.
+    @property
+    def shapes(self) -> list[tuple[str, str]]:
+        """Its paths and polygons: ("d" or "points", their numbers)."""
+        if self.found_shapes is None:
+            self.found_shapes = _POINTS.findall(self.body)
+        return self.found_shapes
+
+    @property
+    def box(self) -> Box:
+        """The box of its shapes (for an edge, of its control points: they hold the path)."""
+        if self.found_box is None:
+            nums = _numbers(" ".join(t for _, t in self.shapes))
+            for cx, cy, rx, ry in _ELLIPSE.findall(self.body):
+                x, y, w, h = float(cx), float(cy), float(rx), float(ry)
+                nums += [x - w, y - h, x + w, y + h]
+            xs, ys = nums[0::2] or [0.0], nums[1::2] or [0.0]
+            self.found_box = (min(xs), min(ys), max(xs), max(ys))
+        return self.found_box
+
+    @box.setter
+    def box(self, box: Box) -> None:
+        self.found_box = box
+
+    @property
+    def paths(self) -> int:
+        """How many of :attr:`raw` are paths (``d``)."""
+        return sum(1 for key, _ in self.shapes if key == "d")
+
+    @property
+    def raw(self) -> list[list[Point]]:
+        """Its paths' points, then its polygons' (read when first needed)."""
+        if self.parsed is None:
+            ordered = sorted(self.shapes, key=lambda shape: shape[0] != "d")
+            self.parsed = [_pairs(text) for _, text in ordered]
+        return self.parsed
+
+    @property
+    def body(self) -> str:
+        return self.svg[self.start : self.end]
 
 
 class _Grid:
@@ -117,14 +162,14 @@ def settle_work_labels(svg: str, direction: str, gap: float) -> str:
         edges_in.setdefault(head, e)
         edges_out.setdefault(tail.split(":")[0], e)
     junctions = _Grid([n for n in nodes.values() if "junction" in n.classes])
-    obstacles = _obstacles(items)
+    obstacles = functools.cache(lambda: _obstacles(items))  # only when a label must move
     edits: list[tuple[int, int, str]] = []
-    moved: set[str] = set()
-    works = [n for n in nodes.values() if "work" in n.classes]
+    waiting = [n for n in nodes.values() if "work" in n.classes]
     for _ in range(2):  # again: a label moved first may leave room for its neighbour
-        for work in works:
+        stuck = []
+        for work in waiting:
             into, out_of = edges_in.get(work.title), edges_out.get(work.title)
-            if work.title in moved or into is None or out_of is None:
+            if into is None or out_of is None:
                 continue
             own = nodes.get(into.title.partition("->")[0].split(":")[0])
             if own is None or "junction" not in own.classes or into.paths != 1:
@@ -132,13 +177,15 @@ def settle_work_labels(svg: str, direction: str, gap: float) -> str:
             port = into.raw[0][0]
             own_edges = {into.title, out_of.title}
             found = _best_move(work, own, port, junctions, obstacles, own_edges, flow, gap)
-            if found is None:
+            if found is False:
+                stuck.append(work)
+            if isinstance(found, bool):
                 continue
             edits += _moved(work, into, out_of, *found, flow[0])
-            obstacles.nodes.move(work, _shift_box(work.box, found[0]))
+            obstacles().nodes.move(work, _shift_box(work.box, found[0]))
             for edge in (into, out_of):
-                obstacles.edges.move(edge, _line_box(edge.raw))
-            moved.add(work.title)
+                obstacles().edges.move(edge, _line_box(edge.raw))
+        waiting = stuck
     pieces, at = [], 0
     for start, end, text in sorted(edits):
         pieces += [svg[at:start], text]
@@ -152,34 +199,29 @@ def settle_work_labels(svg: str, direction: str, gap: float) -> str:
 def _items(svg: str) -> list[_Item]:
     """Every node, edge and cluster: its content runs to where the next one starts (with
     the comment Graphviz writes before it, which holds no coordinates)."""
-    found = []
     starts = list(_BLOCK.finditer(svg))
-    for m, after in zip(starts, [*starts[1:], None], strict=True):
-        end = after.start() if after is not None else len(svg)
-        kind, classes, title = m.group(1), set(m.group(2).split()), m.group(3)
-        body = svg[m.end() : end]
-        item = _Item(kind, classes, html.unescape(title), m.end(), end, body)
-        if kind == "edge":  # the box of a path's control points holds the path
-            shapes = _POINTS.findall(body)
-            item.raw = [_pairs(d) for key, d in shapes if key == "d"]
-            item.paths = len(item.raw)
-            item.raw += [_pairs(p) for key, p in shapes if key == "points"]
-            xs = [p[0] for line in item.raw for p in line]
-            ys = [p[1] for line in item.raw for p in line]
-        else:  # every "x,y" of its path or polygon, and its ellipse
-            nums = list(map(float, _NUMBER.findall(" ".join(t for _, t in _POINTS.findall(body)))))
-            xs, ys = nums[0::2], nums[1::2]
-            for cx, cy, rx, ry in (tuple(map(float, e)) for e in _ELLIPSE.findall(body)):
-                xs += [cx - rx, cx + rx]
-                ys += [cy - ry, cy + ry]
-        if xs:
-            item.box = (min(xs), min(ys), max(xs), max(ys))
-        found.append(item)
+    ends = [m.start() for m in starts[1:]] + [len(svg)]
+    found = [
+        _Item(m.group(1), set(m.group(2).split()), _title(m.group(3)), m.end(), end, svg)
+        for m, end in zip(starts, ends, strict=True)
+    ]
     return found
 
 
+def _title(text: str) -> str:
+    """A DOT id from an SVG title (edges are ``tail&#45;&gt;head``)."""
+    text = text.replace("&#45;&gt;", "->")
+    return html.unescape(text) if "&" in text else text
+
+
+def _numbers(text: str) -> list[float]:
+    """The numbers of path data or polygon points (Graphviz writes ``M x,y C x,y ...``
+    with plain decimals): split at the commands, commas and spaces."""
+    return list(map(float, text.translate(_SEPARATORS).split()))
+
+
 def _pairs(text: str) -> list[Point]:
-    nums = list(map(float, _NUMBER.findall(text)))
+    nums = _numbers(text)
     return list(zip(nums[0::2], nums[1::2], strict=False))
 
 
@@ -233,19 +275,19 @@ def _best_move(
     own: _Item,
     port: Point,
     junctions: _Grid,
-    obstacles: _Obstacles,
+    found_obstacles: Callable[[], _Obstacles],
     own_edges: set[str],
     flow: tuple[int, float],
     gap: float,
-) -> tuple[Point, str | None] | None:
-    """How far to move ``work`` (dx, dy), or None to leave it where it is; with the colour
-    to fill it with when it has to stand over lines (the band's: the lines pass under it).
-    ``port``: where the line from its junction starts (a step's alternatives have one cell
-    each)."""
+) -> tuple[Point, str | None] | bool:
+    """How far to move ``work`` (dx, dy), with the colour to fill it with when it has to
+    stand over lines (the band's: the lines pass under it); True to leave it where it is,
+    False when it should move but has no better place. ``port``: where the line from its
+    junction starts (a step's alternatives have one cell each)."""
     axis, sign = flow
     now = _along(work.box, axis, sign)[0] - _along(own.box, axis, sign)[1]
     if now <= MIN_GAP:
-        return None
+        return True
     centre = (work.box[1 - axis] + work.box[3 - axis]) / 2
     level = [0.0]  # across the flow: where it is, or level with its cell
     if abs(port[1 - axis] - centre) > 0.5:
@@ -262,8 +304,9 @@ def _best_move(
         other = min((_distance(j.box, box) for j in near), default=math.inf)
         return other - _distance(own.box, box)
 
-    if now <= gap + 0.5 and reads_as_own(work.box) >= MARGIN:
-        return None
+    if reads_as_own(work.box) >= CLEARLY:
+        return True  # clearly nearest its own junction: Graphviz's place is kept
+    obstacles = found_obstacles()
     lines = [e for e in obstacles.edges.near(corridor) if e.title not in own_edges]
     blocks = [n.box for n in obstacles.nodes.near(corridor) if n is not work]
     blocks += [t for t in obstacles.titles if _overlaps(t, corridor)]
@@ -317,7 +360,7 @@ def _best_move(
                 return move, "white" if smallest is None else obstacles.fills[smallest]
     if best is not None and -best[0][1] > reads_as_own(work.box):
         return best[1], None
-    return None
+    return False
 
 
 def _across(shift: float, axis: int) -> Point:
@@ -379,8 +422,9 @@ def _crosses(edge: _Item, box: Box) -> bool:
     the box of a piece's control points meets ``box``) or its arrowhead."""
     if not _overlaps(edge.box, box):
         return False
+    paths = edge.paths
     for n, pts in enumerate(edge.raw):
-        if n >= edge.paths:  # an arrowhead: a polygon
+        if n >= paths:  # an arrowhead: a polygon
             if any(_segment_enters(p, q, box) for p, q in itertools.pairwise(pts)):
                 return True
             continue
