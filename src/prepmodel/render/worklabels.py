@@ -5,17 +5,21 @@ junction and the output and centres it in that rank, as it centres every node. W
 wider box shares the rank (or the junction's rank), the label stands far from its junction,
 in the middle of a wide column, and can end up nearer to another step's junction than to
 its own: it then reads as that step's work. Graphviz has no way to align a node to one
-side of its rank, so this step moves such a label afterwards, in the panel's SVG, along the
-flow towards its junction:
+side of its rank, so this step moves such a label afterwards, in the panel's SVG.
 
-* to the gap it would have in a rank no wider than itself (``ranksep``), or nearer when
-  another junction would still be as near;
-* never onto another node, cluster title or line, and never away from its junction;
-* the line from the junction is drawn again to the label's new side, and the line to the
-  output starts there with a straight piece to where Graphviz started it.
+* Only a label that another junction nearly matches (within :data:`CLEARLY`) moves: the
+  rest keep Graphviz's place and bytes.
+* It moves along the flow towards its junction, to the gap it would have in a rank no
+  wider than itself (``ranksep``), or nearer, or less far when that place is taken; a
+  label of a stacked alternative may also move across, towards its own cell.
+* Never onto another node, a band's title or across a band's border; a place that no line
+  crosses first; over lines only when nothing else keeps it nearest its own junction, and
+  then filled with the band's colour so the lines pass under it.
+* The line from the junction is drawn again to the label's new side; the line to the
+  output starts there (drawn again when Graphviz drew one curve, else a piece to where
+  Graphviz's line starts).
 
-Labels that already stand at that gap and nearest their own junction are not touched, so
-most pictures keep Graphviz's bytes. Same input, same output.
+Shapes are read from the SVG only when a label needs a closer look. Same input, same output.
 """
 
 from __future__ import annotations
