@@ -74,6 +74,9 @@ def render(
 
         svg = compose_svg(drawing, engine, timeout, progress)  # type: ignore[arg-type]
     else:
+        from prepmodel.render.dot import RANKSEP
+        from prepmodel.render.worklabels import settle_work_labels
+
         (panel,) = drawing.panels()
         svg = layout(
             drawing.dot(panel),
@@ -82,6 +85,7 @@ def render(
             timeout=timeout,
             progress=progress,
         )
+        svg = settle_work_labels(svg.decode("utf-8"), drawing.direction, RANKSEP * 72).encode()
     svg = annotate(svg, journey.model)
     if fmt == "svg":
         return Rendered(svg)

@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from prepmodel.render.dot import Drawing, Panel
+from prepmodel.render.dot import RANKSEP, Drawing, Panel
 from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineError, EngineName, layout
 from prepmodel.render.measure import text_width
 from prepmodel.render.style import FONT, INK, TITLE_SIZE, fmt
+from prepmodel.render.worklabels import settle_work_labels
 
 __all__ = ["MAX_ASPECT", "TARGET_ASPECT", "compose_svg"]
 
@@ -73,7 +74,7 @@ def lay_out_panels(
 
     def lay_out(panel: Panel) -> LaidOut:
         svg = layout(drawing.dot(panel), "svg", engine, timeout=timeout, progress=progress)
-        return _laid(panel, svg.decode("utf-8"))
+        return _laid(panel, svg.decode("utf-8"), drawing.direction)
 
     def sizes(items: list[LaidOut]) -> list[tuple[float, float]]:
         return _sizes(items, horizontal)
@@ -132,15 +133,16 @@ def split_svg(svg: str) -> tuple[str, float, float]:
     return body.group(1).strip("\n"), float(size.group(1)), float(size.group(2))
 
 
-def _laid(panel: Panel, svg: str) -> LaidOut:
-    return LaidOut(panel, *_prefixed(panel.number, svg))
+def _laid(panel: Panel, svg: str, direction: str) -> LaidOut:
+    return LaidOut(panel, *_prefixed(panel.number, svg, direction))
 
 
 @functools.lru_cache(maxsize=16)
-def _prefixed(number: int, svg: str) -> tuple[str, float, float]:
-    """A panel's content with its ids prefixed, and its size. Kept for the last few
-    layouts: ``prep serve`` lays out the unchanged bands again from the layout cache."""
-    body, width, height = split_svg(svg)
+def _prefixed(number: int, svg: str, direction: str) -> tuple[str, float, float]:
+    """A panel's content with its work labels next to their junctions and its ids
+    prefixed, and its size. Kept for the last few layouts: ``prep serve`` lays out the
+    unchanged bands again from the layout cache."""
+    body, width, height = split_svg(settle_work_labels(svg, direction, RANKSEP * 72))
     prefix = f"p{number}_"
     return _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body), width, height
 

@@ -95,6 +95,9 @@ __all__ = [
 #: Graphviz's optimisation passes are capped (``nslimit``, ``mclimit``: 3x faster on 500
 #: deliverables, with about as many crossings). See benchmarks/bench_render.py.
 BIG_DIAGRAM = 200
+#: Inches between ranks. A work label in a rank wider than itself is moved back to this
+#: gap from its junction after the layout (``worklabels.py``).
+RANKSEP: Final = 0.32
 
 
 @dataclass(frozen=True)
@@ -439,7 +442,7 @@ class Drawing:
             rankdir=self.direction,
             newrank="true",
             nodesep="0.3",
-            ranksep="0.32",
+            ranksep=fmt(RANKSEP),
             fontname=FONT,
             fontsize=fmt(TITLE_SIZE),
             fontcolor=INK,

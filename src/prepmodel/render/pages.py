@@ -90,7 +90,7 @@ def deck(
 
     def lay_out(panel: Panel) -> LaidOut:
         svg = layout(drawing.dot(panel), "svg", engine, timeout=timeout, progress=progress)
-        return _laid(panel, svg.decode("utf-8"))
+        return _laid(panel, svg.decode("utf-8"), drawing.direction)
 
     contents: list[tuple[str, str, float, float]] = []  # title, body, width, height
     whole = compose_svg(drawing, engine, timeout, progress).decode("utf-8")
@@ -99,7 +99,7 @@ def deck(
         contents.append((texts["overview"], body, width, height))
     else:
         svg = layout(journey_dot(drawing), "svg", engine, timeout=timeout, progress=progress)
-        laid = _laid(Panel(0, texts["journey"], ()), svg.decode("utf-8"))
+        laid = _laid(Panel(0, texts["journey"], ()), svg.decode("utf-8"), "LR")
         contents.append((texts["journey"], laid.body, laid.width, laid.height))
     if kind == "step":
         panels = [
