@@ -24,6 +24,8 @@ from prepmodel.checks.config import Config, ConfigError, find_config
 from prepmodel.checks.imports import DiskReader
 from prepmodel.lsp.index import FileIndex
 from prepmodel.lsp.positions import UTF16, LineIndex, split_lines
+from prepmodel.syntax.incremental import reparse
+from prepmodel.syntax.tree import SourceFile
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -54,13 +56,34 @@ class Document:
     config: Config = field(default_factory=Config)
     #: The other open documents' texts by real path: imports read these, not the disk.
     overlay: Mapping[str, str] = field(default_factory=dict)
+    #: The last clean parse of an earlier version of this document: only the statements
+    #: the edits touched since are parsed again (:mod:`prepmodel.syntax.incremental`).
+    base: SourceFile | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def parsed(self) -> SourceFile:
+        """This file's own parse (no imports), as :func:`~prepmodel.syntax.parser.parse`
+        makes it. A BOM becomes a space, not nothing: columns on line 1 stay the editor's."""
+        text = " " + self.text[1:] if self.text.startswith("\ufeff") else self.text
+        parsed = reparse(self.base, text, shown_path(self.uri))
+        if parsed.ok:
+            self.base = None  # this parse is the next version's base: the old one can go
+        return parsed
 
     @cached_property
     def analysis(self) -> Analysis:
-        # A BOM becomes a space, not nothing: columns on line 1 stay the editor's.
-        text = " " + self.text[1:] if self.text.startswith("\ufeff") else self.text
         reader = DiskReader(self.overlay)
-        return analyse_text(text, shown_path(self.uri), self.config, reader=reader)
+        path = shown_path(self.uri)
+        parsed = self.parsed
+        return analyse_text(parsed.text, path, self.config, reader=reader, parsed=parsed)
+
+    def clean_parse(self) -> SourceFile | None:
+        """This version's parse when it was made and has no syntax error, else the base it
+        would have used: what the next version re-parses from."""
+        parsed = self.__dict__.get("parsed")
+        if parsed is None:
+            return self.base
+        return parsed if parsed.ok else self.base
 
     @cached_property
     def lines(self) -> LineIndex:
@@ -144,7 +167,8 @@ class Project:
             known.version = version
             return known
         overlay = overlay_of(buffers or {}, uri)
-        document = Document(uri, text, version, self.encoding, self.settings(uri), overlay)
+        base = known.clean_parse() if known is not None else None
+        document = Document(uri, text, version, self.encoding, self.settings(uri), overlay, base)
         self.documents[uri] = document
         return document
 
