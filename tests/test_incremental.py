@@ -13,6 +13,7 @@ path from a new text to its analysis.
 from __future__ import annotations
 
 import random
+from pathlib import Path
 import sys
 from collections.abc import Iterator
 
@@ -206,3 +207,26 @@ def test_a_base_with_errors_or_another_path_is_not_used() -> None:
     )
     other = parse("goal A\n", "a.prep")
     assert reparse(other, "goal A\nexternal B\n", "b.prep").path == "b.prep"
+
+
+def test_an_unchanged_import_is_not_parsed_again(tmp_path: Path) -> None:
+    (tmp_path / "lib.prep").write_text("external 顧客要望\n要件定義書 <- 顧客要望\n", "utf-8")
+    main = tmp_path / "main.prep"
+    text = 'import "lib.prep"\ngoal 導入計画書\n導入計画書 <- 要件定義書\n'
+    project = Project()
+    uri = main.as_uri()
+    first = project.update(uri, text, 1).analysis
+    edited = text.replace("導入計画書 <-", "導入計画書  <-")
+    second = project.update(uri, edited, 2).analysis
+    assert second.source.imports[0] is first.source.imports[0]
+    full = analyse_text(edited, str(main))
+    assert (second.source, second.diagnostics, second.model) == (
+        full.source,
+        full.diagnostics,
+        full.model,
+    )
+    # A changed import is parsed again (its text is compared, not its name).
+    (tmp_path / "lib.prep").write_text("external 顧客要望\n要件定義書 <- 顧客要望, 予算\n", "utf-8")
+    third = project.update(uri, text, 3).analysis
+    assert third.source == analyse_text(text, str(main)).source
+    assert third.source.imports[0] is not first.source.imports[0]

@@ -59,6 +59,11 @@ class Document:
     #: The last clean parse of an earlier version of this document: only the statements
     #: the edits touched since are parsed again (:mod:`prepmodel.syntax.incremental`).
     base: SourceFile | None = field(default=None, repr=False, compare=False)
+    #: The parses of imported files, by path, with the text each was made from: shared by
+    #: the project's documents, so an import whose text did not change is not parsed again.
+    imported: dict[str, tuple[str, SourceFile]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @cached_property
     def parsed(self) -> SourceFile:
@@ -72,7 +77,7 @@ class Document:
 
     @cached_property
     def analysis(self) -> Analysis:
-        reader = DiskReader(self.overlay)
+        reader = DiskReader(self.overlay, self.imported)
         path = shown_path(self.uri)
         parsed = self.parsed
         return analyse_text(parsed.text, path, self.config, reader=reader, parsed=parsed)
@@ -141,6 +146,8 @@ class Project:
         self.documents: dict[str, Document] = {}
         self.encoding = UTF16
         self.config_problems: dict[str, str] = {}  # settings file -> why it was not used
+        #: Imported files' parses (``Document.imported``); only the last text of each path.
+        self.imported: dict[str, tuple[str, SourceFile]] = {}
 
     def settings(self, uri: str) -> Config:
         """The settings of the document's folder; a broken settings file is reported
@@ -168,7 +175,9 @@ class Project:
             return known
         overlay = overlay_of(buffers or {}, uri)
         base = known.clean_parse() if known is not None else None
-        document = Document(uri, text, version, self.encoding, self.settings(uri), overlay, base)
+        document = Document(
+            uri, text, version, self.encoding, self.settings(uri), overlay, base, self.imported
+        )
         self.documents[uri] = document
         return document
 
@@ -188,6 +197,8 @@ class Project:
 
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)
+        if not self.documents:
+            self.imported.clear()  # nothing open imports them any more
 
     def get(self, uri: str) -> Document | None:
         return self.documents.get(uri)
