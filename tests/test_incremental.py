@@ -12,10 +12,10 @@ path from a new text to its analysis.
 
 from __future__ import annotations
 
+import importlib.util
 import random
+from collections.abc import Callable, Iterator
 from pathlib import Path
-import sys
-from collections.abc import Iterator
 
 import pytest
 
@@ -26,8 +26,17 @@ from prepmodel.syntax.incremental import reparse
 from prepmodel.syntax.parser import parse
 from tests.conftest import ROOT, SAMPLES
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate  # noqa: E402
+
+def _generator() -> Callable[[int, int, str], str]:
+    """``benchmarks/generate.py``'s ``generate`` (the benchmarks are not a package)."""
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.generate  # type: ignore[no-any-return]
+
+
+generate = _generator()
 
 PIECES = [
     " ",

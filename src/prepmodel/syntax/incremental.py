@@ -193,7 +193,9 @@ def _move_statement(st: Statement, lines: int) -> Statement:
             optional=st.optional,
         )
     if type(st) is DeclStmt:
-        return DeclStmt(st.keyword, _move_names(st.names, lines), _move_block(st.block, lines), span)
+        return DeclStmt(
+            st.keyword, _move_names(st.names, lines), _move_block(st.block, lines), span
+        )
     if type(st) is GroupStmt:
         return GroupStmt(
             _move_name(st.name, lines),
