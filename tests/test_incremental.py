@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import importlib.util
 import random
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -29,9 +30,11 @@ from tests.conftest import ROOT, SAMPLES
 
 def _generator() -> Callable[[int, int, str], str]:
     """``benchmarks/generate.py``'s ``generate`` (the benchmarks are not a package)."""
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    name = "prepmodel_bench_generate"
+    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / "generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # its dataclasses look their module up
     spec.loader.exec_module(module)
     return module.generate  # type: ignore[no-any-return]
 
