@@ -187,6 +187,24 @@ def test_a_new_line_moves_the_statements_after_it() -> None:
     assert got.statements[-1].span.line == base.statements[-1].span.line + 1
 
 
+@pytest.mark.parametrize("where", [0.1, 0.5, 0.9])
+@pytest.mark.parametrize("breaking", [" <-", " {", ",", "、", '"', "}"])
+def test_a_syntax_error_is_recovered_from_after_the_kept_statements(
+    where: float, breaking: str
+) -> None:
+    text = generate(40, 3, "ja")
+    base = parse(text, "m.prep")
+    lines = text.split("\n")
+    at = int(len(lines) * where)
+    lines[at] += breaking
+    new = "\n".join(lines)
+    got = reparse(base, new, "m.prep")
+    full = parse(new, "m.prep")
+    assert got == full
+    if not full.ok and base.statements[0].span.end_line < at:
+        assert got.statements[0] is base.statements[0]  # not read again
+
+
 @pytest.mark.parametrize(
     ("before", "after"),
     [

@@ -29,6 +29,7 @@ parse clean (the full parse makes the PS01 with its recovery), or no fast parser
 
 from __future__ import annotations
 
+from prepmodel.syntax.errors import blank
 from prepmodel.syntax.parser import parse, parse_clean_slice
 from prepmodel.syntax.tree import (
     AssemblyStmt,
@@ -97,7 +98,7 @@ def _reparse(base: SourceFile, text: str, file: str) -> SourceFile | None:
         # (nothing kept after: the slice runs to the end of the text)
     sliced = parse_clean_slice(text[start:stop], first_line, file)
     if sliced is None:
-        return None
+        return _recover_after(base, text, start, k, first_line, file)
     middle, middle_comments = sliced
     moved = text.count("\n", start, stop) - old.count("\n", start, old_stop)
     tail = statements[j:]
@@ -115,6 +116,31 @@ def _reparse(base: SourceFile, text: str, file: str) -> SourceFile | None:
         (*statements[:k], *middle, *tail),
         (*comments_before, *middle_comments, *comments_after),
         (),
+    )
+
+
+def _recover_after(
+    base: SourceFile, text: str, start: int, kept: int, first_line: int, file: str
+) -> SourceFile | None:
+    """The slice has a syntax error: the full parse's error recovery, on the text with the
+    kept statements before the slice blanked out (line ends kept, so positions stay true).
+
+    The full parse would read those statements as they were, reach the slice in the state
+    it always has after a complete statement, and from there do what it does here; its
+    recovery blanks what it has read anyway. What is saved is reading the kept statements
+    again, twice (the fast parser, then Lark's, which stops at the error to describe it)."""
+    if not kept:
+        return None
+    rest = parse(blank(text, 0, start), base.path, file=file)
+    if rest.skipped and rest.skipped[-1] == rest.text:
+        return None  # it gave up (too many errors): the full parse says so of the text
+    return SourceFile(
+        base.path,
+        text,
+        (*base.statements[:kept], *rest.statements),
+        (*[c for c in base.comments if c.line < first_line], *rest.comments),
+        rest.diagnostics,
+        rest.skipped,
     )
 
 
