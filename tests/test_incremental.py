@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from prepmodel.checks.analysis import analyse_text
+from prepmodel.checks.imports import DiskReader
 from prepmodel.lsp.documents import Project, shown_path
 from prepmodel.syntax import incremental
 from prepmodel.syntax.incremental import reparse
@@ -260,3 +261,22 @@ def test_an_unchanged_import_is_not_parsed_again(tmp_path: Path) -> None:
     third = project.update(uri, text, 3).analysis
     assert third.source == analyse_text(text, str(main)).source
     assert third.source.imports[0] is not first.source.imports[0]
+
+
+def test_an_importer_checked_again_does_not_parse_itself_again(tmp_path: Path) -> None:
+    lib = tmp_path / "lib.prep"
+    lib.write_text("external 顧客要望\n要件定義書 <- 顧客要望\n", "utf-8")
+    main = tmp_path / "main.prep"
+    text = 'import "lib.prep"\ngoal 導入計画書\n導入計画書 <- 要件定義書\n'
+    project = Project()
+    before = project.update(main.as_uri(), text, 1)
+    assert before.analysis.diagnostics == []
+    # The editor changes lib.prep (open, unsaved): main is dropped and checked again.
+    assert project.importers(lib.as_uri()) == [main.as_uri()]
+    changed = "external 顧客要望\n"
+    buffers = {lib.as_uri(): changed, main.as_uri(): text}
+    after = project.update(main.as_uri(), text, 1, buffers)
+    assert after is not before and after.parsed is before.parsed
+    full = analyse_text(text, str(main), reader=DiskReader({str(lib.resolve()): changed}))
+    assert after.analysis.diagnostics == full.diagnostics != []
+    assert after.analysis.model == full.model

@@ -148,6 +148,8 @@ class Project:
         self.config_problems: dict[str, str] = {}  # settings file -> why it was not used
         #: Imported files' parses (``Document.imported``); only the last text of each path.
         self.imported: dict[str, tuple[str, SourceFile]] = {}
+        #: The parses of documents dropped by ``importers``, to start their next one from.
+        self.bases: dict[str, SourceFile | None] = {}
 
     def settings(self, uri: str) -> Config:
         """The settings of the document's folder; a broken settings file is reported
@@ -174,7 +176,7 @@ class Project:
             known.version = version
             return known
         overlay = overlay_of(buffers or {}, uri)
-        base = known.clean_parse() if known is not None else None
+        base = known.clean_parse() if known is not None else self.bases.pop(uri, None)
         document = Document(
             uri, text, version, self.encoding, self.settings(uri), overlay, base, self.imported
         )
@@ -193,10 +195,13 @@ class Project:
             if other != uri and "analysis" in document.__dict__ and real in document.imported_paths:
                 found.append(other)
                 self.documents.pop(other)
+                # Its own text did not change: the next analysis re-parses nothing of it.
+                self.bases[other] = document.clean_parse()
         return found
 
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)
+        self.bases.pop(uri, None)
         if not self.documents:
             self.imported.clear()  # nothing open imports them any more
 
