@@ -19,6 +19,8 @@ import pytest_lsp
 from lsprotocol import types as lsp
 from pytest_lsp import LanguageClient
 
+from prepmodel.lsp.diagnostics import to_lsp
+from prepmodel.lsp.documents import Document
 from tests.conftest import SAMPLES
 from tests.lsp_client import CONFIG, Editor, diagnostics_for, start, units
 
@@ -122,6 +124,16 @@ async def _requests(editor: Editor, uri: str, rng: random.Random) -> None:
     )
 
 
+def _full(uri: str, text: str, encoding: str) -> list[lsp.Diagnostic]:
+    """The diagnostics of a full analysis of ``text`` (no earlier version to start from)."""
+    document = Document(uri, text, None, encoding)
+    return [to_lsp(d, document.lines) for d in document.analysis.diagnostics]
+
+
+def _shown(found: list[lsp.Diagnostic]) -> list[tuple[object, ...]]:
+    return [(d.range, d.code, d.message, d.severity) for d in found]
+
+
 async def _fuzz(editor: Editor, path: Path, edits: int, seed: int) -> None:
     rng = random.Random(seed)
     uri = path.as_uri()
@@ -148,6 +160,9 @@ async def _fuzz(editor: Editor, path: Path, edits: int, seed: int) -> None:
         for diagnostic in got:
             assert diagnostic.code and diagnostic.source == "prep"
             assert _inside(editor.texts[uri], diagnostic.range, editor.encoding), diagnostic
+        # The server re-parses only what the edits touched: what it sent is what a full
+        # parse and analysis of the text gives.
+        assert _shown(got) == _shown(_full(uri, editor.texts[uri], editor.encoding))
     # The server still answers, and a fixed file is clean again.
     whole = lsp.Range(
         start=lsp.Position(line=0, character=0),

@@ -79,6 +79,7 @@ def analyse_text(
     rules: bool = True,
     reader: Reader | None = None,
     imports: bool = True,
+    parsed: SourceFile | None = None,
 ) -> Analysis:
     """Run the whole check pipeline on source text (``rules=False``: syntax errors only,
     for commands such as `prep diff` that need the model but not the findings).
@@ -89,8 +90,11 @@ def analyse_text(
     followed (`prep fmt`).
 
     The garbage collector is left as the caller set it (the `prep` command switches it
-    off for its whole run; a library call must not change process-wide state)."""
-    source = parse(text, path)
+    off for its whole run; a library call must not change process-wide state).
+
+    ``parsed``: ``parse(text, path)`` when the caller has it already (the language server
+    re-parses only the statements an edit touched, :mod:`prepmodel.syntax.incremental`)."""
+    source = parsed if parsed is not None else parse(text, path)
     if imports:
         source = resolve(source, reader)
     model = build(source)

@@ -69,10 +69,20 @@ def too_big() -> Message:
 
 class DiskReader:
     """Files on disk, found from the current folder; ``overlay`` (real path -> text) wins
-    over the disk (the language server's open, unsaved buffers)."""
+    over the disk (the language server's open, unsaved buffers).
 
-    def __init__(self, overlay: Mapping[str, str] | None = None) -> None:
+    ``parsed`` (path -> (text, parse)): where a long-running caller keeps the parses of
+    imported files between analyses, so a file whose text did not change is not parsed
+    again at every keystroke in the file importing it. One-shot commands leave it None:
+    a kept parse would outlive ``Analysis.release_syntax``."""
+
+    def __init__(
+        self,
+        overlay: Mapping[str, str] | None = None,
+        parsed: dict[str, tuple[str, syn.SourceFile]] | None = None,
+    ) -> None:
         self.overlay = overlay or {}
+        self.parsed = parsed
 
     def join(self, importer: str, written: str) -> str:
         return import_path(importer, written)
@@ -246,7 +256,14 @@ def _read(
             column=bad.span.column,
         )
     state.done.add(key)
-    imported = retag(parse(text, path, file=path), path)
+    kept: dict[str, tuple[str, syn.SourceFile]] | None = getattr(state.reader, "parsed", None)
+    known = kept.get(path) if kept is not None else None
+    if known is not None and known[0] == text:
+        imported = known[1]  # the same text read before: the same (immutable) parse
+    else:
+        imported = retag(parse(text, path, file=path), path)
+        if kept is not None:
+            kept[path] = (text, imported)
     state.imports.append(imported)
     return imported
 

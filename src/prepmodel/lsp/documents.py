@@ -25,6 +25,8 @@ from prepmodel.checks.imports import DiskReader
 from prepmodel.lsp.index import FileIndex
 from prepmodel.lsp.positions import UTF16, LineIndex, split_lines
 from prepmodel.model.language import model_language
+from prepmodel.syntax.incremental import reparse
+from prepmodel.syntax.tree import SourceFile
 
 
 def uri_to_path(uri: str) -> Path | None:
@@ -55,13 +57,39 @@ class Document:
     config: Config = field(default_factory=Config)
     #: The other open documents' texts by real path: imports read these, not the disk.
     overlay: Mapping[str, str] = field(default_factory=dict)
+    #: The last clean parse of an earlier version of this document: only the statements
+    #: the edits touched since are parsed again (:mod:`prepmodel.syntax.incremental`).
+    base: SourceFile | None = field(default=None, repr=False, compare=False)
+    #: The parses of imported files, by path, with the text each was made from: shared by
+    #: the project's documents, so an import whose text did not change is not parsed again.
+    imported: dict[str, tuple[str, SourceFile]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    @cached_property
+    def parsed(self) -> SourceFile:
+        """This file's own parse (no imports), as :func:`~prepmodel.syntax.parser.parse`
+        makes it. A BOM becomes a space, not nothing: columns on line 1 stay the editor's."""
+        text = " " + self.text[1:] if self.text.startswith("\ufeff") else self.text
+        parsed = reparse(self.base, text, shown_path(self.uri))
+        if parsed.ok:
+            self.base = None  # this parse is the next version's base: the old one can go
+        return parsed
 
     @cached_property
     def analysis(self) -> Analysis:
-        # A BOM becomes a space, not nothing: columns on line 1 stay the editor's.
-        text = " " + self.text[1:] if self.text.startswith("\ufeff") else self.text
-        reader = DiskReader(self.overlay)
-        return analyse_text(text, shown_path(self.uri), self.config, reader=reader)
+        reader = DiskReader(self.overlay, self.imported)
+        path = shown_path(self.uri)
+        parsed = self.parsed
+        return analyse_text(parsed.text, path, self.config, reader=reader, parsed=parsed)
+
+    def clean_parse(self) -> SourceFile | None:
+        """This version's parse when it was made and has no syntax error, else the base it
+        would have used: what the next version re-parses from."""
+        parsed = self.__dict__.get("parsed")
+        if parsed is None:
+            return self.base
+        return parsed if parsed.ok else self.base
 
     @cached_property
     def language(self) -> str:
@@ -125,6 +153,10 @@ class Project:
         self.documents: dict[str, Document] = {}
         self.encoding = UTF16
         self.config_problems: dict[str, str] = {}  # settings file -> why it was not used
+        #: Imported files' parses (``Document.imported``); only the last text of each path.
+        self.imported: dict[str, tuple[str, SourceFile]] = {}
+        #: The parses of documents dropped by ``importers``, to start their next one from.
+        self.bases: dict[str, SourceFile | None] = {}
 
     def settings(self, uri: str) -> Config:
         """The settings of the document's folder; a broken settings file is reported
@@ -151,7 +183,10 @@ class Project:
             known.version = version
             return known
         overlay = overlay_of(buffers or {}, uri)
-        document = Document(uri, text, version, self.encoding, self.settings(uri), overlay)
+        base = known.clean_parse() if known is not None else self.bases.pop(uri, None)
+        document = Document(
+            uri, text, version, self.encoding, self.settings(uri), overlay, base, self.imported
+        )
         self.documents[uri] = document
         return document
 
@@ -167,10 +202,15 @@ class Project:
             if other != uri and "analysis" in document.__dict__ and real in document.imported_paths:
                 found.append(other)
                 self.documents.pop(other)
+                # Its own text did not change: the next analysis re-parses nothing of it.
+                self.bases[other] = document.clean_parse()
         return found
 
     def close(self, uri: str) -> None:
         self.documents.pop(uri, None)
+        self.bases.pop(uri, None)
+        if not self.documents:
+            self.imported.clear()  # nothing open imports them any more
 
     def get(self, uri: str) -> Document | None:
         return self.documents.get(uri)

@@ -113,6 +113,7 @@ def scan(
     *,
     fast: bool = False,
     file: str = "",
+    first_line: int = 1,
 ) -> Iterator[Token]:
     """The tokens of ``text``; comments go to ``comments`` as (text, line, column).
 
@@ -120,8 +121,10 @@ def scan(
     parser state allows, when there is one). With ``fast`` (for prepmodel.syntax.lalr,
     which reads only ``.type`` and passes values on to the transformer) a name comes as the
     :class:`~prepmodel.syntax.tree.Name` itself and a token in ``FILTERED`` as one shared
-    token. ``file``: the ``Span.file`` of the names' spans (an imported file's path)."""
-    line = 1
+    token. ``file``: the ``Span.file`` of the names' spans (an imported file's path).
+    ``first_line``: the line number of the text's first line (a slice of a file that
+    starts at a line start, re-parsed alone by :mod:`prepmodel.syntax.incremental`)."""
+    line = first_line
     line_start = 0
     depth = 0
     last = ""  # type of the last token sent, "" at the start of the file

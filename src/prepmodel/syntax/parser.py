@@ -188,7 +188,9 @@ def _tables() -> Tables | None:
     return tables(_parser()[0])
 
 
-def _fast_run(text: str, comments: list[tuple[str, int, int]], file: str = "") -> list[Statement]:
+def _fast_run(
+    text: str, comments: list[tuple[str, int, int]], file: str = "", first_line: int = 1
+) -> list[Statement]:
     """Lark's tables driven by :mod:`prepmodel.syntax.lalr`; raises ``Rejected`` when the
     text has a syntax error (the caller then asks Lark itself, for the error's details),
     and when the fast path is not available with this Lark (the caller parses with Lark)."""
@@ -198,7 +200,8 @@ def _fast_run(text: str, comments: list[tuple[str, int, int]], file: str = "") -
     fast = _tables()
     if fast is None:
         raise Rejected("", [])
-    statements: list[Statement] = run(fast, scan(text, comments, fast=True, file=file))
+    tokens = scan(text, comments, fast=True, file=file, first_line=first_line)
+    statements: list[Statement] = run(fast, tokens)
     return statements
 
 
@@ -262,6 +265,30 @@ def parse(text: str, path: str = "<stdin>", *, file: str = "") -> SourceFile:
         return _parse(text, path, file)
     finally:
         _FILE[0] = PrepLexer.file = ""
+
+
+def parse_clean_slice(
+    text: str, first_line: int, file: str = ""
+) -> tuple[list[Statement], list[Comment]] | None:
+    """The statements and comments of ``text``, a run of whole lines of a file starting
+    at line ``first_line``, when it parses with no error (None otherwise, or when the
+    fast path is not available): :mod:`prepmodel.syntax.incremental` re-reads only the
+    statements an edit touched this way. No error recovery, no diagnostics."""
+    from prepmodel.syntax.lalr import Rejected
+    from prepmodel.syntax.lexer import PrepLexer
+
+    _, comments = _parser()
+    comments.clear()
+    _FILE[0] = PrepLexer.file = file
+    try:
+        statements = _fast_run(text, comments, file, first_line)
+    except Rejected:
+        return None
+    finally:
+        _FILE[0] = PrepLexer.file = ""
+    found = [Comment(t, line, col) for t, line, col in comments]
+    comments.clear()
+    return statements, found
 
 
 def _parse(text: str, path: str, file: str) -> SourceFile:
