@@ -14,6 +14,7 @@ from functools import cached_property
 
 from prepmodel.model.core import Model, Route, identity
 from prepmodel.model.graph import ModelGraph
+from prepmodel.model.responsibility import Parties
 
 
 def route_letter(i: int) -> str:
@@ -26,7 +27,7 @@ def route_letter(i: int) -> str:
     return s
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Step:
     """A produced deliverable some goal needs, with its number and its routes."""
 
@@ -46,7 +47,7 @@ class Step:
         return [(f"{self.number}.{route_letter(i)}", r) for i, r in enumerate(self.routes)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Checkpoint:
     step: int
     key: str
@@ -142,7 +143,18 @@ class Journey:
         return j
 
     def name(self, key: str) -> str:
-        return self.model.name(key)
+        return self.names.get(key, key)
+
+    @cached_property
+    def names(self) -> dict[str, str]:
+        """Deliverable key -> display name (``Model.name`` without a call per name: the
+        checkpoint tables of a big model ask for a million names)."""
+        return {k: d.name for k, d in self.model.deliverables.items()}
+
+    @cached_property
+    def parties(self) -> Parties:
+        """Owner parties and support modes of the model, each worked out once."""
+        return Parties(self.model)
 
     @cached_property
     def imported_only(self) -> frozenset[str]:
@@ -203,7 +215,10 @@ class Journey:
                 union = 0
                 for x in inputs:
                     # An input not computed yet sits on a cycle: count only itself.
-                    union |= m.get(x, 1 << bit[x]) if x in bit else 0
+                    if x in m:
+                        union |= m[x]
+                    elif x in bit:
+                        union |= 1 << bit[x]
                 common = union if common is None else common & union
                 if common == 0 and not graph.is_group(k):
                     break
@@ -348,7 +363,9 @@ class Journey:
         graph = self.graph
         finish: dict[str, float] = {}
         chosen: dict[str, Route] = {}
-        for k in graph.ordered(graph.g.nodes):
+        # Any order with inputs first gives the same finishes (a loop needs the tie-broken
+        # one: an input on it counts as ready at the start).
+        for k in graph.any_order:
             if graph.is_group(k):
                 finish[k] = max(
                     (finish.get(x, 0.0) for x in self.model.groups[k].members), default=0.0

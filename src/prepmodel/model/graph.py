@@ -62,10 +62,16 @@ class ModelGraph:
     # --- reachability ------------------------------------------------------------------
     def needed_by(self, goal: str) -> set[str]:
         """The goal and everything it may need, on any route."""
-        if goal not in self.g:
+        pred = self.g._pred  # the predecessor dicts: a walk here is twice nx.ancestors' speed
+        if goal not in pred:
             return set()
-        found: set[str] = nx.ancestors(self.g, goal)
-        found.add(goal)
+        found = {goal}
+        stack = [goal]
+        while stack:
+            for p in pred[stack.pop()]:
+                if p not in found:
+                    found.add(p)
+                    stack.append(p)
         return found
 
     @cached_property
@@ -200,13 +206,20 @@ class ModelGraph:
         return {k: own.get(k) or keys.get(k, last) for k in self.g}
 
     @cached_property
+    def any_order(self) -> list[str]:
+        """Every node, inputs first, for a computation that any such order gives the same
+        result (depths, earliest finishes): NetworkX's plain topological sort, three times
+        faster than :meth:`ordered`'s tie-broken one, which is needed only to get through
+        loops."""
+        if self.knots:
+            return self.ordered(self.g.nodes)
+        return list(nx.topological_sort(self.g))
+
+    @cached_property
     def depth(self) -> dict[str, int]:
         """0 for a deliverable with no inputs; else 1 + the deepest input of any route."""
         depth: dict[str, int] = {}
-        # Any topological order gives the same depths; the tie-broken one is needed only
-        # to get through loops.
-        order = self.ordered(self.g.nodes) if self.knots else nx.topological_sort(self.g)
-        for k in order:
+        for k in self.any_order:
             preds = [depth[p] for p in self.g.predecessors(k) if p in depth]
             depth[k] = 1 + max(preds) if preds else (1 if self.inputs(k) else 0)
         return depth
@@ -227,7 +240,11 @@ def topological(
     todo = set(nodes)
     prio = {n: key(n) for n in todo}
     missing = {n: sum(1 for p in set(preds(n)) if p in todo and p != n) for n in todo}
-    ready = [(prio[n], n) for n, c in missing.items() if c == 0]
+    # The heap of ready nodes holds each node's rank in (priority, node) order: the same
+    # order as heaping the pairs, but ints compare much faster than tuples (issue #18).
+    by_rank = sorted(todo, key=lambda n: (prio[n], n))
+    rank = {n: i for i, n in enumerate(by_rank)}
+    ready = [rank[n] for n, c in missing.items() if c == 0]
     heapq.heapify(ready)
     out: list[str] = []
     done: set[str] = set()
@@ -244,12 +261,15 @@ def topological(
                 if loops is not None:
                     loops.input_done(n, s, done, prio)
                 if missing[s] == 0:
-                    in_loop = loops is not None and loops.comp.get(s) == active
-                    heapq.heappush(local if in_loop else ready, (prio[s], s))
+                    if loops is not None and loops.comp.get(s) == active:
+                        heapq.heappush(local, (prio[s], s))
+                    else:
+                        heapq.heappush(ready, rank[s])
 
+    pop = heapq.heappop
     while len(out) < len(todo):
         if ready:
-            _, n = heapq.heappop(ready)
+            n = by_rank[pop(ready)]
             if n not in done:
                 finish(n)
             continue
