@@ -33,6 +33,16 @@ class ModelGraph:
         for r in model.routes:
             self.routes_by_output.setdefault(r.output, []).append(r)
 
+    @property
+    def _preds(self) -> Callable[[str], Iterable[str]]:
+        """A node's predecessors: NetworkX's own dict of them (its ``predecessors`` method
+        wraps each answer in an iterator; the sorts below ask once per node and edge)."""
+        return self.g._pred.__getitem__  # type: ignore[no-any-return]
+
+    @property
+    def _succs(self) -> Callable[[str], Iterable[str]]:
+        return self.g._succ.__getitem__  # type: ignore[no-any-return]
+
     # --- kinds -------------------------------------------------------------------------
     @cached_property
     def produced(self) -> frozenset[str]:
@@ -157,7 +167,7 @@ class ModelGraph:
         Nodes on a cycle never become ready; when nothing is ready the earliest remaining
         node is taken anyway, so every node gets a place and nothing loops forever.
         """
-        return topological(nodes, self.g.predecessors, self.g.successors, self.position)
+        return topological(nodes, self._preds, self._succs, self.position)
 
     def step_order(self, nodes: Iterable[str]) -> list[str]:
         """The step order of contract §4 and §14: like :meth:`ordered`, but in a model with
@@ -170,7 +180,7 @@ class ModelGraph:
         def priority(key: str) -> tuple[int, ...]:
             return (keys[key], *position(key))
 
-        return topological(nodes, self.g.predecessors, self.g.successors, priority)
+        return topological(nodes, self._preds, self._succs, priority)
 
     @cached_property
     def phase_keys(self) -> dict[str, int]:
@@ -195,9 +205,10 @@ class ModelGraph:
             by_phase[position - 1].append(key)
         for position, members in enumerate(by_phase, start=1):
             stack = [k for k in members if k in self.g]
+            preds = self.g._pred
             while stack:
                 node = stack.pop()
-                for pred in self.g.predecessors(node):
+                for pred in preds[node]:
                     if pred not in seen:
                         seen.add(pred)
                         keys[pred] = position
