@@ -250,7 +250,13 @@ def topological(
     """
     todo = set(nodes)
     prio = {n: key(n) for n in todo}
-    missing = {n: sum(1 for p in set(preds(n)) if p in todo and p != n) for n in todo}
+
+    def waiting(n: str) -> int:  # inputs of ``n`` to sort first (a self-loop waits not)
+        found = todo.intersection(preds(n))
+        found.discard(n)
+        return len(found)
+
+    missing = {n: waiting(n) for n in todo}
     # The heap of ready nodes holds each node's rank in (priority, node) order: the same
     # order as heaping the pairs, but ints compare much faster than tuples (issue #18).
     by_rank = sorted(todo, key=lambda n: (prio[n], n))
