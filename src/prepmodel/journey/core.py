@@ -278,7 +278,8 @@ class Journey:
         d = self.model.deliverables.get(key)
         if d is not None and d.goal:
             return True
-        return any(self.phase_of.get(u) != phase for u in self.graph.users(key))
+        phase_of = self.phase_of
+        return any(phase_of.get(u) != phase for u in self.graph.g._succ[key])
 
     # --- per goal ----------------------------------------------------------------------
     def goal(self, key: str) -> GoalJourney:
@@ -384,7 +385,8 @@ class Journey:
             for r in graph.routes_by_output.get(k, []):
                 # an input on a loop, not computed yet, counts as ready at the start; an
                 # optional input does not hold the route up
-                start = max((finish.get(x, 0.0) for x in r.required), default=0.0)
+                required = r.required
+                start = max([finish.get(x, 0.0) for x in required]) if required else 0.0
                 end = start + hours.get(r.index, 0.0)
                 if best is None or end < best:
                     best, chosen[k] = end, r

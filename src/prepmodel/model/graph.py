@@ -219,20 +219,30 @@ class ModelGraph:
     @cached_property
     def any_order(self) -> list[str]:
         """Every node, inputs first, for a computation that any such order gives the same
-        result (depths, earliest finishes): NetworkX's plain topological sort, three times
-        faster than :meth:`ordered`'s tie-broken one, which is needed only to get through
-        loops."""
+        result (depths, earliest finishes): a plain topological sort, several times faster
+        than :meth:`ordered`'s tie-broken one, which is needed only to get through loops."""
         if self.knots:
             return self.ordered(self.g.nodes)
-        return list(nx.topological_sort(self.g))
+        # Kahn's algorithm on the adjacency dicts (no loop, so no self-loop either).
+        succ = self.g._succ
+        missing = {n: len(p) for n, p in self.g._pred.items()}
+        order = [n for n, count in missing.items() if count == 0]
+        for n in order:  # the list grows while it is read
+            for s in succ[n]:
+                missing[s] -= 1
+                if missing[s] == 0:
+                    order.append(s)
+        return order
 
     @cached_property
     def depth(self) -> dict[str, int]:
         """0 for a deliverable with no inputs; else 1 + the deepest input of any route."""
         depth: dict[str, int] = {}
+        pred = self.g._pred
         for k in self.any_order:
-            preds = [depth[p] for p in self.g.predecessors(k) if p in depth]
-            depth[k] = 1 + max(preds) if preds else (1 if self.inputs(k) else 0)
+            inputs = pred[k]
+            known = [depth[p] for p in inputs if p in depth]
+            depth[k] = 1 + max(known) if known else (1 if inputs else 0)
         return depth
 
 
