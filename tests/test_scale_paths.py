@@ -56,7 +56,9 @@ def _models() -> list[tuple[str, str]]:
 MODELS = _models()
 
 
-@pytest.mark.parametrize("count", [0, 1, 2, jsonout.BATCH - 1, jsonout.BATCH, 2 * jsonout.BATCH + 1])
+@pytest.mark.parametrize(
+    "count", [0, 1, 2, jsonout.BATCH - 1, jsonout.BATCH, 2 * jsonout.BATCH + 1]
+)
 def test_json_pieces_are_the_old_layout(count: int) -> None:
     rng = random.Random(count)
     rows = [{"step": i, "name": f"成果物{i}", "x": rng.random() < 0.5} for i in range(count)]

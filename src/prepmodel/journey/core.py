@@ -214,12 +214,12 @@ class Journey:
         get = m.get
         for k in order:
             own = 1 << bit[k]
-            alternatives = required.get(k)
-            if alternatives is None:
+            routes = required.get(k)
+            if routes is None:
                 m[k] = own
                 continue
             common: int | None = None
-            for inputs in alternatives:  # M(route): the union over required inputs
+            for inputs in routes:  # M(route): the union over required inputs
                 union = 0
                 for x in inputs:
                     known = get(x)

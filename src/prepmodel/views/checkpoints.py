@@ -139,22 +139,24 @@ def journey_json_pairs(j: Journey, goal: str | None = None) -> Iterator[tuple[st
     goals, steps = _selected(j, goal)
     yield "steps", (_step_json(j, s) for s in steps)
     yield "goals", (_goal_json(j, g) for g in goals)
-    yield "phases", (
-        {"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases
+    yield (
+        "phases",
+        ({"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases),
     )
     yield "externals", (_given_json(j, d) for d in given_parts(j, goal))
-    yield "scenarios", list(
-        j.all_scenarios if j.all_scenarios is not None else scenarios(j.model)
-    )
+    yield "scenarios", list(j.all_scenarios if j.all_scenarios is not None else scenarios(j.model))
     yield "when", list(j.chosen)
-    yield "handovers", (
-        {
-            "from": j.name(h.source),
-            "to": j.name(h.target),
-            "from_party": h.source_party,
-            "to_party": h.target_party,
-        }
-        for h in journey_handovers(j, goal)
+    yield (
+        "handovers",
+        (
+            {
+                "from": j.name(h.source),
+                "to": j.name(h.target),
+                "from_party": h.source_party,
+                "to_party": h.target_party,
+            }
+            for h in journey_handovers(j, goal)
+        ),
     )
 
 
@@ -632,9 +634,7 @@ def render_table(j: Journey, fmt: str, goal: str | None = None, lang: str = "en"
     return "".join(render_chunks(j, fmt, goal, lang))
 
 
-def render_chunks(
-    j: Journey, fmt: str, goal: str | None = None, lang: str = "en"
-) -> Iterator[str]:
+def render_chunks(j: Journey, fmt: str, goal: str | None = None, lang: str = "en") -> Iterator[str]:
     """:func:`render_table` in pieces, to write as they come: JSON is made item by item
     (a big model's JSON object and text no longer sit in memory together); the other
     formats come in one piece."""
