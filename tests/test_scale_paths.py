@@ -158,3 +158,20 @@ def test_journey_names() -> None:
     for k, d in a.model.deliverables.items():
         assert j.name(k) == a.model.name(k) == d.name
     assert j.name("missing") == a.model.name("missing") == "missing"
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS, ids=[m[0] for m in MODELS])
+def test_mandatory_per_goal_as_over_the_whole_order(name: str, text: str) -> None:
+    a = analyse_text(text, name)
+    views = []
+    for per_goal in (False, True):
+        j = Journey.of(a.model, a.graph)
+        j.__dict__["_per_goal"] = per_goal
+        keys = [*a.model.goals, *(s.key for s in j.steps[:: max(1, len(j.steps) // 40)])]
+        views.append(
+            (
+                [(g.checkpoints, g.route_dependent) for g in j.goals()],
+                {k: j.mandatory(k) for k in keys},
+            )
+        )
+    assert views[0] == views[1]
