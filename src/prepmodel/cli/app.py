@@ -405,6 +405,17 @@ def checkpoints(
     goal_key = resolve_goal(a, goal)
     a.release_syntax()  # the tables need the model only: the syntax tree can go (#18)
     journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
+    if format is TableFormat.json and columns is None and output is None:
+        # Written as it is made: the object and its text of a big model never sit in
+        # memory whole (issue #18); the same bytes as render_table.
+        if a.diagnostics:
+            print_diagnostics([a], err=True, lang=lang)
+        chunks = tables.render_chunks(journey, format.value, goal_key, language_of(a, lang))
+        write = sys.stdout.buffer.write
+        for chunk in chunks:
+            write(chunk.encode("utf-8"))
+        sys.stdout.flush()
+        raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
     text = tables.render_table(journey, format.value, goal_key, language_of(a, lang))
     if columns is not None:
         if format is not TableFormat.markdown:

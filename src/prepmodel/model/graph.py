@@ -33,6 +33,16 @@ class ModelGraph:
         for r in model.routes:
             self.routes_by_output.setdefault(r.output, []).append(r)
 
+    @property
+    def _preds(self) -> Callable[[str], Iterable[str]]:
+        """A node's predecessors: NetworkX's own dict of them (its ``predecessors`` method
+        wraps each answer in an iterator; the sorts below ask once per node and edge)."""
+        return self.g._pred.__getitem__  # type: ignore[no-any-return]
+
+    @property
+    def _succs(self) -> Callable[[str], Iterable[str]]:
+        return self.g._succ.__getitem__  # type: ignore[no-any-return]
+
     # --- kinds -------------------------------------------------------------------------
     @cached_property
     def produced(self) -> frozenset[str]:
@@ -62,10 +72,16 @@ class ModelGraph:
     # --- reachability ------------------------------------------------------------------
     def needed_by(self, goal: str) -> set[str]:
         """The goal and everything it may need, on any route."""
-        if goal not in self.g:
+        pred = self.g._pred  # the predecessor dicts: a walk here is twice nx.ancestors' speed
+        if goal not in pred:
             return set()
-        found: set[str] = nx.ancestors(self.g, goal)
-        found.add(goal)
+        found = {goal}
+        stack = [goal]
+        while stack:
+            for p in pred[stack.pop()]:
+                if p not in found:
+                    found.add(p)
+                    stack.append(p)
         return found
 
     @cached_property
@@ -151,7 +167,7 @@ class ModelGraph:
         Nodes on a cycle never become ready; when nothing is ready the earliest remaining
         node is taken anyway, so every node gets a place and nothing loops forever.
         """
-        return topological(nodes, self.g.predecessors, self.g.successors, self.position)
+        return topological(nodes, self._preds, self._succs, self.position)
 
     def step_order(self, nodes: Iterable[str]) -> list[str]:
         """The step order of contract §4 and §14: like :meth:`ordered`, but in a model with
@@ -164,7 +180,7 @@ class ModelGraph:
         def priority(key: str) -> tuple[int, ...]:
             return (keys[key], *position(key))
 
-        return topological(nodes, self.g.predecessors, self.g.successors, priority)
+        return topological(nodes, self._preds, self._succs, priority)
 
     @cached_property
     def phase_keys(self) -> dict[str, int]:
@@ -189,9 +205,10 @@ class ModelGraph:
             by_phase[position - 1].append(key)
         for position, members in enumerate(by_phase, start=1):
             stack = [k for k in members if k in self.g]
+            preds = self.g._pred
             while stack:
                 node = stack.pop()
-                for pred in self.g.predecessors(node):
+                for pred in preds[node]:
                     if pred not in seen:
                         seen.add(pred)
                         keys[pred] = position
@@ -200,15 +217,32 @@ class ModelGraph:
         return {k: own.get(k) or keys.get(k, last) for k in self.g}
 
     @cached_property
+    def any_order(self) -> list[str]:
+        """Every node, inputs first, for a computation that any such order gives the same
+        result (depths, earliest finishes): a plain topological sort, several times faster
+        than :meth:`ordered`'s tie-broken one, which is needed only to get through loops."""
+        if self.knots:
+            return self.ordered(self.g.nodes)
+        # Kahn's algorithm on the adjacency dicts (no loop, so no self-loop either).
+        succ = self.g._succ
+        missing = {n: len(p) for n, p in self.g._pred.items()}
+        order = [n for n, count in missing.items() if count == 0]
+        for n in order:  # the list grows while it is read
+            for s in succ[n]:
+                missing[s] -= 1
+                if missing[s] == 0:
+                    order.append(s)
+        return order
+
+    @cached_property
     def depth(self) -> dict[str, int]:
         """0 for a deliverable with no inputs; else 1 + the deepest input of any route."""
         depth: dict[str, int] = {}
-        # Any topological order gives the same depths; the tie-broken one is needed only
-        # to get through loops.
-        order = self.ordered(self.g.nodes) if self.knots else nx.topological_sort(self.g)
-        for k in order:
-            preds = [depth[p] for p in self.g.predecessors(k) if p in depth]
-            depth[k] = 1 + max(preds) if preds else (1 if self.inputs(k) else 0)
+        pred = self.g._pred
+        for k in self.any_order:
+            inputs = pred[k]
+            known = [depth[p] for p in inputs if p in depth]
+            depth[k] = 1 + max(known) if known else (1 if inputs else 0)
         return depth
 
 
@@ -226,8 +260,18 @@ def topological(
     """
     todo = set(nodes)
     prio = {n: key(n) for n in todo}
-    missing = {n: sum(1 for p in set(preds(n)) if p in todo and p != n) for n in todo}
-    ready = [(prio[n], n) for n, c in missing.items() if c == 0]
+
+    def waiting(n: str) -> int:  # inputs of ``n`` to sort first (a self-loop waits not)
+        found = todo.intersection(preds(n))
+        found.discard(n)
+        return len(found)
+
+    missing = {n: waiting(n) for n in todo}
+    # The heap of ready nodes holds each node's rank in (priority, node) order: the same
+    # order as heaping the pairs, but ints compare much faster than tuples (issue #18).
+    by_rank = sorted(todo, key=lambda n: (prio[n], n))
+    rank = {n: i for i, n in enumerate(by_rank)}
+    ready = [rank[n] for n, c in missing.items() if c == 0]
     heapq.heapify(ready)
     out: list[str] = []
     done: set[str] = set()
@@ -244,12 +288,15 @@ def topological(
                 if loops is not None:
                     loops.input_done(n, s, done, prio)
                 if missing[s] == 0:
-                    in_loop = loops is not None and loops.comp.get(s) == active
-                    heapq.heappush(local if in_loop else ready, (prio[s], s))
+                    if loops is not None and loops.comp.get(s) == active:
+                        heapq.heappush(local, (prio[s], s))
+                    else:
+                        heapq.heappush(ready, rank[s])
 
+    pop = heapq.heappop
     while len(out) < len(todo):
         if ready:
-            _, n = heapq.heappop(ready)
+            n = by_rank[pop(ready)]
             if n not in done:
                 finish(n)
             continue

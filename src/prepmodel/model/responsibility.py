@@ -124,22 +124,59 @@ class Handover:
 def handovers(model: Model) -> list[Handover]:
     """Every hand-over edge once, routes in file order (inputs in the order written),
     then group members."""
+    parties = Parties(model)
+    if not parties.any:  # no role has a party: no owner party, no hand-over
+        return []
+    party = parties.owner_party
     edges: list[tuple[str, str]] = [(i, r.output) for r in model.routes for i in r.inputs]
     edges += [(m, g.key) for g in model.group_statements for m in g.members]
     seen: set[tuple[str, str]] = set()
     out: list[Handover] = []
-    party: dict[str, Party | None] = {}
     for source, target in edges:
         if (source, target) in seen:
             continue
         seen.add((source, target))
-        for k in (source, target):
-            if k not in party:
-                party[k] = owner_party(model, k)
-        a, b = party[source], party[target]
+        a, b = party(source), party(target)
         if a is not None and b is not None and a != b:
             out.append(Handover(source, target, a, b))
     return out
+
+
+class Parties:
+    """:func:`role_party`, :func:`owner_party` and :func:`route_mode` of one model, each
+    answer kept: a table of 100,000 routes asked for the same few roles' parties, and
+    normalised each role name every time (issue #18)."""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        #: Whether some role has a ``party``: without one, every party and mode is None.
+        self.any = any("party" in r.attrs for r in model.roles.values())
+        self._roles: dict[str, Party | None] = {}
+        self._owners: dict[str, Party | None] = {}
+
+    def role_party(self, role: str) -> Party | None:
+        if not self.any:
+            return None
+        try:
+            return self._roles[role]
+        except KeyError:
+            found = self._roles[role] = role_party(self.model, role)
+            return found
+
+    def owner_party(self, key: str) -> Party | None:
+        if not self.any:
+            return None
+        try:
+            return self._owners[key]
+        except KeyError:
+            found = self._owners[key] = owner_party(self.model, key)
+            return found
+
+    def route_mode(self, route: Route) -> Mode | None:
+        """As :func:`route_mode`."""
+        if not self.any:
+            return None
+        return mode_of(self.owner_party(route.output), map(self.role_party, route.by))
 
 
 def roles_in_use(model: Model) -> list[str]:

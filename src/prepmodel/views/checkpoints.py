@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
 from prepmodel.journey.responsibility import kpi_entries, kpi_links
 from prepmodel.model.core import Deliverable, Model, Route
-from prepmodel.model.responsibility import Handover, Mode, handovers, route_mode
+from prepmodel.model.responsibility import Handover, Mode, handovers
 from prepmodel.model.scenarios import scenarios
 from prepmodel.text.i18n import N_, translator
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
 from prepmodel.text.span import Span
-from prepmodel.views.jsonout import dumps
+from prepmodel.views.jsonout import chunks
 
 
 def _place(j: Journey, out: dict[str, Any], span: Span) -> dict[str, Any]:
@@ -37,22 +37,32 @@ def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
 
 
 def _route_fields(j: Journey, rid: str, r: Route) -> dict[str, Any]:
+    # Read straight from the dicts: a big model has a hundred thousand routes here.
+    names = j.names
+    attrs = r.attrs
     return {
         "id": rid,
-        "inputs": [j.name(k) for k in r.inputs],
-        "optional": [j.name(k) for k in r.optional],
-        "work": r.work,
-        "by": list(r.by),
-        "effort": r.attr("effort"),
-        "when": list(r.when),
-        "mode": route_mode(j.model, r),
-        "note": r.attr("note"),
+        "inputs": [names.get(k, k) for k in r.inputs],
+        "optional": [names.get(k, k) for k in r.optional],
+        "work": _joined(attrs, "work"),
+        "by": list(attrs.get("by", ())),
+        "effort": _joined(attrs, "effort"),
+        "when": list(attrs.get("when", ())),
+        "mode": j.parties.route_mode(r),
+        "note": _joined(attrs, "note"),
         "line": r.span.line,
     }
 
 
+def _joined(attrs: dict[str, tuple[str, ...]], key: str) -> str | None:
+    """``Route.attr`` / ``Deliverable.attr``: the values joined by ", ", None when unset."""
+    values = attrs.get(key)
+    return ", ".join(values) if values else None
+
+
 def _step_json(j: Journey, s: Step) -> dict[str, Any]:
     d = j.model.deliverables[s.key]
+    attrs = d.attrs
     out: dict[str, Any] = {
         "step": s.number,
         "name": d.name,
@@ -60,9 +70,9 @@ def _step_json(j: Journey, s: Step) -> dict[str, Any]:
         "phase": j.phase_of.get(s.key),
         "depth": j.graph.depth.get(s.key, 0),
         "routes": [_route_json(j, rid, r) for rid, r in s.route_ids()],
-        "kpi": list(d.kpis),
-        "owner": d.owner,
-        "note": d.note,
+        "kpi": list(attrs.get("kpi", ())),
+        "owner": _joined(attrs, "owner"),
+        "note": _joined(attrs, "note"),
     }
     if s.group_members is not None:
         out["members"] = [j.name(k) for k in s.group_members]
@@ -70,13 +80,14 @@ def _step_json(j: Journey, s: Step) -> dict[str, Any]:
 
 
 def _goal_json(j: Journey, g: GoalJourney) -> dict[str, Any]:
+    names = j.names
     return {
         "name": j.name(g.key),
         "checkpoints": [
-            {"step": c.step, "name": j.name(c.key), "phase": c.phase, "exit": c.exit}
+            {"step": c.step, "name": names.get(c.key, c.key), "phase": c.phase, "exit": c.exit}
             for c in g.checkpoints
         ],
-        "route_dependent": [j.name(k) for k in g.route_dependent],
+        "route_dependent": [names.get(k, k) for k in g.route_dependent],
         "critical_path": [j.name(k) for k in g.critical_path],
         "critical_path_routes": list(j.critical_path_routes(g.key)),
         "critical_path_hours": j.critical_path_hours(g.key),
@@ -118,17 +129,26 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
     """The contract's ``prep checkpoints --format json`` object (with extra fields:
     ``owner``, ``kpi`` and ``note`` on each step, and ``externals``, the given parts that
     carry any of them)."""
+    return {k: list(v) if isinstance(v, Iterator) else v for k, v in journey_json_pairs(j, goal)}
+
+
+def journey_json_pairs(j: Journey, goal: str | None = None) -> Iterator[tuple[str, Any]]:
+    """The fields of :func:`journey_json` in order, each list as an iterator that makes
+    its items when read: :func:`prepmodel.views.jsonout.chunks` writes them one by one,
+    so the whole object never exists at once (issue #18)."""
     goals, steps = _selected(j, goal)
-    return {
-        "steps": [_step_json(j, s) for s in steps],
-        "goals": [_goal_json(j, g) for g in goals],
-        "phases": [
-            {"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases
-        ],
-        "externals": [_given_json(j, d) for d in given_parts(j, goal)],
-        "scenarios": list(j.all_scenarios if j.all_scenarios is not None else scenarios(j.model)),
-        "when": list(j.chosen),
-        "handovers": [
+    yield "steps", (_step_json(j, s) for s in steps)
+    yield "goals", (_goal_json(j, g) for g in goals)
+    yield (
+        "phases",
+        ({"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases),
+    )
+    yield "externals", (_given_json(j, d) for d in given_parts(j, goal))
+    yield "scenarios", list(j.all_scenarios if j.all_scenarios is not None else scenarios(j.model))
+    yield "when", list(j.chosen)
+    yield (
+        "handovers",
+        (
             {
                 "from": j.name(h.source),
                 "to": j.name(h.target),
@@ -136,8 +156,8 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
                 "to_party": h.target_party,
             }
             for h in journey_handovers(j, goal)
-        ],
-    }
+        ),
+    )
 
 
 def journey_handovers(j: Journey, goal: str | None = None) -> list[Handover]:
@@ -229,11 +249,11 @@ def _text_step(j: Journey, s: Step, exit_mark: bool, _: Callable[[str], str]) ->
         return [f"  {s.number:>3}  {name}  = {_needs(j, s.group_members)}   {group}{mark}", *extra]
     if len(s.routes) == 1:
         r = s.routes[0]
-        work = _work(r, mode_word(route_mode(j.model, r), _))
+        work = _work(r, mode_word(j.parties.route_mode(r), _))
         return [f"  {s.number:>3}  {name}  ← {_inputs(j, r)}{work}{mark}", *extra]
     lines = [f"  {s.number:>3}  {name}{mark}", *extra]
     for rid, r in s.route_ids():
-        work = _work(r, mode_word(route_mode(j.model, r), _))
+        work = _work(r, mode_word(j.parties.route_mode(r), _))
         lines.append(f"       {rid}  ← {_inputs(j, r)}{work}")
     return lines
 
@@ -298,7 +318,7 @@ def _md_routes(j: Journey, s: Step, _: Callable[[str], str]) -> str:
         return _("group of {members}").format(members=members)
     parts = []
     for rid, r in s.route_ids():
-        mode = mode_word(route_mode(j.model, r), _)
+        mode = mode_word(j.parties.route_mode(r), _)
         extra = " · ".join(p for p in (r.work, ", ".join(r.by), mode) if p)
         parts.append(f"**{rid}** {_md(extra) or '—'}")
     return "<br>".join(parts)
@@ -379,7 +399,7 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
         ]
         for s in playbook:
             for rid, r in s.route_ids():
-                mode = f" {mode_word(route_mode(j.model, r), _)} |" if modes else ""
+                mode = f" {mode_word(j.parties.route_mode(r), _)} |" if modes else ""
                 out.append(
                     f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
                     f"{_md(_inputs(j, r))} | {_md(r.work)} | {_md(', '.join(r.by))} |" + mode
@@ -553,7 +573,7 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
                         kpi,
                         *about,
                     ],
-                    mode_word(route_mode(j.model, r), _),
+                    mode_word(j.parties.route_mode(r), _),
                 )
         for d in given_parts(j, g.key):
             w.writerow(
@@ -611,8 +631,20 @@ def scenario_markdown(
 def render_table(j: Journey, fmt: str, goal: str | None = None, lang: str = "en") -> str:
     """The journey in one of the ``prep checkpoints`` formats; the headings of text,
     markdown and CSV in ``lang`` (JSON keys never change)."""
+    return "".join(render_chunks(j, fmt, goal, lang))
+
+
+def render_chunks(j: Journey, fmt: str, goal: str | None = None, lang: str = "en") -> Iterator[str]:
+    """:func:`render_table` in pieces, to write as they come: JSON is made item by item
+    (a big model's JSON object and text no longer sit in memory together); the other
+    formats come in one piece."""
     if fmt == "json":
-        return dumps(journey_json(j, goal))
+        yield from chunks(journey_json_pairs(j, goal))
+    else:
+        yield _render_text(j, fmt, goal, lang)
+
+
+def _render_text(j: Journey, fmt: str, goal: str | None, lang: str) -> str:
     if fmt == "markdown":
         return journey_markdown(j, goal, lang)
     if fmt == "csv":

@@ -3,22 +3,54 @@
 ``json.dumps(..., indent=2)`` runs the pure-Python encoder and took a quarter of
 `prep checkpoints` on a 10,000-deliverable model; this layout uses the C encoder for each
 item and still gives one line per step or diagnostic, which reads well in a code review.
+
+:func:`chunks` writes the same text piece by piece from lazily made items, so a command
+can send it out without holding the whole object and its text at once (issue #18: at
+100,000 deliverables the object and its text were half a gigabyte).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Iterator
 from typing import Any
+
+#: Items per piece :func:`chunks` yields: big enough that writing costs little per item.
+BATCH = 512
 
 
 def dumps(obj: dict[str, Any]) -> str:
     """``obj`` as JSON text ending in a newline; same input, same bytes."""
-    parts: list[str] = []
-    for key, value in obj.items():
-        head = json.dumps(key, ensure_ascii=False) + ": "
-        if isinstance(value, list) and value:
-            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
-            parts.append(f"  {head}[\n{items}\n  ]")
+    return "".join(chunks(obj.items()))
+
+
+def chunks(pairs: Iterable[tuple[str, Any]]) -> Iterator[str]:
+    """The text of :func:`dumps` for the object of ``pairs``, in pieces. A value that is
+    a list, or an iterator (consumed once, lazily), is written one item per line."""
+    first = True
+    for key, value in pairs:
+        head = ("{\n  " if first else ",\n  ") + json.dumps(key, ensure_ascii=False) + ": "
+        first = False
+        if isinstance(value, list | Iterator):
+            yield from _list(head, iter(value))
         else:
-            parts.append("  " + head + json.dumps(value, ensure_ascii=False))
-    return "{\n" + ",\n".join(parts) + "\n}\n"
+            yield head + json.dumps(value, ensure_ascii=False)
+    yield "{\n\n}\n" if first else "\n}\n"
+
+
+def _list(head: str, items: Iterator[Any]) -> Iterator[str]:
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    start = head + "[\n"
+    batch: list[str] = []
+    for item in items:
+        batch.append("    " + encode(item))
+        if len(batch) == BATCH:
+            yield start + ",\n".join(batch)
+            start = ",\n"
+            batch = []
+    if batch:
+        yield start + ",\n".join(batch)
+    elif start != ",\n":  # no item at all
+        yield head + "[]"
+        return
+    yield "\n  ]"

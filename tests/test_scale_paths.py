@@ -1,0 +1,177 @@
+"""The faster paths of issue #18 give what the plain ones gave.
+
+Each pair below is the code before the issue's changes (kept here as the reference) and
+the code the commands now run, on the samples and on generated models of both shapes:
+the JSON written in pieces, the support modes and hand-overs looked up once per model, the
+walk for what a goal needs, the topological orders, and the shared strings and
+fields-sets of the parser and the model.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import random
+import sys
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from prepmodel.checks.analysis import analyse_text
+from prepmodel.journey.core import Journey
+from prepmodel.model.responsibility import Parties, handovers, owner_party, role_party, route_mode
+from prepmodel.views import checkpoints as tables
+from prepmodel.views import jsonout
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((ROOT / "samples").glob("*.prep")) + sorted(
+    (ROOT / "samples" / "patterns").glob("*.prep")
+)
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from generate import generate, generate_streams  # noqa: E402
+
+
+def _old_dumps(obj: dict[str, Any]) -> str:
+    """jsonout.dumps as it was before it wrote pieces (the layout the goldens hold)."""
+    parts: list[str] = []
+    for key, value in obj.items():
+        head = json.dumps(key, ensure_ascii=False) + ": "
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(v, ensure_ascii=False) for v in value)
+            parts.append(f"  {head}[\n{items}\n  ]")
+        else:
+            parts.append("  " + head + json.dumps(value, ensure_ascii=False))
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _models() -> list[tuple[str, str]]:
+    out = [(p.name, p.read_text(encoding="utf-8")) for p in SAMPLES]
+    out.append(("layered-600", generate(600, seed=3, lang="mixed")))
+    out.append(("streams-3000", generate_streams(3000, seed=2, lang="ja")))
+    return out
+
+
+MODELS = _models()
+
+
+@pytest.mark.parametrize(
+    "count", [0, 1, 2, jsonout.BATCH - 1, jsonout.BATCH, 2 * jsonout.BATCH + 1]
+)
+def test_json_pieces_are_the_old_layout(count: int) -> None:
+    rng = random.Random(count)
+    rows = [{"step": i, "name": f"成果物{i}", "x": rng.random() < 0.5} for i in range(count)]
+    obj: dict[str, Any] = {"steps": rows, "title": "日本語", "empty": [], "none": None}
+    assert jsonout.dumps(obj) == _old_dumps(obj)
+    lazy = [(k, iter(v) if isinstance(v, list) else v) for k, v in obj.items()]
+    assert "".join(jsonout.chunks(lazy)) == _old_dumps(obj)
+    assert jsonout.dumps({}) == _old_dumps({})
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS, ids=[m[0] for m in MODELS])
+def test_checkpoint_json_in_pieces(name: str, text: str) -> None:
+    a = analyse_text(text, name)
+    j = a.journey
+    whole = _old_dumps(tables.journey_json(j))
+    assert "".join(tables.render_chunks(j, "json")) == whole
+    assert tables.render_table(j, "json") == whole
+    for goal in a.model.goals[:2]:
+        assert "".join(tables.render_chunks(j, "json", goal)) == _old_dumps(
+            tables.journey_json(j, goal)
+        )
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS, ids=[m[0] for m in MODELS])
+def test_parties_as_the_plain_functions(name: str, text: str) -> None:
+    model = analyse_text(text, name).model
+    parties = Parties(model)
+    for r in model.routes:
+        assert parties.route_mode(r) == route_mode(model, r)
+        assert parties.owner_party(r.output) == owner_party(model, r.output)
+        for b in r.by:
+            assert parties.role_party(b) == role_party(model, b)
+    # the hand-overs with the old loop: every edge once, parties looked up each time
+    edges = [(i, r.output) for r in model.routes for i in r.inputs]
+    edges += [(m, g.key) for g in model.group_statements for m in g.members]
+    expected = []
+    for s, t in dict.fromkeys(edges):
+        a, b = owner_party(model, s), owner_party(model, t)
+        if a is not None and b is not None and a != b:
+            expected.append((s, t, a, b))
+    got = [(h.source, h.target, h.source_party, h.target_party) for h in handovers(model)]
+    assert got == expected
+
+
+def _old_topological(g: Any, nodes: set[str], key: Any) -> list[str]:
+    """Kahn's algorithm with the (priority, node) heap (graphs without loops)."""
+    missing = {n: sum(1 for p in g.predecessors(n) if p in nodes and p != n) for n in nodes}
+    ready = [(key(n), n) for n, c in missing.items() if c == 0]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, n = heapq.heappop(ready)
+        out.append(n)
+        for s in g.successors(n):
+            if s in nodes and s != n:
+                missing[s] -= 1
+                if missing[s] == 0:
+                    heapq.heappush(ready, (key(s), s))
+    return out
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS, ids=[m[0] for m in MODELS])
+def test_graph_walks_as_networkx(name: str, text: str) -> None:
+    a = analyse_text(text, name)
+    graph = a.graph
+    for goal in a.model.goals:
+        assert graph.needed_by(goal) == nx.ancestors(graph.g, goal) | {goal}
+    assert graph.needed_by("no such deliverable") == set()
+    if not graph.knots:
+        nodes = set(graph.g.nodes)
+        assert graph.ordered(nodes) == _old_topological(graph.g, nodes, graph.position)
+        order = graph.any_order
+        assert sorted(order) == sorted(nodes)
+        at = {k: i for i, k in enumerate(order)}
+        assert all(at[u] < at[v] for u, v in graph.g.edges if u != v)
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS[-2:], ids=[m[0] for m in MODELS[-2:]])
+def test_shared_strings_and_fields_sets(name: str, text: str) -> None:
+    a = analyse_text(text, name)
+    names = [n for st in a.source.statements if hasattr(st, "inputs") for n in st.inputs]
+    assert len(names) > len({n.text for n in names})
+    first: dict[str, str] = {}
+    for n in names:  # every mention of a name is the one string object
+        assert first.setdefault(n.text, n.text) is n.text
+    routes = a.model.routes
+    assert routes[0].__pydantic_fields_set__ is routes[-1].__pydantic_fields_set__
+    assert routes[0].__pydantic_fields_set__ == set(type(routes[0]).model_fields)
+    copy = routes[0].model_copy(update={"index": 7})
+    assert copy.index == 7
+    assert routes[1].__pydantic_fields_set__ == set(type(routes[0]).model_fields)
+
+
+def test_journey_names() -> None:
+    a = analyse_text(MODELS[-1][1], "streams")
+    j: Journey = a.journey
+    for k, d in a.model.deliverables.items():
+        assert j.name(k) == a.model.name(k) == d.name
+    assert j.name("missing") == a.model.name("missing") == "missing"
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS, ids=[m[0] for m in MODELS])
+def test_mandatory_per_goal_as_over_the_whole_order(name: str, text: str) -> None:
+    a = analyse_text(text, name)
+    views = []
+    for per_goal in (False, True):
+        j = Journey.of(a.model, a.graph)
+        j.__dict__["_per_goal"] = per_goal
+        keys = [*a.model.goals, *(s.key for s in j.steps[:: max(1, len(j.steps) // 40)])]
+        views.append(
+            (
+                [(g.checkpoints, g.route_dependent) for g in j.goals()],
+                {k: j.mandatory(k) for k in keys},
+            )
+        )
+    assert views[0] == views[1]
