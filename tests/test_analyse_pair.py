@@ -61,10 +61,22 @@ def test_journey_sent_back_from_the_child_is_the_same(monkeypatch: pytest.Monkey
 
 
 def test_released_syntax_gives_the_same_diff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`prep diff` drops the first side's syntax tree before the second model arrives."""
+    """Forked, each side is analysed in a child: this process never holds a syntax tree
+    (#18), and the diff is the one made in one process with the trees kept."""
     monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
     a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True, release_syntax=True)
-    assert a.source.statements == () and a.source.text == OLD.decode("utf-8")
+    for side, data in ((a, OLD), (b, NEW)):
+        assert side.source.statements == () and side.source.text == data.decode("utf-8")
+        assert "journey" in side.__dict__  # sent back by the child
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 10**9)
     kept_a, kept_b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True)
     assert kept_a.source.statements != ()
     assert diff_json(semantic_diff(a, b)) == diff_json(semantic_diff(kept_a, kept_b))
+
+
+def test_syntax_error_on_the_first_side_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first side is forked too: its syntax errors are found again here and kept."""
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    a, b = analyse_pair((b"goal A\nA <- \n", "old.prep"), (NEW, "new.prep"), release_syntax=True)
+    assert not a.syntax_ok and b.syntax_ok
+    assert [d.code for d in a.diagnostics] == ["PS01"]

@@ -1,6 +1,6 @@
 """A model (and its journey) as bytes, to send from one process to another.
 
-`prep diff` analyses the second side in a forked process (``analysis.analyse_pair``).
+`prep diff` analyses each side in a forked process (``analysis.analyse_pair``).
 Pickling the pydantic objects took 0.4 s for a 10,000-deliverable model, most of the time
 the second process saved. Here the model becomes nested tuples of strings and numbers,
 which ``marshal`` writes and reads at C speed, and the objects are rebuilt the way

@@ -283,6 +283,9 @@ class _Compare:
 
     def __init__(self, old: Analysis, new: Analysis, mapping: dict[str, str]) -> None:
         self.old, self.new, self.mapping = old, new, mapping
+        # Old keys that are not the same key on the new side (renamed or removed): a route
+        # none of whose inputs is one of them compares as written (see same_routes).
+        self.moved = frozenset(k for k in old.model.deliverables if mapping.get(k) != k)
 
     @cached_property
     def old_ids(self) -> dict[int, str]:
@@ -303,12 +306,13 @@ class _Compare:
 
     def deliverable(self, o: str, n: str) -> list[Detail]:
         out = self.routes(o, n) + self.members(o, n)
-        out += self.attributes(
-            None, self.old.model.deliverables[o].attrs, self.new.model.deliverables[n].attrs
-        )
+        old_attrs = self.old.model.deliverables[o].attrs
+        new_attrs = self.new.model.deliverables[n].attrs
+        if old_attrs != new_attrs:
+            out += self.attributes(None, old_attrs, new_attrs)
         old_phase = self.old.journey.phase_of.get(o)
         new_phase = self.new.journey.phase_of.get(n)
-        if (identity(old_phase) if old_phase else None) != (
+        if old_phase != new_phase and (identity(old_phase) if old_phase else None) != (
             identity(new_phase) if new_phase else None
         ):
             out.append(
@@ -337,9 +341,28 @@ class _Compare:
             )
         return out
 
+    def same_routes(self, old_routes: list[Route], new_routes: list[Route]) -> bool:
+        """The same routes in the same order, each input written the same and none of them
+        renamed or removed: then nothing about the routes can differ. The common case,
+        told without building the input sets (most of the time of a big diff's
+        comparison)."""
+        if len(old_routes) != len(new_routes):
+            return False
+        moved = self.moved
+        return all(
+            a.inputs == b.inputs
+            and a.optional == b.optional
+            and a.attrs == b.attrs
+            and moved.isdisjoint(a.inputs)
+            and moved.isdisjoint(a.optional)
+            for a, b in zip(old_routes, new_routes, strict=True)
+        )
+
     def routes(self, o: str, n: str) -> list[Detail]:
         old_routes = self.old.graph.routes_by_output.get(o, [])
         new_routes = self.new.graph.routes_by_output.get(n, [])
+        if self.same_routes(old_routes, new_routes):
+            return []
         old_sets = [frozenset(self.old_input(x) for x in r.inputs) for r in old_routes]
         new_sets = [frozenset(r.inputs) for r in new_routes]
         old_optional = [frozenset(self.old_input(x) for x in r.optional) for r in old_routes]
@@ -578,6 +601,7 @@ def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[
     back = {n: o for o, n in mapping.items()}
     old_goals = set(old.model.goals)
     new_goals = set(new.model.goals)
+    steps = _Steps(old, new, mapping)  # once for all goals: a model's goals grow with it
     for g in new.model.goals:
         o = back.get(g)
         gj = new.goal(g)
@@ -594,7 +618,7 @@ def journey_impact(old: Journey, new: Journey, mapping: dict[str, str]) -> list[
             )
             impacts.append(GoalImpact(new.name(g), "goal_added", events))
             continue
-        events = _goal_events(old, new, mapping, o, g)
+        events = _goal_events(steps, o, g)
         if events:
             impacts.append(GoalImpact(new.name(g), "checkpoints", events))
     for o in old.model.goals:
@@ -620,23 +644,36 @@ def _added_checkpoint(name: str, step: int, was_dependent: bool, before: int | N
     )
 
 
-def _goal_events(
-    old: Journey, new: Journey, mapping: dict[str, str], o: str, n: str
-) -> tuple[JourneyEvent, ...]:
-    before, after = old.goal(o), new.goal(n)
+class _Steps:
+    """What every goal's comparison shares: the old step numbers under the new keys.
 
-    def m(k: str) -> str:
-        return mapping.get(k, "\0old:" + k)
+    An old deliverable with no match keeps its old key behind ``\0old:`` (it can equal
+    nothing on the new side). Built once per diff, not once per goal: the map has an
+    entry per step, and on a model whose goals grow with its size, one per goal made the
+    journey comparison quadratic (issue #18)."""
 
-    def name(k: str) -> str:
-        return old.name(k[5:]) if k.startswith("\0old:") else new.name(k)
+    def __init__(self, old: Journey, new: Journey, mapping: dict[str, str]) -> None:
+        self.old, self.new, self.mapping = old, new, mapping
+        self.new_step = new.step_of
+        self.old_step = {self.m(k): s for k, s in old.step_of.items()}
 
+    def m(self, k: str) -> str:
+        """An old key as the new side knows it."""
+        return self.mapping.get(k, "\0old:" + k)
+
+    def name(self, k: str) -> str:
+        return self.old.name(k[5:]) if k.startswith("\0old:") else self.new.name(k)
+
+
+def _goal_events(steps: _Steps, o: str, n: str) -> tuple[JourneyEvent, ...]:
+    before, after = steps.old.goal(o), steps.new.goal(n)
+    m, name = steps.m, steps.name
     old_cp = {m(c.key): c.step for c in before.checkpoints}
     new_cp = {c.key: c.step for c in after.checkpoints}
     old_rd = {m(k) for k in before.route_dependent}
     new_rd = set(after.route_dependent)
-    new_step = new.step_of
-    old_step = {m(k): s for k, s in old.step_of.items()}
+    new_step = steps.new_step
+    old_step = steps.old_step
     events: list[JourneyEvent] = []
     for k, step in new_cp.items():
         if k not in old_cp:

@@ -75,19 +75,23 @@ def kind_of(a: Analysis, key: str) -> str:
 
 
 class _Side:
-    """Per-deliverable facts of one side that the rename score compares."""
+    """Per-deliverable facts of one side that the rename score compares, for ``keys``
+    only (the removed deliverables of the old side, the added ones of the new side: no
+    other is ever scored). A diff of a big model with a few renames thus costs nothing
+    per unchanged deliverable."""
 
-    def __init__(self, a: Analysis) -> None:
+    def __init__(self, a: Analysis, keys: Iterable[str]) -> None:
         self.a = a
         g = a.graph
-        self.inputs = {k: frozenset(g.inputs(k)) for k in a.model.deliverables}
-        self.outputs = {k: frozenset(g.users(k)) for k in a.model.deliverables}
-        self.kind = {k: kind_of(a, k) for k in a.model.deliverables}
+        keys = list(keys)
+        self.inputs = {k: frozenset(g.inputs(k)) for k in keys}
+        self.outputs = {k: frozenset(g.users(k)) for k in keys}
+        self.kind = {k: kind_of(a, k) for k in keys}
         self.work = {
-            k: frozenset(r.work for r in g.routes_by_output.get(k, []) if r.work)
-            for k in a.model.deliverables
+            k: frozenset(r.work for r in g.routes_by_output.get(k, []) if r.work) for k in keys
         }
-        self.phase = {k: identity(p) for k, p in a.journey.phase_of.items()}
+        phase_of = a.journey.phase_of
+        self.phase = {k: identity(phase_of[k]) for k in keys if k in phase_of}
 
 
 def jaccard(x: frozenset[str], y: frozenset[str]) -> float:
@@ -169,8 +173,10 @@ def match_renames(
     neighbouring renames resolve from the unchanged part of the model inwards.
     ``mapping``, ``removed`` and ``added`` are updated in place.
     """
-    old, new = _Side(old_a), _Side(new_a)
     found: list[Renamed] = []
+    if not removed or not added:
+        return found
+    old, new = _Side(old_a, removed), _Side(new_a, added)
     names: dict[tuple[str, str], float] = {}
     if len(removed) * len(added) <= _NAME_PAIR_LIMIT:
         for o in removed:
