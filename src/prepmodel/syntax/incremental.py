@@ -222,15 +222,8 @@ def _move_statement(st: Statement, lines: int) -> Statement:
         return DeclStmt(
             st.keyword, _move_names(st.names, lines), _move_block(st.block, lines), span
         )
-    if type(st) is GroupStmt:
-        return GroupStmt(
-            _move_name(st.name, lines),
-            _move_names(st.members, lines),
-            _move_block(st.block, lines),
-            span,
-        )
-    if type(st) is PhaseStmt:
-        return PhaseStmt(
+    if type(st) is GroupStmt or type(st) is PhaseStmt:  # the same fields: name, members
+        return type(st)(
             _move_name(st.name, lines),
             _move_names(st.members, lines),
             _move_block(st.block, lines),
