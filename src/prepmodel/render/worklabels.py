@@ -204,7 +204,7 @@ def _items(svg: str) -> list[_Item]:
     """Every node, edge and cluster: its content runs to where the next one starts (with
     the comment Graphviz writes before it, which holds no coordinates)."""
     starts = list(_BLOCK.finditer(svg))
-    ends = [m.start() for m in starts[1:]] + [len(svg)]
+    ends = [m.start() for m in starts[1:]] + [len(svg)] * bool(starts)  # none: an empty panel
     found = [
         _Item(m.group(1), set(m.group(2).split()), _title(m.group(3)), m.end(), end, svg)
         for m, end in zip(starts, ends, strict=True)
