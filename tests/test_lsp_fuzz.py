@@ -127,7 +127,7 @@ async def _requests(editor: Editor, uri: str, rng: random.Random) -> None:
 def _full(uri: str, text: str, encoding: str) -> list[lsp.Diagnostic]:
     """The diagnostics of a full analysis of ``text`` (no earlier version to start from)."""
     document = Document(uri, text, None, encoding)
-    return [to_lsp(d, document.lines) for d in document.analysis.diagnostics]
+    return [to_lsp(d, document.lines, document.language) for d in document.analysis.diagnostics]
 
 
 def _shown(found: list[lsp.Diagnostic]) -> list[tuple[object, ...]]:
