@@ -247,21 +247,20 @@ def statements(
     if use_bits is None:
         use_bits = uses_bits(mt)
     tables = dict(mt.tables)
-    cols, _types, rows = tables["m_spelling"]
-    tables["m_spelling"] = (
-        ["spelling", "d", "w", "bm"],
-        ["VARCHAR", "INTEGER", "INTEGER", "BIGINT"],
-        bits.spelling_rows(rows),
-    )
-    if use_bits:
-        rows = bits.bit_rows(bits.bit_ids(tables))
-        tables["m_bit"] = (["d", "b", "m"], ["INTEGER", "INTEGER", "BIGINT"], rows)
+    if use_bits:  # the spellings' words and bits, and each deliverable's bit
+        bm = bits.BitModel(tables)
+        tables["m_spelling"] = (
+            ["spelling", "d", "w", "bm"],
+            ["VARCHAR", "INTEGER", "INTEGER", "BIGINT"],
+            bits.spelling_rows(tables["m_spelling"][2]),
+        )
+        tables["m_bit"] = (["d", "b", "m"], ["INTEGER", "INTEGER", "BIGINT"], bits.bit_rows(bm.ids))
     for name, (cols, types, rows) in tables.items():
         out.append((name, values_sql(cols, types, rows), True))
     n_goals = len(mt.tables["m_goal"][2])
     out.append(("m_param", param_sql(as_of, stuck_after, n_goals), True))
     if use_bits:
-        bit_sql = bits.statements(bits.BitModel(tables), has_route)
+        bit_sql = bits.statements(bm, has_route)
         out += bit_sql[:4]  # the wide rows, their masks, the states and what they have
         out += _fill(STATE_QUERIES, unit="state", have="state_have")
         out += _fill([CUSTOMER_STATE], cust="cust_have", sid="mask")
@@ -298,21 +297,17 @@ class State:
     why: tuple[int, ...]
 
 
+@dataclass(slots=True)
 class CustomerRow:
     """One customer: its dates, days since progress and status, and its shared
     :class:`State` (whose fields read as the customer's own)."""
 
-    __slots__ = ("customer", "days_since", "last", "start", "state", "status")
-
-    def __init__(
-        self, customer: str, start: date, last: date, days_since: int, status: str, state: State
-    ) -> None:
-        self.customer = customer
-        self.start = start
-        self.last = last
-        self.days_since = days_since
-        self.status = status
-        self.state = state
+    customer: str
+    start: date
+    last: date
+    days_since: int
+    status: str
+    state: State
 
     @property
     def reached(self) -> tuple[int, ...]:
@@ -432,7 +427,9 @@ def collect(
         shared: dict[tuple[Any, ...], State] = {}
         for c, start, last, since, *lists, status in rows["customers"]:
             key = tuple(lists)
-            st = shared.get(key) or shared.setdefault(key, state(*lists))
+            st = shared.get(key)
+            if st is None:
+                st = shared[key] = state(*lists)
             customers.append(
                 CustomerRow(str(c), _day(start), _day(last), int(since), str(status), st)
             )
