@@ -44,20 +44,14 @@ def _route_fields(j: Journey, rid: str, r: Route) -> dict[str, Any]:
         "id": rid,
         "inputs": [names.get(k, k) for k in r.inputs],
         "optional": [names.get(k, k) for k in r.optional],
-        "work": _joined(attrs, "work"),
+        "work": r.attr("work"),
         "by": list(attrs.get("by", ())),
-        "effort": _joined(attrs, "effort"),
+        "effort": r.attr("effort"),
         "when": list(attrs.get("when", ())),
         "mode": j.parties.route_mode(r),
-        "note": _joined(attrs, "note"),
+        "note": r.attr("note"),
         "line": r.span.line,
     }
-
-
-def _joined(attrs: dict[str, tuple[str, ...]], key: str) -> str | None:
-    """``Route.attr`` / ``Deliverable.attr``: the values joined by ", ", None when unset."""
-    values = attrs.get(key)
-    return ", ".join(values) if values else None
 
 
 def _step_json(j: Journey, s: Step) -> dict[str, Any]:
@@ -71,8 +65,8 @@ def _step_json(j: Journey, s: Step) -> dict[str, Any]:
         "depth": j.graph.depth.get(s.key, 0),
         "routes": [_route_json(j, rid, r) for rid, r in s.route_ids()],
         "kpi": list(attrs.get("kpi", ())),
-        "owner": _joined(attrs, "owner"),
-        "note": _joined(attrs, "note"),
+        "owner": d.attr("owner"),
+        "note": d.attr("note"),
     }
     if s.group_members is not None:
         out["members"] = [j.name(k) for k in s.group_members]
