@@ -18,7 +18,7 @@ judges the model (the RS rules do). Definitions, as in the contract:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -154,23 +154,23 @@ class Parties:
         self._roles: dict[str, Party | None] = {}
         self._owners: dict[str, Party | None] = {}
 
-    def role_party(self, role: str) -> Party | None:
+    def _kept(
+        self,
+        table: dict[str, Party | None],
+        key: str,
+        compute: Callable[[Model, str], Party | None],
+    ) -> Party | None:
         if not self.any:
             return None
-        try:
-            return self._roles[role]
-        except KeyError:
-            found = self._roles[role] = role_party(self.model, role)
-            return found
+        if key not in table:
+            table[key] = compute(self.model, key)
+        return table[key]
+
+    def role_party(self, role: str) -> Party | None:
+        return self._kept(self._roles, role, role_party)
 
     def owner_party(self, key: str) -> Party | None:
-        if not self.any:
-            return None
-        try:
-            return self._owners[key]
-        except KeyError:
-            found = self._owners[key] = owner_party(self.model, key)
-            return found
+        return self._kept(self._owners, key, owner_party)
 
     def route_mode(self, route: Route) -> Mode | None:
         """As :func:`route_mode`."""

@@ -33,7 +33,6 @@ from prepmodel.model.responsibility import (
     owners,
     role_party,
     roles_in_use,
-    route_mode,
 )
 from prepmodel.render.measure import label_box, text_width, wrap_label
 from prepmodel.render.steplist import (
@@ -840,7 +839,7 @@ class Drawing:
         }
         if group_step:
             out["style"] = "dashed"
-        mode = route_mode(j.model, route) if route is not None and self.parties else None
+        mode = j.parties.route_mode(route) if route is not None and self.parties else None
         mode_text = self.texts[mode] if mode is not None else None
         work = work_lines(route.work, route.by, mode_text) if route is not None else []
         if work:
