@@ -74,7 +74,6 @@ def render(
 
         svg = compose_svg(drawing, engine, timeout, progress)  # type: ignore[arg-type]
     else:
-        from prepmodel.render.dot import RANKSEP
         from prepmodel.render.worklabels import settle_work_labels
 
         (panel,) = drawing.panels()
@@ -85,7 +84,7 @@ def render(
             timeout=timeout,
             progress=progress,
         )
-        svg = settle_work_labels(svg.decode("utf-8"), drawing.direction, RANKSEP * 72).encode()
+        svg = settle_work_labels(svg.decode("utf-8"), drawing.direction).encode()
     svg = annotate(svg, journey.model)
     if fmt == "svg":
         return Rendered(svg)

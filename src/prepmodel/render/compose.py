@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from prepmodel.render.dot import RANKSEP, Drawing, Panel
+from prepmodel.render.dot import Drawing, Panel
 from prepmodel.render.engine import DEFAULT_TIMEOUT, EngineError, EngineName, layout
 from prepmodel.render.measure import text_width
 from prepmodel.render.style import FONT, INK, TITLE_SIZE, fmt
@@ -142,7 +142,7 @@ def _prefixed(number: int, svg: str, direction: str) -> tuple[str, float, float]
     """A panel's content with its work labels next to their junctions and its ids
     prefixed, and its size. Kept for the last few layouts: ``prep serve`` lays out the
     unchanged bands again from the layout cache."""
-    body, width, height = split_svg(settle_work_labels(svg, direction, RANKSEP * 72))
+    body, width, height = split_svg(settle_work_labels(svg, direction))
     prefix = f"p{number}_"
     return _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', body), width, height
 

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
+from prepmodel.render.dot import RANKSEP
 from prepmodel.render.measure import text_width
 
 __all__ = ["settle_work_labels"]
@@ -152,10 +153,10 @@ class _Grid:
         return [self.items[n] for n in sorted(found) if _overlaps(self.items[n].box, box)]
 
 
-def settle_work_labels(svg: str, direction: str, gap: float) -> str:
+def settle_work_labels(svg: str, direction: str) -> str:
     """``svg`` (one Graphviz layout) with every work label that stands too far from its
-    junction moved next to it. ``direction``: the layout's ``rankdir``; ``gap``: the gap
-    between ranks (``ranksep``) in points."""
+    junction moved next to it. ``direction``: the layout's ``rankdir``."""
+    gap = RANKSEP * 72  # the gap between ranks, in points
     flow = _FLOWS.get(direction, _FLOWS["LR"])
     items = _items(svg)
     nodes = {i.title: i for i in items if i.kind == "node"}
