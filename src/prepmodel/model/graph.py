@@ -72,30 +72,24 @@ class ModelGraph:
     # --- reachability ------------------------------------------------------------------
     def needed_by(self, goal: str) -> set[str]:
         """The goal and everything it may need, on any route."""
+        return self._ancestors([goal])
+
+    @cached_property
+    def needed(self) -> frozenset[str]:
+        """Everything some goal may need (goals included)."""
+        return frozenset(self._ancestors(self.model.goals))
+
+    def _ancestors(self, starts: Iterable[str]) -> set[str]:
+        """``starts`` (those in the graph) and everything they may need."""
         pred = self.g._pred  # the predecessor dicts: a walk here is twice nx.ancestors' speed
-        if goal not in pred:
-            return set()
-        found = {goal}
-        stack = [goal]
+        found = {k for k in starts if k in pred}
+        stack = list(found)
         while stack:
             for p in pred[stack.pop()]:
                 if p not in found:
                     found.add(p)
                     stack.append(p)
         return found
-
-    @cached_property
-    def needed(self) -> frozenset[str]:
-        """Everything some goal may need (goals included)."""
-        seen: set[str] = set()
-        stack = [k for k in self.model.goals if k in self.g]
-        while stack:
-            k = stack.pop()
-            if k in seen:
-                continue
-            seen.add(k)
-            stack.extend(p for p in self.g.predecessors(k) if p not in seen)
-        return frozenset(seen)
 
     def users(self, key: str) -> list[str]:
         """Deliverables that use ``key`` directly (as an input or a member)."""
