@@ -611,8 +611,9 @@ def scenario_markdown(
                 continue
             marks.append(({c.key: c for c in gj.checkpoints}, set(gj.route_dependent)))
         some = f"*{_('(some routes)')}*"
+        needed = j.graph.needed_by(g.key)
         for st in steps:
-            if st.key not in j.graph.needed_by(g.key):
+            if st.key not in needed:
                 continue
             cells = [
                 "✓" if st.key in cps else (some if st.key in dep else "—") for cps, dep in marks
