@@ -237,3 +237,17 @@ def test_wrap_property_on_tricky_pieces(pieces: list[str], width: float, size: f
         if width >= 6 * size and "\n" not in text and not dangling:
             assert line.strip() not in ("(", ")"), lines  # a bracket alone only when forced
     assert wrap_label(text, width, size) == lines
+
+
+@pytest.mark.parametrize(
+    ("work", "mode"),
+    [("トレーニング", "伴走"), ("初期設定", "自走"), ("Onboarding workshop", "self-run")],
+)
+def test_the_support_mode_dot_never_starts_a_line(work: str, mode: str) -> None:
+    """`work · mode` (cs-journey step 4 wrapped as `トレーニング / · 伴走`): the middle dot
+    stays at the end of the work's line, as `・` does (line-start rule)."""
+    from prepmodel.render.dot import work_lines
+
+    lines = work_lines(work, ("導入支援チーム", "顧客管理者"), mode)
+    assert not [line for line in lines if line.startswith("·")], lines
+    assert "".join(lines).replace(" ", "").startswith(f"{work}·{mode}".replace(" ", ""))

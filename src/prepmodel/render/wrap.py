@@ -44,7 +44,7 @@ AGAINST_KINSOKU: Final[int] = 40
 
 #: Characters that should not start a line (closing marks, small kana, prolonged sound mark).
 _NO_START: Final[frozenset[str]] = frozenset(
-    ",.:;?!)]}、。，．・：；？！）］｝〕〉》」』】〙〗〟’”ー‐゠–—〜～"
+    ",.:;?!)]}、。，．・·：；？！）］｝〕〉》」』】〙〗〟’”ー‐゠–—〜～"
     "ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ々〻ゝゞヽヾ"
 )
 #: Characters that should not end a line (opening brackets and quotes).
