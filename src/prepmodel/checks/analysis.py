@@ -100,6 +100,25 @@ def analyse_text(
         source = resolve(source, reader)
     model = build(source)
     ctx = RuleContext(source, model, naming=config.naming if config else NamingOptions())
+    return _findings(ctx, path, config, rules)
+
+
+def with_rules(a: Analysis, path: str, config: Config | None = None) -> Analysis:
+    """``a``, analysed with ``rules=False``, with the rules' findings too: the same
+    analysis as ``analyse_text(..., rules=True)``, on the model and graph ``a`` has (a
+    command can fork between the two stages, `prep checkpoints`). ``a`` must still have
+    its syntax tree."""
+    ctx = RuleContext(a.source, a.model, naming=config.naming if config else NamingOptions())
+    ctx.__dict__["graph"] = a.graph
+    if "journey" in a.__dict__:
+        ctx.__dict__["journey"] = a.journey
+    return _findings(ctx, path, config, True)
+
+
+def _findings(ctx: RuleContext, path: str, config: Config | None, rules: bool) -> Analysis:
+    """The analysis of ``ctx``: the rules' findings (or the syntax errors alone), without
+    those ignored in the file or turned off in ``config``, in report order."""
+    source, model = ctx.source, ctx.model
     found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
     ignores = {"": ignored_codes(source)}
     for imported in source.imports:

@@ -19,7 +19,7 @@ from prepmodel.cli.color import ColorMode
 from prepmodel.text.safe import printable
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from prepmodel.checks.analysis import Analysis
     from prepmodel.checks.config import Config
@@ -129,16 +129,27 @@ def load_config(path: str) -> Config:
         fail(str(err))
 
 
-def analyse(path: str, stdin_filename: str | None = None) -> Analysis:
+def analyse(
+    path: str,
+    stdin_filename: str | None = None,
+    *,
+    config: Config | None = None,
+    rules: bool = True,
+) -> Analysis:
     """Read, parse and check one file with the settings that apply to it (standard input
-    as if it were ``stdin_filename``, when given: its name and its folder's settings)."""
+    as if it were ``stdin_filename``, when given: its name and its folder's settings;
+    ``config``: those settings, when the caller has read them). ``rules=False``: the model
+    and its syntax errors only (:func:`prepmodel.checks.analysis.with_rules` adds the
+    rest)."""
     from prepmodel.checks.analysis import analyse_bytes
 
     data = read_input(path)
     if path == "-":
         shown = stdin_filename or "<stdin>"
-        return analyse_bytes(data, shown, load_config(stdin_filename or "-"))
-    return analyse_bytes(data, path, load_config(path))
+        settings = config if config is not None else load_config(stdin_filename or "-")
+        return analyse_bytes(data, shown, settings, rules=rules)
+    settings = config if config is not None else load_config(path)
+    return analyse_bytes(data, path, settings, rules=rules)
 
 
 def gather(paths: list[str] | None, stdin_filename: str | None) -> list[str]:
@@ -390,53 +401,78 @@ def checkpoints(
     Diagnostics go to stderr; a model with errors still prints what can be computed and
     exits 1.
     """
+    from prepmodel.checks.analysis import with_rules
+    from prepmodel.cli import fork
     from prepmodel.views import checkpoints as tables
 
     _excel_ok(format, excel)
     file = one_model(file)
     if output is not None:
         refuse_input(output, [file])
-    a = analyse(file)
+    # The rules run after the model is built, so that a big model's tables can be made
+    # beside them in a second process (prepmodel.cli.fork, issue #18).
+    config = load_config(file)
+    a = analyse(file, config=config, rules=False)
     if output is not None:
         refuse_input(output, [f.path for f in a.source.imports])
     if not a.syntax_ok:
+        a = with_rules(a, a.source.path, config)
         print_diagnostics([a], err=True, lang=lang)
         raise typer.Exit(EXIT_FAILED)
     goal_key = resolve_goal(a, goal)
-    a.release_syntax()  # the tables need the model only: the syntax tree can go (#18)
-    journey = a.journey if when is None else a.journey.in_scenario(resolve_scenarios(a, when))
-    if format is TableFormat.json and columns is None and output is None:
-        # Written as it is made: the object and its text of a big model never sit in
-        # memory whole (issue #18); the same bytes as render_table.
-        if a.diagnostics:
-            print_diagnostics([a], err=True, lang=lang)
-        chunks = tables.render_chunks(journey, format.value, goal_key, language_of(a, lang))
-        write = sys.stdout.buffer.write
-        for chunk in chunks:
-            write(chunk.encode("utf-8"))
-        sys.stdout.flush()
-        raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
-    text = tables.render_table(journey, format.value, goal_key, language_of(a, lang))
+    language = language_of(a, lang)
+    chosen = None if when is None else resolve_scenarios(a, when)
+    only = None
     if columns is not None:
         if format is not TableFormat.markdown:
             fail("--scenarios goes with --format markdown")
-        only = None
         if columns.strip() != "all":
             resolve_scenarios(a, columns)  # SC01 for a name no route mentions
             only = [n.strip() for n in columns.split(",") if n.strip()]
-        language = language_of(a, lang)
-        text += "\n" + tables.scenario_markdown(a.journey, goal_key, language, only)
-    if a.diagnostics:
-        print_diagnostics([a], err=True, lang=lang)
-    if excel:
-        data = ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
+
+    def make() -> Iterator[str]:
+        journey = a.journey if chosen is None else a.journey.in_scenario(chosen)
+        if columns is None:
+            # JSON is made item by item: the object and its text of a big model never sit
+            # in memory whole (issue #18)
+            yield from tables.render_chunks(journey, format.value, goal_key, language)
+            return
+        yield tables.render_table(journey, format.value, goal_key, language)
+        yield "\n" + tables.scenario_markdown(a.journey, goal_key, language, only)
+
+    def write(pieces: Iterator[str]) -> None:
+        if output is None and not excel:  # written as it comes
+            out = sys.stdout.buffer
+            for piece in pieces:
+                out.write(piece.encode("utf-8"))
+            sys.stdout.flush()
+            return
+        text = "".join(pieces)
+        if excel:
+            data = ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
+        else:
+            data = text.encode("utf-8")
+        if output is not None:
+            write_atomic(output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+
+    def check() -> None:
+        nonlocal a
+        a = with_rules(a, a.source.path, config)
+        if a.diagnostics:
+            print_diagnostics([a], err=True, lang=lang)
+
+    size = len(a.source.text) + sum(len(f.text) for f in a.source.imports)
+    if fork.can_fork(size, needs_stdout=output is None):
+        status = fork.beside(make, write, check)
+        if status:
+            raise typer.Exit(status)
     else:
-        data = text.encode("utf-8")
-    if output is not None:
-        write_atomic(output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+        check()
+        a.release_syntax()  # the tables need the model only: the syntax tree can go (#18)
+        write(make())
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 

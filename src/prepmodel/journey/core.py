@@ -10,11 +10,16 @@ need, so a 10,000-deliverable model does not materialise 10,000 Python sets.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, reduce
+from operator import or_
 
 from prepmodel.model.core import Model, Route, identity
 from prepmodel.model.graph import ModelGraph
 from prepmodel.model.responsibility import Parties
+
+# Up to this many bits per set, a pass keeps every set it makes (at most 8 MB); a wider
+# one drops each set after its last use.
+KEEP_ALL = 8_000
 
 
 def route_letter(i: int) -> str:
@@ -189,58 +194,96 @@ class Journey:
         """M(D) as a bitset for every goal (what the outputs ask for)."""
         return self._compute_mandatory(frozenset(self.model.goals))
 
+    @cached_property
+    def _alternatives(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """What each needed produced deliverable requires, per alternative (a group's
+        members are its one alternative), read once for every goal's pass."""
+        graph = self.graph
+        produced = graph.produced
+        return {k: tuple(graph.required(k)) for k in self._order if k in produced}
+
+    @cached_property
+    def _group_keys(self) -> frozenset[str]:
+        graph = self.graph
+        return frozenset(k for k in self._alternatives if graph.is_group(k))
+
+    @cached_property
+    def _uses(self) -> dict[str, tuple[str, ...]]:
+        """The distinct required inputs of each needed produced deliverable."""
+        bit = self._bit
+        return {
+            k: tuple({x: None for inputs in alternatives for x in inputs if x in bit})
+            for k, alternatives in self._alternatives.items()
+        }
+
     def _compute_mandatory(
         self, keep: frozenset[str], order: list[str] | None = None
     ) -> dict[str, int]:
-        """M(D) as a bitset, inputs first; a set is dropped as soon as the last deliverable
-        that uses it has been computed, unless it is in ``keep``. On a deep model the sets
-        grow with the depth, so keeping them all took O(N^2) memory (168 MB at 50k).
+        """M(D) as a bitset, inputs first.
 
-        The OR of two sets costs their width (the highest bit), so the time grows faster
-        than the model: the loop does nothing else per input (no shifted bit made when the
-        input's set is known, each route's inputs read once)."""
-        graph = self.graph
+        ``order``: a part of :attr:`_order` closed under inputs (what one goal needs), in
+        the same order; its bits index that part. On a wide order a set is dropped after
+        its last user has been computed, unless it is in ``keep``: on a deep model the
+        sets grow with the depth, so keeping them all took O(N^2) memory (168 MB at 50k).
+
+        Each union runs in C (``reduce(or_, map(...))``): the loop spends no Python
+        bytecode per input, which was most of the time (1 us an input at 100k). An input
+        not computed yet (on a cycle) sends that route down the slow path, which counts
+        only the input itself."""
         if order is None:
             order, bit = self._order, self._bit
-        else:  # a part of the order closed under inputs (what one deliverable needs)
+        else:
             bit = {k: i for i, k in enumerate(order)}
-        produced = graph.produced
-        required = {k: graph.required(k) for k in order if k in produced}
-        groups = {k for k in required if graph.is_group(k)}
-        uses: dict[str, tuple[str, ...]] = {}  # distinct inputs (with a bit) of each
-        consumers: dict[str, int] = {}
-        for k, alternatives in required.items():
-            distinct = tuple({x: None for inputs in alternatives for x in inputs if x in bit})
-            uses[k] = distinct
-            for x in distinct:
-                consumers[x] = consumers.get(x, 0) + 1
+        alternatives = self._alternatives
+        groups = self._group_keys
         m: dict[str, int] = {}
+        take = m.__getitem__
         get = m.get
-        for k in order:
-            own = 1 << bit[k]
-            routes = required.get(k)
-            if routes is None:
-                m[k] = own
-                continue
-            common: int | None = None
-            for inputs in routes:  # M(route): the union over required inputs
-                union = 0
+
+        def union(inputs: tuple[str, ...]) -> int:
+            try:
+                return reduce(or_, map(take, inputs), 0)
+            except KeyError:  # an input on a loop, not computed yet
+                out = 0
                 for x in inputs:
                     known = get(x)
                     if known is not None:
-                        union |= known
-                    elif x in bit:  # not computed yet: on a cycle, count only itself
-                        union |= 1 << bit[x]
-                common = union if common is None else common & union
+                        out |= known
+                    elif x in bit:
+                        out |= 1 << bit[x]
+                return out
+
+        drop_at = self._last_uses(order, keep) if len(order) > KEEP_ALL else {}
+        for i, k in enumerate(order):
+            routes = alternatives.get(k)
+            if routes is None:
+                m[k] = 1 << i
+                continue
+            common = union(routes[0])
+            for inputs in routes[1:]:  # M(route): the union over required inputs
                 if common == 0 and k not in groups:
                     break
-            m[k] = own | (common or 0)
-            for x in uses[k]:
-                left = consumers[x] - 1
-                consumers[x] = left
-                if left == 0 and x not in keep:
+                common &= union(inputs)
+            m[k] = (1 << i) | common
+            done = drop_at.get(i)
+            if done is not None:
+                for x in done:
                     m.pop(x, None)
-        return {k: v for k, v in m.items() if k in keep}
+        return {k: m[k] for k in keep if k in m}
+
+    def _last_uses(self, order: list[str], keep: frozenset[str]) -> dict[int, list[str]]:
+        """Position in ``order`` -> the sets (not in ``keep``) no later deliverable uses."""
+        uses = self._uses
+        last: dict[str, int] = {}
+        for i, k in enumerate(order):
+            inputs = uses.get(k)
+            if inputs:
+                last.update(dict.fromkeys(inputs, i))
+        out: dict[int, list[str]] = {}
+        for x, i in last.items():
+            if x not in keep:
+                out.setdefault(i, []).append(x)
+        return out
 
     @cached_property
     def _per_goal(self) -> bool:
@@ -326,16 +369,24 @@ class Journey:
         """One pass over what the goal needs, in step order: O(needed log needed), not one
         pass over every step per goal (a model's goals grow with its size)."""
         step_of = self.step_of
-        needed = sorted((k for k in self._needed_by(key) if k in step_of), key=step_of.__getitem__)
         bits, order = self._bits(key)
         text = bin(bits)[:1:-1]  # text[i] == "1": bit i is set
-        bit = self._bit if order is self._order else {k: i for i, k in enumerate(order)}
+        width = len(text)
+        if order is self._order:  # the whole order's bits: find what the goal needs
+            bit = self._bit
+            needed = sorted(
+                (k for k in self._needed_by(key) if k in step_of), key=step_of.__getitem__
+            )
+            marks = [(k, bit.get(k, width)) for k in needed]
+        else:  # what the goal needs, given parts first, then the steps in step order
+            marks = [(k, i) for i, k in enumerate(order) if k in step_of]
         checkpoints: list[Checkpoint] = []
         dependent: list[str] = []
-        for k in needed:
-            i = bit.get(k, len(text))
-            if i < len(text) and text[i] == "1":
-                checkpoints.append(Checkpoint(step_of[k], k, self.phase_of.get(k), self.is_exit(k)))
+        phase_of = self.phase_of
+        exits = self._exits
+        for k, i in marks:
+            if i < width and text[i] == "1":
+                checkpoints.append(Checkpoint(step_of[k], k, phase_of.get(k), k in exits))
             else:
                 dependent.append(k)
         return GoalJourney(key, tuple(checkpoints), tuple(dependent), self)
@@ -380,9 +431,15 @@ class Journey:
         from prepmodel.model.effort import parse_effort
 
         out: dict[int, float] = {}
+        read: dict[tuple[str, ...], float | None] = {}  # a big model repeats a few texts
         for r in self.model.routes:
-            text = r.attr("effort")
-            hours = parse_effort(text) if text is not None else None
+            values = r.attrs.get("effort")
+            if not values:
+                continue
+            if values in read:
+                hours = read[values]
+            else:
+                hours = read[values] = parse_effort(", ".join(values))
             if hours is not None:
                 out[r.index] = hours
         return out
@@ -404,6 +461,7 @@ class Journey:
         also used by ``prep schedule`` with ``--default-effort`` filling the gaps."""
         graph = self.graph
         finish: dict[str, float] = {}
+        ready = finish.__getitem__
         chosen: dict[str, Route] = {}
         # Any order with inputs first gives the same finishes (a loop needs the tie-broken
         # one: an input on it counts as ready at the start).
@@ -414,11 +472,13 @@ class Journey:
                 )
                 continue
             best: float | None = None
-            for r in graph.routes_by_output.get(k, []):
-                # an input on a loop, not computed yet, counts as ready at the start; an
-                # optional input does not hold the route up
+            for r in graph.routes_by_output.get(k, ()):
+                # an optional input does not hold the route up
                 required = r.required
-                start = max([finish.get(x, 0.0) for x in required]) if required else 0.0
+                try:
+                    start = max(map(ready, required), default=0.0)
+                except KeyError:  # an input on a loop, not computed yet: ready at the start
+                    start = max([finish.get(x, 0.0) for x in required])
                 end = start + hours.get(r.index, 0.0)
                 if best is None or end < best:
                     best, chosen[k] = end, r
@@ -426,6 +486,16 @@ class Journey:
         return finish, chosen
 
     def _timed_path(self, goal: str) -> tuple[tuple[str, ...], tuple[Route, ...]]:
+        known = self._timed_paths.get(goal)
+        if known is None:
+            known = self._timed_paths[goal] = self._walk_timed_path(goal)
+        return known
+
+    @cached_property
+    def _timed_paths(self) -> dict[str, tuple[tuple[str, ...], tuple[Route, ...]]]:
+        return {}  # goal -> its path and routes: the path and its route ids are both shown
+
+    def _walk_timed_path(self, goal: str) -> tuple[tuple[str, ...], tuple[Route, ...]]:
         finish, chosen = self._schedule
         path = [goal]
         routes: list[Route] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 from prepmodel.journey.core import Checkpoint, GoalJourney, Journey, Step
@@ -32,45 +32,69 @@ def _place(j: Journey, out: dict[str, Any], span: Span) -> dict[str, Any]:
     return out
 
 
-def _route_json(j: Journey, rid: str, r: Route) -> dict[str, Any]:
-    return _place(j, _route_fields(j, rid, r), r.span)
-
-
-def _route_fields(j: Journey, rid: str, r: Route) -> dict[str, Any]:
-    # Read straight from the dicts: a big model has a hundred thousand routes here.
+def _route_maker(j: Journey) -> Callable[[str, Route], dict[str, Any]]:
+    """A function making one route's JSON fields (without ``file``), with what every route
+    reads looked up once: a big model has a hundred thousand routes here."""
     names = j.names
-    attrs = r.attrs
-    return {
-        "id": rid,
-        "inputs": [names.get(k, k) for k in r.inputs],
-        "optional": [names.get(k, k) for k in r.optional],
-        "work": r.attr("work"),
-        "by": list(attrs.get("by", ())),
-        "effort": r.attr("effort"),
-        "when": list(attrs.get("when", ())),
-        "mode": j.parties.route_mode(r),
-        "note": r.attr("note"),
-        "line": r.span.line,
-    }
+    name = names.get
+    mode = j.parties.route_mode
+
+    def joined(values: tuple[str, ...] | None) -> str | None:  # as Route.attr
+        return ", ".join(values) if values else None
+
+    def make(rid: str, r: Route) -> dict[str, Any]:
+        attrs = r.attrs
+        get = attrs.get
+        return {
+            "id": rid,
+            "inputs": [name(k, k) for k in r.inputs],
+            "optional": [name(k, k) for k in r.optional],
+            "work": joined(get("work")),
+            "by": list(get("by", ())),
+            "effort": joined(get("effort")),
+            "when": list(get("when", ())),
+            "mode": mode(r),
+            "note": joined(get("note")),
+            "line": r.span.line,
+        }
+
+    return make
 
 
-def _step_json(j: Journey, s: Step) -> dict[str, Any]:
-    d = j.model.deliverables[s.key]
-    attrs = d.attrs
-    out: dict[str, Any] = {
-        "step": s.number,
-        "name": d.name,
-        "kind": "group" if s.group_members is not None else "produced",
-        "phase": j.phase_of.get(s.key),
-        "depth": j.graph.depth.get(s.key, 0),
-        "routes": [_route_json(j, rid, r) for rid, r in s.route_ids()],
-        "kpi": list(attrs.get("kpi", ())),
-        "owner": d.attr("owner"),
-        "note": d.attr("note"),
-    }
-    if s.group_members is not None:
-        out["members"] = [j.name(k) for k in s.group_members]
-    return out
+def _steps_json(j: Journey, steps: Iterable[Step]) -> Iterator[dict[str, Any]]:
+    """Each step's JSON object, made when read."""
+    deliverables = j.model.deliverables
+    phase_of = j.phase_of.get
+    depth = j.graph.depth.get
+    route = _route_maker(j)
+    name = j.names.get
+    files = bool(j.model.file_order)
+    path = j.model.path
+    for s in steps:
+        d = deliverables[s.key]
+        attrs = d.attrs
+        routes = []
+        for rid, r in s.route_ids():
+            fields = route(rid, r)
+            if files:
+                fields["file"] = r.span.file or path
+            routes.append(fields)
+        owner = attrs.get("owner")
+        note = attrs.get("note")
+        out: dict[str, Any] = {
+            "step": s.number,
+            "name": d.name,
+            "kind": "group" if s.group_members is not None else "produced",
+            "phase": phase_of(s.key),
+            "depth": depth(s.key, 0),
+            "routes": routes,
+            "kpi": list(attrs.get("kpi", ())),
+            "owner": ", ".join(owner) if owner else None,
+            "note": ", ".join(note) if note else None,
+        }
+        if s.group_members is not None:
+            out["members"] = [name(k, k) for k in s.group_members]
+        yield out
 
 
 def _goal_json(j: Journey, g: GoalJourney) -> dict[str, Any]:
@@ -131,7 +155,7 @@ def journey_json_pairs(j: Journey, goal: str | None = None) -> Iterator[tuple[st
     its items when read: :func:`prepmodel.views.jsonout.chunks` writes them one by one,
     so the whole object never exists at once (issue #18)."""
     goals, steps = _selected(j, goal)
-    yield "steps", (_step_json(j, s) for s in steps)
+    yield "steps", _steps_json(j, steps)
     yield "goals", (_goal_json(j, g) for g in goals)
     yield (
         "phases",
