@@ -16,7 +16,7 @@ from prepmodel.cli.fork import PARALLEL_CHARS
 from .conftest import ROOT, run_prep
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate_streams  # noqa: E402
+from generate import generate_streams
 
 # Warnings (an unused external, an owner given twice) and an error (a goal nothing
 # makes), so that stderr and the exit status have something to say.

@@ -175,3 +175,69 @@ def test_mandatory_per_goal_as_over_the_whole_order(name: str, text: str) -> Non
             )
         )
     assert views[0] == views[1]
+
+
+LOOPS = """
+goal 契約
+external 要件
+契約 <- 提案書, 見積書
+契約 <- 口頭合意
+口頭合意 <- 提案書
+提案書 <- 要件, 見積書
+見積書 <- 提案書
+見積書 <- 要件
+group 資料一式 = 提案書, 見積書
+goal 資料一式
+"""
+
+
+def _reference_mandatory(j: Journey) -> dict[str, set[str]]:
+    """M(D) with Python sets, straight from the definition (contract §4) over the same
+    order as Journey's: an input not computed yet (on a loop) counts as itself alone."""
+    graph = j.graph
+    order = j._order
+    position = {k: i for i, k in enumerate(order)}
+    m: dict[str, set[str]] = {}
+    for k in order:
+        if k not in graph.produced:
+            m[k] = {k}
+            continue
+        common: set[str] | None = None
+        for inputs in graph.required(k):
+            union: set[str] = set()
+            for x in inputs:
+                if x in m:
+                    union |= m[x]
+                elif x in position:
+                    union.add(x)
+            common = union if common is None else common & union
+            if not common and not graph.is_group(k):
+                break
+        m[k] = {k} | (common or set())
+    return m
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [*MODELS, ("loops", LOOPS)], ids=[*(m[0] for m in MODELS), "loops"]
+)
+@pytest.mark.parametrize("keep_all", [True, False], ids=["keep-all", "drop-after-use"])
+def test_mandatory_sets_as_the_definition(
+    name: str, text: str, keep_all: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bitset passes (unions in C, sets dropped after their last use on a wide order)
+    give the sets the definition gives, in both modes, for goals and other deliverables."""
+    from prepmodel.journey import core
+
+    monkeypatch.setattr(core, "KEEP_ALL", 10**9 if keep_all else 0)
+    a = analyse_text(text, name)
+    reference = _reference_mandatory(Journey.of(a.model, a.graph))
+    for per_goal in (False, True):
+        j = Journey.of(a.model, a.graph)
+        j.__dict__["_per_goal"] = per_goal
+        keys = [*a.model.goals, *(s.key for s in j.steps[:: max(1, len(j.steps) // 30)])]
+        for k in keys:
+            if k in reference:
+                assert j.mandatory(k) == reference[k], (name, per_goal, k)
+        for g in j.goals():
+            expected = reference.get(g.key, set())
+            assert {c.key for c in g.checkpoints} == expected & set(j.step_of), (name, g.key)

@@ -56,7 +56,8 @@ def beside(
     returned before writing anything. Returns the child's exit status (0: all written).
 
     When ``here`` raises, the child is told to stop without writing, and the exception
-    goes on once the child has ended."""
+    goes on once the child has ended. A child ended by a signal is reported and counts
+    as status 1."""
     sys.stdout.flush()  # the child must not write this process's buffered text again
     sys.stderr.flush()
     go_read, go_write = os.pipe()
@@ -76,7 +77,11 @@ def beside(
     os.write(go_write, b"1")
     os.close(go_write)
     _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:  # ended by a signal (killed, out of memory): nothing more was written
+        typer.echo(f"prep: the process writing the output ended by signal {-code}", err=True)
+        return 1
+    return code
 
 
 def _child(
