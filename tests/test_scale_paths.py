@@ -241,3 +241,22 @@ def test_mandatory_sets_as_the_definition(
         for g in j.goals():
             expected = reference.get(g.key, set())
             assert {c.key for c in g.checkpoints} == expected & set(j.step_of), (name, g.key)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [*MODELS, ("loops", LOOPS)], ids=[*(m[0] for m in MODELS), "loops"]
+)
+def test_journey_depths_are_the_graph_depths(name: str, text: str) -> None:
+    """Depths along the step order (no topological sort of the whole graph) are the
+    graph's, for every deliverable the goals need; a loop falls back to the graph's."""
+    a = analyse_text(text, name)
+    j = Journey.of(a.model, a.graph)
+    along = j.depth
+    fresh = Journey.of(a.model, type(a.graph)(a.model)).graph.depth
+    assert {k: along[k] for k in j._order} == {k: fresh[k] for k in j._order}
+    scenario_names = tables.scenarios(a.model)
+    if scenario_names:
+        from prepmodel.model.core import identity
+
+        s = j.in_scenario(frozenset({identity(scenario_names[0])}))
+        assert {k: s.depth[k] for k in s._order} == {k: s.graph.depth[k] for k in s._order}

@@ -321,6 +321,23 @@ class Journey:
             known = self._compute_mandatory(frozenset((key,))).get(key)
         return known or 0, self._order
 
+    @cached_property
+    def depth(self) -> dict[str, int]:
+        """:attr:`ModelGraph.depth` of what the goals need (the same numbers), computed
+        along the step order, which puts every input first when there is no loop: no sort
+        of the whole graph first. On a loop (an input not computed yet) the graph's own."""
+        if "depth" in self.graph.__dict__:
+            return self.graph.depth
+        pred = self.graph.g._pred
+        depth: dict[str, int] = {}
+        known = depth.__getitem__
+        try:
+            for k in self._order:
+                depth[k] = 1 + max(map(known, pred[k]), default=-1)
+        except KeyError:
+            return self.graph.depth
+        return depth
+
     def mandatory(self, key: str) -> set[str]:
         """The mandatory set M(key) as keys (computed for what some goal needs)."""
         bits, order = self._bits(key)
@@ -405,7 +422,7 @@ class Journey:
         """
         if self.timed:
             return self._timed_path(goal)[0]
-        depth = self.graph.depth
+        depth = self.depth
         path = [goal]
         seen = {goal}
         cur = goal

@@ -214,10 +214,10 @@ class ModelGraph:
     def any_order(self) -> list[str]:
         """Every node, inputs first, for a computation that any such order gives the same
         result (depths, earliest finishes): a plain topological sort, several times faster
-        than :meth:`ordered`'s tie-broken one, which is needed only to get through loops."""
-        if self.knots:
-            return self.ordered(self.g.nodes)
-        # Kahn's algorithm on the adjacency dicts (no loop, so no self-loop either).
+        than :meth:`ordered`'s tie-broken one, which is needed only to get through loops.
+
+        Kahn's algorithm on the adjacency dicts finds a loop by itself (a node on one, a
+        self-loop too, never becomes ready), so no search for loops runs first."""
         succ = self.g._succ
         missing = {n: len(p) for n, p in self.g._pred.items()}
         order = [n for n, count in missing.items() if count == 0]
@@ -226,6 +226,8 @@ class ModelGraph:
                 missing[s] -= 1
                 if missing[s] == 0:
                     order.append(s)
+        if len(order) < len(missing):  # stuck on a loop
+            return self.ordered(self.g.nodes)
         return order
 
     @cached_property

@@ -65,7 +65,7 @@ def _steps_json(j: Journey, steps: Iterable[Step]) -> Iterator[dict[str, Any]]:
     """Each step's JSON object, made when read."""
     deliverables = j.model.deliverables
     phase_of = j.phase_of.get
-    depth = j.graph.depth.get
+    depth = j.depth.get
     route = _route_maker(j)
     name = j.names.get
     files = bool(j.model.file_order)
@@ -74,7 +74,8 @@ def _steps_json(j: Journey, steps: Iterable[Step]) -> Iterator[dict[str, Any]]:
         d = deliverables[s.key]
         attrs = d.attrs
         routes = []
-        for rid, r in s.route_ids():
+        one = s.labels is None and len(s.routes) == 1  # most steps: the id is the number
+        for rid, r in ((str(s.number), s.routes[0]),) if one else s.route_ids():
             fields = route(rid, r)
             if files:
                 fields["file"] = r.span.file or path
@@ -416,7 +417,8 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
             "|---:|---|---|---|---|---|" + ("---|" if modes else ""),
         ]
         for s in playbook:
-            for rid, r in s.route_ids():
+            one = s.labels is None and len(s.routes) == 1  # most steps: the id is the number
+        for rid, r in ((str(s.number), s.routes[0]),) if one else s.route_ids():
                 mode = f" {mode_word(j.parties.route_mode(r), _)} |" if modes else ""
                 out.append(
                     f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
@@ -579,7 +581,8 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
                         *about,
                     ]
                 )
-            for rid, r in s.route_ids():
+            one = s.labels is None and len(s.routes) == 1  # most steps: the id is the number
+        for rid, r in ((str(s.number), s.routes[0]),) if one else s.route_ids():
                 w.writerow(
                     [
                         *base,
