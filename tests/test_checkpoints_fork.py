@@ -1,7 +1,7 @@
-"""`prep checkpoints` on a big model makes its tables in a forked child while the rules run
-(prepmodel.cli.fork, issue #18). What the user sees must not depend on it: the same
-output bytes, the same diagnostics, in the same order, the same exit status as in one
-process (``PREP_JOBS=1``), also when the child fails to write."""
+"""`prep checkpoints` on a big model runs the rules in a forked child while it makes its
+tables (prepmodel.cli.fork, issue #18). What the user sees must not depend on it: the
+same output bytes, the same diagnostics, in the same order, the same exit status as in
+one process (``PREP_JOBS=1``), also when the output cannot be written."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def test_errors_exit_1_with_the_tables_written(big: Path, tmp_path: Path) -> Non
     assert forked.stderr == alone.stderr
 
 
-def test_output_file_written_by_the_child(big: Path, tmp_path: Path) -> None:
+def test_output_file(big: Path, tmp_path: Path) -> None:
     outputs = [tmp_path / "forked.md", tmp_path / "alone.md"]
     forked = run_prep("checkpoints", str(big), "-f", "markdown", "-o", str(outputs[0]))
     alone = run_prep(
@@ -92,8 +92,8 @@ def test_output_file_written_by_the_child(big: Path, tmp_path: Path) -> None:
     assert outputs[0].read_bytes().startswith(b"#")
 
 
-def test_a_failed_write_in_the_child_is_reported(big: Path, tmp_path: Path) -> None:
-    """The output's folder does not exist: the child's write fails, the user gets the
+def test_a_failed_write_is_reported(big: Path, tmp_path: Path) -> None:
+    """The output's folder does not exist: the write fails after the findings, with the
     one-process message and exit status, and nothing is written."""
     target = tmp_path / "missing" / "out.json"
     forked = run_prep("checkpoints", str(big), "-f", "json", "-o", str(target))

@@ -1,11 +1,10 @@
-"""prepmodel.cli.fork.beside with a real fork: the child writes only after this process's
-work is done, and its failures come back as exit statuses (never a lost error)."""
+"""prepmodel.cli.fork.Child with a real fork: the child's work and its failures come back
+as exit statuses (never a lost error)."""
 
 from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,64 +15,40 @@ from prepmodel.cli import fork
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 
 
-def _appender(path: Path) -> Callable[[Iterator[str]], None]:
-    def write(pieces: Iterator[str]) -> None:
-        with path.open("a", encoding="utf-8") as f:
-            for piece in pieces:
-                f.write(piece)
-
-    return write
-
-
-def test_the_child_writes_after_this_process(tmp_path: Path) -> None:
+def test_the_child_status_and_its_effects(tmp_path: Path) -> None:
     log = tmp_path / "log"
 
-    def make() -> Iterator[str]:
-        yield "first "  # made before this process is done, written only after
-        yield "second"
+    def work() -> int:
+        log.write_text("findings", encoding="utf-8")
+        return 1
 
-    def here() -> None:
-        with log.open("a", encoding="utf-8") as f:
-            f.write("findings | ")
-
-    assert fork.beside(make, _appender(log), here) == 0
-    assert log.read_text(encoding="utf-8") == "findings | first second"
+    child = fork.Child(work)
+    assert child.wait() == 1
+    assert child.wait() == 1  # asked again: the same status, no second wait
+    assert log.read_text(encoding="utf-8") == "findings"
 
 
-def test_nothing_written_when_this_process_fails(tmp_path: Path) -> None:
-    log = tmp_path / "log"
-
-    def here() -> None:
-        raise RuntimeError("the rules failed")
-
-    with pytest.raises(RuntimeError, match="the rules failed"):
-        fork.beside(lambda: iter(["output"]), _appender(log), here)
-    assert not log.exists()
-
-
-def test_a_usage_error_in_the_child_is_its_status(tmp_path: Path) -> None:
-    def write(pieces: Iterator[str]) -> None:
-        list(pieces)
+def test_a_usage_error_in_the_child_is_its_status() -> None:
+    def work() -> int:
         raise typer.Exit(2)  # as prepmodel.cli.app.fail after printing its message
 
-    assert fork.beside(lambda: iter(["x"]), write, lambda: None) == 2
+    assert fork.Child(work).wait() == 2
 
 
-def test_an_unexpected_error_in_the_child_is_status_1(capfd: pytest.CaptureFixture[str]) -> None:
-    def make() -> Iterator[str]:
-        raise ValueError("a bug in the tables")
-        yield ""  # pragma: no cover
+def test_an_unexpected_error_in_the_child(capfd: pytest.CaptureFixture[str]) -> None:
+    def work() -> int:
+        raise ValueError("a bug in the rules")
 
-    assert fork.beside(make, lambda pieces: None, lambda: None) == 1
-    assert "ValueError: a bug in the tables" in capfd.readouterr().err
+    assert fork.Child(work).wait() == fork.CRASHED
+    assert "ValueError: a bug in the rules" in capfd.readouterr().err
 
 
 def test_a_child_killed_by_a_signal_is_reported(capfd: pytest.CaptureFixture[str]) -> None:
-    def make() -> Iterator[str]:
+    def work() -> int:
         os.kill(os.getpid(), signal.SIGKILL)
-        yield ""  # pragma: no cover
+        return 0  # pragma: no cover
 
-    assert fork.beside(make, lambda pieces: None, lambda: None) == 1
+    assert fork.Child(work).wait() == 128 + int(signal.SIGKILL)
     assert f"ended by signal {int(signal.SIGKILL)}" in capfd.readouterr().err
 
 
@@ -82,7 +57,7 @@ def test_prep_jobs_1_and_small_models_stay_in_one_process(
 ) -> None:
     monkeypatch.delenv("PREP_JOBS", raising=False)
     big = fork.PARALLEL_CHARS
-    assert fork.can_fork(big, needs_stdout=False)
-    assert not fork.can_fork(big - 1, needs_stdout=False)
+    assert fork.can_fork(big) == hasattr(os, "fork")
+    assert not fork.can_fork(big - 1)
     monkeypatch.setenv("PREP_JOBS", "1")
-    assert not fork.can_fork(big, needs_stdout=False)
+    assert not fork.can_fork(big)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import gc
+import itertools
 import os
 import sys
 from pathlib import Path
@@ -458,22 +459,33 @@ def checkpoints(
             sys.stdout.buffer.write(data)
             sys.stdout.flush()
 
-    def check() -> None:
-        nonlocal a
-        a = with_rules(a, a.source.path, config)
-        if a.diagnostics:
-            print_diagnostics([a], err=True, lang=lang)
+    def check() -> int:
+        checked = with_rules(a, a.source.path, config)
+        if "journey" in checked.__dict__:  # a rule made it (RS03): the tables use it
+            a.__dict__.setdefault("journey", checked.journey)
+        if checked.diagnostics:
+            print_diagnostics([checked], err=True, lang=lang)
+        return EXIT_FAILED if checked.errors else EXIT_OK
 
     size = len(a.source.text) + sum(len(f.text) for f in a.source.imports)
-    if fork.can_fork(size, needs_stdout=output is None):
-        status = fork.beside(make, write, check)
-        if status:
-            raise typer.Exit(status)
-    else:
-        check()
+    if not fork.can_fork(size):
+        status = check()
         a.release_syntax()  # the tables need the model only: the syntax tree can go (#18)
         write(make())
-    raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
+        raise typer.Exit(status)
+    # The rules run in a child that prints the findings and ends; the tables are made
+    # here meanwhile and written once the child has ended (prepmodel.cli.fork).
+    child = fork.Child(check)
+    a.release_syntax()  # the child keeps its own copy for the rules
+    try:
+        pieces = make()
+        first = next(pieces, None)  # the journey and every goal: most of the work
+    finally:
+        status = child.wait()
+    if status not in (EXIT_OK, EXIT_FAILED):  # the rules failed: no tables, as in one process
+        raise typer.Exit(status)
+    write(itertools.chain(() if first is None else (first,), pieces))
+    raise typer.Exit(status)
 
 
 class Engine(enum.StrEnum):

@@ -417,13 +417,12 @@ def journey_markdown(j: Journey, goal: str | None = None, lang: str = "en") -> s
             "|---:|---|---|---|---|---|" + ("---|" if modes else ""),
         ]
         for s in playbook:
-            one = s.labels is None and len(s.routes) == 1  # most steps: the id is the number
-        for rid, r in ((str(s.number), s.routes[0]),) if one else s.route_ids():
-            mode = f" {mode_word(j.parties.route_mode(r), _)} |" if modes else ""
-            out.append(
-                f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
-                f"{_md(_inputs(j, r))} | {_md(r.work)} | {_md(', '.join(r.by))} |" + mode
-            )
+            for rid, r in s.route_ids():
+                mode = f" {mode_word(j.parties.route_mode(r), _)} |" if modes else ""
+                out.append(
+                    f"| {s.number} | {_md(j.name(s.key))} | {rid} | "
+                    f"{_md(_inputs(j, r))} | {_md(r.work)} | {_md(', '.join(r.by))} |" + mode
+                )
     else:
         out.append(_("Every step has a single route."))
     out += ["", "## " + _("Health score: KPIs"), ""]
@@ -581,21 +580,20 @@ def journey_csv(j: Journey, goal: str | None = None, lang: str = "en") -> str:
                         *about,
                     ]
                 )
-            one = s.labels is None and len(s.routes) == 1  # most steps: the id is the number
-        for rid, r in ((str(s.number), s.routes[0]),) if one else s.route_ids():
-            w.writerow(
-                [
-                    *base,
-                    rid,
-                    _inputs(j, r),
-                    r.work or "",
-                    ", ".join(r.by),
-                    r.attr("effort") or "",
-                    kpi,
-                    *about,
-                ],
-                mode_word(j.parties.route_mode(r), _),
-            )
+            for rid, r in s.route_ids():
+                w.writerow(
+                    [
+                        *base,
+                        rid,
+                        _inputs(j, r),
+                        r.work or "",
+                        ", ".join(r.by),
+                        r.attr("effort") or "",
+                        kpi,
+                        *about,
+                    ],
+                    mode_word(j.parties.route_mode(r), _),
+                )
         for d in given_parts(j, g.key):
             w.writerow(
                 [
