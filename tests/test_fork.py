@@ -61,3 +61,17 @@ def test_prep_jobs_1_and_small_models_stay_in_one_process(
     assert not fork.can_fork(big - 1)
     monkeypatch.setenv("PREP_JOBS", "1")
     assert not fork.can_fork(big)
+
+
+def test_prep_jobs_1_keeps_diff_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`prep diff`'s two sides are analysed here, not in forked children."""
+    from prepmodel.checks import analysis
+
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    monkeypatch.setenv("PREP_JOBS", "1")
+    forked: list[object] = []
+    monkeypatch.setattr(analysis, "_fork_side", lambda *args: forked.append(args))
+    text = b"goal Plan\nPlan <- Brief\nexternal Brief\n"
+    first, second = analysis.analyse_pair((text, "a.prep"), (text, "b.prep"))
+    assert forked == []
+    assert list(first.model.goals) == list(second.model.goals) == ["Plan"]

@@ -164,6 +164,13 @@ def analyse_bytes(
 PARALLEL_BYTES = 400_000
 
 
+def jobs_allowed() -> bool:
+    """False when ``PREP_JOBS=1`` in the environment asks for one process (no fork)."""
+    import os
+
+    return os.environ.get("PREP_JOBS", "").strip() != "1"
+
+
 def analyse_pair(
     first: tuple[bytes, str],
     second: tuple[bytes, str],
@@ -205,7 +212,7 @@ def analyse_pair(
         return a
 
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
-    if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES:
+    if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES or not jobs_allowed():
         return (
             analyse_bytes(data_a, path_a, rules=rules, reader=reader_a, imports=imports),
             analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports),

@@ -25,17 +25,14 @@ from collections.abc import Callable
 
 import typer
 
+from prepmodel.checks.analysis import jobs_allowed
+
 # Below this much source text the second process costs more than it saves (the same
 # threshold as prepmodel.checks.analysis.analyse_pair's).
 PARALLEL_CHARS = 400_000
 
 #: The exit status of a child whose work raised (EX_SOFTWARE).
 CRASHED = 70
-
-
-def jobs_allowed() -> bool:
-    """False when ``PREP_JOBS=1`` asks for one process."""
-    return os.environ.get("PREP_JOBS", "").strip() != "1"
 
 
 def can_fork(size: int) -> bool:
