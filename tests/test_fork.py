@@ -52,14 +52,16 @@ def test_a_child_killed_by_a_signal_is_reported(capfd: pytest.CaptureFixture[str
     assert f"ended by signal {int(signal.SIGKILL)}" in capfd.readouterr().err
 
 
-def test_prep_jobs_1_and_small_models_stay_in_one_process(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("PREP_JOBS", raising=False)
+def test_only_prep_jobs_2_and_big_models_fork(monkeypatch: pytest.MonkeyPatch) -> None:
     big = fork.PARALLEL_CHARS
+    monkeypatch.delenv("PREP_JOBS", raising=False)
+    assert not fork.can_fork(big)  # the default: one process (memory, issue #18)
+    monkeypatch.setenv("PREP_JOBS", "1")
+    assert not fork.can_fork(big)
+    monkeypatch.setenv("PREP_JOBS", "2")
     assert fork.can_fork(big) == hasattr(os, "fork")
     assert not fork.can_fork(big - 1)
-    monkeypatch.setenv("PREP_JOBS", "1")
+    monkeypatch.setenv("PREP_JOBS", "many")
     assert not fork.can_fork(big)
 
 

@@ -164,11 +164,17 @@ def analyse_bytes(
 PARALLEL_BYTES = 400_000
 
 
-def jobs_allowed() -> bool:
-    """False when ``PREP_JOBS=1`` in the environment asks for one process (no fork)."""
+def jobs() -> int | None:
+    """``PREP_JOBS`` in the environment as a number; None when unset or not a number."""
     import os
 
-    return os.environ.get("PREP_JOBS", "").strip() != "1"
+    value = os.environ.get("PREP_JOBS", "").strip()
+    return int(value) if value.isdigit() else None
+
+
+def jobs_allowed() -> bool:
+    """False when ``PREP_JOBS=1`` asks for one process (no fork)."""
+    return jobs() != 1
 
 
 def analyse_pair(

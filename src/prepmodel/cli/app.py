@@ -476,12 +476,14 @@ def checkpoints(
     # The rules run in a child that prints the findings and ends; the tables are made
     # here meanwhile and written once the child has ended (prepmodel.cli.fork).
     child = fork.Child(check)
-    a.release_syntax()  # the child keeps its own copy for the rules
     try:
         pieces = make()
         first = next(pieces, None)  # the journey and every goal: most of the work
     finally:
         status = child.wait()
+    # Only now: freeing the tree while the child still shares its pages would copy them
+    # into this process first (a reference count written is a page copied).
+    a.release_syntax()
     if status not in (EXIT_OK, EXIT_FAILED):  # the rules failed: no tables, as in one process
         raise typer.Exit(status)
     write(itertools.chain(() if first is None else (first,), pieces))

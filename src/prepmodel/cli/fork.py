@@ -7,13 +7,14 @@ each other: the tables read the model, the rules report on it. On a machine with
 a child runs the rules, prints the findings and ends with their exit status, while this
 process makes the tables; it writes them only after the child has ended, so the output,
 its order after the findings (also with ``2>&1``) and the exit status are those of the
-one-process run. The child lives only as long as the rules run, so the pages it copies
-are given back before this process makes the bulk of its output (at 100,000 deliverables
-both processes together peaked at 1.6 GB when the child made the tables instead).
+one-process run.
 
-``PREP_JOBS=1`` in the environment keeps every command in one process (as do a machine
-without ``fork``, a small model, and a standard error that is not a file descriptor, such
-as a test runner's captured output).
+Only with ``PREP_JOBS=2`` (or more) in the environment: the child copies most of the
+pages it reads (a reference count written is a page copied), so the two processes
+together peak at about 1.55-1.6 GB on a 100,000-deliverable model where one process
+peaks at 1.0 GB, past issue #18's 1.5 GB. By default, and on a machine without ``fork``,
+for a small model, or when standard error is not a file descriptor (a test runner's
+captured output), the command runs in one process.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Callable
 
 import typer
 
-from prepmodel.checks.analysis import jobs_allowed
+from prepmodel.checks.analysis import jobs
 
 # Below this much source text the second process costs more than it saves (the same
 # threshold as prepmodel.checks.analysis.analyse_pair's).
@@ -36,10 +37,10 @@ CRASHED = 70
 
 
 def can_fork(size: int) -> bool:
-    """Whether to run the rules of a model of ``size`` characters in a child: ``fork``
-    exists, the model is big enough, ``PREP_JOBS`` allows it and standard error (where
-    the child prints) is a real file descriptor the child shares."""
-    if size < PARALLEL_CHARS or not jobs_allowed() or not hasattr(os, "fork"):
+    """Whether to run the rules of a model of ``size`` characters in a child: asked for
+    with ``PREP_JOBS=2`` (or more), ``fork`` exists, the model is big enough and standard
+    error (where the child prints) is a real file descriptor the child shares."""
+    if (jobs() or 1) < 2 or size < PARALLEL_CHARS or not hasattr(os, "fork"):
         return False
     try:
         sys.stderr.fileno()
