@@ -453,11 +453,7 @@ def checkpoints(
             data = ("\ufeff" + text.replace("\r\n", "\n").replace("\n", "\r\n")).encode("utf-8")
         else:
             data = text.encode("utf-8")
-        if output is not None:
-            write_atomic(output, data)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        emit(data, output)
 
     def check() -> int:
         checked = with_rules(a, a.source.path, config)
@@ -1097,6 +1093,15 @@ def refuse_input(output: Path, inputs: list[str]) -> None:
         refuse_inputs(output, inputs)
     except WriteRefused as err:
         fail(str(err))
+
+
+def emit(data: bytes, output: Path | None) -> None:
+    """``data`` into the file the user named (atomically), else to standard output."""
+    if output is not None:
+        write_atomic(output, data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -7,7 +7,6 @@ must not load DuckDB)."""
 from __future__ import annotations
 
 import enum
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -19,13 +18,13 @@ from prepmodel.cli.app import (
     LangOption,
     ScenarioOption,
     analyse_for,
+    emit,
     fail,
     language_of,
     one_model,
     print_diagnostics,
     resolve_goal,
     resolve_scenarios,
-    write_atomic,
 )
 
 
@@ -161,9 +160,4 @@ def _spellings_of(engine: object, events: str, tables: object) -> bool:
 
 
 def _write(text: str, output: Path | None) -> None:
-    data = text.encode("utf-8")
-    if output is not None:
-        write_atomic(output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    emit(text.encode("utf-8"), output)
