@@ -46,6 +46,68 @@ def _old_dumps(obj: dict[str, Any]) -> str:
     return "{\n" + ",\n".join(parts) + "\n}\n"
 
 
+def _reference_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
+    """The checkpoint JSON object with its steps and goals built field by field, as before
+    they were written as text (the other fields as the tables make them)."""
+    model = j.model
+    needed = j.graph.needed_by(goal) if goal is not None else None
+
+    def route(rid: str, r: Any) -> dict[str, Any]:
+        out = {
+            "id": rid,
+            "inputs": [j.name(k) for k in r.inputs],
+            "optional": [j.name(k) for k in r.optional],
+            "work": r.attr("work"),
+            "by": list(r.by),
+            "effort": r.attr("effort"),
+            "when": list(r.attrs.get("when", ())),
+            "mode": route_mode(model, r),
+            "note": r.attr("note"),
+            "line": r.span.line,
+        }
+        if model.file_order:
+            out["file"] = r.span.file or model.path
+        return out
+
+    steps = []
+    for s in j.steps:
+        if needed is not None and s.key not in needed:
+            continue
+        d = model.deliverables[s.key]
+        step: dict[str, Any] = {
+            "step": s.number,
+            "name": d.name,
+            "kind": "group" if s.group_members is not None else "produced",
+            "phase": j.phase_of.get(s.key),
+            "depth": j.depth.get(s.key, 0),
+            "routes": [route(rid, r) for rid, r in s.route_ids()],
+            "kpi": list(d.attrs.get("kpi", ())),
+            "owner": d.attr("owner"),
+            "note": d.attr("note"),
+        }
+        if s.group_members is not None:
+            step["members"] = [j.name(k) for k in s.group_members]
+        steps.append(step)
+    goals = [
+        {
+            "name": j.name(g.key),
+            "checkpoints": [
+                {"step": c.step, "name": j.name(c.key), "phase": c.phase, "exit": c.exit}
+                for c in g.checkpoints
+            ],
+            "route_dependent": [j.name(k) for k in g.route_dependent],
+            "critical_path": [j.name(k) for k in g.critical_path],
+            "critical_path_routes": list(j.critical_path_routes(g.key)),
+            "critical_path_hours": j.critical_path_hours(g.key),
+        }
+        for g in ([j.goal(goal)] if goal is not None else j.goals())
+    ]
+    rest = tables.journey_json(j, goal)
+    return {"steps": steps, "goals": goals} | {
+        k: v for k, v in rest.items() if k not in ("steps", "goals")
+    }
+
+
 def _models() -> list[tuple[str, str]]:
     out = [(p.name, p.read_text(encoding="utf-8")) for p in SAMPLES]
     out.append(("layered-600", generate(600, seed=3, lang="mixed")))
@@ -73,12 +135,15 @@ def test_json_pieces_are_the_old_layout(count: int) -> None:
 def test_checkpoint_json_in_pieces(name: str, text: str) -> None:
     a = analyse_text(text, name)
     j = a.journey
-    whole = _old_dumps(tables.journey_json(j))
+    reference = _reference_json(j)
+    assert tables.journey_json(j) == reference
+    whole = _old_dumps(reference)
     assert "".join(tables.render_chunks(j, "json")) == whole
     assert tables.render_table(j, "json") == whole
     for goal in a.model.goals[:2]:
+        assert tables.journey_json(j, goal) == _reference_json(j, goal)
         assert "".join(tables.render_chunks(j, "json", goal)) == _old_dumps(
-            tables.journey_json(j, goal)
+            _reference_json(j, goal)
         )
 
 

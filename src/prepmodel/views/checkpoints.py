@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
@@ -21,7 +22,8 @@ from prepmodel.model.scenarios import scenarios
 from prepmodel.text.i18n import N_, translator
 from prepmodel.text.safe import csv_cell, markdown_cell, printable
 from prepmodel.text.span import Span
-from prepmodel.views.jsonout import chunks
+from prepmodel.views import jsonout
+from prepmodel.views.jsonout import Encoded, chunks
 
 
 def _place(j: Journey, out: dict[str, Any], span: Span) -> dict[str, Any]:
@@ -32,85 +34,94 @@ def _place(j: Journey, out: dict[str, Any], span: Span) -> dict[str, Any]:
     return out
 
 
-def _route_maker(j: Journey) -> Callable[[str, Route], dict[str, Any]]:
-    """A function making one route's JSON fields (without ``file``), with what every route
-    reads looked up once: a big model has a hundred thousand routes here."""
-    names = j.names
-    name = names.get
+class _Names(dict[str, str]):
+    """Deliverable key -> its display name as JSON text, each encoded once: a big model's
+    steps and checkpoints name each deliverable several times."""
+
+    def __init__(self, j: Journey) -> None:
+        super().__init__()
+        self.names = j.names
+
+    def __missing__(self, key: str) -> str:
+        out = self[key] = jsonout.text(self.names.get(key, key))
+        return out
+
+
+def _joined(values: tuple[str, ...] | None) -> str:
+    """An attribute's values as one JSON string (as ``Route.attr``), or null."""
+    return jsonout.text(", ".join(values)) if values else "null"
+
+
+def _route_writer(j: Journey, names: _Names) -> Callable[[str, Route], str]:
+    """A function writing one route's JSON object, with what every route reads looked up
+    once: a big model has a hundred thousand routes here."""
+    name = names.__getitem__
     mode = j.parties.route_mode
+    text, texts = jsonout.text, jsonout.texts
+    files = bool(j.model.file_order)
+    path = j.model.path
 
-    def joined(values: tuple[str, ...] | None) -> str | None:  # as Route.attr
-        return ", ".join(values) if values else None
+    def write(rid: str, r: Route) -> str:
+        get = r.attrs.get
+        where = f', "file": {text(r.span.file or path)}' if files else ""
+        return (
+            f'{{"id": {text(rid)}, "inputs": [{", ".join(map(name, r.inputs))}], '
+            f'"optional": [{", ".join(map(name, r.optional))}], "work": {_joined(get("work"))}, '
+            f'"by": {texts(get("by", ()))}, "effort": {_joined(get("effort"))}, '
+            f'"when": {texts(get("when", ()))}, "mode": {jsonout.optional_text(mode(r))}, '
+            f'"note": {_joined(get("note"))}, "line": {r.span.line}{where}}}'
+        )
 
-    def make(rid: str, r: Route) -> dict[str, Any]:
-        attrs = r.attrs
-        get = attrs.get
-        return {
-            "id": rid,
-            "inputs": [name(k, k) for k in r.inputs],
-            "optional": [name(k, k) for k in r.optional],
-            "work": joined(get("work")),
-            "by": list(get("by", ())),
-            "effort": joined(get("effort")),
-            "when": list(get("when", ())),
-            "mode": mode(r),
-            "note": joined(get("note")),
-            "line": r.span.line,
-        }
-
-    return make
+    return write
 
 
-def _steps_json(j: Journey, steps: Iterable[Step]) -> Iterator[dict[str, Any]]:
-    """Each step's JSON object, made when read."""
+def _steps_json(j: Journey, steps: Iterable[Step], names: _Names) -> Iterator[str]:
+    """Each step's JSON object as text, made when read."""
     deliverables = j.model.deliverables
     phase_of = j.phase_of.get
     depth = j.depth.get
-    route = _route_maker(j)
-    name = j.names.get
-    files = bool(j.model.file_order)
-    path = j.model.path
+    route = _route_writer(j, names)
+    name = names.__getitem__
+    optional_text, texts = jsonout.optional_text, jsonout.texts
     for s in steps:
-        d = deliverables[s.key]
-        attrs = d.attrs
-        routes = []
-        one = s.labels is None and len(s.routes) == 1  # most steps: the id is the number
-        for rid, r in ((str(s.number), s.routes[0]),) if one else s.route_ids():
-            fields = route(rid, r)
-            if files:
-                fields["file"] = r.span.file or path
-            routes.append(fields)
-        owner = attrs.get("owner")
-        note = attrs.get("note")
-        out: dict[str, Any] = {
-            "step": s.number,
-            "name": d.name,
-            "kind": "group" if s.group_members is not None else "produced",
-            "phase": phase_of(s.key),
-            "depth": depth(s.key, 0),
-            "routes": routes,
-            "kpi": list(attrs.get("kpi", ())),
-            "owner": ", ".join(owner) if owner else None,
-            "note": ", ".join(note) if note else None,
-        }
+        attrs = deliverables[s.key].attrs
+        if s.labels is None and len(s.routes) == 1:  # most steps: the id is the number
+            routes = route(str(s.number), s.routes[0])
+        else:
+            routes = ", ".join([route(rid, r) for rid, r in s.route_ids()])
+        group = s.group_members is not None
+        members = ""
         if s.group_members is not None:
-            out["members"] = [name(k, k) for k in s.group_members]
-        yield out
+            members = f', "members": [{", ".join(map(name, s.group_members))}]'
+        yield (
+            f'{{"step": {s.number}, "name": {name(s.key)}, '
+            f'"kind": "{"group" if group else "produced"}", '
+            f'"phase": {optional_text(phase_of(s.key))}, "depth": {depth(s.key, 0)}, '
+            f'"routes": [{routes}], "kpi": {texts(attrs.get("kpi", ()))}, '
+            f'"owner": {_joined(attrs.get("owner"))}, "note": {_joined(attrs.get("note"))}'
+            f"{members}}}"
+        )
 
 
-def _goal_json(j: Journey, g: GoalJourney) -> dict[str, Any]:
-    names = j.names
-    return {
-        "name": j.name(g.key),
-        "checkpoints": [
-            {"step": c.step, "name": names.get(c.key, c.key), "phase": c.phase, "exit": c.exit}
+def _goal_json(j: Journey, g: GoalJourney, names: _Names) -> str:
+    """A goal's JSON object as text."""
+    name = names.__getitem__
+    optional_text = jsonout.optional_text
+    checkpoints = ", ".join(
+        [
+            f'{{"step": {c.step}, "name": {name(c.key)}, "phase": {optional_text(c.phase)}, '
+            f'"exit": {"true" if c.exit else "false"}}}'
             for c in g.checkpoints
-        ],
-        "route_dependent": [names.get(k, k) for k in g.route_dependent],
-        "critical_path": [j.name(k) for k in g.critical_path],
-        "critical_path_routes": list(j.critical_path_routes(g.key)),
-        "critical_path_hours": j.critical_path_hours(g.key),
-    }
+        ]
+    )
+    hours = j.critical_path_hours(g.key)
+    return (
+        f'{{"name": {name(g.key)}, "checkpoints": [{checkpoints}], '
+        f'"route_dependent": [{", ".join(map(name, g.route_dependent))}], '
+        f'"critical_path": [{", ".join(map(name, g.critical_path))}], '
+        f'"critical_path_routes": {jsonout.texts(j.critical_path_routes(g.key))}, '
+        f'"critical_path_hours": {"null" if hours is None else json.dumps(hours)}}}'
+    )
 
 
 def _selected(j: Journey, goal: str | None) -> tuple[list[GoalJourney], list[Step]]:
@@ -148,7 +159,10 @@ def journey_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
     """The contract's ``prep checkpoints --format json`` object (with extra fields:
     ``owner``, ``kpi`` and ``note`` on each step, and ``externals``, the given parts that
     carry any of them)."""
-    return {k: list(v) if isinstance(v, Iterator) else v for k, v in journey_json_pairs(j, goal)}
+    return {
+        k: v.decoded() if isinstance(v, Encoded) else list(v) if isinstance(v, Iterator) else v
+        for k, v in journey_json_pairs(j, goal)
+    }
 
 
 def journey_json_pairs(j: Journey, goal: str | None = None) -> Iterator[tuple[str, Any]]:
@@ -156,8 +170,9 @@ def journey_json_pairs(j: Journey, goal: str | None = None) -> Iterator[tuple[st
     its items when read: :func:`prepmodel.views.jsonout.chunks` writes them one by one,
     so the whole object never exists at once (issue #18)."""
     goals, steps = _selected(j, goal)
-    yield "steps", _steps_json(j, steps)
-    yield "goals", (_goal_json(j, g) for g in goals)
+    names = _Names(j)
+    yield "steps", Encoded(_steps_json(j, steps, names))
+    yield "goals", Encoded(_goal_json(j, g, names) for g in goals)
     yield (
         "phases",
         ({"name": p.name, "members": [j.name(k) for k in p.members]} for p in j.model.phases),
