@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
+from itertools import repeat
 from operator import or_
 
 from prepmodel.model.core import Model, Route, identity
@@ -197,24 +198,23 @@ class Journey:
     @cached_property
     def _alternatives(self) -> dict[str, tuple[tuple[str, ...], ...]]:
         """What each needed produced deliverable requires, per alternative (a group's
-        members are its one alternative), read once for every goal's pass."""
-        graph = self.graph
-        produced = graph.produced
-        return {k: tuple(graph.required(k)) for k in self._order if k in produced}
+        members are its one alternative), read once for every goal's pass
+        (:meth:`ModelGraph.required`, without a call per deliverable)."""
+        by_output = self.graph.routes_by_output
+        groups = self.model.groups
+        out: dict[str, tuple[tuple[str, ...], ...]] = {}
+        for k in self._order:
+            routes = by_output.get(k)
+            if routes is not None:
+                out[k] = tuple([r.required for r in routes])
+            elif k in groups:
+                out[k] = (groups[k].members,)
+        return out
 
     @cached_property
     def _group_keys(self) -> frozenset[str]:
-        graph = self.graph
-        return frozenset(k for k in self._alternatives if graph.is_group(k))
-
-    @cached_property
-    def _uses(self) -> dict[str, tuple[str, ...]]:
-        """The distinct required inputs of each needed produced deliverable."""
-        bit = self._bit
-        return {
-            k: tuple({x: None for inputs in alternatives for x in inputs if x in bit})
-            for k, alternatives in self._alternatives.items()
-        }
+        routes = self.graph.routes_by_output
+        return frozenset(k for k in self.model.groups if k not in routes and k in self._bit)
 
     def _compute_mandatory(
         self, keep: frozenset[str], order: list[str] | None = None
@@ -253,7 +253,7 @@ class Journey:
                         out |= 1 << bit[x]
                 return out
 
-        drop_at = self._last_uses(order, keep) if len(order) > KEEP_ALL else {}
+        drop_at = self._last_uses(order, bit, keep) if len(order) > KEEP_ALL else {}
         for i, k in enumerate(order):
             routes = alternatives.get(k)
             if routes is None:
@@ -271,18 +271,22 @@ class Journey:
                     m.pop(x, None)
         return {k: m[k] for k in keep if k in m}
 
-    def _last_uses(self, order: list[str], keep: frozenset[str]) -> dict[int, list[str]]:
-        """Position in ``order`` -> the sets (not in ``keep``) no later deliverable uses."""
-        uses = self._uses
-        last: dict[str, int] = {}
-        for i, k in enumerate(order):
-            inputs = uses.get(k)
-            if inputs:
-                last.update(dict.fromkeys(inputs, i))
+    def _last_uses(
+        self, order: list[str], bit: dict[str, int], keep: frozenset[str]
+    ) -> dict[int, list[str]]:
+        """Position in ``order`` (whose positions ``bit`` holds) -> the sets (not in
+        ``keep``) no later deliverable uses: each one's last user in the order, by a C
+        ``max`` over its users in the graph (an optional input's user too, which only keeps
+        a set a little longer)."""
+        succ = self.graph.g._succ
+        where = bit.get
         out: dict[int, list[str]] = {}
-        for x, i in last.items():
-            if x not in keep:
-                out.setdefault(i, []).append(x)
+        for x in order:
+            users = succ[x]
+            if users and x not in keep:
+                last = max(map(where, users, repeat(-1, len(users))))
+                if last >= 0:
+                    out.setdefault(last, []).append(x)
         return out
 
     @cached_property
@@ -362,17 +366,17 @@ class Journey:
 
     @cached_property
     def _exits(self) -> frozenset[str]:
-        return frozenset(k for k in self.phase_of if self._leaves_phase(k))
-
-    def _leaves_phase(self, key: str) -> bool:
-        phase = self.phase_of.get(key)
-        if phase is None:
-            return False
-        d = self.model.deliverables.get(key)
-        if d is not None and d.goal:
-            return True
+        """The exit checkpoints: a set comparison per phased deliverable (are all its users
+        in its phase?) instead of a look-up per user."""
         phase_of = self.phase_of
-        return any(phase_of.get(u) != phase for u in self.graph.g._succ[key])
+        members: dict[str, set[str]] = {}
+        for k, phase in phase_of.items():
+            members.setdefault(phase, set()).add(k)
+        succ = self.graph.g._succ
+        goals = frozenset(self.model.goals)
+        return frozenset(
+            k for k, phase in phase_of.items() if k in goals or not succ[k].keys() <= members[phase]
+        )
 
     # --- per goal ----------------------------------------------------------------------
     def goal(self, key: str) -> GoalJourney:
@@ -391,10 +395,8 @@ class Journey:
         width = len(text)
         if order is self._order:  # the whole order's bits: find what the goal needs
             bit = self._bit
-            needed = sorted(
-                (k for k in self._needed_by(key) if k in step_of), key=step_of.__getitem__
-            )
-            marks = [(k, bit.get(k, width)) for k in needed]
+            needed = self._needed_by(key)
+            marks = [(s.key, bit[s.key]) for s in self.steps if s.key in needed]
         else:  # what the goal needs, given parts first, then the steps in step order
             marks = [(k, i) for i, k in enumerate(order) if k in step_of]
         checkpoints: list[Checkpoint] = []

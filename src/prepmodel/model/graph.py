@@ -7,7 +7,7 @@ from each member of a group to the group. Built once per model (``ModelGraph.of`
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cached_property
 from typing import Any
 
@@ -34,13 +34,13 @@ class ModelGraph:
             self.routes_by_output.setdefault(r.output, []).append(r)
 
     @property
-    def _preds(self) -> Callable[[str], Iterable[str]]:
+    def _preds(self) -> Callable[[str], Collection[str]]:
         """A node's predecessors: NetworkX's own dict of them (its ``predecessors`` method
         wraps each answer in an iterator; the sorts below ask once per node and edge)."""
         return self.g._pred.__getitem__  # type: ignore[no-any-return]
 
     @property
-    def _succs(self) -> Callable[[str], Iterable[str]]:
+    def _succs(self) -> Callable[[str], Collection[str]]:
         return self.g._succ.__getitem__  # type: ignore[no-any-return]
 
     # --- kinds -------------------------------------------------------------------------
@@ -192,23 +192,23 @@ class ModelGraph:
         for position, phase in enumerate(phases, start=1):
             for key in phase.members:
                 own.setdefault(key, position)
-        keys: dict[str, int] = {}
-        seen: set[str] = set()
+        keys: dict[str, int] = {}  # also the nodes a sweep has reached
         by_phase: list[list[str]] = [[] for _ in phases]
         for key, position in own.items():
             by_phase[position - 1].append(key)
+        preds = self.g._pred
         for position, members in enumerate(by_phase, start=1):
-            stack = [k for k in members if k in self.g]
-            preds = self.g._pred
+            stack = [k for k in members if k in preds]
+            push, pop = stack.append, stack.pop
             while stack:
-                node = stack.pop()
-                for pred in preds[node]:
-                    if pred not in seen:
-                        seen.add(pred)
+                for pred in preds[pop()]:
+                    if pred not in keys:
                         keys[pred] = position
-                        stack.append(pred)
-        last = len(phases) + 1
-        return {k: own.get(k) or keys.get(k, last) for k in self.g}
+                        push(pred)
+        out = dict.fromkeys(self.g, len(phases) + 1)
+        out.update(keys)
+        out.update((k, p) for k, p in own.items() if k in preds)
+        return out
 
     @cached_property
     def any_order(self) -> list[str]:
@@ -244,11 +244,12 @@ class ModelGraph:
 
 def topological(
     nodes: Iterable[str],
-    preds: Callable[[str], Iterable[str]],
-    succs: Callable[[str], Iterable[str]],
+    preds: Callable[[str], Collection[str]],
+    succs: Callable[[str], Collection[str]],
     key: Callable[[str], tuple[int, ...]],
 ) -> list[str]:
-    """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback.
+    """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback;
+    ``preds`` and ``succs`` give each node's neighbours, each once (NetworkX's dicts).
 
     When nothing is ready, the loop (strongly connected component) that waits for nothing
     outside itself is opened at its earliest node and finished before anything else, so a
@@ -258,9 +259,8 @@ def topological(
     prio = {n: key(n) for n in todo}
 
     def waiting(n: str) -> int:  # inputs of ``n`` to sort first (a self-loop waits not)
-        found = todo.intersection(preds(n))
-        found.discard(n)
-        return len(found)
+        inputs = preds(n)
+        return len(todo.intersection(inputs)) - (n in inputs)
 
     missing = {n: waiting(n) for n in todo}
     # The heap of ready nodes holds each node's rank in (priority, node) order: the same
@@ -278,7 +278,7 @@ def topological(
     def finish(n: str) -> None:
         done.add(n)
         out.append(n)
-        for s in set(succs(n)):
+        for s in succs(n):  # NetworkX's dict of them: each once
             if s in todo and s not in done and s != n:
                 missing[s] -= 1
                 if loops is not None:
@@ -324,7 +324,7 @@ class _Loops:
     def __init__(
         self,
         left: set[str],
-        preds: Callable[[str], Iterable[str]],
+        preds: Callable[[str], Collection[str]],
         prio: dict[str, tuple[int, ...]],
     ) -> None:
         sub: Any = nx.DiGraph()
