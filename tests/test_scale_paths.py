@@ -325,3 +325,27 @@ def test_journey_depths_are_the_graph_depths(name: str, text: str) -> None:
 
         s = j.in_scenario(frozenset({identity(scenario_names[0])}))
         assert {k: s.depth[k] for k in s._order} == {k: s.graph.depth[k] for k in s._order}
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [*MODELS, ("loops", LOOPS)], ids=[*(m[0] for m in MODELS), "loops"]
+)
+def test_schedule_along_the_steps_is_the_whole_graphs(name: str, text: str) -> None:
+    """The critical path's earliest finishes and fastest routes, computed along the step
+    order over what the goals need only, are those of the whole graph; with a loop the
+    whole graph is used."""
+    j = analyse_text(text, name).journey
+    hours = j.effort_hours or {r.index: float(1 + r.index % 5) for r in j.model.routes}
+    j.__dict__["effort_hours"] = hours
+    finish, chosen = j._schedule
+    whole_finish, whole_chosen = j.fastest(hours)
+    needed = set(j._order)
+    assert needed <= finish.keys()
+    assert {k: finish[k] for k in needed} == {k: whole_finish[k] for k in needed}
+    assert {k: r.index for k, r in chosen.items() if k in needed} == {
+        k: r.index for k, r in whole_chosen.items() if k in needed
+    }
+    if name == "loops":
+        assert j._depth_in_order is None
+    if name.endswith("00"):  # the generated models: along the step order
+        assert j._depth_in_order is not None

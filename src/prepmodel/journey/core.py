@@ -298,18 +298,51 @@ class Journey:
         about the sum of edges_g x needed_g. With many goals that each need a small part
         (work streams: 50 goals of ~4,000 at 100k) the passes per goal are an order of
         magnitude cheaper; with a few goals that need nearly everything, the one pass is."""
-        sizes = [len(self._needed_by(g)) for g in self.model.goals if g in self._bit]
+        sizes = [len(self._needed_in_order(g)) for g in self.model.goals if g in self._bit]
         return 2 * sum(n * n for n in sizes) < len(self._order) ** 2
 
-    def _needed_by(self, key: str) -> set[str]:
+    def _needed_in_order(self, key: str) -> list[str]:
+        """What ``key`` needs (itself included), in :attr:`_order`."""
+        lists = self._goal_needs
+        if lists is not None and key in lists:
+            return lists[key]
         known = self._needed.get(key)
         if known is None:
-            known = self._needed[key] = self.graph.needed_by(key)
+            bit = self._bit
+            needed = self.graph.needed_by(key)
+            known = self._needed[key] = sorted((k for k in needed if k in bit), key=bit.__getitem__)
         return known
 
     @cached_property
-    def _needed(self) -> dict[str, set[str]]:
+    def _needed(self) -> dict[str, list[str]]:
         return {}
+
+    @cached_property
+    def _goal_needs(self) -> dict[str, list[str]] | None:
+        """Each goal -> what it needs, in :attr:`_order`, from one pass over the order
+        users first, each deliverable's goals the bits of an int (a C OR over its users),
+        instead of a walk and a sort per goal. None on a loop, where the order does not
+        put every input first (:meth:`_needed_in_order` then walks)."""
+        if self._depth_in_order is None:
+            return None
+        order = self._order
+        goals = [g for g in self.model.goals if g in self._bit]
+        own = {g: 1 << i for i, g in enumerate(goals)}
+        succ = self.graph.g._succ
+        needs: dict[str, int] = {}
+        get = needs.get
+        for k in reversed(order):
+            users = succ[k]
+            needs[k] = reduce(or_, map(get, users, repeat(0, len(users))), own.get(k, 0))
+        out: dict[str, list[str]] = {g: [] for g in goals}
+        lists = list(out.values())
+        for k in order:
+            bits = needs[k]
+            while bits:
+                low = bits & -bits
+                lists[low.bit_length() - 1].append(k)
+                bits ^= low
+        return out
 
     def _bits(self, key: str) -> tuple[int, list[str]]:
         """M(key) as a bitset, and the order its bits index (the whole order, or what
@@ -317,8 +350,7 @@ class Journey:
         if key not in self._bit:
             return 0, self._order
         if self._per_goal:
-            bit = self._bit
-            order = sorted((k for k in self._needed_by(key) if k in bit), key=bit.__getitem__)
+            order = self._needed_in_order(key)
             return self._compute_mandatory(frozenset((key,)), order).get(key, 0), order
         known = self._mandatory.get(key)
         if known is None:
@@ -332,6 +364,13 @@ class Journey:
         of the whole graph first. On a loop (an input not computed yet) the graph's own."""
         if "depth" in self.graph.__dict__:
             return self.graph.depth
+        depth = self._depth_in_order
+        return depth if depth is not None else self.graph.depth
+
+    @cached_property
+    def _depth_in_order(self) -> dict[str, int] | None:
+        """The depths along :attr:`_order`; None when it does not put every input first
+        (a loop among what the goals need)."""
         pred = self.graph.g._pred
         depth: dict[str, int] = {}
         known = depth.__getitem__
@@ -339,7 +378,7 @@ class Journey:
             for k in self._order:
                 depth[k] = 1 + max(map(known, pred[k]), default=-1)
         except KeyError:
-            return self.graph.depth
+            return None
         return depth
 
     def mandatory(self, key: str) -> set[str]:
@@ -395,8 +434,7 @@ class Journey:
         width = len(text)
         if order is self._order:  # the whole order's bits: find what the goal needs
             bit = self._bit
-            needed = self._needed_by(key)
-            marks = [(s.key, bit[s.key]) for s in self.steps if s.key in needed]
+            marks = [(k, bit[k]) for k in self._needed_in_order(key) if k in step_of]
         else:  # what the goal needs, given parts first, then the steps in step order
             marks = [(k, i) for i, k in enumerate(order) if k in step_of]
         checkpoints: list[Checkpoint] = []
@@ -470,35 +508,46 @@ class Journey:
 
     @cached_property
     def _schedule(self) -> tuple[dict[str, float], dict[str, Route]]:
-        """Earliest finish of every deliverable (hours from the start) and the fastest
-        route of each produced one; a group is ready when its last member is."""
-        return self.fastest(self.effort_hours)
+        """Earliest finish of what the goals need (hours from the start) and the fastest
+        route of each produced one; a group is ready when its last member is. Along the
+        step order when it puts every input first: a finish depends only on what the
+        deliverable needs, so the rest of the graph is not visited."""
+        inputs_first = self._depth_in_order is not None
+        return self.fastest(self.effort_hours, self._order if inputs_first else None)
 
-    def fastest(self, hours: dict[int, float]) -> tuple[dict[str, float], dict[str, Route]]:
+    def fastest(
+        self, hours: dict[int, float], order: list[str] | None = None
+    ) -> tuple[dict[str, float], dict[str, Route]]:
         """Earliest finish of every deliverable and the fastest route of each produced one
         when route ``i`` takes ``hours[i]`` (0 when missing): the critical path's choice,
-        also used by ``prep schedule`` with ``--default-effort`` filling the gaps."""
+        also used by ``prep schedule`` with ``--default-effort`` filling the gaps.
+        ``order``: only these deliverables, closed under inputs and inputs first (default:
+        the whole graph)."""
         graph = self.graph
+        by_output = graph.routes_by_output
+        groups = self.model.groups
+        duration = hours.get
         finish: dict[str, float] = {}
         ready = finish.__getitem__
         chosen: dict[str, Route] = {}
         # Any order with inputs first gives the same finishes (a loop needs the tie-broken
         # one: an input on it counts as ready at the start).
-        for k in graph.any_order:
-            if graph.is_group(k):
-                finish[k] = max(
-                    (finish.get(x, 0.0) for x in self.model.groups[k].members), default=0.0
-                )
+        for k in graph.any_order if order is None else order:
+            routes = by_output.get(k)
+            if routes is None:  # a group is ready when its last member is
+                group = groups.get(k)
+                members = group.members if group is not None else ()
+                finish[k] = max((finish.get(x, 0.0) for x in members), default=0.0)
                 continue
             best: float | None = None
-            for r in graph.routes_by_output.get(k, ()):
+            for r in routes:
                 # an optional input does not hold the route up
                 required = r.required
                 try:
                     start = max(map(ready, required), default=0.0)
                 except KeyError:  # an input on a loop, not computed yet: ready at the start
                     start = max([finish.get(x, 0.0) for x in required])
-                end = start + hours.get(r.index, 0.0)
+                end = start + duration(r.index, 0.0)
                 if best is None or end < best:
                     best, chosen[k] = end, r
             finish[k] = best if best is not None else 0.0

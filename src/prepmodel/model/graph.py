@@ -265,7 +265,8 @@ def topological(
     missing = {n: waiting(n) for n in todo}
     # The heap of ready nodes holds each node's rank in (priority, node) order: the same
     # order as heaping the pairs, but ints compare much faster than tuples (issue #18).
-    by_rank = sorted(todo, key=lambda n: (prio[n], n))
+    by_rank = sorted(todo)  # ties by node; a stable sort by priority keeps them
+    by_rank.sort(key=prio.__getitem__)
     rank = {n: i for i, n in enumerate(by_rank)}
     ready = [rank[n] for n, c in missing.items() if c == 0]
     heapq.heapify(ready)
