@@ -199,12 +199,12 @@ class ModelGraph:
         preds = self.g._pred
         for position, members in enumerate(by_phase, start=1):
             stack = [k for k in members if k in preds]
-            push, pop = stack.append, stack.pop
+            pop = stack.pop
             while stack:
-                for pred in preds[pop()]:
-                    if pred not in keys:
-                        keys[pred] = position
-                        push(pred)
+                fresh = [p for p in preds[pop()] if p not in keys]
+                if fresh:
+                    keys.update(dict.fromkeys(fresh, position))
+                    stack += fresh
         out = dict.fromkeys(self.g, len(phases) + 1)
         out.update(keys)
         out.update((k, p) for k, p in own.items() if k in preds)
@@ -290,7 +290,19 @@ def topological(
                     else:
                         heapq.heappush(ready, rank[s])
 
-    pop = heapq.heappop
+    pop, push = heapq.heappop, heapq.heappush
+    # Until a loop stops it: a node's users are not done yet (each waits for it), and no
+    # node is pushed twice, so the loop below needs neither check.
+    while ready:
+        n = by_rank[pop(ready)]
+        done.add(n)
+        out.append(n)
+        for s in succs(n):
+            if s in missing and s != n:
+                count = missing[s] - 1
+                missing[s] = count
+                if count == 0:
+                    push(ready, rank[s])
     while len(out) < len(todo):
         if ready:
             n = by_rank[pop(ready)]
