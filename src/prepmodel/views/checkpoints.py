@@ -56,7 +56,9 @@ def _route_writer(j: Journey, names: _Names) -> Callable[[str, Route], str]:
     """A function writing one route's JSON object, with what every route reads looked up
     once: a big model has a hundred thousand routes here."""
     name = names.__getitem__
-    mode = j.parties.route_mode
+    parties = j.parties
+    mode = parties.route_mode
+    modes = parties.any  # without a party anywhere, every mode is null
     text, texts = jsonout.text, jsonout.texts
     files = bool(j.model.file_order)
     path = j.model.path
@@ -68,21 +70,30 @@ def _route_writer(j: Journey, names: _Names) -> Callable[[str, Route], str]:
             f'{{"id": {text(rid)}, "inputs": [{", ".join(map(name, r.inputs))}], '
             f'"optional": [{", ".join(map(name, r.optional))}], "work": {_joined(get("work"))}, '
             f'"by": {texts(get("by", ()))}, "effort": {_joined(get("effort"))}, '
-            f'"when": {texts(get("when", ()))}, "mode": {jsonout.optional_text(mode(r))}, '
+            f'"when": {texts(get("when", ()))}, '
+            f'"mode": {jsonout.optional_text(mode(r)) if modes else "null"}, '
             f'"note": {_joined(get("note"))}, "line": {r.span.line}{where}}}'
         )
 
     return write
 
 
+def _phase_texts(j: Journey) -> dict[str | None, str]:
+    """Phase name (None: no phase) -> JSON text: a few names, each encoded once."""
+    out: dict[str | None, str] = {p.name: jsonout.text(p.name) for p in j.model.phases}
+    out[None] = "null"
+    return out
+
+
 def _steps_json(j: Journey, steps: Iterable[Step], names: _Names) -> Iterator[str]:
     """Each step's JSON object as text, made when read."""
     deliverables = j.model.deliverables
     phase_of = j.phase_of.get
+    phase = _phase_texts(j).__getitem__
     depth = j.depth.get
     route = _route_writer(j, names)
     name = names.__getitem__
-    optional_text, texts = jsonout.optional_text, jsonout.texts
+    texts = jsonout.texts
     for s in steps:
         attrs = deliverables[s.key].attrs
         if s.labels is None and len(s.routes) == 1:  # most steps: the id is the number
@@ -96,7 +107,7 @@ def _steps_json(j: Journey, steps: Iterable[Step], names: _Names) -> Iterator[st
         yield (
             f'{{"step": {s.number}, "name": {name(s.key)}, '
             f'"kind": "{"group" if group else "produced"}", '
-            f'"phase": {optional_text(phase_of(s.key))}, "depth": {depth(s.key, 0)}, '
+            f'"phase": {phase(phase_of(s.key))}, "depth": {depth(s.key, 0)}, '
             f'"routes": [{routes}], "kpi": {texts(attrs.get("kpi", ()))}, '
             f'"owner": {_joined(attrs.get("owner"))}, "note": {_joined(attrs.get("note"))}'
             f"{members}}}"
@@ -106,10 +117,10 @@ def _steps_json(j: Journey, steps: Iterable[Step], names: _Names) -> Iterator[st
 def _goal_json(j: Journey, g: GoalJourney, names: _Names) -> str:
     """A goal's JSON object as text."""
     name = names.__getitem__
-    optional_text = jsonout.optional_text
+    phase = _phase_texts(j).__getitem__
     checkpoints = ", ".join(
         [
-            f'{{"step": {c.step}, "name": {name(c.key)}, "phase": {optional_text(c.phase)}, '
+            f'{{"step": {c.step}, "name": {name(c.key)}, "phase": {phase(c.phase)}, '
             f'"exit": {"true" if c.exit else "false"}}}'
             for c in g.checkpoints
         ]
