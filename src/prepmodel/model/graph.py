@@ -170,8 +170,13 @@ class ModelGraph:
             return self.ordered(nodes)
         keys = self.phase_keys
         position = self.position
+        at = self.model.order_key
+        by_output = self.routes_by_output
 
         def priority(key: str) -> tuple[int, ...]:
+            routes = by_output.get(key)  # most: :meth:`position` without a call
+            if routes is not None:
+                return (keys[key], 0, *at(routes[0].span))
             return (keys[key], *position(key))
 
         return topological(nodes, self._preds, self._succs, priority)
@@ -258,11 +263,9 @@ def topological(
     todo = set(nodes)
     prio = {n: key(n) for n in todo}
 
-    def waiting(n: str) -> int:  # inputs of ``n`` to sort first (a self-loop waits not)
-        inputs = preds(n)
-        return len(todo.intersection(inputs)) - (n in inputs)
-
-    missing = {n: waiting(n) for n in todo}
+    # inputs of each node to sort first (a self-loop waits not)
+    among = todo.intersection
+    missing = {n: len(among(preds(n))) - (n in preds(n)) for n in todo}
     # The heap of ready nodes holds each node's rank in (priority, node) order: the same
     # order as heaping the pairs, but ints compare much faster than tuples (issue #18).
     by_rank = sorted(todo)  # ties by node; a stable sort by priority keeps them
