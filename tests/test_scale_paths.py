@@ -97,7 +97,11 @@ def _reference_json(j: Journey, goal: str | None = None) -> dict[str, Any]:
             ],
             "route_dependent": [j.name(k) for k in g.route_dependent],
             "critical_path": [j.name(k) for k in g.critical_path],
-            "critical_path_routes": list(j.critical_path_routes(g.key)),
+            "critical_path_routes": [  # through every route's id, as before
+                j.route_id[r.index] for r in j._timed_path(g.key)[1] if r.index in j.route_id
+            ]
+            if j.timed
+            else [],
             "critical_path_hours": j.critical_path_hours(g.key),
         }
         for g in ([j.goal(goal)] if goal is not None else j.goals())

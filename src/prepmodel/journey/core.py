@@ -603,8 +603,19 @@ class Journey:
         without efforts, where the path does not choose routes)."""
         if not self.timed:
             return ()
-        ids = self.route_id
-        return tuple(ids[r.index] for r in self._timed_path(goal)[1] if r.index in ids)
+        steps = self._step_by_key
+        out: list[str] = []
+        for r in self._timed_path(goal)[1]:  # each route's id from its step's routes
+            s = steps.get(r.output)
+            if s is not None:
+                out.extend(rid for rid, route in s.route_ids() if route.index == r.index)
+        return tuple(out)
+
+    @cached_property
+    def _step_by_key(self) -> dict[str, Step]:
+        """Deliverable key -> its step (:attr:`route_id` makes every step's ids, which a
+        critical path of a few hundred routes does not need)."""
+        return {s.key: s for s in self.steps}
 
     def critical_path_hours(self, goal: str) -> float | None:
         """The goal's earliest finish by the critical path method; None without efforts."""

@@ -63,14 +63,25 @@ def _route_writer(j: Journey, names: _Names) -> Callable[[str, Route], str]:
     files = bool(j.model.file_order)
     path = j.model.path
 
+    # "work" to "when" as text, by their values: a model repeats a few verbs and roles
+    middles: dict[tuple[tuple[str, ...] | None, ...], str] = {}
+
+    def middle(values: tuple[tuple[str, ...] | None, ...]) -> str:
+        work, by, effort, when = values
+        out = middles[values] = (
+            f'"work": {_joined(work)}, "by": {texts(by or ())}, '
+            f'"effort": {_joined(effort)}, "when": {texts(when or ())}'
+        )
+        return out
+
     def write(rid: str, r: Route) -> str:
         get = r.attrs.get
+        values = (get("work"), get("by"), get("effort"), get("when"))
         where = f', "file": {text(r.span.file or path)}' if files else ""
         return (
             f'{{"id": {text(rid)}, "inputs": [{", ".join(map(name, r.inputs))}], '
-            f'"optional": [{", ".join(map(name, r.optional))}], "work": {_joined(get("work"))}, '
-            f'"by": {texts(get("by", ()))}, "effort": {_joined(get("effort"))}, '
-            f'"when": {texts(get("when", ()))}, '
+            f'"optional": [{", ".join(map(name, r.optional))}], '
+            f"{middles.get(values) or middle(values)}, "
             f'"mode": {jsonout.optional_text(mode(r)) if modes else "null"}, '
             f'"note": {_joined(get("note"))}, "line": {r.span.line}{where}}}'
         )
