@@ -11,7 +11,7 @@ one-process run.
 
 Only with ``PREP_JOBS=2`` (or more) in the environment: the child copies most of the
 pages it reads (a reference count written is a page copied), so the two processes
-together peak at about 1.55-1.6 GB on a 100,000-deliverable model where one process
+together peak at about 1.55-1.65 GB on a 100,000-deliverable model where one process
 peaks at 1.0 GB, past issue #18's 1.5 GB. By default, and on a machine without ``fork``,
 for a small model, or when standard error is not a file descriptor (a test runner's
 captured output), the command runs in one process.
