@@ -21,12 +21,12 @@ from prepmodel.cli.app import (
     TableFormat,
     analyse_for,
     app,
+    emit,
     fail,
     language_of,
     one_model,
     print_diagnostics,
     resolve_scenarios,
-    write_atomic,
 )
 
 
@@ -48,14 +48,6 @@ OutputOption = Annotated[
     Optional[Path],  # noqa: UP045 - typer needs Optional here
     typer.Option("--output", "-o", help="Write to a file (written whole or not at all)."),
 ]
-
-
-def _emit(data: bytes, output: Path | None) -> None:
-    if output is not None:
-        write_atomic(output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
 
 
 @app.command()
@@ -94,7 +86,7 @@ def raci(
         data = views.render_raci(journey, format.value, language).encode("utf-8")
     if a.diagnostics:
         print_diagnostics([a], err=True, lang=lang)
-    _emit(data, output)
+    emit(data, output)
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 
@@ -116,5 +108,5 @@ def kpis(
     text = render_kpis(a.journey, format.value, language_of(a, lang))
     if a.diagnostics:
         print_diagnostics([a], err=True, lang=lang)
-    _emit(text.encode("utf-8"), output)
+    emit(text.encode("utf-8"), output)
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -17,13 +16,13 @@ from prepmodel.cli.app import (
     LangOption,
     ScenarioOption,
     analyse_for,
+    emit,
     fail,
     language_of,
     one_model,
     print_diagnostics,
     resolve_goal,
     resolve_scenarios,
-    write_atomic,
 )
 
 if TYPE_CHECKING:
@@ -146,12 +145,7 @@ def schedule(
                 effort=default_effort,
             )
         typer.echo(f"prep: {localize(note, language)}", err=True)
-    data = _output_bytes(dated, suffix, format.value, language)
-    if output is not None:
-        write_atomic(output, data)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    emit(_output_bytes(dated, suffix, format.value, language), output)
     raise typer.Exit(EXIT_FAILED if a.errors else EXIT_OK)
 
 
