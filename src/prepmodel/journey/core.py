@@ -202,23 +202,15 @@ class Journey:
     @cached_property
     def _alternatives(self) -> dict[str, tuple[tuple[str, ...], ...]]:
         """What each needed produced deliverable requires, per alternative (a group's
-        members are its one alternative), read once for every goal's pass
-        (:meth:`ModelGraph.required`, without a call per deliverable)."""
-        by_output = self.graph.routes_by_output
-        groups = self.model.groups
-        out: dict[str, tuple[tuple[str, ...], ...]] = {}
-        for k in self._order:
-            routes = by_output.get(k)
-            if routes is not None:
-                out[k] = tuple([r.required for r in routes])
-            elif k in groups:
-                out[k] = (groups[k].members,)
-        return out
+        members are its one alternative), read once for every goal's pass."""
+        graph = self.graph
+        produced = graph.produced
+        return {k: tuple(graph.required(k)) for k in self._order if k in produced}
 
     @cached_property
     def _group_keys(self) -> frozenset[str]:
-        routes = self.graph.routes_by_output
-        return frozenset(k for k in self.model.groups if k not in routes and k in self._bit)
+        graph = self.graph
+        return frozenset(k for k in self._alternatives if graph.is_group(k))
 
     def _compute_mandatory(
         self, keep: frozenset[str], order: list[str] | None = None

@@ -170,13 +170,8 @@ class ModelGraph:
             return self.ordered(nodes)
         keys = self.phase_keys
         position = self.position
-        at = self.model.order_key
-        by_output = self.routes_by_output
 
         def priority(key: str) -> tuple[int, ...]:
-            routes = by_output.get(key)  # most: :meth:`position` without a call
-            if routes is not None:
-                return (keys[key], 0, *at(routes[0].span))
             return (keys[key], *position(key))
 
         return topological(nodes, self._preds, self._succs, priority)

@@ -107,17 +107,13 @@ def _steps_json(j: Journey, steps: Iterable[Step], names: _Names) -> Iterator[st
     texts = jsonout.texts
     for s in steps:
         attrs = deliverables[s.key].attrs
-        if s.labels is None and len(s.routes) == 1:  # most steps: the id is the number
-            routes = route(str(s.number), s.routes[0])
-        else:
-            routes = ", ".join([route(rid, r) for rid, r in s.route_ids()])
-        group = s.group_members is not None
+        routes = ", ".join([route(rid, r) for rid, r in s.route_ids()])
         members = ""
         if s.group_members is not None:
             members = f', "members": [{", ".join(map(name, s.group_members))}]'
         yield (
             f'{{"step": {s.number}, "name": {name(s.key)}, '
-            f'"kind": "{"group" if group else "produced"}", '
+            f'"kind": "{"produced" if s.group_members is None else "group"}", '
             f'"phase": {phase(phase_of(s.key))}, "depth": {depth(s.key, 0)}, '
             f'"routes": [{routes}], "kpi": {texts(attrs.get("kpi", ()))}, '
             f'"owner": {_joined(attrs.get("owner"))}, "note": {_joined(attrs.get("note"))}'
