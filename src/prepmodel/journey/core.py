@@ -9,9 +9,10 @@ need, so a 10,000-deliverable model does not materialise 10,000 Python sets.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, reduce
-from itertools import repeat
 from operator import or_
 from typing import NamedTuple
 
@@ -104,11 +105,14 @@ class Journey:
         graph = graph or ModelGraph(model)
         j = cls(graph)
         produced = graph.produced
-        needed_produced = [k for k in graph.needed if k in produced]
-        for n, key in enumerate(graph.step_order(needed_produced), start=1):
+        keys = graph.compact.keys
+        by_output = graph.routes_by_output
+        steps = j.steps
+        for n, i in enumerate(graph.step_ids(k for k in graph.needed if k in produced).ids, 1):
+            key = keys[i]
             members = model.groups[key].members if graph.is_group(key) else None
-            j.steps.append(Step(n, key, tuple(graph.routes_by_output.get(key, [])), members))
-            j.step_of[key] = n
+            steps.append(Step(n, key, tuple(by_output.get(key, ())), members))
+        j.step_of = {s.key: s.number for s in steps}
         return j
 
     @property
@@ -182,108 +186,137 @@ class Journey:
         return frozenset(k for k, d in model.deliverables.items() if d.span.file and k not in here)
 
     # --- mandatory sets ----------------------------------------------------------------
+    # The passes below index what the goals need by its position in :attr:`_order` and
+    # read the graph by :class:`~prepmodel.model.graph.Compact` id: lists of ints instead
+    # of dicts of strings, whose scattered look-ups were most of their time (issue #18).
+    @cached_property
+    def _given(self) -> list[str]:
+        """What the goals need that nothing produces (it has no inputs), in file order."""
+        produced = self.graph.produced
+        return sorted((k for k in self.graph.needed if k not in produced), key=self.graph.position)
+
     @cached_property
     def _order(self) -> list[str]:
-        """What the goals need, inputs first: the deliverables that nothing produces (they
-        have no inputs), then the steps in step order."""
-        produced = self.graph.produced
-        given = sorted((k for k in self.graph.needed if k not in produced), key=self.graph.position)
-        return given + [s.key for s in self.steps]
+        """What the goals need, inputs first: the deliverables that nothing produces, then
+        the steps in step order."""
+        return self._given + [s.key for s in self.steps]
 
     @cached_property
     def _bit(self) -> dict[str, int]:
+        """Deliverable -> its position in :attr:`_order`."""
         return {k: i for i, k in enumerate(self._order)}
 
     @cached_property
+    def _ids(self) -> list[int]:
+        """:attr:`_order` as :attr:`ModelGraph.compact` ids."""
+        return list(map(self.graph.compact.ids.__getitem__, self._order))
+
+    @cached_property
     def _mandatory(self) -> dict[str, int]:
-        """M(D) as a bitset for every goal (what the outputs ask for)."""
-        return self._compute_mandatory(frozenset(self.model.goals))
+        """M(D) as a bitset over the whole order for every goal (what the outputs ask for)."""
+        bit = self._bit
+        goals = [bit[g] for g in self.model.goals if g in bit]
+        order = self._order
+        return {order[p]: bits for p, bits in self._compute_mandatory(goals).items()}
 
     @cached_property
-    def _alternatives(self) -> dict[str, tuple[tuple[str, ...], ...]]:
-        """What each needed produced deliverable requires, per alternative (a group's
-        members are its one alternative), read once for every goal's pass."""
+    def _inputs(self) -> list[tuple[tuple[int, ...], ...] | None]:
+        """By position in :attr:`_order`: what each produced deliverable requires, per
+        alternative (a group's members are its one alternative), as positions; None for
+        what nothing produces. Read once for every goal's pass."""
         graph = self.graph
-        produced = graph.produced
-        return {k: tuple(graph.required(k)) for k in self._order if k in produced}
-
-    @cached_property
-    def _group_keys(self) -> frozenset[str]:
-        graph = self.graph
-        return frozenset(k for k in self._alternatives if graph.is_group(k))
+        at = self._bit.__getitem__
+        out: list[tuple[tuple[int, ...], ...] | None] = [None] * len(self._given)
+        out += [tuple([tuple(map(at, ins)) for ins in graph.required(s.key)]) for s in self.steps]
+        return out
 
     def _compute_mandatory(
-        self, keep: frozenset[str], order: list[str] | None = None
-    ) -> dict[str, int]:
-        """M(D) as a bitset, inputs first.
+        self, keep: Collection[int], part: list[int] | None = None
+    ) -> dict[int, int]:
+        """M(D) as a bitset, inputs first, for the positions ``keep``.
 
-        ``order``: a part of :attr:`_order` closed under inputs (what one goal needs), in
-        the same order; its bits index that part. On a wide order a set is dropped after
-        its last user has been computed, unless it is in ``keep``: on a deep model the
-        sets grow with the depth, so keeping them all took O(N^2) memory (168 MB at 50k).
+        ``part``: positions in :attr:`_order` (increasing) closed under inputs (what one
+        goal needs); the bits index it (default: the whole order). On a wide order a set
+        is dropped after its last user has been computed, unless it is kept: on a deep
+        model the sets grow with the depth, so keeping them all took O(N^2) memory (168 MB
+        at 50k).
 
         Each union runs in C (``reduce(or_, map(...))``): the loop spends no Python
         bytecode per input, which was most of the time (1 us an input at 100k). An input
-        not computed yet (on a cycle) sends that route down the slow path, which counts
+        not computed yet (on a loop) sends that route down the slow path, which counts
         only the input itself."""
-        if order is None:
-            order, bit = self._order, self._bit
-        else:
-            bit = {k: i for i, k in enumerate(order)}
-        alternatives = self._alternatives
-        groups = self._group_keys
-        m: dict[str, int] = {}
+        inputs = self._inputs
+        m: list[int | None] = [None] * len(inputs)  # by position; None: not computed
         take = m.__getitem__
-        get = m.get
+        steps: Iterable[tuple[int, int]]
+        if part is None:
+            steps = enumerate(range(len(inputs)))
+            local: Callable[[int], int] = int
+        else:
+            steps = enumerate(part)
+            local = dict(zip(part, range(len(part)), strict=True)).__getitem__
 
-        def union(inputs: tuple[str, ...]) -> int:
+        def union(alternative: tuple[int, ...]) -> int:
             try:
-                return reduce(or_, map(take, inputs), 0)
-            except KeyError:  # an input on a loop, not computed yet
-                out = 0
-                for x in inputs:
-                    known = get(x)
-                    if known is not None:
-                        out |= known
-                    elif x in bit:
-                        out |= 1 << bit[x]
-                return out
+                got = reduce(or_, map(take, alternative))
+                if got is not None:
+                    return got
+            except TypeError:  # None in an OR: an input not computed yet, or no input
+                pass
+            out = 0  # an input on a loop, not computed yet, counts as itself
+            for x in alternative:
+                known = m[x]
+                out |= (1 << local(x)) if known is None else known
+            return out
 
-        drop_at = self._last_uses(order, bit, keep) if len(order) > KEEP_ALL else {}
-        for i, k in enumerate(order):
-            routes = alternatives.get(k)
+        width = len(inputs) if part is None else len(part)
+        drop_at = self._drops(keep, part) if width > KEEP_ALL else {}
+        for i, p in steps:
+            routes = inputs[p]
             if routes is None:
-                m[k] = 1 << i
+                m[p] = 1 << i
                 continue
             common = union(routes[0])
-            for inputs in routes[1:]:  # M(route): the union over required inputs
-                if common == 0 and k not in groups:
+            for alternative in routes[1:]:  # M(route): the union over required inputs
+                if not common:
                     break
-                common &= union(inputs)
-            m[k] = (1 << i) | common
+                common &= union(alternative)
+            m[p] = (1 << i) | common
             done = drop_at.get(i)
             if done is not None:
                 for x in done:
-                    m.pop(x, None)
-        return {k: m[k] for k in keep if k in m}
+                    m[x] = None
+        return {p: bits for p in keep if (bits := m[p]) is not None}
 
-    def _last_uses(
-        self, order: list[str], bit: dict[str, int], keep: frozenset[str]
-    ) -> dict[int, list[str]]:
-        """Position in ``order`` (whose positions ``bit`` holds) -> the sets (not in
-        ``keep``) no later deliverable uses: each one's last user in the order, by a C
-        ``max`` over its users in the graph (an optional input's user too, which only keeps
-        a set a little longer)."""
-        succ = self.graph.g._succ
-        where = bit.get
-        out: dict[int, list[str]] = {}
-        for x in order:
-            users = succ[x]
-            if users and x not in keep:
-                last = max(map(where, users, repeat(-1, len(users))))
-                if last >= 0:
-                    out.setdefault(last, []).append(x)
+    def _drops(self, keep: Collection[int], part: list[int] | None) -> dict[int, list[int]]:
+        """Step of a pass over ``part`` (default: the whole order) -> the positions whose
+        sets no later step uses and ``keep`` does not hold: each set's last user in the
+        whole order, or the last step of ``part`` before it."""
+        last = self._last_use
+        kept = set(keep)
+        out: dict[int, list[int]] = {}
+        if part is None:
+            for x, at in enumerate(last):
+                if at >= 0 and x not in kept:
+                    out.setdefault(at, []).append(x)
+            return out
+        for x in part:
+            at = last[x]
+            if at >= 0 and x not in kept:
+                out.setdefault(bisect_right(part, at) - 1, []).append(x)
         return out
+
+    @cached_property
+    def _last_use(self) -> list[int]:
+        """By position in :attr:`_order`: the last position that uses it (an optional
+        input's user too, which only keeps a set a little longer), -1 when none does."""
+        c = self.graph.compact
+        at = [-1] * len(c.keys)
+        for p, i in enumerate(self._ids):
+            at[i] = p
+        where = at.__getitem__
+        succ = c.succ
+        return [max(map(where, succ[i]), default=-1) for i in self._ids]
 
     @cached_property
     def _per_goal(self) -> bool:
@@ -297,8 +330,8 @@ class Journey:
         sizes = [len(self._needed_in_order(g)) for g in self.model.goals if g in self._bit]
         return 2 * sum(n * n for n in sizes) < len(self._order) ** 2
 
-    def _needed_in_order(self, key: str) -> list[str]:
-        """What ``key`` needs (itself included), in :attr:`_order`."""
+    def _needed_in_order(self, key: str) -> list[int]:
+        """What ``key`` needs (itself included), as positions in :attr:`_order`, increasing."""
         lists = self._goal_needs
         if lists is not None and key in lists:
             return lists[key]
@@ -306,52 +339,57 @@ class Journey:
         if known is None:
             bit = self._bit
             needed = self.graph.needed_by(key)
-            known = self._needed[key] = sorted((k for k in needed if k in bit), key=bit.__getitem__)
+            known = self._needed[key] = sorted(bit[k] for k in needed if k in bit)
         return known
 
     @cached_property
-    def _needed(self) -> dict[str, list[str]]:
+    def _needed(self) -> dict[str, list[int]]:
         return {}
 
     @cached_property
-    def _goal_needs(self) -> dict[str, list[str]] | None:
-        """Each goal -> what it needs, in :attr:`_order`, from one pass over the order
-        users first, each deliverable's goals the bits of an int (a C OR over its users),
-        instead of a walk and a sort per goal. None on a loop, where the order does not
-        put every input first (:meth:`_needed_in_order` then walks)."""
+    def _goal_needs(self) -> dict[str, list[int]] | None:
+        """Each goal -> what it needs (:meth:`_needed_in_order`), from one pass over the
+        order users first, each deliverable's goals the bits of an int (a C OR over its
+        users), instead of a walk and a sort per goal. None on a loop, where the order does
+        not put every input first (:meth:`_needed_in_order` then walks)."""
         if self._depth_in_order is None:
             return None
-        order = self._order
-        goals = [g for g in self.model.goals if g in self._bit]
-        own = {g: 1 << i for i, g in enumerate(goals)}
-        succ = self.graph.g._succ
-        needs: dict[str, int] = {}
-        get = needs.get
-        for k in reversed(order):
-            users = succ[k]
-            needs[k] = reduce(or_, map(get, users, repeat(0, len(users))), own.get(k, 0))
-        out: dict[str, list[str]] = {g: [] for g in goals}
+        bit = self._bit
+        goals = [g for g in self.model.goals if g in bit]
+        c = self.graph.compact
+        needs = [0] * len(c.keys)  # by compact id: the goals that need it, as bits
+        for n, g in enumerate(goals):
+            needs[c.ids[g]] |= 1 << n
+        get = needs.__getitem__
+        succ = c.succ
+        for i in reversed(self._ids):
+            users = succ[i]
+            if users:
+                needs[i] = reduce(or_, map(get, users), needs[i])
+        out: dict[str, list[int]] = {g: [] for g in goals}
         lists = list(out.values())
-        for k in order:
-            bits = needs[k]
+        for p, i in enumerate(self._ids):
+            bits = needs[i]
             while bits:
                 low = bits & -bits
-                lists[low.bit_length() - 1].append(k)
+                lists[low.bit_length() - 1].append(p)
                 bits ^= low
         return out
 
-    def _bits(self, key: str) -> tuple[int, list[str]]:
-        """M(key) as a bitset, and the order its bits index (the whole order, or what
+    def _bits(self, key: str) -> tuple[int, Sequence[int]]:
+        """M(key) as a bitset, and the positions its bits index (the whole order, or what
         ``key`` needs: :attr:`_per_goal`); a goal's set is kept."""
-        if key not in self._bit:
-            return 0, self._order
+        at = self._bit.get(key)
+        whole = range(len(self._order))
+        if at is None:
+            return 0, whole
         if self._per_goal:
-            order = self._needed_in_order(key)
-            return self._compute_mandatory(frozenset((key,)), order).get(key, 0), order
+            part = self._needed_in_order(key)
+            return self._compute_mandatory((at,), part).get(at, 0), part
         known = self._mandatory.get(key)
         if known is None:
-            known = self._compute_mandatory(frozenset((key,))).get(key)
-        return known or 0, self._order
+            known = self._compute_mandatory((at,)).get(at)
+        return known or 0, whole
 
     @cached_property
     def depth(self) -> dict[str, int]:
@@ -367,23 +405,28 @@ class Journey:
     def _depth_in_order(self) -> dict[str, int] | None:
         """The depths along :attr:`_order`; None when it does not put every input first
         (a loop among what the goals need)."""
-        pred = self.graph.g._pred
-        depth: dict[str, int] = {}
+        c = self.graph.compact
+        depth = [-1] * len(c.keys)  # by compact id; -1: not computed yet
         known = depth.__getitem__
-        try:
-            for k in self._order:
-                depth[k] = 1 + max(map(known, pred[k]), default=-1)
-        except KeyError:
-            return None
-        return depth
+        pred = c.pred
+        for i in self._ids:
+            inputs = list(map(known, pred[i]))
+            if not inputs:
+                depth[i] = 0
+            elif min(inputs) < 0:
+                return None
+            else:
+                depth[i] = 1 + max(inputs)
+        return dict(zip(self._order, map(known, self._ids), strict=True))
 
     def mandatory(self, key: str) -> set[str]:
         """The mandatory set M(key) as keys (computed for what some goal needs)."""
-        bits, order = self._bits(key)
+        bits, part = self._bits(key)
+        order = self._order
         # Read the bits through their binary text: shifting a 10,000-bit int once per
         # member would copy it each time.
         text = bin(bits)[:1:-1]
-        return {order[i] for i, ch in enumerate(text) if ch == "1"}
+        return {order[part[i]] for i, ch in enumerate(text) if ch == "1"}
 
     # --- phases ------------------------------------------------------------------------
     @cached_property
@@ -424,24 +467,27 @@ class Journey:
     def _goal(self, key: str) -> GoalJourney:
         """One pass over what the goal needs, in step order: O(needed log needed), not one
         pass over every step per goal (a model's goals grow with its size)."""
-        step_of = self.step_of
-        bits, order = self._bits(key)
+        bits, part = self._bits(key)
         text = bin(bits)[:1:-1]  # text[i] == "1": bit i is set
         width = len(text)
-        if order is self._order:  # the whole order's bits: find what the goal needs
-            bit = self._bit
-            marks = [(k, bit[k]) for k in self._needed_in_order(key) if k in step_of]
-        else:  # what the goal needs, given parts first, then the steps in step order
-            marks = [(k, i) for i, k in enumerate(order) if k in step_of]
+        given = len(self._given)  # positions from here on are the steps, in step order
+        marks: Iterable[tuple[int, int]]
+        if isinstance(part, range):  # the whole order's bits: find what the goal needs
+            marks = ((p, p) for p in self._needed_in_order(key) if p >= given)
+        else:  # the bits index what the goal needs
+            marks = ((i, p) for i, p in enumerate(part) if p >= given)
         checkpoints: list[Checkpoint] = []
         dependent: list[str] = []
+        steps = self.steps
         phase_of = self.phase_of
         exits = self._exits
-        for k, i in marks:
+        for i, p in marks:
+            s = steps[p - given]
             if i < width and text[i] == "1":
-                checkpoints.append(Checkpoint(step_of[k], k, phase_of.get(k), k in exits))
+                k = s.key
+                checkpoints.append(Checkpoint(s.number, k, phase_of.get(k), k in exits))
             else:
-                dependent.append(k)
+                dependent.append(s.key)
         return GoalJourney(key, tuple(checkpoints), tuple(dependent), self)
 
     def goals(self) -> list[GoalJourney]:

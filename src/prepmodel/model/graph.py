@@ -7,13 +7,24 @@ from each member of a group to the group. Built once per model (``ModelGraph.of`
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Iterable
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
 from prepmodel.model.core import Model, Route
+
+
+class Compact(NamedTuple):
+    """The graph with ints for nodes: the passes over a big model's journey (step order,
+    phase keys, depths, mandatory sets) read lists by position instead of NetworkX's dict
+    of dicts, whose scattered look-ups were most of their time (issue #18)."""
+
+    keys: list[str]  # id -> node, in NetworkX's node order
+    ids: dict[str, int]  # node -> id
+    pred: list[list[int]]  # id -> the ids of its predecessors, each once
+    succ: list[list[int]]  # id -> the ids of its successors, each once
 
 
 class ModelGraph:
@@ -33,15 +44,18 @@ class ModelGraph:
         for r in model.routes:
             self.routes_by_output.setdefault(r.output, []).append(r)
 
-    @property
-    def _preds(self) -> Callable[[str], Collection[str]]:
-        """A node's predecessors: NetworkX's own dict of them (its ``predecessors`` method
-        wraps each answer in an iterator; the sorts below ask once per node and edge)."""
-        return self.g._pred.__getitem__  # type: ignore[no-any-return]
-
-    @property
-    def _succs(self) -> Callable[[str], Collection[str]]:
-        return self.g._succ.__getitem__  # type: ignore[no-any-return]
+    @cached_property
+    def compact(self) -> Compact:
+        """The graph with ints for nodes (:class:`Compact`), made once, when first asked."""
+        keys = list(self.g._pred)
+        ids = {k: i for i, k in enumerate(keys)}
+        get = ids.__getitem__
+        pred = [list(map(get, p)) for p in self.g._pred.values()]
+        succ: list[list[int]] = [[] for _ in keys]
+        for i, p in enumerate(pred):
+            for j in p:
+                succ[j].append(i)
+        return Compact(keys, ids, pred, succ)
 
     # --- kinds -------------------------------------------------------------------------
     @cached_property
@@ -161,54 +175,79 @@ class ModelGraph:
         Nodes on a cycle never become ready; when nothing is ready the earliest remaining
         node is taken anyway, so every node gets a place and nothing loops forever.
         """
-        return topological(nodes, self._preds, self._succs, self.position)
+        keys = self.compact.keys
+        return [keys[i] for i in self._sort(nodes, self.position).ids]
 
     def step_order(self, nodes: Iterable[str]) -> list[str]:
         """The step order of contract §4 and §14: like :meth:`ordered`, but in a model with
         phases the ready deliverable with the smallest :meth:`phase_keys` goes first."""
+        keys = self.compact.keys
+        return [keys[i] for i in self.step_ids(nodes).ids]
+
+    def step_ids(self, nodes: Iterable[str]) -> Sorted:
+        """:meth:`step_order` as :attr:`compact` ids, and whether a loop was opened."""
         if not self.model.phases:
-            return self.ordered(nodes)
-        keys = self.phase_keys
+            return self._sort(nodes, self.position)
+        keys = self._phase_key_list
+        ids = self.compact.ids
         position = self.position
 
         def priority(key: str) -> tuple[int, ...]:
-            return (keys[key], *position(key))
+            return (keys[ids[key]], *position(key))
 
-        return topological(nodes, self._preds, self._succs, priority)
+        return self._sort(nodes, priority)
+
+    def _sort(self, nodes: Iterable[str], priority: Callable[[str], tuple[int, ...]]) -> Sorted:
+        """``nodes`` by :func:`topological`, ties by ``priority``, then by the node."""
+        c = self.compact
+        keys = c.keys
+        by_rank = sorted(map(c.ids.__getitem__, set(nodes)), key=keys.__getitem__)
+        prio = {i: priority(keys[i]) for i in by_rank}
+        by_rank.sort(key=prio.__getitem__)  # stable: ties stay in the order of the nodes
+        return topological(by_rank, c.pred, c.succ)
 
     @cached_property
     def phase_keys(self) -> dict[str, int]:
         """Contract §14: a phased deliverable's key is its phase's position (1 = first
         declared; the first phase that lists it); an unphased one takes the smallest key
         among the phased deliverables that need it, directly or transitively, else one past
-        the last phase.
+        the last phase."""
+        return dict(zip(self.compact.keys, self._phase_key_list, strict=True))
+
+    @cached_property
+    def _phase_key_list(self) -> list[int]:
+        """:attr:`phase_keys` by :attr:`compact` id.
 
         One backward sweep per phase, in phase order, over nodes no earlier sweep reached:
         a node reached from phase p has every ancestor reached from p or earlier, so each
         node and edge is visited once.
         """
+        c = self.compact
         phases = self.model.phases
-        own: dict[str, int] = {}
+        own: dict[int, int] = {}
         for position, phase in enumerate(phases, start=1):
             for key in phase.members:
-                own.setdefault(key, position)
-        keys: dict[str, int] = {}  # also the nodes a sweep has reached
-        by_phase: list[list[str]] = [[] for _ in phases]
-        for key, position in own.items():
-            by_phase[position - 1].append(key)
-        preds = self.g._pred
+                i = c.ids.get(key)
+                if i is not None:
+                    own.setdefault(i, position)
+        by_phase: list[list[int]] = [[] for _ in phases]
+        for i, position in own.items():
+            by_phase[position - 1].append(i)
+        pred = c.pred
+        keys = [0] * len(c.keys)  # 0: no sweep has reached the node yet
         for position, members in enumerate(by_phase, start=1):
-            stack = [k for k in members if k in preds]
-            pop = stack.pop
+            stack = members
+            pop, push = stack.pop, stack.append
             while stack:
-                fresh = [p for p in preds[pop()] if p not in keys]
-                if fresh:
-                    keys.update(dict.fromkeys(fresh, position))
-                    stack += fresh
-        out = dict.fromkeys(self.g, len(phases) + 1)
-        out.update(keys)
-        out.update((k, p) for k, p in own.items() if k in preds)
-        return out
+                for p in pred[pop()]:
+                    if not keys[p]:
+                        keys[p] = position
+                        push(p)
+        last = len(phases) + 1
+        keys = [k or last for k in keys]
+        for i, position in own.items():
+            keys[i] = position
+        return keys
 
     @cached_property
     def any_order(self) -> list[str]:
@@ -242,130 +281,129 @@ class ModelGraph:
         return depth
 
 
-def topological(
-    nodes: Iterable[str],
-    preds: Callable[[str], Collection[str]],
-    succs: Callable[[str], Collection[str]],
-    key: Callable[[str], tuple[int, ...]],
-) -> list[str]:
-    """Kahn's algorithm over ``nodes`` with a priority tie-break and cycle fallback;
-    ``preds`` and ``succs`` give each node's neighbours, each once (NetworkX's dicts).
+class Sorted(NamedTuple):
+    """A topological order of ids, and whether a loop had to be opened (then not every
+    node comes after all its inputs)."""
+
+    ids: list[int]
+    looped: bool
+
+
+def topological(by_rank: list[int], pred: list[list[int]], succ: list[list[int]]) -> Sorted:
+    """Kahn's algorithm over the ids ``by_rank``, which are in priority order (the ready
+    node earliest in it goes first), with ``pred`` and ``succ`` giving each id's
+    neighbours (:class:`Compact`); a cycle does not stop it.
 
     When nothing is ready, the loop (strongly connected component) that waits for nothing
     outside itself is opened at its earliest node and finished before anything else, so a
     deliverable that merely depends on a loop still comes after the whole loop.
     """
-    todo = set(nodes)
-    prio = {n: key(n) for n in todo}
-
-    # inputs of each node to sort first (a self-loop waits not)
-    among = todo.intersection
-    missing = {n: len(among(preds(n))) - (n in preds(n)) for n in todo}
-    # The heap of ready nodes holds each node's rank in (priority, node) order: the same
-    # order as heaping the pairs, but ints compare much faster than tuples (issue #18).
-    by_rank = sorted(todo)  # ties by node; a stable sort by priority keeps them
-    by_rank.sort(key=prio.__getitem__)
-    rank = {n: i for i, n in enumerate(by_rank)}
-    ready = [rank[n] for n, c in missing.items() if c == 0]
-    heapq.heapify(ready)
-    out: list[str] = []
-    done: set[str] = set()
-    loops: _Loops | None = None  # found when first stuck (never, for a model without loops)
-    active: int | None = None  # the loop being finished
-    local: list[tuple[tuple[int, ...], str]] = []  # ready members of the active loop
-
-    def finish(n: str) -> None:
-        done.add(n)
-        out.append(n)
-        for s in succs(n):  # NetworkX's dict of them: each once
-            if s in todo and s not in done and s != n:
-                missing[s] -= 1
-                if loops is not None:
-                    loops.input_done(n, s, done, prio)
-                if missing[s] == 0:
-                    if loops is not None and loops.comp.get(s) == active:
-                        heapq.heappush(local, (prio[s], s))
-                    else:
-                        heapq.heappush(ready, rank[s])
-
+    n = len(pred)
+    inside = bytearray(n)
+    rank = [0] * n  # the heaps hold ranks: ints compare much faster than tuples (#18)
+    for r, i in enumerate(by_rank):
+        inside[i] = 1
+        rank[i] = r
+    counted = inside.__getitem__
+    missing = [0] * n  # inputs of each node still to sort (a self-loop waits not)
+    for i in by_rank:
+        inputs = pred[i]
+        missing[i] = sum(map(counted, inputs)) - (i in inputs)
+    ready = [r for r, i in enumerate(by_rank) if missing[i] == 0]  # sorted: a heap
+    out: list[int] = []
+    done = bytearray(n)
     pop, push = heapq.heappop, heapq.heappush
     # Until a loop stops it: a node's users are not done yet (each waits for it), and no
-    # node is pushed twice, so the loop below needs neither check.
+    # node is pushed twice, so this loop needs neither check.
     while ready:
-        n = by_rank[pop(ready)]
-        done.add(n)
-        out.append(n)
-        for s in succs(n):
-            if s in missing and s != n:
+        i = by_rank[pop(ready)]
+        done[i] = 1
+        out.append(i)
+        for s in succ[i]:
+            if inside[s] and s != i:
                 count = missing[s] - 1
                 missing[s] = count
                 if count == 0:
                     push(ready, rank[s])
-    while len(out) < len(todo):
+    if len(out) == len(by_rank):
+        return Sorted(out, False)
+
+    loops = _Loops([i for i in by_rank if not done[i]], pred, rank)
+    active = -1  # the loop being finished
+    local: list[int] = []  # ranks of the ready members of the active loop
+
+    def finish(i: int) -> None:
+        done[i] = 1
+        out.append(i)
+        for s in succ[i]:
+            if inside[s] and not done[s] and s != i:
+                missing[s] -= 1
+                loops.input_done(i, s, done)
+                if missing[s] == 0:
+                    push(local if loops.comp[s] == active else ready, rank[s])
+
+    while len(out) < len(by_rank):
         if ready:
-            n = by_rank[pop(ready)]
-            if n not in done:
-                finish(n)
+            i = by_rank[pop(ready)]
+            if not done[i]:
+                finish(i)
             continue
-        if loops is None:
-            loops = _Loops(todo - done, preds, prio)
-        forced = loops.next_source(done)
+        forced = by_rank[loops.next_source(done, by_rank)]
         active = loops.comp[forced]
-        members = sorted((prio[m], m) for m in loops.members[active] if m not in done)
+        members = sorted(rank[m] for m in loops.members[active] if not done[m])
         left = len(members)
         cursor = 0
-        local = [(prio[forced], forced)]
+        local = [rank[forced]]
         while left:  # only members of the active loop become ready in `local`
             if not local:  # stuck inside the loop: open it again at its earliest node
-                while members[cursor][1] in done:
+                while done[by_rank[members[cursor]]]:
                     cursor += 1
                 local.append(members[cursor])
-            _, n = heapq.heappop(local)
-            if n not in done:
-                finish(n)
+            i = by_rank[pop(local)]
+            if not done[i]:
+                finish(i)
                 left -= 1
-        active = None
-    return out
+        active = -1
+    return Sorted(out, True)
 
 
 class _Loops:
-    """The strongly connected components of what was left when Kahn's algorithm got stuck,
-    with the count of pending inputs each gets from outside itself."""
+    """The strongly connected components of what was left (ids) when Kahn's algorithm got
+    stuck, with the count of pending inputs each gets from outside itself."""
 
-    def __init__(
-        self,
-        left: set[str],
-        preds: Callable[[str], Collection[str]],
-        prio: dict[str, tuple[int, ...]],
-    ) -> None:
+    def __init__(self, left: list[int], pred: list[list[int]], rank: list[int]) -> None:
+        among = set(left)
         sub: Any = nx.DiGraph()
         sub.add_nodes_from(left)
-        sub.add_edges_from((p, n) for n in left for p in set(preds(n)) if p in left and p != n)
-        self.comp: dict[str, int] = {}
-        self.members: list[list[str]] = []
-        for i, group in enumerate(nx.strongly_connected_components(sub)):
-            self.members.append(sorted(group))
+        sub.add_edges_from((p, n) for n in left for p in pred[n] if p in among and p != n)
+        self.comp = [-1] * len(pred)  # -1: done before the loops were found
+        self.members: list[list[int]] = []
+        for c, group in enumerate(nx.strongly_connected_components(sub)):
+            self.members.append(sorted(group, key=rank.__getitem__))
             for m in group:
-                self.comp[m] = i
+                self.comp[m] = c
         self.outside = [0] * len(self.members)
         for p, n in sub.edges:
             if self.comp[p] != self.comp[n]:
                 self.outside[self.comp[n]] += 1
-        self.sources = [(prio[n], n) for n in left if self.outside[self.comp[n]] == 0]
+        self.rank = rank
+        self.sources = [rank[n] for n in left if self.outside[self.comp[n]] == 0]
         heapq.heapify(self.sources)
 
-    def input_done(self, n: str, s: str, done: set[str], prio: dict[str, tuple[int, ...]]) -> None:
-        c = self.comp.get(s)
-        if c is None or n not in self.comp or self.comp[n] == c:
+    def input_done(self, n: int, s: int, done: bytearray) -> None:
+        comp = self.comp
+        c = comp[s]
+        if c < 0 or comp[n] < 0 or comp[n] == c:
             return
         self.outside[c] -= 1
         if self.outside[c] == 0:
             for m in self.members[c]:
-                if m not in done:
-                    heapq.heappush(self.sources, (prio[m], m))
+                if not done[m]:
+                    heapq.heappush(self.sources, self.rank[m])
 
-    def next_source(self, done: set[str]) -> str:
-        """The earliest node not done of a component that waits for nothing outside."""
-        while self.sources[0][1] in done:
+    def next_source(self, done: bytearray, by_rank: list[int]) -> int:
+        """The rank of the earliest node not done of a component that waits for nothing
+        outside."""
+        while done[by_rank[self.sources[0]]]:
             heapq.heappop(self.sources)
-        return heapq.heappop(self.sources)[1]
+        return heapq.heappop(self.sources)
