@@ -220,14 +220,37 @@ class Journey:
         return {order[p]: bits for p, bits in self._compute_mandatory(goals).items()}
 
     @cached_property
+    def _at(self) -> list[int]:
+        """By :attr:`ModelGraph.compact` id: its position in :attr:`_order`, -1 when no
+        goal needs it."""
+        at = [-1] * len(self.graph.compact.keys)
+        for p, i in enumerate(self._ids):
+            at[i] = p
+        return at
+
+    @cached_property
     def _inputs(self) -> list[tuple[tuple[int, ...], ...] | None]:
         """By position in :attr:`_order`: what each produced deliverable requires, per
         alternative (a group's members are its one alternative), as positions; None for
-        what nothing produces. Read once for every goal's pass."""
-        graph = self.graph
-        at = self._bit.__getitem__
-        out: list[tuple[tuple[int, ...], ...] | None] = [None] * len(self._given)
-        out += [tuple([tuple(map(at, ins)) for ins in graph.required(s.key)]) for s in self.steps]
+        what nothing produces. Read once for every goal's pass and for the schedule.
+
+        A group, or a deliverable with one route and no optional input, requires its
+        predecessors in the graph: they are read by id, without a look-up per name."""
+        pred = self.graph.compact.pred
+        groups = self.model.groups
+        at = self._at.__getitem__
+        bit = self._bit.__getitem__
+        ids = self._ids
+        given = len(self._given)
+        out: list[tuple[tuple[int, ...], ...] | None] = [None] * given
+        for p, s in enumerate(self.steps, given):
+            routes = s.routes
+            if s.group_members is not None or (
+                len(routes) == 1 and not routes[0].optional and s.key not in groups
+            ):
+                out.append((tuple(map(at, pred[ids[p]])),))
+            else:
+                out.append(tuple([tuple(map(bit, r.required)) for r in routes]))
         return out
 
     def _compute_mandatory(
@@ -310,12 +333,8 @@ class Journey:
     def _last_use(self) -> list[int]:
         """By position in :attr:`_order`: the last position that uses it (an optional
         input's user too, which only keeps a set a little longer), -1 when none does."""
-        c = self.graph.compact
-        at = [-1] * len(c.keys)
-        for p, i in enumerate(self._ids):
-            at[i] = p
-        where = at.__getitem__
-        succ = c.succ
+        where = self._at.__getitem__
+        succ = self.graph.compact.succ
         return [max(map(where, succ[i]), default=-1) for i in self._ids]
 
     @cached_property
@@ -554,46 +573,33 @@ class Journey:
         route of each produced one; a group is ready when its last member is. Along the
         step order when it puts every input first: a finish depends only on what the
         deliverable needs, so the rest of the graph is not visited."""
-        inputs_first = self._depth_in_order is not None
-        return self.fastest(self.effort_hours, self._order if inputs_first else None)
+        if self._depth_in_order is None:  # a loop: the tie-broken order of the whole graph
+            return self.fastest(self.effort_hours)
+        routes = [()] * len(self._given) + [s.routes for s in self.steps]
+        return _earliest(self._order, self._inputs, routes, self.effort_hours)
 
-    def fastest(
-        self, hours: dict[int, float], order: list[str] | None = None
-    ) -> tuple[dict[str, float], dict[str, Route]]:
+    def fastest(self, hours: dict[int, float]) -> tuple[dict[str, float], dict[str, Route]]:
         """Earliest finish of every deliverable and the fastest route of each produced one
         when route ``i`` takes ``hours[i]`` (0 when missing): the critical path's choice,
-        also used by ``prep schedule`` with ``--default-effort`` filling the gaps.
-        ``order``: only these deliverables, closed under inputs and inputs first (default:
-        the whole graph)."""
-        graph = self.graph
-        by_output = graph.routes_by_output
-        groups = self.model.groups
-        duration = hours.get
-        finish: dict[str, float] = {}
-        ready = finish.__getitem__
-        chosen: dict[str, Route] = {}
+        also used by ``prep schedule`` with ``--default-effort`` filling the gaps."""
         # Any order with inputs first gives the same finishes (a loop needs the tie-broken
         # one: an input on it counts as ready at the start).
-        for k in graph.any_order if order is None else order:
-            routes = by_output.get(k)
-            if routes is None:  # a group is ready when its last member is
+        order = self.graph.any_order
+        at = dict(zip(order, range(len(order)), strict=True)).__getitem__
+        by_output = self.graph.routes_by_output
+        groups = self.model.groups
+        inputs: list[tuple[tuple[int, ...], ...] | None] = []
+        routes: list[Sequence[Route]] = []
+        for k in order:
+            made = by_output.get(k)
+            if made is not None:
+                inputs.append(tuple([tuple(map(at, r.required)) for r in made]))
+                routes.append(made)
+            else:
                 group = groups.get(k)
-                members = group.members if group is not None else ()
-                finish[k] = max((finish.get(x, 0.0) for x in members), default=0.0)
-                continue
-            best: float | None = None
-            for r in routes:
-                # an optional input does not hold the route up
-                required = r.required
-                try:
-                    start = max(map(ready, required), default=0.0)
-                except KeyError:  # an input on a loop, not computed yet: ready at the start
-                    start = max([finish.get(x, 0.0) for x in required])
-                end = start + duration(r.index, 0.0)
-                if best is None or end < best:
-                    best, chosen[k] = end, r
-            finish[k] = best if best is not None else 0.0
-        return finish, chosen
+                inputs.append(None if group is None else (tuple(map(at, group.members)),))
+                routes.append(())
+        return _earliest(order, inputs, routes, hours)
 
     def _timed_path(self, goal: str) -> tuple[tuple[str, ...], tuple[Route, ...]]:
         known = self._timed_paths.get(goal)
@@ -660,3 +666,35 @@ class Journey:
         if not self.timed:
             return None
         return self._schedule[0].get(goal, 0.0)
+
+
+def _earliest(
+    order: list[str],
+    inputs: list[tuple[tuple[int, ...], ...] | None],
+    routes: Sequence[Sequence[Route]],
+    hours: dict[int, float],
+) -> tuple[dict[str, float], dict[str, Route]]:
+    """The critical path method along ``order`` (inputs first, but for a loop): each
+    produced deliverable's earliest finish by its fastest route (ties: the route listed
+    first), given each one's ``routes`` and, by position, the ``inputs`` each route
+    requires (an optional input does not hold a route up); a group (no routes, its members
+    the one alternative) is ready when its last member is. An input not computed yet (on
+    a loop) counts as ready at the start."""
+    finish = [0.0] * len(order)
+    ready = finish.__getitem__
+    duration = hours.get
+    chosen: dict[str, Route] = {}
+    for p, alternatives in enumerate(inputs):
+        if alternatives is None:
+            continue
+        made = routes[p]
+        if not made:
+            finish[p] = max(map(ready, alternatives[0]), default=0.0)
+            continue
+        best: float | None = None
+        for r, required in zip(made, alternatives, strict=True):
+            end = max(map(ready, required), default=0.0) + duration(r.index, 0.0)
+            if best is None or end < best:
+                best, chosen[order[p]] = end, r
+        finish[p] = 0.0 if best is None else best
+    return dict(zip(order, finish, strict=True)), chosen

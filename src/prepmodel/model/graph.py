@@ -7,7 +7,7 @@ from each member of a group to the group. Built once per model (``ModelGraph.of`
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -176,7 +176,7 @@ class ModelGraph:
         node is taken anyway, so every node gets a place and nothing loops forever.
         """
         keys = self.compact.keys
-        return [keys[i] for i in self._sort(nodes, self.position).ids]
+        return [keys[i] for i in self._sort(nodes).ids]
 
     def step_order(self, nodes: Iterable[str]) -> list[str]:
         """The step order of contract §4 and §14: like :meth:`ordered`, but in a model with
@@ -186,24 +186,21 @@ class ModelGraph:
 
     def step_ids(self, nodes: Iterable[str]) -> Sorted:
         """:meth:`step_order` as :attr:`compact` ids, and whether a loop was opened."""
-        if not self.model.phases:
-            return self._sort(nodes, self.position)
-        keys = self._phase_key_list
-        ids = self.compact.ids
-        position = self.position
+        return self._sort(nodes, phased=bool(self.model.phases))
 
-        def priority(key: str) -> tuple[int, ...]:
-            return (keys[ids[key]], *position(key))
-
-        return self._sort(nodes, priority)
-
-    def _sort(self, nodes: Iterable[str], priority: Callable[[str], tuple[int, ...]]) -> Sorted:
-        """``nodes`` by :func:`topological`, ties by ``priority``, then by the node."""
+    def _sort(self, nodes: Iterable[str], phased: bool = False) -> Sorted:
+        """``nodes`` by :func:`topological`, ties by :meth:`position` (after the phase key
+        when ``phased``), then by the node."""
         c = self.compact
-        keys = c.keys
-        by_rank = sorted(map(c.ids.__getitem__, set(nodes)), key=keys.__getitem__)
-        prio = {i: priority(keys[i]) for i in by_rank}
-        by_rank.sort(key=prio.__getitem__)  # stable: ties stay in the order of the nodes
+        ids = list(map(c.ids.__getitem__, set(nodes)))
+        keys = list(map(c.keys.__getitem__, ids))
+        if phased:
+            phase = self._phase_key_list
+            prio = [(phase[i], *self.position(k)) for i, k in zip(ids, keys, strict=True)]
+        else:
+            prio = list(map(self.position, keys))
+        # one sort of (priority, node, id): a node's text is compared only on a tie
+        by_rank = [i for _, _, i in sorted(zip(prio, keys, ids, strict=True))]
         return topological(by_rank, c.pred, c.succ)
 
     @cached_property
