@@ -688,8 +688,12 @@ def _earliest(
         if alternatives is None:
             continue
         made = routes[p]
-        if not made:
-            finish[p] = max(map(ready, alternatives[0]), default=0.0)
+        if len(made) < 2:
+            start = max(map(ready, alternatives[0]), default=0.0)
+            if made:  # one route: the fastest
+                route = chosen[order[p]] = made[0]
+                start += duration(route.index, 0.0)
+            finish[p] = start
             continue
         best: float | None = None
         for r, required in zip(made, alternatives, strict=True):

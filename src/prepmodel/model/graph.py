@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from prepmodel.model.core import Model, Route
+from prepmodel.text.span import Span
 
 
 class Compact(NamedTuple):
@@ -157,17 +158,37 @@ class ModelGraph:
     def position(self, key: str) -> tuple[int, ...]:
         """Where ``key`` is first made (first route or group statement), else first seen
         (in a multi-file model, as the whole model's text reads: ``Model.order_key``)."""
-        at = self.model.order_key
+        kind, span = self._first(key)
+        return (2, 0, 0) if span is None else (kind, *self.model.order_key(span))
+
+    def _first(self, key: str) -> tuple[int, Span | None]:
+        """The statement :meth:`position` reads: 0 and the first route or group statement
+        that makes ``key``, else 1 and where it is first seen, else 2 and None."""
         routes = self.routes_by_output.get(key)
         if routes:
-            return (0, *at(routes[0].span))
+            return 0, routes[0].span
         grp = self.model.groups.get(key)
         if grp is not None:
-            return (0, *at(grp.span))
+            return 0, grp.span
         d = self.model.deliverables.get(key)
         if d is not None:
-            return (1, *at(d.span))
-        return (2, 0, 0)
+            return 1, d.span
+        return 2, None
+
+    def _priorities(self, ids: list[int], keys: list[str], phased: bool) -> list[Any]:
+        """:meth:`position` of each node, after its phase key when ``phased``. In a model of
+        one file as one int, ``((phase, kind), line, column)`` in bits: a sort compares
+        ints several times faster than tuples (issue #18)."""
+        phase = self._phase_key_list if phased else [0] * len(self.compact.keys)
+        if self.model.file_order:
+            return [(phase[i], *self.position(k)) for i, k in zip(ids, keys, strict=True)]
+        first = self._first
+        out = []
+        for i, k in zip(ids, keys, strict=True):
+            kind, span = first(k)
+            head = (phase[i] << 2 | kind) << 62
+            out.append(head if span is None else head | span.line << 31 | span.column)
+        return out
 
     def ordered(self, nodes: Iterable[str]) -> list[str]:
         """``nodes`` in topological order (inputs first); ties by :meth:`position`.
@@ -194,13 +215,11 @@ class ModelGraph:
         c = self.compact
         ids = list(map(c.ids.__getitem__, set(nodes)))
         keys = list(map(c.keys.__getitem__, ids))
-        if phased:
-            phase = self._phase_key_list
-            prio = [(phase[i], *self.position(k)) for i, k in zip(ids, keys, strict=True)]
-        else:
-            prio = list(map(self.position, keys))
-        # one sort of (priority, node, id): a node's text is compared only on a tie
-        by_rank = [i for _, _, i in sorted(zip(prio, keys, ids, strict=True))]
+        prio = self._priorities(ids, keys, phased)
+        if prio and isinstance(prio[0], int) and len(set(prio)) == len(prio):
+            by_rank = [ids[n] for n in sorted(range(len(ids)), key=prio.__getitem__)]
+        else:  # ties go by the node's text
+            by_rank = [i for _, _, i in sorted(zip(prio, keys, ids, strict=True))]
         return topological(by_rank, c.pred, c.succ)
 
     @cached_property
