@@ -110,8 +110,11 @@ class Journey:
         steps = j.steps
         for n, i in enumerate(graph.step_ids(k for k in graph.needed if k in produced).ids, 1):
             key = keys[i]
-            members = model.groups[key].members if graph.is_group(key) else None
-            steps.append(Step(n, key, tuple(by_output.get(key, ())), members))
+            routes = by_output.get(key)
+            if routes is None:  # produced without a route: a group
+                steps.append(Step(n, key, (), model.groups[key].members))
+            else:
+                steps.append(Step(n, key, tuple(routes), None))
         j.step_of = {s.key: s.number for s in steps}
         return j
 
