@@ -353,3 +353,64 @@ def test_schedule_along_the_steps_is_the_whole_graphs(name: str, text: str) -> N
         assert j._depth_in_order is None
     if name.endswith("00"):  # the generated models: along the step order
         assert j._depth_in_order is not None
+
+
+# A group that also has a route (GR02, an error that still prints the tables), an
+# optional input and an input written twice: the cases where a route's required inputs
+# are not simply its deliverable's predecessors in the graph.
+MIXED = """
+goal 完成品
+external 部品A, 部品B, 部品C
+完成品 <- 中間品, [部品C]
+中間品 <- 部品A, 部品A, 部品B
+セット <- 部品A
+group セット = 部品B, 部品C
+group 箱 = 中間品, 部品C
+完成品 <- セット, 箱
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [*MODELS, ("loops", LOOPS), ("mixed", MIXED)],
+    ids=[*(m[0] for m in MODELS), "loops", "mixed"],
+)
+def test_inputs_by_position_are_what_each_route_requires(name: str, text: str) -> None:
+    """The positions each step's passes read (from the compact graph where they can be)
+    are the inputs each route requires, or the group's members."""
+    j = analyse_text(text, name).journey
+    bit = j._bit
+    given = len(j._given)
+    assert j._inputs[:given] == [None] * given
+    for s, alternatives in zip(j.steps, j._inputs[given:], strict=True):
+        wanted = (
+            [s.group_members] if s.group_members is not None else [r.required for r in s.routes]
+        )
+        assert [set(a) for a in alternatives] == [{bit[x] for x in w} for w in wanted], s.key
+
+
+@pytest.mark.parametrize(("name", "text"), MODELS, ids=[m[0] for m in MODELS])
+def test_step_order_as_the_tuple_priorities(name: str, text: str) -> None:
+    """The step order, sorted by one int per node in a one-file model, is Kahn's algorithm
+    with the (phase key, position) tuples of contract §14; the ints sort as the tuples."""
+    a = analyse_text(text, name)
+    graph = a.graph
+    if graph.knots:
+        return
+    nodes = {k for k in graph.needed if k in graph.produced}
+    keys = graph.phase_keys if a.model.phases else dict.fromkeys(graph.g, 0)
+
+    def priority(k: str) -> tuple[int, ...]:
+        return (keys[k], *graph.position(k))
+
+    assert graph.step_order(nodes) == _old_topological(graph.g, nodes, priority)
+    c = graph.compact
+    ids = [c.ids[k] for k in sorted(nodes)]
+    names = [c.keys[i] for i in ids]
+    ints = graph._priorities(ids, names, bool(a.model.phases))
+    if not a.model.file_order:
+        assert all(isinstance(p, int) for p in ints)
+    tuples = [priority(k) for k in names]
+    assert sorted(range(len(ids)), key=ints.__getitem__) == sorted(
+        range(len(ids)), key=tuples.__getitem__
+    )
