@@ -52,17 +52,24 @@ def test_a_child_killed_by_a_signal_is_reported(capfd: pytest.CaptureFixture[str
     assert f"ended by signal {int(signal.SIGKILL)}" in capfd.readouterr().err
 
 
-def test_only_prep_jobs_2_and_big_models_fork(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_big_models_fork_on_two_cores_or_with_prep_jobs_2(monkeypatch: pytest.MonkeyPatch) -> None:
     big = fork.PARALLEL_CHARS
+    can = hasattr(os, "fork")
+    assert fork._cores() >= 1
     monkeypatch.delenv("PREP_JOBS", raising=False)
-    assert not fork.can_fork(big)  # the default: one process (memory, issue #18)
+    monkeypatch.setattr(fork, "_cores", lambda: 2)
+    assert fork.can_fork(big) == can  # the default on two cores (issue #18)
+    assert not fork.can_fork(big - 1)
+    monkeypatch.setattr(fork, "_cores", lambda: 1)
+    assert not fork.can_fork(big)  # one core: one process
+    monkeypatch.setenv("PREP_JOBS", "2")
+    assert fork.can_fork(big) == can  # asked for
+    assert not fork.can_fork(big - 1)
+    monkeypatch.setattr(fork, "_cores", lambda: 2)
     monkeypatch.setenv("PREP_JOBS", "1")
     assert not fork.can_fork(big)
-    monkeypatch.setenv("PREP_JOBS", "2")
-    assert fork.can_fork(big) == hasattr(os, "fork")
-    assert not fork.can_fork(big - 1)
-    monkeypatch.setenv("PREP_JOBS", "many")
-    assert not fork.can_fork(big)
+    monkeypatch.setenv("PREP_JOBS", "many")  # not a number: as if unset
+    assert fork.can_fork(big) == can
 
 
 def test_prep_jobs_1_keeps_diff_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -100,26 +100,66 @@ def analyse_text(
         source = resolve(source, reader)
     model = build(source)
     ctx = RuleContext(source, model, naming=config.naming if config else NamingOptions())
-    return _findings(ctx, path, config, rules)
+    return _findings(ctx, path, config, run_rules(ctx) if rules else None)
 
 
 def with_rules(a: Analysis, path: str, config: Config | None = None) -> Analysis:
     """``a``, analysed with ``rules=False``, with the rules' findings too: the same
-    analysis as ``analyse_text(..., rules=True)``, on the model and graph ``a`` has (a
-    command can fork between the two stages, `prep checkpoints`). ``a`` must still have
-    its syntax tree."""
+    analysis as ``analyse_text(..., rules=True)``, on the model and graph ``a`` has. ``a``
+    must still have its syntax tree."""
+    ctx = _context(a, config)
+    return _findings(ctx, path, config, run_rules(ctx))
+
+
+@dataclass
+class Staged:
+    """The rules of an analysis run in two stages (`prep checkpoints`, issue #18): the
+    findings of those that read the syntax tree, made before the tree is freed
+    (:func:`stage_rules`), then the others' (:func:`finish_rules`), which a forked process
+    can make while this one makes the tables."""
+
+    ctx: RuleContext
+    path: str
+    config: Config | None
+    found: list[Diagnostic]
+
+
+def stage_rules(a: Analysis, path: str, config: Config | None = None) -> Staged:
+    """The first stage of :func:`with_rules` on ``a`` (analysed with ``rules=False``, still
+    with its syntax tree): the rules that read the tree. Then the tree is freed
+    (:meth:`Analysis.release_syntax`): a big model's tables and the other rules need only
+    the model, and a forked process need not share the tree's pages."""
+    ctx = _context(a, config)
+    found = run_rules(ctx, syntax=True)
+    a.release_syntax()
+    ctx.source = a.source  # the context held the tree too
+    return Staged(ctx, path, config, found)
+
+
+def finish_rules(staged: Staged) -> Analysis:
+    """The second stage: the same analysis as :func:`with_rules`, from the first stage's
+    findings and those of the rules that need only the model and the source's text."""
+    ctx = staged.ctx
+    return _findings(ctx, staged.path, staged.config, staged.found + run_rules(ctx, syntax=False))
+
+
+def _context(a: Analysis, config: Config | None) -> RuleContext:
+    """The rules' context on the model, graph and journey ``a`` has."""
     ctx = RuleContext(a.source, a.model, naming=config.naming if config else NamingOptions())
     ctx.__dict__["graph"] = a.graph
     if "journey" in a.__dict__:
         ctx.__dict__["journey"] = a.journey
-    return _findings(ctx, path, config, True)
+    return ctx
 
 
-def _findings(ctx: RuleContext, path: str, config: Config | None, rules: bool) -> Analysis:
-    """The analysis of ``ctx``: the rules' findings (or the syntax errors alone), without
-    those ignored in the file or turned off in ``config``, in report order."""
+def _findings(
+    ctx: RuleContext, path: str, config: Config | None, found: list[Diagnostic] | None
+) -> Analysis:
+    """The analysis of ``ctx``: the rules' ``found`` findings (None: the syntax errors
+    alone), without those ignored in the file or turned off in ``config``, in report
+    order."""
     source, model = ctx.source, ctx.model
-    found = drop_explained(ctx, run_rules(ctx)) if rules else list(source.diagnostics)
+    found = list(source.diagnostics) if found is None else drop_explained(ctx, found)
     ignores = {"": ignored_codes(source)}
     for imported in source.imports:
         ignores[imported.path] = ignored_codes(imported)

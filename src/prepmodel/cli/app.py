@@ -402,7 +402,7 @@ def checkpoints(
     Diagnostics go to stderr; a model with errors still prints what can be computed and
     exits 1.
     """
-    from prepmodel.checks.analysis import with_rules
+    from prepmodel.checks.analysis import finish_rules, stage_rules, with_rules
     from prepmodel.cli import fork
     from prepmodel.views import checkpoints as tables
 
@@ -410,8 +410,9 @@ def checkpoints(
     file = one_model(file)
     if output is not None:
         refuse_input(output, [file])
-    # The rules run after the model is built, so that a big model's tables can be made
-    # beside them in a second process (prepmodel.cli.fork, issue #18).
+    # The rules run after the model is built, in two stages: those that read the syntax
+    # tree, then, with the tree freed, the others, which a second process runs on a big
+    # model while this one makes the tables (prepmodel.cli.fork, issue #18).
     config = load_config(file)
     a = analyse(file, config=config, rules=False)
     if output is not None:
@@ -455,8 +456,12 @@ def checkpoints(
             data = text.encode("utf-8")
         emit(data, output)
 
+    # The tables and the other rules need the model only: the syntax tree, a third of a
+    # big model's memory, goes before they run (and before a second process shares it).
+    staged = stage_rules(a, a.source.path, config)
+
     def check() -> int:
-        checked = with_rules(a, a.source.path, config)
+        checked = finish_rules(staged)
         if "journey" in checked.__dict__:  # a rule made it (RS03): the tables use it
             a.__dict__.setdefault("journey", checked.journey)
         if checked.diagnostics:
@@ -466,7 +471,6 @@ def checkpoints(
     size = len(a.source.text) + sum(len(f.text) for f in a.source.imports)
     if not fork.can_fork(size):
         status = check()
-        a.release_syntax()  # the tables need the model only: the syntax tree can go (#18)
         write(make())
         raise typer.Exit(status)
     # The rules run in a child that prints the findings and ends; the tables are made
@@ -477,9 +481,6 @@ def checkpoints(
         first = next(pieces, None)  # the journey and every goal: most of the work
     finally:
         status = child.wait()
-    # Only now: freeing the tree while the child still shares its pages would copy them
-    # into this process first (a reference count written is a page copied).
-    a.release_syntax()
     if status not in (EXIT_OK, EXIT_FAILED):  # the rules failed: no tables, as in one process
         raise typer.Exit(status)
     write(itertools.chain(() if first is None else (first,), pieces))

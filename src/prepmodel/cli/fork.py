@@ -9,12 +9,16 @@ process makes the tables; it writes them only after the child has ended, so the 
 its order after the findings (also with ``2>&1``) and the exit status are those of the
 one-process run.
 
-Only with ``PREP_JOBS=2`` (or more) in the environment: the child copies most of the
-pages it reads (a reference count written is a page copied), so the two processes
-together peak at about 1.55-1.65 GB on a 100,000-deliverable model where one process
-peaks at 1.0 GB, past issue #18's 1.5 GB. By default, and on a machine without ``fork``,
-for a small model, or when standard error is not a file descriptor (a test runner's
-captured output), the command runs in one process.
+The child runs the rules that need only the model (:func:`prepmodel.checks.analysis.
+finish_rules`); those that read the syntax tree run before the fork, and the tree is freed
+before it too. The child copies the pages it reads (a reference count written is a page
+copied), so sharing the tree as well took the two processes to 1.55-1.65 GB on a
+100,000-deliverable model; without it they stay under issue #18's 1.5 GB.
+
+On by default for a big model on a machine with two cores or more; ``PREP_JOBS=1`` keeps
+one process, ``PREP_JOBS=2`` (or more) forks on one core too. On a machine without
+``fork``, for a small model, or when standard error is not a file descriptor (a test
+runner's captured output), the command runs in one process.
 """
 
 from __future__ import annotations
@@ -37,11 +41,29 @@ CRASHED = 70
 
 
 def can_fork(size: int) -> bool:
-    """Whether to run the rules of a model of ``size`` characters in a child: asked for
-    with ``PREP_JOBS=2`` (or more), ``fork`` exists, the model is big enough and standard
-    error (where the child prints) is a real file descriptor the child shares."""
-    if (jobs() or 1) < 2 or size < PARALLEL_CHARS or not hasattr(os, "fork"):
+    """Whether to run the rules of a model of ``size`` characters in a child: not with
+    ``PREP_JOBS=1``, two cores or more (or ``PREP_JOBS=2`` asking for it), ``fork``
+    exists, the model is big enough and standard error (where the child prints) is a real
+    file descriptor the child shares."""
+    asked = jobs()
+    wanted = asked is not None and asked >= 2
+    if asked == 1 or size < PARALLEL_CHARS or not hasattr(os, "fork"):
         return False
+    if not wanted and _cores() < 2:
+        return False
+    try:
+        sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    return True
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
     try:
         sys.stderr.fileno()
     except (AttributeError, OSError, ValueError):

@@ -27,9 +27,12 @@ __all__ = ["CODES", "RULES", "Rule", "RuleContext", "run_rules"]
 RULES: dict[str, Rule] = {r.code: r for r in sorted(DECLARED, key=lambda r: r.code)}
 
 
-def run_rules(ctx: RuleContext) -> list[Diagnostic]:
-    """Every rule's findings, in registry order (the caller sorts and filters)."""
+def run_rules(ctx: RuleContext, syntax: bool | None = None) -> list[Diagnostic]:
+    """Every rule's findings, in registry order (the caller sorts and filters); with
+    ``syntax``, only the rules whose :attr:`Rule.syntax` is that (two stages, the syntax
+    tree freed between them)."""
     found: list[Diagnostic] = []
     for rule in RULES.values():
-        found.extend(rule.check(ctx))
+        if syntax is None or rule.syntax is syntax:
+            found.extend(rule.check(ctx))
     return found

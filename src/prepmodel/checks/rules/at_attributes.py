@@ -33,7 +33,7 @@ def _known_keys(st: syn.Statement) -> tuple[str, ...]:
     return DELIVERABLE_KEYS
 
 
-@rule("AT01", "unknown-attribute", Severity.WARNING, "an unknown attribute key")
+@rule("AT01", "unknown-attribute", Severity.WARNING, "an unknown attribute key", syntax=True)
 def unknown_attribute(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An attribute key that `prep` does not know. It is kept, but may be a typo.
 

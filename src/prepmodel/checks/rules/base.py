@@ -77,6 +77,10 @@ class Rule:
 
     code: str
     check: Check
+    #: The check reads the statements of the syntax tree (``ctx.source.statements``); the
+    #: others need only the model, the source's text and its diagnostics, so they can run
+    #: after a big model's tree is freed (`prep checkpoints`, issue #18).
+    syntax: bool = False
 
     @property
     def info(self) -> CodeInfo:
@@ -113,8 +117,11 @@ def rule(
     name: str | None = None,
     severity: Severity | None = None,
     summary: str | None = None,
+    *,
+    syntax: bool = False,
 ) -> Callable[[Check], Check]:
-    """Declare a rule beside its check: code, rule name, default severity, one-line summary.
+    """Declare a rule beside its check: code, rule name, default severity, one-line summary;
+    ``syntax=True`` when the check reads the statements of the syntax tree (:attr:`Rule.syntax`).
 
     ``@rule("PS01")`` alone names a code declared where it is found (the parser's PS01).
     """
@@ -127,7 +134,7 @@ def rule(
     def register(check: Check) -> Check:
         if any(r.code == code for r in DECLARED):
             raise ValueError(f"rule {code} registered twice")
-        DECLARED.append(Rule(code, check))
+        DECLARED.append(Rule(code, check, syntax))
         return check
 
     return register

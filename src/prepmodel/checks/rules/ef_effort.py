@@ -11,7 +11,9 @@ from prepmodel.syntax import tree as syn
 from prepmodel.text.i18n import msg
 
 
-@rule("EF01", "unreadable-effort", Severity.WARNING, "an effort that is not a duration")
+@rule(
+    "EF01", "unreadable-effort", Severity.WARNING, "an effort that is not a duration", syntax=True
+)
 def unreadable_effort(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An `effort` that is not a number with `h`, `d` or `w` (or `時間`, `日`, `週`):
     the route then takes no time on the critical path.

@@ -29,6 +29,7 @@ def syntax_error(ctx: RuleContext) -> Iterator[Diagnostic]:
     "duplicate-statement",
     Severity.ERROR,
     "a duplicated `model` statement, or a key repeated in one block",
+    syntax=True,
 )
 def duplicate_statement(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A second `model` statement, or one key given twice in one `{ }` block.

@@ -12,7 +12,13 @@ from prepmodel.syntax import tree as syn
 from prepmodel.text.i18n import msg
 
 
-@rule("RC01", "orphan", Severity.WARNING, "a produced or declared deliverable that no goal needs")
+@rule(
+    "RC01",
+    "orphan",
+    Severity.WARNING,
+    "a produced or declared deliverable that no goal needs",
+    syntax=True,
+)
 def orphan(ctx: RuleContext) -> Iterator[Diagnostic]:
     """An orphan: a produced or declared deliverable that no goal needs.
 

@@ -36,6 +36,7 @@ def _role_mentions(ctx: RuleContext) -> Iterator[tuple[str, syn.Name]]:
     "role-without-party",
     Severity.WARNING,
     "a role named in owner/by/consulted/informed has no party while other roles have one",
+    syntax=True,
 )
 def role_without_party(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A role that performs, owns, is consulted or informed, but has no `party`, in a
@@ -78,7 +79,13 @@ def role_without_party(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("RS02", "two-owners", Severity.WARNING, "a deliverable has two different owners")
+@rule(
+    "RS02",
+    "two-owners",
+    Severity.WARNING,
+    "a deliverable has two different owners",
+    syntax=True,
+)
 def two_owners(ctx: RuleContext) -> Iterator[Diagnostic]:
     """Two statements give one deliverable different `owner`s; the later one wins, which
     is rarely what was meant. One deliverable, one accountable role.
@@ -184,7 +191,13 @@ def checkpoint_without_owner(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-@rule("RS04", "unknown-party", Severity.WARNING, "a party that is not customer, vendor or partner")
+@rule(
+    "RS04",
+    "unknown-party",
+    Severity.WARNING,
+    "a party that is not customer, vendor or partner",
+    syntax=True,
+)
 def unknown_party(ctx: RuleContext) -> Iterator[Diagnostic]:
     """A `party:` of a role or a kpi that is none of `customer`, `vendor`, `partner`
     (or `顧客`, `自社`, `パートナー`): the role counts as having no party.
