@@ -38,3 +38,19 @@ def test_a_failing_command_fails_the_run(capsys: pytest.CaptureFixture[str]) -> 
 def test_side_by_side_needs_one_environment(capsys: pytest.CaptureFixture[str]) -> None:
     assert ratio.main([SAMPLE, "--way", "side", "--env", "PREP_JOBS=2"]) == 2
     assert "use --way turns" in capsys.readouterr().out
+
+
+def test_stages_times_each_pass_beyond_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """benchmarks/stages.py: one line per stage, `check`'s sum and the rest beyond it."""
+    import stages
+
+    assert stages.main([str(ROOT / "samples" / "onboarding-jp.prep")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    seconds = {}
+    for line in lines[:-1]:
+        name, value = re.fullmatch(r"(.+?)\s+([\d.]+) s", line).groups()  # type: ignore[union-attr]
+        seconds[name] = float(value)
+    assert {"analysis", "step order, steps", "mandatory sets, checkpoints", "JSON"} <= set(seconds)
+    check = seconds["check"]
+    assert check == pytest.approx(sum(v for k, v in list(seconds.items())[:3]), abs=0.02)
+    assert re.fullmatch(r"beyond check\s+[\d.]+ s  \([\d.]+ x check\)", lines[-1])
