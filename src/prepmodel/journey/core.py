@@ -108,7 +108,7 @@ class Journey:
         keys = graph.compact.keys
         by_output = graph.routes_by_output
         steps = j.steps
-        for n, i in enumerate(graph.step_ids(k for k in graph.needed if k in produced).ids, 1):
+        for n, i in enumerate(graph.step_ids(k for k in graph.needed if k in produced), 1):
             key = keys[i]
             routes = by_output.get(key)
             if routes is None:  # produced without a route: a group

@@ -179,14 +179,17 @@ class ModelGraph:
         """:meth:`position` of each node, after its phase key when ``phased``. In a model of
         one file as one int, ``((phase, kind), line, column)`` in bits: a sort compares
         ints several times faster than tuples (issue #18)."""
-        phase = self._phase_key_list if phased else [0] * len(self.compact.keys)
+        phase = self._phase_key_list if phased else None
         if self.model.file_order:
-            return [(phase[i], *self.position(k)) for i, k in zip(ids, keys, strict=True)]
+            return [
+                (phase[i] if phase else 0, *self.position(k))
+                for i, k in zip(ids, keys, strict=True)
+            ]
         first = self._first
         out = []
         for i, k in zip(ids, keys, strict=True):
             kind, span = first(k)
-            head = (phase[i] << 2 | kind) << 62
+            head = ((phase[i] if phase else 0) << 2 | kind) << 62
             out.append(head if span is None else head | span.line << 31 | span.column)
         return out
 
@@ -197,19 +200,19 @@ class ModelGraph:
         node is taken anyway, so every node gets a place and nothing loops forever.
         """
         keys = self.compact.keys
-        return [keys[i] for i in self._sort(nodes).ids]
+        return [keys[i] for i in self._sort(nodes)]
 
     def step_order(self, nodes: Iterable[str]) -> list[str]:
         """The step order of contract §4 and §14: like :meth:`ordered`, but in a model with
         phases the ready deliverable with the smallest :meth:`phase_keys` goes first."""
         keys = self.compact.keys
-        return [keys[i] for i in self.step_ids(nodes).ids]
+        return [keys[i] for i in self.step_ids(nodes)]
 
-    def step_ids(self, nodes: Iterable[str]) -> Sorted:
-        """:meth:`step_order` as :attr:`compact` ids, and whether a loop was opened."""
+    def step_ids(self, nodes: Iterable[str]) -> list[int]:
+        """:meth:`step_order` as :attr:`compact` ids."""
         return self._sort(nodes, phased=bool(self.model.phases))
 
-    def _sort(self, nodes: Iterable[str], phased: bool = False) -> Sorted:
+    def _sort(self, nodes: Iterable[str], phased: bool = False) -> list[int]:
         """``nodes`` by :func:`topological`, ties by :meth:`position` (after the phase key
         when ``phased``), then by the node."""
         c = self.compact
@@ -297,15 +300,7 @@ class ModelGraph:
         return depth
 
 
-class Sorted(NamedTuple):
-    """A topological order of ids, and whether a loop had to be opened (then not every
-    node comes after all its inputs)."""
-
-    ids: list[int]
-    looped: bool
-
-
-def topological(by_rank: list[int], pred: list[list[int]], succ: list[list[int]]) -> Sorted:
+def topological(by_rank: list[int], pred: list[list[int]], succ: list[list[int]]) -> list[int]:
     """Kahn's algorithm over the ids ``by_rank``, which are in priority order (the ready
     node earliest in it goes first), with ``pred`` and ``succ`` giving each id's
     neighbours (:class:`Compact`); a cycle does not stop it.
@@ -342,7 +337,7 @@ def topological(by_rank: list[int], pred: list[list[int]], succ: list[list[int]]
                 if count == 0:
                     push(ready, rank[s])
     if len(out) == len(by_rank):
-        return Sorted(out, False)
+        return out
 
     loops = _Loops([i for i in by_rank if not done[i]], pred, rank)
     active = -1  # the loop being finished
@@ -380,7 +375,7 @@ def topological(by_rank: list[int], pred: list[list[int]], succ: list[list[int]]
                 finish(i)
                 left -= 1
         active = -1
-    return Sorted(out, True)
+    return out
 
 
 class _Loops:
