@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from prepmodel.checks import analysis
@@ -80,3 +82,40 @@ def test_syntax_error_on_the_first_side_is_reported(monkeypatch: pytest.MonkeyPa
     a, b = analyse_pair((b"goal A\nA <- \n", "old.prep"), (NEW, "new.prep"), release_syntax=True)
     assert not a.syntax_ok and b.syntax_ok
     assert [d.code for d in a.diagnostics] == ["PS01"]
+
+
+def test_a_child_that_sends_nothing_leaves_the_side_to_this_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child that dies before its message ends (here: its chunks cannot be made) is
+    no diff: this process analyses that side itself."""
+    from prepmodel.checks import wire
+
+    def broken(*_args: object) -> object:
+        yield b"not a chunk"
+        raise SystemExit(3)
+
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(wire, "chunks", broken)
+    a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True)
+    assert a.syntax_ok and b.syntax_ok
+    assert a.source.statements != ()  # analysed here, not received
+    serial = semantic_diff(
+        analyse_bytes(OLD, "old.prep", rules=False), analyse_bytes(NEW, "new.prep", rules=False)
+    )
+    assert diff_json(semantic_diff(a, b)) == diff_json(serial)
+
+
+def test_a_side_with_an_import_is_analysed_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that imports another is not built while parsed (the child analyses it the
+    usual way, reading the import): the diff sees the imported deliverables."""
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    (tmp_path / "part.prep").write_text("Y <- Z\nexternal Z\n", "utf-8")
+    old = b"goal X\nX <- Y\n"
+    new = b"import part.prep\ngoal X\nX <- Y\n"
+    a, b = analyse_pair(
+        (old, str(tmp_path / "old.prep")), (new, str(tmp_path / "new.prep")), journeys=True
+    )
+    assert "Z" not in a.model.deliverables and "Z" in b.model.deliverables

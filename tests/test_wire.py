@@ -98,3 +98,39 @@ def test_built_models_pass_pydantic_validation(path: Path) -> None:
 
     model = analyse_bytes(path.read_bytes(), str(path), rules=False).model
     assert Model.model_validate(model.model_dump()) == model
+
+
+def test_chunks_of_a_few_rows_rebuild_the_same_model(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big model goes in many chunks (#18): with three rows a chunk, every section
+    spans several, and the routes' and steps' indexes run on across them."""
+    monkeypatch.setattr(wire, "_ROWS", 3)
+    path = _files(tmp_path)[-1]
+    a = analyse_bytes(path.read_bytes(), str(path), rules=False)
+    state = a.journey.export()
+    pieces = list(wire.chunks(a.model, state))
+    assert len(pieces) > len(a.model.deliverables) // 3
+    loader = wire.Loader()
+    for piece in pieces:
+        loader.feed(piece)
+    model, back = loader.result()
+    assert model == a.model
+    assert [r.index for r in model.routes] == list(range(len(model.routes)))
+    assert back is not None
+    assert [(s.number, s.key, s.routes) for s in back[0]] == [
+        (s.number, s.key, s.routes) for s in a.journey.steps
+    ]
+    assert back[2] == state[2]
+
+
+def test_a_loader_refuses_what_is_not_a_message() -> None:
+    loader = wire.Loader()
+    with pytest.raises(ValueError, match="no head"):
+        loader.result()
+    import marshal
+
+    with pytest.raises(ValueError, match="unknown section"):
+        loader.feed(marshal.dumps((99, [])))
+    with pytest.raises((ValueError, EOFError, TypeError)):
+        loader.feed(b"\x00 not marshal")

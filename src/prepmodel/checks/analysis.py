@@ -15,10 +15,10 @@ from prepmodel.checks.rules import RuleContext, run_rules
 from prepmodel.checks.rules.base import NamingOptions
 from prepmodel.diagnostics import Diagnostic, Severity
 from prepmodel.journey.core import Journey, JourneyState
-from prepmodel.model.core import Model, build
+from prepmodel.model.core import Model, ModelBuilder, build
 from prepmodel.model.graph import ModelGraph
-from prepmodel.syntax.parser import decode, parse
-from prepmodel.syntax.tree import SourceFile
+from prepmodel.syntax.parser import decode, parse, stream
+from prepmodel.syntax.tree import ImportStmt, SourceFile, Statement
 
 _IGNORE = re.compile(r"#\s*prep:\s*ignore(?:\[([A-Za-z0-9_,\s]*)\])?")
 
@@ -200,6 +200,34 @@ def analyse_bytes(
     return analyse_text(text, path, config, rules=rules, reader=reader, imports=imports)
 
 
+class _Imports(Exception):
+    """An import statement: the model needs other files too."""
+
+
+def streamed_model(text: str, path: str, *, imports: bool = True) -> Model | None:
+    """The model of ``text``, built while it is parsed (:func:`prepmodel.syntax.parser.
+    stream`): each statement is added and freed, so the file's whole syntax tree never
+    exists; a 100,000-deliverable model peaks at half the memory of :func:`analyse_text`
+    (issue #18). The same model as ``analyse_text(text, path, rules=False,
+    imports=imports).model`` for a file with no syntax error and, with ``imports``, no
+    import; None for any other file: the caller then analyses it as usual, for its
+    diagnostics or imported files."""
+    builder = ModelBuilder(path)
+    add = builder.add
+
+    def sink(st: Statement) -> None:
+        if imports and type(st) is ImportStmt:
+            raise _Imports
+        add(st)
+
+    try:
+        if not stream(text, sink):
+            return None
+    except _Imports:
+        return None
+    return builder.model()
+
+
 # Below this size the second process costs more than it saves.
 PARALLEL_BYTES = 400_000
 
@@ -249,9 +277,16 @@ def analyse_pair(
     reader_a, reader_b = readers
 
     def here(data: bytes, path: str, reader: Reader | None) -> Analysis:
-        a = analyse_bytes(data, path, rules=rules, reader=reader, imports=imports)
-        if release_syntax and a.syntax_ok:
-            a.release_syntax()  # before the journeys: they reuse the tree's memory (#18)
+        a: Analysis | None = None
+        if release_syntax and not rules:  # the model alone, built while parsed (#18)
+            text, _problem = decode(data, path)
+            model = streamed_model(text, path, imports=imports) if text is not None else None
+            if model is not None:
+                a = _model_only(data, path, model, None)
+        if a is None:
+            a = analyse_bytes(data, path, rules=rules, reader=reader, imports=imports)
+            if release_syntax and a.syntax_ok:
+                a.release_syntax()  # before the journeys: they reuse the tree's memory
         if journeys and a.syntax_ok:
             for goal in a.model.goals:
                 a.journey.goal(goal)
@@ -259,10 +294,7 @@ def analyse_pair(
 
     can_fork = hasattr(os, "fork") and "fork" in multiprocessing.get_all_start_methods()
     if not can_fork or len(data_a) + len(data_b) < PARALLEL_BYTES or not jobs_allowed():
-        return (
-            analyse_bytes(data_a, path_a, rules=rules, reader=reader_a, imports=imports),
-            analyse_bytes(data_b, path_b, rules=rules, reader=reader_b, imports=imports),
-        )
+        return here(data_a, path_a, reader_a), here(data_b, path_b, reader_b)
 
     context = multiprocessing.get_context("fork")
     sys.stdout.flush()  # each child flushes its copy of these buffers when it ends
@@ -271,11 +303,17 @@ def analyse_pair(
         _fork_side(context, data, path, reader, rules, imports, journeys)
         for data, path, reader in ((data_a, path_a, reader_a), (data_b, path_b, reader_b))
     ]
+    # Both children's messages are read as they come, before either is rebuilt here: a
+    # child ends once it is read, instead of waiting at its peak while this process
+    # rebuilds the other side (the chunks are a tenth of the objects they make; #18).
+    messages = _collect([receive for _worker, receive in sides])
+    for worker, _receive in sides:
+        worker.join()
     out: list[Analysis] = []
-    for (worker, receive), (data, path, reader) in zip(
-        sides, ((data_a, path_a, reader_a), (data_b, path_b, reader_b)), strict=True
+    for message, (data, path, reader) in zip(
+        messages, ((data_a, path_a, reader_a), (data_b, path_b, reader_b)), strict=True
     ):
-        received = _receive(worker, receive, data, path)
+        received = _received(message, data, path) if message else None
         out.append(received if received is not None else here(data, path, reader))
     return out[0], out[1]
 
@@ -296,15 +334,30 @@ def _fork_side(
 
     def child() -> None:
         gc.disable()  # this process is ours and short-lived: no cycles worth collecting
-        analysis = analyse_bytes(data, path, rules=rules, reader=reader, imports=imports)
-        message = b""  # syntax errors: the parent analyses this side itself, to report them
-        if not analysis.diagnostics:
+        model = None
+        if not rules:  # the model alone, made while the file is parsed (a lower peak, #18)
+            text, _problem = decode(data, path)
+            model = streamed_model(text, path, imports=imports) if text is not None else None
+            del text
+        if model is not None:
+            graph = ModelGraph(model)
+        else:
+            analysis = analyse_bytes(data, path, rules=rules, reader=reader, imports=imports)
+            if analysis.diagnostics:
+                # Syntax errors: the parent analyses this side itself, to report them.
+                send.send_bytes(b"")
+                send.close()
+                return
             # Only the model goes back: its syntax tree is freed before the journeys and
             # the message are made, which then reuse that memory (a lower peak, #18).
             analysis.release_syntax()
-            state = analysis.journey.export() if journeys else None
-            message = wire.dumps(analysis.model, state)
-        send.send_bytes(message)
+            model, graph = analysis.model, analysis.graph
+            del analysis
+        state = Journey.of(model, graph).export() if journeys else None
+        # The message goes a chunk at a time: its rows are never all made at once.
+        for chunk in wire.chunks(model, state):
+            send.send_bytes(chunk)
+        send.send_bytes(b"")  # the end
         send.close()
 
     worker = context.Process(target=child, daemon=True)
@@ -313,28 +366,57 @@ def _fork_side(
     return worker, receive
 
 
-def _receive(worker: Any, receive: Any, data: bytes, path: str) -> Analysis | None:
-    """The side a child analysed, or None when it could not (syntax errors, a failure)."""
+def _collect(connections: list[Any]) -> list[list[bytes] | None]:
+    """The chunks each connection sends up to an empty one (closing each at its end);
+    None for one that sent no model (an empty first chunk) or failed."""
+    from multiprocessing.connection import wait
+
+    got: list[list[bytes] | None] = [[] for _ in connections]
+    pending = {id(c): (i, c) for i, c in enumerate(connections)}
+    while pending:
+        for ready in wait([c for _i, c in pending.values()]):
+            i, connection = pending[id(ready)]
+            chunks = got[i]
+            assert chunks is not None
+            try:
+                chunk = connection.recv_bytes()
+            except (EOFError, OSError):
+                chunk = None
+            if chunk:
+                chunks.append(chunk)
+                continue
+            if chunk is None or not chunks:
+                got[i] = None
+            connection.close()
+            del pending[id(ready)]
+    return got
+
+
+def _received(chunks: list[bytes], data: bytes, path: str) -> Analysis | None:
+    """The side a child analysed and sent as ``chunks`` (freed as they are read), or None
+    when they do not make a model."""
     from prepmodel.checks import wire
 
-    payload: tuple[Model, JourneyState | None] | None = None
+    loader = wire.Loader()
+    chunks.reverse()
     try:
-        message = receive.recv_bytes()
-        if message:
-            payload = wire.loads(message)
-        del message
-    except (EOFError, OSError, ValueError, TypeError):
-        payload = None
-    finally:
-        receive.close()
-        worker.join()
-    if payload is None:
+        while chunks:
+            loader.feed(chunks.pop())
+        payload = loader.result()
+    except (ValueError, TypeError, EOFError):
         return None
-    model, state = payload
+    finally:
+        chunks.clear()
+    return _model_only(data, path, *payload)
+
+
+def _model_only(data: bytes, path: str, model: Model, state: JourneyState | None) -> Analysis:
+    """The analysis of a side of `prep diff` made without its syntax tree (built while
+    parsed, or in a child): the model, its graph and the text; no statements, which a
+    diff does not need. ``state``: the journey a child made, or None."""
     text = data.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
-    # The side's syntax objects stay in the child: a diff needs only the model.
     source = SourceFile(path, text, (), (), ())
     analysis = Analysis(source, model, [], ModelGraph(model))
     if state is not None:

@@ -267,40 +267,57 @@ def build(source: syn.SourceFile) -> Model:
     For a multi-file model (statements resolved by ``prepmodel.checks.imports``), the
     statements of imported files are those whose spans name a file: their `goal`s only
     declare deliverables and their `model` statements are ignored."""
-    b = _Builder()
-    title: str | None = None
-    model_attrs: Attrs = {}
-    seen_model = False
-    routes: list[Route] = []
-    group_stmts: list[Group] = []
-    phases: list[Phase] = []
-    roles: dict[str, Role] = {}
-    kpis: dict[str, Kpi] = {}
-    goals: list[str] = []
-    externals: list[str] = []
-
-    file_order: dict[str, tuple[int, ...]] = {}
-    last_import: syn.ImportStmt | None = None
+    builder = ModelBuilder(source.path)
+    add = builder.add
     for st in source.statements:
+        add(st)
+    return builder.model()
+
+
+class ModelBuilder:
+    """:func:`build`, one statement at a time: `prep diff` builds a big side's model while
+    its file is parsed, each statement freed once added, so the whole syntax tree never
+    exists (issue #18). ``add`` the statements in file order, then take :meth:`model`."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.b = _Builder()
+        self.title: str | None = None
+        self.model_attrs: Attrs = {}
+        self.seen_model = False
+        self.routes: list[Route] = []
+        self.group_stmts: list[Group] = []
+        self.phases: list[Phase] = []
+        self.roles: dict[str, Role] = {}
+        self.kpis: dict[str, Kpi] = {}
+        self.goals: list[str] = []
+        self.externals: list[str] = []
+        self.file_order: dict[str, tuple[int, ...]] = {}
+        self.last_import: syn.ImportStmt | None = None
+
+    def add(self, st: syn.Statement) -> None:
+        """One statement, after those added before it."""
+        b = self.b
         file = st.span.file
-        if file and file not in file_order:
+        if file and file not in self.file_order:
             # The first statement of an imported file follows the import that read it.
+            last_import = self.last_import
             assert last_import is not None
-            outer = file_order.get(last_import.span.file, ())
-            file_order[file] = (*outer, last_import.span.line, last_import.span.column)
+            outer = self.file_order.get(last_import.span.file, ())
+            self.file_order[file] = (*outer, last_import.span.line, last_import.span.column)
         if isinstance(st, syn.ImportStmt):
-            last_import = st
+            self.last_import = st
         elif isinstance(st, syn.ModelStmt):
             # An imported file's `model` statement describes that file alone: ignored.
-            if not seen_model and not st.span.file:
-                seen_model = True
-                title = st.title.text if st.title else None
-                model_attrs = _attrs(st.block)
+            if not self.seen_model and not st.span.file:
+                self.seen_model = True
+                self.title = st.title.text if st.title else None
+                self.model_attrs = _attrs(st.block)
         elif isinstance(st, syn.DeclStmt):
             if st.keyword == "role" or st.keyword == "kpi":
                 # several statements about one role (or KPI) merge their attributes, the
                 # later value of a key winning, as for deliverables
-                table: dict[str, Any] = roles if st.keyword == "role" else kpis
+                table: dict[str, Any] = self.roles if st.keyword == "role" else self.kpis
                 cls: type[Role] | type[Kpi] = Role if st.keyword == "role" else Kpi
                 for n in st.names:
                     k = identity(n.text)
@@ -311,7 +328,7 @@ def build(source: syn.SourceFile) -> Model:
                     elif st.block is not None:
                         merged = {**old.attrs, **_attrs(st.block)}
                         table[k] = construct(cls, {**old.__dict__, "attrs": merged})
-                continue
+                return
             for n in st.names:
                 k = b.see(n)
                 b.mark(k, "declared")
@@ -319,10 +336,10 @@ def build(source: syn.SourceFile) -> Model:
                     # An imported file's goals are not goals of the model importing it
                     # (contract §8): there they only declare the deliverable.
                     b.mark(k, "goal")
-                    _append_unique(goals, k)
+                    _append_unique(self.goals, k)
                 elif st.keyword == "external":
                     b.mark(k, "external")
-                    _append_unique(externals, k)
+                    _append_unique(self.externals, k)
                 b.merge_attrs(k, _attrs(st.block))
         elif isinstance(st, syn.AssemblyStmt):
             out = b.see(st.output)
@@ -332,6 +349,7 @@ def build(source: syn.SourceFile) -> Model:
                 keys = [b.keys[n.text] for n in st.inputs]  # seen by _unique
                 required = {k for i, k in enumerate(keys) if i not in st.optional}
                 optional = tuple(k for k in ins if k not in required)
+            routes = self.routes
             routes.append(
                 construct(
                     Route,
@@ -351,6 +369,7 @@ def build(source: syn.SourceFile) -> Model:
             g = b.see(st.name)
             members = _unique(b, st.members)
             b.merge_attrs(g, _attrs(st.block))
+            group_stmts = self.group_stmts
             group_stmts.append(
                 construct(
                     Group,
@@ -365,6 +384,7 @@ def build(source: syn.SourceFile) -> Model:
             )
         elif isinstance(st, syn.PhaseStmt):
             members = _unique(b, st.members)
+            phases = self.phases
             phases.append(
                 construct(
                     Phase,
@@ -380,43 +400,46 @@ def build(source: syn.SourceFile) -> Model:
                 )
             )
 
-    deliverables = {
-        k: construct(
-            Deliverable,
+    def model(self) -> Model:
+        """The model of the statements added."""
+        b = self.b
+        deliverables = {
+            k: construct(
+                Deliverable,
+                {
+                    "key": k,
+                    "name": str(v["name"]),
+                    "span": v["span"],
+                    "goal": bool(v.get("goal")),
+                    "external": bool(v.get("external")),
+                    "declared": bool(v.get("declared")),
+                    "attrs": v["attrs"],
+                    "spellings": tuple(b.spellings[k]),
+                },
+            )
+            for k, v in b.info.items()
+        }
+        groups: dict[str, Group] = {}
+        for grp in self.group_stmts:
+            groups.setdefault(grp.key, grp)
+        return construct(
+            Model,
             {
-                "key": k,
-                "name": str(v["name"]),
-                "span": v["span"],
-                "goal": bool(v.get("goal")),
-                "external": bool(v.get("external")),
-                "declared": bool(v.get("declared")),
-                "attrs": v["attrs"],
-                "spellings": tuple(b.spellings[k]),
+                "path": self.path,
+                "title": self.title,
+                "attrs": self.model_attrs,
+                "deliverables": deliverables,
+                "routes": tuple(self.routes),
+                "groups": groups,
+                "group_statements": tuple(self.group_stmts),
+                "phases": tuple(self.phases),
+                "roles": self.roles,
+                "goals": tuple(self.goals),
+                "externals": tuple(self.externals),
+                "kpis": self.kpis,
+                "file_order": self.file_order,
             },
         )
-        for k, v in b.info.items()
-    }
-    groups: dict[str, Group] = {}
-    for grp in group_stmts:
-        groups.setdefault(grp.key, grp)
-    return construct(
-        Model,
-        {
-            "path": source.path,
-            "title": title,
-            "attrs": model_attrs,
-            "deliverables": deliverables,
-            "routes": tuple(routes),
-            "groups": groups,
-            "group_statements": tuple(group_stmts),
-            "phases": tuple(phases),
-            "roles": roles,
-            "goals": tuple(goals),
-            "externals": tuple(externals),
-            "kpis": kpis,
-            "file_order": file_order,
-        },
-    )
 
 
 def _unique(b: _Builder, names: Iterable[syn.Name]) -> dict[str, Span]:

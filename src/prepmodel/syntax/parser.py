@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -289,6 +290,57 @@ def parse_clean_slice(
     found = [Comment(t, line, col) for t, line, col in comments]
     comments.clear()
     return statements, found
+
+
+def stream(text: str, sink: Callable[[Statement], object], *, file: str = "") -> bool:
+    """Parse ``text``, handing each statement to ``sink`` as soon as it is complete and
+    keeping none: a caller that needs only the model builds it statement by statement
+    (:class:`prepmodel.model.core.ModelBuilder`), so a big file's syntax tree never exists
+    whole (`prep diff`, issue #18). True when the whole text parsed; False when it has a
+    syntax error or the fast path is not available with this Lark, possibly after some
+    statements went to ``sink``: the caller then starts again with :func:`parse`, which
+    reports the errors. Comments are not kept; an exception ``sink`` raises ends the
+    parse and is raised here."""
+    from prepmodel.syntax.lalr import Rejected, Tables, run
+    from prepmodel.syntax.lexer import PrepLexer, scan
+
+    fast = _tables()
+    if fast is None:
+        return False
+
+    def statements(children: list[Any]) -> list[Statement]:
+        # ``statements: statement? | statements SEP statement?``: the statement, if any,
+        # is the last child; the list stays empty.
+        if children:
+            last = children[-1]
+            if type(last) is not list and not isinstance(last, Token):
+                sink(last)
+            first = children[0]
+            if type(first) is list:
+                return first
+        return []
+
+    def streaming(shift: bool, arg: Any) -> Any:
+        # The reduce of the statements rule calls ``statements`` (size and goto kept).
+        return arg if shift or arg[2] != "statements" else (arg[0], statements, arg[2])
+
+    states = {
+        state: {symbol: (shift, streaming(shift, arg)) for symbol, (shift, arg) in row.items()}
+        for state, row in fast.states.items()
+    }
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    _, comments = _parser()
+    comments.clear()
+    _FILE[0] = PrepLexer.file = file
+    try:
+        run(Tables(states, fast.start, fast.end), scan(text, comments, fast=True, file=file))
+    except Rejected:
+        return False
+    finally:
+        _FILE[0] = PrepLexer.file = ""
+        comments.clear()
+    return True
 
 
 def _parse(text: str, path: str, file: str) -> SourceFile:
