@@ -119,3 +119,21 @@ def test_a_side_with_an_import_is_analysed_in_full(
         (old, str(tmp_path / "old.prep")), (new, str(tmp_path / "new.prep")), journeys=True
     )
     assert "Z" not in a.model.deliverables and "Z" in b.model.deliverables
+
+
+def test_in_one_process_the_sides_are_built_while_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`PREP_JOBS=1` (or small files): with ``release_syntax`` each side's model is built
+    while its file is parsed, no tree kept; a side with an error is analysed in full."""
+    monkeypatch.setenv("PREP_JOBS", "1")
+    monkeypatch.setattr(analysis, "PARALLEL_BYTES", 0)
+    a, b = analyse_pair((OLD, "old.prep"), (NEW, "new.prep"), journeys=True, release_syntax=True)
+    assert a.source.statements == () == b.source.statements
+    assert b.source.text == NEW.decode("utf-8")
+    serial = semantic_diff(
+        analyse_bytes(OLD, "old.prep", rules=False), analyse_bytes(NEW, "new.prep", rules=False)
+    )
+    assert diff_json(semantic_diff(a, b)) == diff_json(serial)
+    _a, broken = analyse_pair(
+        (OLD, "old.prep"), (b"goal A\nA <- \n", "new.prep"), release_syntax=True
+    )
+    assert [d.code for d in broken.diagnostics] == ["PS01"]
