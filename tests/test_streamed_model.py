@@ -4,9 +4,6 @@ import, no fast parser) is left to the usual analysis."""
 
 from __future__ import annotations
 
-import sys
-import tomllib
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -14,27 +11,12 @@ from prepmodel.checks.analysis import analyse_text, streamed_model
 from prepmodel.syntax import parser as syntax
 from prepmodel.syntax.tree import Statement
 
-from .conftest import CASES, ROOT
 from .test_fuzz import mutated_samples
+from .test_rule_stages import TEXTS as RULE_TEXTS
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate import generate, generate_streams
-
-
-def _texts() -> list[tuple[str, str]]:
-    out = [(p.name, p.read_text("utf-8")) for p in sorted((ROOT / "samples").glob("*.prep"))]
-    for case in sorted((CASES / "rules").glob("*.toml")):
-        data = tomllib.loads(case.read_text("utf-8"))
-        out += [(f"{case.stem}-{kind}", data[kind]) for kind in ("fail", "pass") if kind in data]
-    for path in sorted((ROOT / "tests" / "hostile" / "corpus").glob("*.prep")):
-        out.append((path.name, path.read_bytes().decode("utf-8", errors="replace")))
-    out.append(("generated", generate(600, seed=3, lang="mixed")))
-    out.append(("streams", generate_streams(1500, seed=4, lang="ja")))
-    out.append(("bom", "\ufeffgoal A\nA <- B\n"))
-    return out
-
-
-TEXTS = _texts()
+# The texts the two stages of the rules are tested on (samples, rule cases, the hostile
+# corpus, generated models of both shapes), and a byte-order mark.
+TEXTS = [*RULE_TEXTS, ("bom", "\ufeffgoal A\nA <- B\n")]
 
 
 @pytest.mark.parametrize(("name", "text"), TEXTS, ids=[t[0] for t in TEXTS])
