@@ -283,10 +283,9 @@ def analyse_pair(
     def here(data: bytes, path: str, reader: Reader | None) -> Analysis:
         a: Analysis | None = None
         if release_syntax and not rules:  # the model alone, built while parsed (#18)
-            text, _problem = decode(data, path)
-            model = streamed_model(text, path, imports=imports) if text is not None else None
-            if text is not None and model is not None:
-                a = _model_only(text, path, model, None)
+            model = _streamed_bytes(data, path, imports)
+            if model is not None:
+                a = _model_only(data, path, model, None)
         if a is None:
             a = analyse_bytes(data, path, rules=rules, reader=reader, imports=imports)
             if release_syntax and a.syntax_ok:
@@ -338,11 +337,8 @@ def _fork_side(
 
     def child() -> None:
         gc.disable()  # this process is ours and short-lived: no cycles worth collecting
-        model = None
-        if not rules:  # the model alone, made while the file is parsed (a lower peak, #18)
-            text, _problem = decode(data, path)
-            model = streamed_model(text, path, imports=imports) if text is not None else None
-            del text
+        # Without the rules, the model alone, made while the file is parsed (a lower peak).
+        model = None if rules else _streamed_bytes(data, path, imports)
         if model is not None:
             graph = ModelGraph(model)
         else:
@@ -375,25 +371,24 @@ def _collect(connections: list[Any]) -> list[list[bytes] | None]:
     None for one that sent no model (an empty first chunk) or failed."""
     from multiprocessing.connection import wait
 
-    got: list[list[bytes] | None] = [[] for _ in connections]
-    pending = {id(c): (i, c) for i, c in enumerate(connections)}
+    got: list[list[bytes]] = [[] for _ in connections]
+    complete = [False] * len(connections)  # its empty chunk came after its model's
+    pending = {id(c): i for i, c in enumerate(connections)}
     while pending:
-        for ready in wait([c for _i, c in pending.values()]):
-            i, connection = pending[id(ready)]
-            chunks = got[i]
-            assert chunks is not None
+        for ready in wait([connections[i] for i in pending.values()]):
+            i = pending[id(ready)]
+            connection = connections[i]
             try:
                 chunk = connection.recv_bytes()
             except (EOFError, OSError):
                 chunk = None
             if chunk:
-                chunks.append(chunk)
+                got[i].append(chunk)
                 continue
-            if chunk is None or not chunks:
-                got[i] = None
+            complete[i] = chunk is not None and bool(got[i])
             connection.close()
             del pending[id(ready)]
-    return got
+    return [chunks if done else None for chunks, done in zip(got, complete, strict=True)]
 
 
 def _received(chunks: list[bytes], data: bytes, path: str) -> Analysis | None:
@@ -411,13 +406,20 @@ def _received(chunks: list[bytes], data: bytes, path: str) -> Analysis | None:
         return None
     finally:
         chunks.clear()
-    return _model_only(data.decode("utf-8"), path, *payload)
+    return _model_only(data, path, *payload)
 
 
-def _model_only(text: str, path: str, model: Model, state: JourneyState | None) -> Analysis:
+def _streamed_bytes(data: bytes, path: str, imports: bool) -> Model | None:
+    """:func:`streamed_model` of a file's bytes; None also when they are not UTF-8 text."""
+    text, _problem = decode(data, path)
+    return streamed_model(text, path, imports=imports) if text is not None else None
+
+
+def _model_only(data: bytes, path: str, model: Model, state: JourneyState | None) -> Analysis:
     """The analysis of a side of `prep diff` made without its syntax tree (built while
     parsed, or in a child): the model, its graph and the text; no statements, which a
     diff does not need. ``state``: the journey a child made, or None."""
+    text = data.decode("utf-8")
     if text.startswith("\ufeff"):
         text = text[1:]
     source = SourceFile(path, text, (), (), ())
