@@ -5,12 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from prepmodel.checks import wire
 from prepmodel.checks.analysis import analyse_bytes
-from prepmodel.journey.core import Journey
+from prepmodel.journey.core import Journey, JourneyState
+from prepmodel.model.core import Model
 from prepmodel.model.graph import ModelGraph
 
 from .conftest import ROOT, SAMPLES
@@ -35,12 +37,20 @@ def _files(tmp: Path) -> list[Path]:
     return [*out, path]
 
 
+def _sent(model: Model, journey: JourneyState | None = None) -> tuple[Model, Any]:
+    """``model`` (and ``journey``) through the chunks a child sends and a loader."""
+    loader = wire.Loader()
+    for piece in wire.chunks(model, journey):
+        loader.feed(piece)
+    return loader.result()
+
+
 @pytest.mark.parametrize("with_journey", [False, True])
 def test_round_trip_is_equal(tmp_path: Path, with_journey: bool) -> None:
     for path in _files(tmp_path):
         a = analyse_bytes(path.read_bytes(), str(path), rules=False)
         state = a.journey.export() if with_journey else None
-        model, back = wire.loads(wire.dumps(a.model, state))
+        model, back = _sent(a.model, state)
         assert model == a.model, path.name
         assert model.groups.keys() == a.model.groups.keys()
         assert [type(r.span).__name__ for r in model.routes[:1]] in ([], ["Span"])
@@ -66,7 +76,7 @@ def test_model_with_spellings_roles_groups_and_phases() -> None:
     ).encode()
     a = analyse_bytes(text, "m.prep", rules=False)
     assert any(d.spellings for d in a.model.deliverables.values())
-    model, _ = wire.loads(wire.dumps(a.model))
+    model, _ = _sent(a.model)
     assert model == a.model
     assert model.groups["G"] is model.group_statements[0]
 

@@ -285,17 +285,3 @@ class Loader:
             steps = self.steps
             state = (steps, {s.key: s.number for s in steps}, self.goals)
         return model, state
-
-
-def dumps(model: Model, journey: JourneyState | None = None) -> bytes:
-    """``model`` (and a journey from ``Journey.export``) as one message for :func:`loads`
-    (the chunks of :func:`chunks` in one list)."""
-    return marshal.dumps(list(chunks(model, journey)))
-
-
-def loads(data: bytes) -> tuple[Model, JourneyState | None]:
-    """The model (and journey state) that :func:`dumps` wrote."""
-    loader = Loader()
-    for chunk in marshal.loads(data):
-        loader.feed(chunk)
-    return loader.result()
